@@ -1,0 +1,109 @@
+"""The article: what the parser produces and the library stores.
+
+The body keeps paragraphs and cross-heads in reading order as ``blocks``; the library stores it as
+plain text (``body_text``) so that people who open the SQLite file themselves can read it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["p", "h"]
+Block = tuple[BlockKind, str]
+
+_WORD = re.compile(r"\w+")
+_FINGERPRINT_DROP = re.compile(r"[\W_]+")
+
+# Cross-heads are stored as Markdown-style "## " lines; a paragraph that happens to start with
+# "#" or "\" is escaped so that the round trip is exact.
+_HEAD_PREFIX = "## "
+
+
+@dataclass(slots=True)
+class Article:
+    title: str
+    dateline: str | None = None
+    summary: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    # Byte offsets of the article in its dump: start of its first line, end of its last line.
+    start: int = 0
+    end: int = 0
+    # The dateline prefix as written, separator included ("WASHINGTON (AP) — "); "" when none.
+    lead_prefix: str = ""
+    # Lines the parser recognised as scraping debris (a repeated headline) and kept out of the text.
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [text for kind, text in self.blocks if kind == "p"]
+
+    @property
+    def crossheads(self) -> list[str]:
+        return [text for kind, text in self.blocks if kind == "h"]
+
+    @property
+    def body_text(self) -> str:
+        return blocks_to_text(self.blocks)
+
+    @property
+    def words(self) -> int:
+        """Words a reader reads: summary, cross-heads and paragraphs (not the headline)."""
+        n = sum(len(_WORD.findall(s)) for s in self.summary)
+        return n + sum(len(_WORD.findall(text)) for _, text in self.blocks)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identity of the content for duplicate detection.
+
+        Case, punctuation, quote style and spacing are ignored so that the same story scraped twice
+        (or re-encoded) is recognised; any change of words makes a different article.
+        """
+        h = hashlib.blake2b(digest_size=16)
+        for part in (self.title, *self.summary, *(text for _, text in self.blocks)):
+            h.update(_FINGERPRINT_DROP.sub(" ", part.casefold()).strip().encode("utf-8"))
+            h.update(b"\x1e")
+        return h.hexdigest()
+
+    def to_json(self) -> dict:
+        return {
+            "title": self.title,
+            "dateline": self.dateline,
+            "summary": list(self.summary),
+            "paragraphs": self.paragraphs,
+            "crossheads": self.crossheads,
+            "body": [{"kind": kind, "text": text} for kind, text in self.blocks],
+            "words": self.words,
+            "fingerprint": self.fingerprint,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def blocks_to_text(blocks: list[Block]) -> str:
+    """Paragraphs separated by blank lines; cross-heads as "## " lines."""
+    out = []
+    for kind, text in blocks:
+        if kind == "h":
+            out.append(_HEAD_PREFIX + text)
+        elif text.startswith(("#", "\\")):
+            out.append("\\" + text)
+        else:
+            out.append(text)
+    return "\n\n".join(out)
+
+
+def text_to_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    for chunk in text.split("\n\n"):
+        if not chunk:
+            continue
+        if chunk.startswith(_HEAD_PREFIX):
+            blocks.append(("h", chunk[len(_HEAD_PREFIX) :]))
+        elif chunk.startswith("\\"):
+            blocks.append(("p", chunk[1:]))
+        else:
+            blocks.append(("p", chunk))
+    return blocks

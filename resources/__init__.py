@@ -1,0 +1,1 @@
+"""Application resources (icons, desktop entry, metainfo), installed as the package ``reader.resources``."""
