@@ -17,7 +17,10 @@ SUBCOMMANDS = ("parse", "import", "search")
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", type=Path, metavar="PATH", help="library file (default: the one in your data folder)"
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="library file (default: the one in your data folder)",
     )
 
 

@@ -1,0 +1,327 @@
+"""The library: one SQLite file, a versioned schema, full-text search kept in step.
+
+Schema contract: /work/notes/SCHEMA.md. Migrations are plain functions recorded in
+``schema_migrations`` and mirrored in ``PRAGMA user_version``; a library written by a newer Dispatch
+is refused before anything is written to it. One ``Library`` per thread: SQLite connections are not
+shared across threads, so a worker opens its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+import sqlite_utils
+
+DEFAULT_SECTIONS = (
+    "World",
+    "Politics",
+    "Business",
+    "Technology",
+    "Science",
+    "Health",
+    "Sport",
+    "Culture",
+    "Other",
+)
+FALLBACK_SECTION = "Other"
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class LibraryError(Exception):
+    """A library that cannot be opened or used; the message is fit to show a user."""
+
+
+def default_library_path() -> Path:
+    return Path(platformdirs.user_data_dir("Dispatch")) / "library.sqlite3"
+
+
+def now_utc() -> str:
+    """UTC time in the library's text format, which sorts as time: 'YYYY-MM-DD HH:MM:SS.SSS'."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
+# --- schema ----------------------------------------------------------------------------------------
+
+_V1 = [
+    """CREATE TABLE sections (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        position INTEGER NOT NULL
+    )""",
+    """CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL,
+        name TEXT NOT NULL,
+        size INTEGER,
+        imported_at TEXT NOT NULL,
+        finished_at TEXT,
+        new_count INTEGER NOT NULL DEFAULT 0,
+        duplicate_count INTEGER NOT NULL DEFAULT 0,
+        skipped_count INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL CHECK (status IN ('running','done','cancelled','failed')),
+        error TEXT
+    )""",
+    """CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        dateline TEXT,
+        summary TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL,
+        section_id INTEGER NOT NULL REFERENCES sections(id),
+        source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+        fingerprint TEXT NOT NULL UNIQUE,
+        words INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        published_at TEXT,
+        read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0,1)),
+        starred INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0,1)),
+        section_reason TEXT,
+        section_by_user INTEGER NOT NULL DEFAULT 0 CHECK (section_by_user IN (0,1))
+    )""",
+    "CREATE INDEX articles_added ON articles (added_at, id)",
+    "CREATE INDEX articles_section_added ON articles (section_id, added_at, id)",
+    "CREATE INDEX articles_section_read ON articles (section_id, read)",
+    "CREATE INDEX articles_read_added ON articles (read, added_at, id)",
+    "CREATE INDEX articles_starred_added ON articles (starred, added_at, id)",
+    "CREATE INDEX articles_source_added ON articles (source_id, added_at, id)",
+    "CREATE INDEX articles_title ON articles (title COLLATE NOCASE, id)",
+    """CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, summary, body,
+        content='articles', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    )""",
+    # While the import pipeline holds a row here (only ever inside its own write transaction, so no
+    # other connection can see it) it indexes its batch itself with one INSERT ... SELECT, which is
+    # much faster than a trigger per row. Anyone else's insert is indexed by the trigger.
+    "CREATE TABLE fts_deferred (flag INTEGER PRIMARY KEY CHECK (flag = 1))",
+    """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles
+        WHEN NOT EXISTS (SELECT 1 FROM fts_deferred)
+        BEGIN
+            INSERT INTO articles_fts (rowid, title, summary, body)
+            VALUES (new.id, new.title, new.summary, new.body);
+        END""",
+    """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, summary, body)
+            VALUES ('delete', old.id, old.title, old.summary, old.body);
+        END""",
+    # Only a change of indexed text re-indexes: marking read or starred must stay cheap.
+    """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, summary, body ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, summary, body)
+            VALUES ('delete', old.id, old.title, old.summary, old.body);
+            INSERT INTO articles_fts (rowid, title, summary, body)
+            VALUES (new.id, new.title, new.summary, new.body);
+        END""",
+]
+
+
+def _migrate_v1(conn: sqlite3.Connection) -> None:
+    for statement in _V1:
+        conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO sections (name, position) VALUES (?, ?)",
+        [(name, i) for i, name in enumerate(DEFAULT_SECTIONS)],
+    )
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "articles, sections, sources, full-text index", _migrate_v1),)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+    """Bring the database up to the last migration; returns the versions applied.
+
+    All pending migrations run in one transaction: SQLite's DDL is transactional, so a failure
+    leaves the library exactly as it was.
+    """
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    latest = migrations[-1].version if migrations else 0
+    if current > latest:
+        raise LibraryError(_newer_message(current, latest))
+    pending = [m for m in migrations if m.version > current]
+    if not pending:
+        return []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated between our read and our lock.
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        pending = [m for m in migrations if m.version > current]
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+        )
+        for m in pending:
+            m.apply(conn)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (m.version, m.name, now_utc()),
+            )
+            conn.execute(f"PRAGMA user_version = {int(m.version)}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return [m.version for m in pending]
+
+
+def _newer_message(found: int, supported: int) -> str:
+    return (
+        f"This library was written by a newer version of Dispatch (schema {found}; this version "
+        f"knows up to {supported}). Update Dispatch to open it; the file was left untouched."
+    )
+
+
+# --- the library -----------------------------------------------------------------------------------
+
+
+class Library:
+    """An open library file. Not shared between threads: each thread opens its own."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_library_path()
+        self.conn = _open(self.path)
+        self.db = sqlite_utils.Database(self.conn)
+
+    # context manager ---------------------------------------------------------------------------
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            if conn.in_transaction:
+                conn.rollback()
+            conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+    # queries -------------------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def section_id(self, name: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM sections WHERE name = ?", (name.strip(),)).fetchone()
+        return row[0] if row else None
+
+    def sections(self) -> list[tuple[int, str, int]]:
+        return self.conn.execute(
+            "SELECT id, name, position FROM sections ORDER BY position, id"
+        ).fetchall()
+
+    def ensure_section(self, name: str) -> int:
+        """The id of section ``name`` (case-insensitive), created at the end of the list if new."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("a section needs a name")
+        found = self.section_id(name)
+        if found is not None:
+            return found
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT INTO sections (name, position) "
+                "SELECT ?, COALESCE(MAX(position), -1) + 1 FROM sections",
+                (name,),
+            )
+        return cur.lastrowid
+
+    def integrity_ok(self) -> bool:
+        """SQLite's own check plus the full-text index checked against the articles it mirrors.
+
+        Reads every page of the file: seconds on a large library, so not for every open.
+        """
+        rows = self.conn.execute("PRAGMA integrity_check").fetchall()
+        if rows != [("ok",)]:
+            return False
+        try:
+            # rank = 1 makes FTS5 compare the index with the external content table.
+            self.conn.execute(
+                "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+            )
+        except sqlite3.DatabaseError:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            return False
+        if self.conn.in_transaction:
+            self.conn.commit()
+        return True
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log back into the file (after a big import)."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    if path.is_dir():
+        raise LibraryError(f"{path} is a folder, not a library file.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise LibraryError(f"Cannot create the folder for the library {path}: {e.strerror}.") from e
+    if path.exists():
+        try:
+            with path.open("rb") as f:
+                head = f.read(len(_SQLITE_MAGIC))
+        except OSError as e:
+            raise LibraryError(f"Cannot read the library {path}: {e.strerror}.") from e
+        if head and head != _SQLITE_MAGIC:
+            raise LibraryError(f"{path} is not a Dispatch library (not an SQLite database).")
+        if not os.access(path, os.W_OK):
+            raise LibraryError(f"Cannot write to the library {path}: permission denied.")
+    elif not os.access(path.parent, os.W_OK):
+        raise LibraryError(f"Cannot create the library {path}: permission denied.")
+    try:
+        conn = sqlite3.connect(str(path), timeout=5.0)
+    except sqlite3.Error as e:
+        raise LibraryError(f"Cannot open the library {path}: {e}.") from e
+    try:
+        # Read the version before changing anything (even journal_mode writes to the file).
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise LibraryError(_newer_message(version, SCHEMA_VERSION))
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise LibraryError(f"Cannot use the library {path}: its journal could not be set up.")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn)
+        _check_tables(conn, path)
+    except LibraryError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise LibraryError(f"Cannot open the library {path}: {e}.") from e
+    return conn
+
+
+def _check_tables(conn: sqlite3.Connection, path: Path) -> None:
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = {"articles", "sections", "sources", "articles_fts"} - names
+    if missing:
+        raise LibraryError(
+            f"{path} is an SQLite file but not a Dispatch library "
+            f"(missing tables: {', '.join(sorted(missing))})."
+        )

@@ -1,0 +1,153 @@
+"""Bytes to clean lines, as a stream.
+
+Dumps come from anywhere: UTF-8 with or without a BOM, UTF-16 with a BOM, legacy Windows-1252,
+CR/LF/CRLF line ends (sometimes mixed in one file), NULs and stray control characters. This module
+turns any of that into normalised text lines with the byte offset where each line ends, reading a
+chunk at a time so memory never depends on the file's size.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+CHUNK_SIZE = 1 << 20
+# A "line" longer than this (a binary blob, a file with no line ends) is cut into pieces so that
+# memory stays bounded; real paragraphs are far shorter.
+MAX_LINE = 1 << 20
+
+_LINE_ENDS = re.compile(rb"\r\n|\r|\n")
+_TEXT_LINE_ENDS = re.compile(r"\r\n|\r|\n")
+
+# Control characters carry no words: drop them (tabs and other white space are folded later).
+_CONTROL = {c: None for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROL.update({0x09: " ", 0x0C: " ", 0xFEFF: None, 0x200B: None})
+
+
+def normalise(line: str) -> str:
+    """Fold every run of white space (tabs, no-break spaces, ...) into one space; drop controls."""
+    if not line.isprintable():
+        line = line.translate(_CONTROL)
+    return " ".join(line.split())
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # Legacy files: Windows-1252 decodes almost every byte; the five it leaves undefined
+        # become U+FFFD rather than an error.
+        return raw.decode("cp1252", errors="replace")
+
+
+def sniff_encoding(head: bytes) -> tuple[str | None, int]:
+    """The text encoding announced by a BOM (or betrayed by NUL patterns), and the BOM length.
+
+    None means "UTF-8, falling back to Windows-1252 line by line".
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return None, 3
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    sample = head[:4096]
+    if len(sample) >= 16:
+        even_nuls = sample[0::2].count(0)
+        odd_nuls = sample[1::2].count(0)
+        half = len(sample) // 2
+        if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+            return "utf-16-le", 0
+        if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+            return "utf-16-be", 0
+    return None, 0
+
+
+def iter_lines(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, int]]:
+    """Yield (normalised line, byte offset just after the line) for every line of ``stream``."""
+    head = stream.read(chunk_size)
+    encoding, bom = sniff_encoding(head)
+    if encoding is None:
+        yield from _iter_ascii_compatible(stream, head, bom, chunk_size)
+    else:
+        yield from _iter_wide(stream, head, bom, encoding, chunk_size)
+
+
+def _iter_ascii_compatible(
+    stream: BinaryIO, first: bytes, start: int, chunk_size: int
+) -> Iterator[tuple[str, int]]:
+    """UTF-8 / Windows-1252: line ends are plain bytes, so split bytes and decode line by line."""
+    pos = start
+    pending = first[start:]
+    chunk = first
+    while True:
+        at_eof = not chunk
+        if not at_eof and pending.endswith(b"\r"):
+            # A CR at the end of a chunk may be the first half of a CRLF: wait for the next chunk.
+            chunk = stream.read(chunk_size)
+            pending += chunk
+            continue
+        if b"\r" in pending:
+            parts = _LINE_ENDS.split(pending)
+            ends = [m.end() - m.start() for m in _LINE_ENDS.finditer(pending)]
+        else:
+            parts = pending.split(b"\n")
+            ends = [1] * (len(parts) - 1)
+        rest = parts.pop()
+        for raw, sep in zip(parts, ends, strict=False):
+            pos += len(raw) + sep
+            yield from _emit(raw, pos)
+        if at_eof:
+            if rest:
+                pos += len(rest)
+                yield from _emit(rest, pos)
+            return
+        # A blob with no line ends: hand it out in bounded pieces.
+        while len(rest) > MAX_LINE:
+            cut = rest.rfind(b" ", 0, MAX_LINE)
+            cut = cut + 1 if cut > 0 else MAX_LINE
+            piece, rest = rest[:cut], rest[cut:]
+            pos += len(piece)
+            yield from _emit(piece, pos)
+        chunk = stream.read(chunk_size)
+        pending = rest + chunk
+
+
+def _emit(raw: bytes, pos: int) -> Iterator[tuple[str, int]]:
+    text = raw.decode("ascii") if raw.isascii() else _decode(raw)
+    yield normalise(text), pos
+
+
+def _iter_wide(
+    stream: BinaryIO, first: bytes, start: int, encoding: str, chunk_size: int
+) -> Iterator[tuple[str, int]]:
+    """UTF-16: decode incrementally, then split text; offsets are exact at chunk ends."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    pos = start
+    data = first[start:]
+    pending = ""
+    while True:
+        at_eof = not data
+        text = decoder.decode(data, final=at_eof)
+        consumed = pos + len(data)
+        pending += text
+        if not at_eof and pending.endswith("\r"):
+            data = stream.read(chunk_size)
+            pos = consumed
+            continue
+        parts = _TEXT_LINE_ENDS.split(pending)
+        rest = parts.pop()
+        for line in parts:
+            yield normalise(line), consumed
+        if at_eof:
+            if rest:
+                yield normalise(rest), consumed
+            return
+        while len(rest) > MAX_LINE:
+            piece, rest = rest[:MAX_LINE], rest[MAX_LINE:]
+            yield normalise(piece), consumed
+        pending = rest
+        pos = consumed
+        data = stream.read(chunk_size)
