@@ -48,7 +48,7 @@ def now_utc() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
-# --- schema ----------------------------------------------------------------------------------------
+# --- schema ---------------------------------------------------------------------------------
 
 _V1 = [
     """CREATE TABLE sections (
@@ -138,7 +138,9 @@ class Migration:
     apply: Callable[[sqlite3.Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "articles, sections, sources, full-text index", _migrate_v1),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "articles, sections, sources, full-text index", _migrate_v1),
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
@@ -185,7 +187,7 @@ def _newer_message(found: int, supported: int) -> str:
     )
 
 
-# --- the library -----------------------------------------------------------------------------------
+# --- the library ----------------------------------------------------------------------------
 
 
 class Library:
@@ -222,7 +224,8 @@ class Library:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def section_id(self, name: str) -> int | None:
-        row = self.conn.execute("SELECT id FROM sections WHERE name = ?", (name.strip(),)).fetchone()
+        name = " ".join(name.split())
+        row = self.conn.execute("SELECT id FROM sections WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
     def sections(self) -> list[tuple[int, str, int]]:
@@ -300,6 +303,10 @@ def _open(path: Path) -> sqlite3.Connection:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise LibraryError(_newer_message(version, SCHEMA_VERSION))
+        if version == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+            raise LibraryError(
+                f"{path} is an SQLite database of another program, not a Dispatch library."
+            )
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]

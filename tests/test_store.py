@@ -1,0 +1,282 @@
+"""The library file: schema, migrations, refusals, and the full-text index kept in step."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader.core.store import (
+    DEFAULT_SECTIONS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Library,
+    LibraryError,
+    Migration,
+    default_library_path,
+    migrate,
+)
+
+ARTICLE_SQL = (
+    "INSERT INTO articles (title, summary, body, section_id, fingerprint, words, added_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, '2026-01-02 03:04:05.000')"
+)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _fts_ids(lib: Library, query: str) -> list[int]:
+    rows = lib.conn.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid", (query,)
+    )
+    return [r[0] for r in rows]
+
+
+def test_new_library_has_schema_defaults_and_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "folder" / "library.sqlite3"
+    with Library(path) as lib:
+        assert lib.path == path and path.is_file()
+        assert lib.schema_version == SCHEMA_VERSION
+        assert [name for _, name, _ in lib.sections()] == list(DEFAULT_SECTIONS)
+        assert [pos for _, _, pos in lib.sections()] == list(range(len(DEFAULT_SECTIONS)))
+        assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert lib.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert lib.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert lib.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert {"articles", "sections", "sources", "articles_fts", "schema_migrations"} <= set(
+            lib.db.table_names()
+        )
+        versions = [r["version"] for r in lib.db["schema_migrations"].rows]
+        assert versions == [m.version for m in MIGRATIONS]
+        assert lib.integrity_ok()
+
+
+def test_reopening_runs_no_migration_again(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    Library(path).close()
+    with Library(path) as lib:
+        assert lib.db["schema_migrations"].count == len(MIGRATIONS)
+        assert lib.db["sections"].count == len(DEFAULT_SECTIONS)
+
+
+def test_default_path_is_in_the_user_data_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_library_path() == tmp_path / "data" / "Dispatch" / "library.sqlite3"
+    with Library() as lib:
+        assert lib.path == tmp_path / "data" / "Dispatch" / "library.sqlite3"
+    assert (tmp_path / "data" / "Dispatch" / "library.sqlite3").is_file()
+
+
+def test_newer_library_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    Library(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.execute("PRAGMA journal_mode = DELETE")  # a newer Dispatch might have left it so
+    conn.close()
+    before = _digest(path)
+    with pytest.raises(LibraryError, match="newer version of Dispatch"):
+        Library(path)
+    assert _digest(path) == before
+    assert not (tmp_path / "lib.sqlite3-wal").exists()
+
+
+def test_empty_file_becomes_a_library(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    path.write_bytes(b"")
+    with Library(path) as lib:
+        assert lib.schema_version == SCHEMA_VERSION
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE articles ADD COLUMN note TEXT")
+    conn.execute("UPDATE articles SET note = 'migrated: ' || title")
+
+
+def test_migration_from_an_older_version_keeps_data_and_is_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    with Library(path) as lib:
+        lib.conn.execute(ARTICLE_SQL, ("Old story", "", "Kept across versions.", 1, "fp1", 3))
+        lib.conn.commit()
+    newer = (*MIGRATIONS, Migration(SCHEMA_VERSION + 1, "article notes", _v2))
+    conn = sqlite3.connect(path)
+    assert migrate(conn, newer) == [SCHEMA_VERSION + 1]
+    assert migrate(conn, newer) == []  # recorded: never twice
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    assert conn.execute("SELECT note FROM articles").fetchone()[0] == "migrated: Old story"
+    names = [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY version")]
+    assert names[-1] == "article notes"
+    conn.close()
+    # This version of Dispatch knows only up to SCHEMA_VERSION: it must now refuse the file.
+    with pytest.raises(LibraryError, match="newer"):
+        Library(path)
+
+
+def test_failing_migration_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    Library(path).close()
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("boom")
+
+    conn = sqlite3.connect(path)
+    with pytest.raises(RuntimeError):
+        migrate(conn, (*MIGRATIONS, Migration(SCHEMA_VERSION + 1, "broken", broken)))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "half_done" not in tables
+    conn.close()
+    with Library(path) as lib:
+        assert lib.integrity_ok()
+
+
+def test_migrating_a_fresh_database_from_version_zero(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "lib.sqlite3")
+    assert migrate(conn) == [m.version for m in MIGRATIONS]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"%PDF-1.7\n" + bytes(range(256)) * 4, "not an SQLite database"),
+        (b"just some words, not a database\n", "not an SQLite database"),
+    ],
+)
+def test_not_a_library_is_refused(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "lib.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(LibraryError, match=message):
+        Library(path)
+    assert path.read_bytes() == content
+
+
+def test_another_programs_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.commit()
+    conn.close()
+    before = _digest(path)
+    with pytest.raises(LibraryError, match="another program"):
+        Library(path)
+    assert _digest(path) == before
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(LibraryError, match="folder"):
+        Library(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only files")
+def test_read_only_library_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    Library(path).close()
+    path.chmod(0o444)
+    try:
+        with pytest.raises(LibraryError, match="permission"):
+            Library(path)
+    finally:
+        path.chmod(0o644)
+
+
+def test_sections_lookup_is_case_insensitive_and_new_ones_go_last(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        sport = lib.section_id("Sport")
+        assert sport is not None
+        assert lib.section_id("sport") == sport == lib.section_id("  SPORT ")
+        assert lib.section_id("Gardening") is None
+        garden = lib.ensure_section("Gardening")
+        assert lib.ensure_section("gardening") == garden
+        assert lib.sections()[-1] == (garden, "Gardening", len(DEFAULT_SECTIONS))
+        with pytest.raises(ValueError):
+            lib.ensure_section("   ")
+
+
+def test_fts_stays_in_step_after_insert_update_delete(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        c = lib.conn
+        c.execute(
+            ARTICLE_SQL, ("Harbour cranes idle", "Dockers strike", "The port is quiet.", 1, "a", 6)
+        )
+        c.execute(ARTICLE_SQL, ("Orchard frost", "", "Apple growers count losses.", 3, "b", 4))
+        c.commit()
+        assert _fts_ids(lib, "harbour") == [1]
+        assert _fts_ids(lib, "apples") == [2]  # porter stemming
+        assert lib.integrity_ok()
+
+        c.execute("UPDATE articles SET title = 'Harbor cranes restart' WHERE id = 1")
+        c.commit()
+        assert _fts_ids(lib, "harbour") == []
+        assert _fts_ids(lib, "harbor") == [1]
+        assert _fts_ids(lib, "dockers") == [1]
+        assert lib.integrity_ok()
+
+        c.execute("UPDATE articles SET read = 1, starred = 1 WHERE id = 2")
+        c.commit()
+        assert _fts_ids(lib, "orchard") == [2]
+        assert lib.integrity_ok()
+
+        c.execute("DELETE FROM articles WHERE id = 2")
+        c.commit()
+        assert _fts_ids(lib, "orchard") == []
+        assert lib.integrity_ok()
+
+
+def test_diacritics_are_folded_in_search(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        lib.conn.execute(
+            ARTICLE_SQL, ("Café society", "", "Zoë met the mayor in São Paulo.", 8, "x", 7)
+        )
+        lib.conn.commit()
+        assert _fts_ids(lib, "cafe") == [1]
+        assert _fts_ids(lib, "sao paulo") == [1]
+
+
+def test_integrity_ok_notices_an_index_out_of_step(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    with Library(path) as lib:
+        lib.conn.execute(ARTICLE_SQL, ("Tide tables", "", "High water at noon.", 1, "t", 4))
+        lib.conn.commit()
+        assert lib.integrity_ok()
+        # Someone bypasses the triggers (drops them) and edits the text: the check must say so.
+        lib.conn.execute("DROP TRIGGER articles_fts_update")
+        lib.conn.execute("UPDATE articles SET body = 'Low water at dawn.'")
+        lib.conn.commit()
+        assert not lib.integrity_ok()
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib.sqlite3") as lib, pytest.raises(sqlite3.IntegrityError):
+        lib.conn.execute(ARTICLE_SQL, ("Lost", "", "No such section.", 999, "f", 3))
+
+
+def test_one_library_per_thread(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            with Library(path) as lib:
+                lib.conn.execute(
+                    ARTICLE_SQL, ("From a worker", "", "Written elsewhere.", 1, "w", 2)
+                )
+                lib.conn.commit()
+        except BaseException as e:  # reported to the test thread
+            errors.append(e)
+
+    with Library(path) as lib:
+        t = threading.Thread(target=writer)
+        t.start()
+        t.join()
+        assert not errors
+        assert lib.conn.execute("SELECT title FROM articles").fetchall() == [("From a worker",)]
+        assert _fts_ids(lib, "worker") == [1]
