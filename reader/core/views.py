@@ -1,0 +1,519 @@
+"""Read-side queries of the window: views, counts, keyset-paged lists, one article, markings.
+
+Pure SQL over the v1 schema, no Qt. Lists never load a whole view: the window asks for a page
+after (or before) a row it already has, using the sort key of that row (keyset paging, about
+0.1 ms at any depth); OFFSET is used only for a random jump, and then counted from the nearer
+end of the view. Bodies never appear in list queries.
+
+Markings return a :class:`Change` saying exactly what changed, so that the window can update
+counts and rows without re-reading the view, and can undo it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Literal, NamedTuple
+
+ViewKind = Literal["all", "unread", "starred", "today", "section", "source"]
+SortKey = Literal["date", "title"]
+
+SMART_VIEWS: tuple[ViewKind, ...] = ("all", "unread", "starred", "today")
+SMART_VIEW_NAMES = {
+    "all": "All articles",
+    "unread": "Unread",
+    "starred": "Starred",
+    "today": "Today",
+}
+TODAY_HOURS = 24
+# Markings of more rows than this keep their ids in a temporary table instead of a tuple.
+_BIG_CHANGE = 2000
+
+
+def utc_stamp(moment: datetime | None = None) -> str:
+    """A timestamp in the library's format (UTC, sorts as text)."""
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.") + (
+        f"{moment.microsecond // 1000:03d}"
+    )
+
+
+@dataclass(frozen=True)
+class View:
+    """What the article list shows: a smart view, a section or an imported source."""
+
+    kind: ViewKind
+    id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable text form, for settings ("all", "section:3")."""
+        return self.kind if self.id is None else f"{self.kind}:{self.id}"
+
+    @classmethod
+    def from_key(cls, key: str) -> View | None:
+        kind, _, ident = key.partition(":")
+        if kind in SMART_VIEWS and not ident:
+            return cls(kind)  # type: ignore[arg-type]
+        if kind in ("section", "source") and ident.isdigit():
+            return cls(kind, int(ident))  # type: ignore[arg-type]
+        return None
+
+
+ALL = View("all")
+UNREAD = View("unread")
+STARRED = View("starred")
+TODAY = View("today")
+
+
+class Section(NamedTuple):
+    id: int
+    name: str
+    position: int
+
+
+class Source(NamedTuple):
+    id: int
+    name: str
+    path: str
+    imported_at: str
+    status: str
+    new_count: int
+    duplicate_count: int
+    skipped_count: int
+    error: str | None
+
+
+class Row(NamedTuple):
+    """One list row: what the table shows, plus the sort value for keyset paging."""
+
+    id: int
+    title: str
+    section_id: int
+    dateline: str | None
+    added_at: str
+    read: int
+    starred: int
+
+
+class ArticleRecord(NamedTuple):
+    """One article for the reading pane."""
+
+    id: int
+    title: str
+    dateline: str | None
+    summary: str
+    body: str
+    section_id: int
+    section: str
+    source_id: int | None
+    source: str | None
+    words: int
+    added_at: str
+    published_at: str | None
+    read: int
+    starred: int
+    section_reason: str | None
+
+
+_ROW_COLUMNS = "id, title, section_id, dateline, added_at, read, starred"
+
+
+def sections(conn: sqlite3.Connection) -> list[Section]:
+    return [Section(*r) for r in conn.execute("SELECT id, name, position FROM sections ORDER BY position, id")]
+
+
+def sources(conn: sqlite3.Connection) -> list[Source]:
+    """Imported files, newest first."""
+    return [
+        Source(*r)
+        for r in conn.execute(
+            "SELECT id, name, path, imported_at, status, new_count, duplicate_count,"
+            " skipped_count, error FROM sources ORDER BY imported_at DESC, id DESC"
+        )
+    ]
+
+
+def today_cutoff(now: datetime | None = None) -> str:
+    now = now or datetime.now(timezone.utc)
+    return utc_stamp(now - timedelta(hours=TODAY_HOURS))
+
+
+def view_filter(view: View, cutoff: str | None = None) -> tuple[str, tuple]:
+    """The WHERE clause of a view (without WHERE) and its parameters."""
+    if view.kind == "all":
+        return "1", ()
+    if view.kind == "unread":
+        return "read = 0", ()
+    if view.kind == "starred":
+        return "starred = 1", ()
+    if view.kind == "today":
+        return "added_at >= ?", (cutoff or today_cutoff(),)
+    if view.kind == "section":
+        return "section_id = ?", (view.id,)
+    if view.kind == "source":
+        return "source_id = ?", (view.id,)
+    raise ValueError(f"unknown view {view!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts
+
+
+@dataclass
+class Counts:
+    """Unread counts of every view (sources: their article counts), and the library size."""
+
+    total: int = 0
+    unread: dict[str, int] = field(default_factory=dict)
+
+    def get(self, view: View) -> int:
+        return self.unread.get(view.key, 0)
+
+
+def counts(conn: sqlite3.Connection, cutoff: str | None = None) -> Counts:
+    """Every count the sidebar shows, each read from an index that covers it."""
+    cutoff = cutoff or today_cutoff()
+    out = Counts()
+    out.total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    unread = 0
+    for (section_id,) in conn.execute("SELECT id FROM sections").fetchall():
+        n = conn.execute(
+            "SELECT count(*) FROM articles WHERE section_id = ? AND read = 0", (section_id,)
+        ).fetchone()[0]
+        out.unread[View("section", section_id).key] = n
+        unread += n
+    out.unread["all"] = unread
+    out.unread["unread"] = unread
+    out.unread["starred"] = conn.execute(
+        "SELECT count(*) FROM articles WHERE starred = 1 AND read = 0"
+    ).fetchone()[0]
+    out.unread["today"] = conn.execute(
+        "SELECT count(*) FROM articles WHERE read = 0 AND added_at >= ?", (cutoff,)
+    ).fetchone()[0]
+    for source_id, n in conn.execute("SELECT id, new_count FROM sources"):
+        out.unread[View("source", source_id).key] = n
+    return out
+
+
+def apply_change_to_counts(c: Counts, change: Change, cutoff: str | None = None) -> bool:
+    """Adjust counts for a small read/star change in place; False when a recount is needed."""
+    if change.rows is None:
+        return False
+    cutoff = cutoff or today_cutoff()
+    for info in change.rows:
+        if change.column == "read":
+            if info.read == change.value:
+                continue
+            delta = -1 if change.value else 1
+            keys = ["all", "unread", View("section", info.section_id).key]
+            if info.starred:
+                keys.append("starred")
+            if info.added_at >= cutoff:
+                keys.append("today")
+        else:
+            if info.starred == change.value or info.read:
+                continue
+            delta = 1 if change.value else -1
+            keys = ["starred"]
+        for key in keys:
+            c.unread[key] = max(0, c.unread.get(key, 0) + delta)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Paged lists
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: SortKey = "date"
+    descending: bool = True
+
+    @property
+    def column(self) -> str:
+        return "added_at" if self.key == "date" else "title COLLATE NOCASE"
+
+    def order_by(self, reverse: bool = False) -> str:
+        desc = self.descending != reverse
+        d = "DESC" if desc else "ASC"
+        return f"{self.column} {d}, id {d}"
+
+    def after(self, reverse: bool = False) -> str:
+        """Keyset condition: rows strictly after (sort value, id) in this order."""
+        desc = self.descending != reverse
+        return f"({self.column}, id) {'<' if desc else '>'} (?, ?)"
+
+    def value(self, row: Row) -> tuple:
+        return (row.added_at if self.key == "date" else row.title, row.id)
+
+
+class ViewQuery:
+    """Paged, sorted access to one view, frozen at the moment it was opened.
+
+    ``kept`` holds ids that no longer match the view's filter but stay listed until the view is
+    opened again (an article read in Unread does not vanish under the reader's eyes).
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        view: View,
+        sort: Sort | None = None,
+        cutoff: str | None = None,
+    ) -> None:
+        self.conn = conn
+        self.view = view
+        self.sort = sort or Sort()
+        self.where, self.params = view_filter(view, cutoff)
+        self.kept: set[int] = set()
+
+    # -- building blocks
+
+    def _select(self, extra: str, extra_params: tuple, reverse: bool, limit: int, offset: int = 0):
+        order = self.sort.order_by(reverse)
+        base = (
+            f"SELECT {_ROW_COLUMNS} FROM articles WHERE ({self.where}){extra} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        if not self.kept:
+            return self.conn.execute(base, (*self.params, *extra_params, limit, offset)).fetchall()
+        kept = ",".join(str(int(i)) for i in self.kept)
+        sql = (
+            f"SELECT * FROM (SELECT * FROM ({base.replace('LIMIT ? OFFSET ?', 'LIMIT ?')})"
+            f" UNION ALL SELECT {_ROW_COLUMNS} FROM articles WHERE id IN ({kept}){extra})"
+            f" ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        params = (*self.params, *extra_params, limit + offset, *extra_params, limit, offset)
+        return self.conn.execute(sql, params).fetchall()
+
+    def _keyset(self, key: tuple | None, reverse: bool) -> tuple[str, tuple]:
+        if key is None:
+            return "", ()
+        return f" AND {self.sort.after(reverse)}", tuple(key)
+
+    # -- public
+
+    def count(self) -> int:
+        n = self.conn.execute(
+            f"SELECT count(*) FROM articles WHERE {self.where}", self.params
+        ).fetchone()[0]
+        return n + len(self.kept)
+
+    def page_after(self, key: tuple | None, limit: int) -> list[Row]:
+        """Rows following the row with sort value ``key`` (from the start when None)."""
+        extra, p = self._keyset(key, reverse=False)
+        return [Row(*r) for r in self._select(extra, p, False, limit)]
+
+    def page_before(self, key: tuple, limit: int) -> list[Row]:
+        """Rows preceding ``key``, in view order."""
+        extra, p = self._keyset(key, reverse=True)
+        rows = self._select(extra, p, True, limit)
+        return [Row(*r) for r in reversed(rows)]
+
+    def page_at(self, offset: int, limit: int, total: int) -> list[Row]:
+        """Rows at a position: OFFSET counted from whichever end of the view is nearer."""
+        if offset < 0 or offset >= total:
+            return []
+        limit = min(limit, total - offset)
+        if offset <= total // 2:
+            return [Row(*r) for r in self._select("", (), False, limit, offset)]
+        back = total - offset - limit
+        rows = self._select("", (), True, limit, back)
+        return [Row(*r) for r in reversed(rows)]
+
+    def position_of(self, article_id: int) -> int | None:
+        """Row number of an article in this view, or None when it is not in it."""
+        row = self.conn.execute(
+            f"SELECT {_ROW_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        row = Row(*row)
+        if row.id not in self.kept and not self.matches([row.id]):
+            return None
+        key = self.sort.value(row)
+        # Rows before it = rows "after" it in the reversed order.
+        sql = f"SELECT count(*) FROM articles WHERE ({self.where}) AND {self.sort.after(True)}"
+        n = self.conn.execute(sql, (*self.params, *key)).fetchone()[0]
+        if self.kept:
+            kept = ",".join(str(int(i)) for i in self.kept)
+            n += self.conn.execute(
+                f"SELECT count(*) FROM articles WHERE id IN ({kept}) AND {self.sort.after(True)}",
+                key,
+            ).fetchone()[0]
+        return n
+
+    def matches(self, ids: Iterable[int]) -> set[int]:
+        """Which of these articles match the view's filter now."""
+        ids = list(ids)
+        found: set[int] = set()
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id FROM articles WHERE ({self.where}) AND id IN ({marks})"
+            found.update(r[0] for r in self.conn.execute(sql, (*self.params, *chunk)))
+        return found
+
+    def keep(self, ids: Iterable[int]) -> None:
+        """Keep these listed articles in view even if they stopped matching the filter."""
+        ids = set(ids)
+        matching = self.matches(ids)
+        self.kept |= ids - matching
+        self.kept -= matching
+
+    def next_unread(self, key: tuple | None, backwards: bool = False) -> Row | None:
+        """The first unread row after (or before) ``key`` in view order."""
+        extra, p = self._keyset(key, reverse=backwards)
+        sql = (
+            f"SELECT {_ROW_COLUMNS} FROM articles WHERE ({self.where}) AND read = 0{extra} "
+            f"ORDER BY {self.sort.order_by(backwards)} LIMIT 1"
+        )
+        r = self.conn.execute(sql, (*self.params, *p)).fetchone()
+        return Row(*r) if r else None
+
+
+def _chunks(seq: Sequence[int], n: int):
+    it = iter(seq)
+    while chunk := list(itertools.islice(it, n)):
+        yield chunk
+
+
+# ---------------------------------------------------------------------------------------------
+# One article
+
+
+def article(conn: sqlite3.Connection, article_id: int) -> ArticleRecord | None:
+    r = conn.execute(
+        "SELECT a.id, a.title, a.dateline, a.summary, a.body, a.section_id, s.name,"
+        " a.source_id, src.name, a.words, a.added_at, a.published_at, a.read, a.starred,"
+        " a.section_reason"
+        " FROM articles a JOIN sections s ON s.id = a.section_id"
+        " LEFT JOIN sources src ON src.id = a.source_id WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    return ArticleRecord(*r) if r else None
+
+
+def row(conn: sqlite3.Connection, article_id: int) -> Row | None:
+    r = conn.execute(f"SELECT {_ROW_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return Row(*r) if r else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Markings
+
+
+class RowInfo(NamedTuple):
+    """An article's state before a change, for counts and undo."""
+
+    id: int
+    section_id: int
+    added_at: str
+    read: int
+    starred: int
+
+
+@dataclass
+class Change:
+    """What a marking changed: ``column`` set to ``value`` on articles that had another value.
+
+    Small changes list the articles (``rows``); a big one (a whole view marked read) keeps its
+    ids in a temporary table named ``table`` on this connection, for undo.
+    """
+
+    column: Literal["read", "starred"]
+    value: int
+    rows: list[RowInfo] | None
+    count: int
+    section_ids: set[int]
+    table: str | None = None
+
+    @property
+    def ids(self) -> list[int]:
+        return [r.id for r in self.rows] if self.rows is not None else []
+
+
+_table_counter = itertools.count(1)
+
+
+def set_flag(
+    conn: sqlite3.Connection, ids: Iterable[int], column: Literal["read", "starred"], value: bool
+) -> Change:
+    """Set read or starred on articles; the Change lists those whose value actually changed."""
+    if column not in ("read", "starred"):
+        raise ValueError(column)
+    value = int(bool(value))
+    ids = list(ids)
+    rows: list[RowInfo] = []
+    with conn:
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows += [
+                RowInfo(*r)
+                for r in conn.execute(
+                    f"SELECT id, section_id, added_at, read, starred FROM articles"
+                    f" WHERE id IN ({marks}) AND {column} != ?",
+                    (*chunk, value),
+                )
+            ]
+            conn.execute(
+                f"UPDATE articles SET {column} = ? WHERE id IN ({marks}) AND {column} != ?",
+                (value, *chunk, value),
+            )
+    return Change(column, value, rows, len(rows), {r.section_id for r in rows})
+
+
+def mark_view_read(conn: sqlite3.Connection, view: View, cutoff: str | None = None) -> Change:
+    """Mark every unread article of a view read, remembering which ones for undo."""
+    where, params = view_filter(view, cutoff)
+    with conn:
+        n = conn.execute(
+            f"SELECT count(*) FROM articles WHERE ({where}) AND read = 0", params
+        ).fetchone()[0]
+        if n <= _BIG_CHANGE:
+            ids = [
+                r[0]
+                for r in conn.execute(f"SELECT id FROM articles WHERE ({where}) AND read = 0", params)
+            ]
+    if n <= _BIG_CHANGE:
+        return set_flag(conn, ids, "read", True)
+    table = f"temp.dispatch_undo_{next(_table_counter)}"
+    with conn:
+        conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
+        conn.execute(
+            f"INSERT INTO {table} (id) SELECT id FROM articles WHERE ({where}) AND read = 0", params
+        )
+        section_ids = {
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT a.section_id FROM articles a JOIN {table} u ON u.id = a.id"
+            )
+        }
+        changed = conn.execute(
+            f"UPDATE articles SET read = 1 WHERE id IN (SELECT id FROM {table})"
+        ).rowcount
+    return Change("read", 1, None, changed, section_ids, table)
+
+
+def undo(conn: sqlite3.Connection, change: Change) -> Change:
+    """Put back what ``change`` changed; returns the reverse change."""
+    old = 1 - change.value
+    if change.table is None:
+        return set_flag(conn, change.ids, change.column, bool(old))
+    with conn:
+        changed = conn.execute(
+            f"UPDATE articles SET {change.column} = ? WHERE id IN (SELECT id FROM {change.table})",
+            (old,),
+        ).rowcount
+        conn.execute(f"DROP TABLE {change.table}")
+    return Change(change.column, old, None, changed, set(change.section_ids))
+
+
+def discard(conn: sqlite3.Connection, change: Change) -> None:
+    """Forget an undo record (drops its temporary table)."""
+    if change.table is not None:
+        conn.execute(f"DROP TABLE IF EXISTS {change.table}")
+        change.table = None

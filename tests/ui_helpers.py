@@ -1,0 +1,81 @@
+"""Helpers for the window tests: real library files filled with known articles."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from reader.core.views import utc_stamp
+
+_FP = itertools.count()
+
+
+def open_library(path: Path):
+    """A real library through the store (schema, migrations, PRAGMAs)."""
+    from reader.core.store import Library
+
+    return Library(path)
+
+
+@dataclass
+class Spec:
+    title: str
+    section: str = "World"
+    dateline: str | None = None
+    summary: tuple[str, ...] = ()
+    body: str = "A paragraph of text."
+    hours_ago: float = 48.0
+    read: int = 0
+    starred: int = 0
+    source_id: int | None = None
+
+
+def add_source(conn: sqlite3.Connection, name: str, new_count: int = 0) -> int:
+    with conn:
+        cur = conn.execute(
+            "INSERT INTO sources (path, name, size, imported_at, finished_at, new_count, status)"
+            " VALUES (?, ?, 0, ?, ?, ?, 'done')",
+            (f"/tmp/{name}", name, utc_stamp(), utc_stamp(), new_count),
+        )
+    return cur.lastrowid
+
+
+def add_articles(conn: sqlite3.Connection, specs: list[Spec], now: datetime | None = None) -> list[int]:
+    """Insert articles straight into the schema; returns their ids in order."""
+    now = now or datetime.now(timezone.utc)
+    section_ids = {name.casefold(): i for i, name in conn.execute("SELECT id, name FROM sections")}
+    ids = []
+    with conn:
+        for spec in specs:
+            words = len((" ".join(spec.summary) + " " + spec.body).split())
+            cur = conn.execute(
+                "INSERT INTO articles (title, dateline, summary, body, section_id, source_id,"
+                " fingerprint, words, added_at, read, starred, section_reason)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    spec.title,
+                    spec.dateline,
+                    "\n".join(spec.summary),
+                    spec.body,
+                    section_ids[spec.section.casefold()],
+                    spec.source_id,
+                    f"fp-{next(_FP)}",
+                    words,
+                    utc_stamp(now - timedelta(hours=spec.hours_ago)),
+                    spec.read,
+                    spec.starred,
+                    None,
+                ),
+            )
+            ids.append(cur.lastrowid)
+    return ids
+
+
+def numbered(n: int, section: str = "World", start_hours: float = 48.0, **kw) -> list[Spec]:
+    """n articles, newest first: "Story 0" is the newest."""
+    return [
+        Spec(title=f"Story {i}", section=section, hours_ago=start_hours + i, **kw) for i in range(n)
+    ]
