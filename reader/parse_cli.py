@@ -20,12 +20,12 @@ def run(path: Path, *, as_json: bool) -> int:
     except DumpError as exc:
         print(f"dispatch: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:
-        print(f"dispatch: {path.name}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # `dispatch parse big.txt | head`
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        print(f"dispatch: {path.name}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -7,15 +7,12 @@ plain text (``body_text``) so that people who open the SQLite file themselves ca
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 BlockKind = Literal["p", "h"]
 Block = tuple[BlockKind, str]
 
-_WORD = re.compile(r"\w+")
-_FINGERPRINT_DROP = re.compile(r"[\W_]+")
 
 # Cross-heads are stored as Markdown-style "## " lines; a paragraph that happens to start with
 # "#" or "\" is escaped so that the round trip is exact.
@@ -50,22 +47,34 @@ class Article:
 
     @property
     def words(self) -> int:
-        """Words a reader reads: summary, cross-heads and paragraphs (not the headline)."""
-        n = sum(len(_WORD.findall(s)) for s in self.summary)
-        return n + sum(len(_WORD.findall(text)) for _, text in self.blocks)
+        """Words a reader reads: summary, cross-heads and paragraphs (not the headline).
+
+        Lines are whitespace-normalised by the parser, so counting spaces counts words.
+        """
+        return sum(s.count(" ") + 1 for s in self.summary) + sum(
+            text.count(" ") + 1 for _, text in self.blocks
+        )
 
     @property
     def fingerprint(self) -> str:
         """Identity of the content for duplicate detection.
 
-        Case, punctuation, quote style and spacing are ignored so that the same story scraped twice
-        (or re-encoded) is recognised; any change of words makes a different article.
+        Spacing is ignored (the parser already folded white space), so the same story scraped
+        twice is recognised; any change of words or punctuation makes a different article.
         """
-        h = hashlib.blake2b(digest_size=16)
-        for part in (self.title, *self.summary, *(text for _, text in self.blocks)):
-            h.update(_FINGERPRINT_DROP.sub(" ", part.casefold()).strip().encode("utf-8"))
-            h.update(b"\x1e")
-        return h.hexdigest()
+        text = "\x1e".join((self.title, *self.summary, *(text for _, text in self.blocks)))
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+    @property
+    def crosshead_positions(self) -> list[int]:
+        """For each cross-head, how many paragraphs come before it: where to show it."""
+        out, n = [], 0
+        for kind, _ in self.blocks:
+            if kind == "p":
+                n += 1
+            else:
+                out.append(n)
+        return out
 
     def to_json(self) -> dict:
         return {
@@ -74,7 +83,7 @@ class Article:
             "summary": list(self.summary),
             "paragraphs": self.paragraphs,
             "crossheads": self.crossheads,
-            "body": [{"kind": kind, "text": text} for kind, text in self.blocks],
+            "crosshead_positions": self.crosshead_positions,
             "words": self.words,
             "fingerprint": self.fingerprint,
             "start": self.start,

@@ -182,7 +182,7 @@ class _Draft:
     def add_paragraph(self, line: _Line) -> None:
         a = self.article
         text = line.text
-        if not a.paragraphs and not a.lead_prefix and a.dateline is None:
+        if self.paragraph_lines == 0 and a.dateline is None:
             found = line.dateline
             if found is not None:
                 dl, prefix = found

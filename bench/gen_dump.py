@@ -1,0 +1,140 @@
+"""Write realistic generated news dumps of any size.
+
+    python bench/gen_dump.py OUT.txt --mb 100 [--seed 1] [--crlf]
+
+Articles vary in length; some have summary bullets, some cross-heads, some blank lines between
+paragraphs; leads use every dateline style the parser knows (colon, AP/Reuters/AFP wire styles,
+capitalised dash) and some have none. The text is made of invented words and names, deterministic
+for a given seed, so benchmarks are repeatable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+SYLLABLES = (
+    "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu "
+    "ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo vu an en in on ar er or al el il"
+).split()
+COMMON = (
+    "the of and to in a is that for on with as was by at from said it has have will be are "
+    "officials government minister market company team season report after over new year people "
+    "would could on Monday on Tuesday last week this month according percent million billion"
+).split()
+PLACES = [
+    "DUBAI", "Gaza City", "EL SEGUNDO", "Paris", "Tokyo", "BRUSSELS", "Nairobi", "LIMA",
+    "São Paulo", "NEW DELHI", "Kyiv", "Rio de Janeiro", "CAPE TOWN", "Manila", "Reykjavík",
+]  # fmt: skip
+WIRE = [
+    "{PLACE} (AP) — ", "{PLACE}, {MON} {DAY} (Reuters) - ", "{Place} (AFP) - ", "{PLACE} — ",
+    "{Place}: ", "{PLACE}: ",
+]  # fmt: skip
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+class Writer:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.vocab = [self._word() for _ in range(20000)]
+        self.names = [self._word().capitalize() for _ in range(3000)]
+        cum, total = [], 0.0
+        for i in range(len(self.vocab)):  # Zipf-like frequencies
+            total += 1 / (i + 1)
+            cum.append(total)
+        self.cum_weights = cum
+
+    def _word(self) -> str:
+        return "".join(self.rng.choice(SYLLABLES) for _ in range(self.rng.randint(1, 4)))
+
+    def words(self, n: int) -> list[str]:
+        rng = self.rng
+        out = rng.choices(self.vocab, cum_weights=self.cum_weights, k=n)
+        for i in range(n):
+            r = rng.random()
+            if r < 0.25:
+                out[i] = rng.choice(COMMON)
+            elif r < 0.32:
+                out[i] = rng.choice(self.names)
+        return out
+
+    def sentence(self, lo: int = 8, hi: int = 28) -> str:
+        w = self.words(self.rng.randint(lo, hi))
+        w[0] = w[0].capitalize()
+        s = " ".join(w) + "."
+        if self.rng.random() < 0.2:
+            s = f"“{s[:-1]},” {self.rng.choice(self.names)} said."
+        return s
+
+    def headline(self) -> str:
+        w = self.words(self.rng.randint(6, 14))
+        w[0] = w[0].capitalize()
+        if self.rng.random() < 0.3:
+            i = self.rng.randrange(len(w))
+            w[i] = f"‘{w[i]}’"
+        return " ".join(w)
+
+    def crosshead(self) -> str:
+        w = self.words(self.rng.randint(2, 5))
+        return " ".join(w).capitalize()
+
+    def dateline(self) -> str:
+        rng = self.rng
+        place = rng.choice(PLACES)
+        style = rng.choice(WIRE)
+        return style.format(
+            PLACE=place.upper(), Place=place, MON=rng.choice(MONTHS), DAY=rng.randint(1, 28)
+        )
+
+    def article(self) -> Iterator[str]:
+        rng = self.rng
+        yield self.headline()
+        if rng.random() < 0.7:
+            yield ""
+        if rng.random() < 0.6:
+            for _ in range(rng.randint(1, 3)):
+                yield "- " + self.sentence(8, 20)[:-1]
+        blank_style = rng.random() < 0.3
+        paragraphs = rng.randint(3, 30)
+        lead = " ".join(self.sentence() for _ in range(rng.randint(1, 3)))
+        yield (self.dateline() + lead) if rng.random() < 0.85 else lead
+        for i in range(paragraphs):
+            if paragraphs > 8 and i in (paragraphs // 2, paragraphs * 3 // 4) and rng.random() < 0.5:
+                yield self.crosshead()
+            elif blank_style or rng.random() < 0.05:
+                yield ""
+            yield " ".join(self.sentence() for _ in range(rng.randint(1, 4)))
+
+
+def generate(out: Path, megabytes: float, seed: int = 1, newline: str = "\n") -> int:
+    """Write about ``megabytes`` MB of dump to ``out``; returns the number of articles."""
+    target = int(megabytes * 1_000_000)
+    writer = Writer(seed)
+    size = 0
+    count = 0
+    with open(out, "w", encoding="utf-8", newline=newline) as f:
+        while size < target:
+            text = "\n".join(writer.article()) + "\n"
+            f.write(text)
+            size += len(text.encode("utf-8"))
+            count += 1
+    return count
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--mb", type=float, default=10.0, help="size in MB (default 10)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--crlf", action="store_true", help="Windows line ends")
+    args = ap.parse_args(argv)
+    n = generate(args.out, args.mb, args.seed, "\r\n" if args.crlf else "\n")
+    print(f"{args.out}: {n:,} articles, {args.out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
