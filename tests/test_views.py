@@ -44,11 +44,14 @@ def test_keyset_paging_matches_offset_order_in_every_sort(lib):
     specs[3].title = "aardvark"
     specs[4].title = "Zebra"
     add_articles(conn, specs)
-    for sort in (Sort("date", True), Sort("date", False), Sort("title", False), Sort("title", True)):
+    for sort in (
+        Sort("date", True),
+        Sort("date", False),
+        Sort("title", False),
+        Sort("title", True),
+    ):
         q = ViewQuery(conn, ALL, sort)
-        expected = conn.execute(
-            f"SELECT id FROM articles ORDER BY {sort.order_by()}"
-        ).fetchall()
+        expected = conn.execute(f"SELECT id FROM articles ORDER BY {sort.order_by()}").fetchall()
         expected = [r[0] for r in expected]
         assert [r.id for r in walk(q, 7)] == expected
         assert q.count() == 50
@@ -85,7 +88,10 @@ def test_views_filter_and_counts(lib):
         q = ViewQuery(conn, view)
         return [r.title for r in walk(q, 10)], q.count()
 
-    assert titles(ALL) == (["Fresh world", "Fresh sport read", "Old starred", "Old read starred"], 4)
+    assert titles(ALL) == (
+        ["Fresh world", "Fresh sport read", "Old starred", "Old read starred"],
+        4,
+    )
     assert titles(UNREAD) == (["Fresh world", "Old starred"], 2)
     assert titles(STARRED) == (["Old starred", "Old read starred"], 2)
     assert titles(TODAY) == (["Fresh world", "Fresh sport read"], 2)

@@ -43,7 +43,9 @@ def add_source(conn: sqlite3.Connection, name: str, new_count: int = 0) -> int:
     return cur.lastrowid
 
 
-def add_articles(conn: sqlite3.Connection, specs: list[Spec], now: datetime | None = None) -> list[int]:
+def add_articles(
+    conn: sqlite3.Connection, specs: list[Spec], now: datetime | None = None
+) -> list[int]:
     """Insert articles straight into the schema; returns their ids in order."""
     now = now or datetime.now(timezone.utc)
     section_ids = {name.casefold(): i for i, name in conn.execute("SELECT id, name FROM sections")}

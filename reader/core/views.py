@@ -123,7 +123,10 @@ _ROW_COLUMNS = "id, title, section_id, dateline, added_at, read, starred"
 
 
 def sections(conn: sqlite3.Connection) -> list[Section]:
-    return [Section(*r) for r in conn.execute("SELECT id, name, position FROM sections ORDER BY position, id")]
+    return [
+        Section(*r)
+        for r in conn.execute("SELECT id, name, position FROM sections ORDER BY position, id")
+    ]
 
 
 def sources(conn: sqlite3.Connection) -> list[Source]:
@@ -476,7 +479,9 @@ def mark_view_read(conn: sqlite3.Connection, view: View, cutoff: str | None = No
         if n <= _BIG_CHANGE:
             ids = [
                 r[0]
-                for r in conn.execute(f"SELECT id FROM articles WHERE ({where}) AND read = 0", params)
+                for r in conn.execute(
+                    f"SELECT id FROM articles WHERE ({where}) AND read = 0", params
+                )
             ]
     if n <= _BIG_CHANGE:
         return set_flag(conn, ids, "read", True)

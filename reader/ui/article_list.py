@@ -1,0 +1,71 @@
+"""The article list widget: a QTableView (fast at any row count) with an empty state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+
+from .article_model import ADDED, DATELINE, SECTION, TITLE, ArticleListModel
+
+
+class ArticleList(QTableView):
+    def __init__(self, model: ArticleListModel, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleList")
+        self.setAccessibleName("Articles")
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        vh = self.verticalHeader()
+        vh.setVisible(False)
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        hh = self.horizontalHeader()
+        hh.setHighlightSections(False)
+        hh.setSectionsClickable(True)
+        hh.setSortIndicatorShown(True)
+        hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((SECTION, 110), (DATELINE, 120), (ADDED, 110)):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            hh.resizeSection(col, width)
+        hh.setMinimumSectionSize(60)
+
+        self.empty_label = QLabel(self.viewport())
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_label.hide()
+        self.viewport().installEventFilter(self)
+
+    def list_model(self) -> ArticleListModel:
+        model = self.model()
+        assert isinstance(model, ArticleListModel)
+        return model
+
+    def set_empty_text(self, html: str | None) -> None:
+        """Rich text shown over an empty list (already escaped by the caller)."""
+        if html:
+            self.empty_label.setText(html)
+            self.empty_label.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
+            self.empty_label.show()
+        else:
+            self.empty_label.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport() and event.type() == QEvent.Type.Resize:
+            self.empty_label.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
+        return super().eventFilter(watched, event)
+
+    def visible_rows(self) -> int:
+        height = self.verticalHeader().defaultSectionSize() or 1
+        return max(1, self.viewport().height() // height)

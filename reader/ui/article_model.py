@@ -1,0 +1,295 @@
+"""The article list model: a view of any size, read lazily in pages (Anki's browser model).
+
+rowCount comes from a COUNT; rows are fetched in pages of :data:`PAGE` into a small LRU cache,
+by keyset from a neighbouring cached page when there is one (scrolling) and by OFFSET from the
+nearer end otherwise (a jump). Operations tell the model what they changed
+(:meth:`ArticleListModel.apply_change`); it never re-reads a view to find out.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import OrderedDict
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QIcon
+
+from reader.core import views
+from reader.core.views import Change, Row, Sort, View, ViewQuery
+
+PAGE = 200
+MAX_PAGES = 40  # 8,000 rows at most in memory
+
+TITLE, SECTION, DATELINE, ADDED = range(4)
+HEADERS = ("Title", "Section", "Dateline", "Added")
+SORT_COLUMNS = {TITLE: "title", ADDED: "date"}
+
+ArticleIdRole = Qt.ItemDataRole.UserRole + 1
+ReadRole = Qt.ItemDataRole.UserRole + 2
+StarredRole = Qt.ItemDataRole.UserRole + 3
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@lru_cache(maxsize=4096)
+def _parse_stamp(stamp: str) -> datetime | None:
+    try:
+        return datetime.strptime(stamp[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def display_date(stamp: str, now: datetime | None = None) -> str:
+    """A library timestamp (UTC) as people read it: time today, day this year, else full date."""
+    moment = _parse_stamp(stamp)
+    if moment is None:
+        return stamp
+    local = moment.astimezone()
+    now = (now or datetime.now(timezone.utc)).astimezone()
+    if local.date() == now.date():
+        return local.strftime("%H:%M")
+    if local.year == now.year:
+        return f"{local.day} {local.strftime('%b %H:%M')}"
+    return f"{local.day} {local.strftime('%b %Y')}"
+
+
+def full_date(stamp: str) -> str:
+    moment = _parse_stamp(stamp)
+    if moment is None:
+        return stamp
+    local = moment.astimezone()
+    return f"{local.strftime('%A')} {local.day} {local.strftime('%B %Y, %H:%M')}"
+
+
+class ArticleListModel(QAbstractTableModel):
+    def __init__(self, conn: sqlite3.Connection, parent=None) -> None:
+        super().__init__(parent)
+        self.conn = conn
+        self.query: ViewQuery | None = None
+        self._count = 0
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        self._section_names: dict[int, str] = {}
+        self._sort = Sort()
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._star: QIcon | None = None
+        self._now = datetime.now(timezone.utc)
+
+    # -- opening views
+
+    @property
+    def view(self) -> View | None:
+        return self.query.view if self.query else None
+
+    @property
+    def sort_order(self) -> Sort:
+        return self._sort
+
+    def set_star_icon(self, icon: QIcon) -> None:
+        self._star = icon
+
+    def open_view(self, view: View, sort: Sort | None = None) -> None:
+        """Show another view (or the same view re-read); forgets rows kept after a marking."""
+        self.beginResetModel()
+        if sort is not None:
+            self._sort = sort
+        self._load_sections()
+        self.query = ViewQuery(self.conn, view, self._sort)
+        self._count = self.query.count()
+        self._pages.clear()
+        self._now = datetime.now(timezone.utc)
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Re-read the current view after the library changed (an import), keeping kept rows."""
+        if self.query is None:
+            return
+        self.beginResetModel()
+        self._load_sections()
+        self._count = self.query.count()
+        self._pages.clear()
+        self._now = datetime.now(timezone.utc)
+        self.endResetModel()
+
+    def _load_sections(self) -> None:
+        self._section_names = {s.id: s.name for s in views.sections(self.conn)}
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_COLUMNS.get(column)
+        if key is None or self.query is None:
+            return
+        sort = Sort(key, order == Qt.SortOrder.DescendingOrder)
+        if sort == self._sort:
+            return
+        self.beginResetModel()
+        self._sort = sort
+        kept = self.query.kept
+        self.query = ViewQuery(self.conn, self.query.view, sort)
+        self.query.kept = kept
+        self._pages.clear()
+        self.endResetModel()
+
+    # -- rows
+
+    def row_at(self, row: int) -> Row | None:
+        if row < 0 or row >= self._count or self.query is None:
+            return None
+        page_no, i = divmod(row, PAGE)
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._fetch(page_no)
+            self._pages[page_no] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[i] if i < len(page) else None
+
+    def _fetch(self, page_no: int) -> list[Row]:
+        q = self.query
+        assert q is not None
+        before = self._pages.get(page_no - 1)
+        if before and len(before) == PAGE:
+            return q.page_after(q.sort.value(before[-1]), PAGE)
+        after = self._pages.get(page_no + 1)
+        if after:
+            return q.page_before(q.sort.value(after[0]), PAGE)
+        return q.page_at(page_no * PAGE, PAGE, self._count)
+
+    def article_id(self, row: int) -> int | None:
+        r = self.row_at(row)
+        return r.id if r else None
+
+    def cached_row_of(self, article_id: int) -> int | None:
+        for page_no, page in self._pages.items():
+            for i, r in enumerate(page):
+                if r.id == article_id:
+                    return page_no * PAGE + i
+        return None
+
+    def row_of(self, article_id: int) -> int | None:
+        """Row of an article: from the cache when it is there, else one counting query."""
+        row = self.cached_row_of(article_id)
+        if row is not None:
+            return row
+        if self.query is None:
+            return None
+        pos = self.query.position_of(article_id)
+        return pos if pos is not None and pos < self._count else None
+
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self._pages.values())
+
+    # -- Qt model interface
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self.row_at(index.row())
+        if r is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == TITLE:
+                return r.title
+            if col == SECTION:
+                return self._section_names.get(r.section_id, "")
+            if col == DATELINE:
+                return r.dateline or ""
+            if col == ADDED:
+                return display_date(r.added_at, self._now)
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if not r.read else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if col == TITLE and r.starred and self._star is not None:
+                return self._star
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == ADDED:
+                return f"Added {full_date(r.added_at)}"
+            if col == TITLE:
+                return r.title
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == TITLE:
+            state = ", ".join(s for s, on in (("unread", not r.read), ("starred", r.starred)) if on)
+            return f"{r.title}{', ' + state if state else ''}"
+        if role == ArticleIdRole:
+            return r.id
+        if role == ReadRole:
+            return bool(r.read)
+        if role == StarredRole:
+            return bool(r.starred)
+        return None
+
+    # -- told what changed
+
+    def apply_change(self, change: Change) -> None:
+        """Update cached rows for a marking and keep changed rows listed in this view."""
+        if self.query is None:
+            return
+        if change.rows is None:
+            # A whole view marked: re-read the cached rows' state in one go.
+            ids = [r.id for p in self._pages.values() for r in p]
+            states = {}
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk : chunk + 500]
+                marks = ",".join("?" * len(part))
+                for aid, read, starred in self.conn.execute(
+                    f"SELECT id, read, starred FROM articles WHERE id IN ({marks})", part
+                ):
+                    states[aid] = (read, starred)
+            changed = set(ids)
+        else:
+            changed = set(change.ids)
+            states = None
+        first = last = None
+        for page_no, page in self._pages.items():
+            for i, r in enumerate(page):
+                if r.id not in changed:
+                    continue
+                if states is not None:
+                    read, starred = states.get(r.id, (r.read, r.starred))
+                    new = r._replace(read=read, starred=starred)
+                elif change.column == "read":
+                    new = r._replace(read=change.value)
+                else:
+                    new = r._replace(starred=change.value)
+                page[i] = new
+                row = page_no * PAGE + i
+                first = row if first is None else min(first, row)
+                last = row if last is None else max(last, row)
+        if change.rows is not None:
+            # Only rows that are listed here stay listed; others were never in this view.
+            listed = {r.id for p in self._pages.values() for r in p}
+            self.query.keep(changed & listed)
+        if first is not None:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(HEADERS) - 1))

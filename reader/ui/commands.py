@@ -1,0 +1,176 @@
+"""Commands and key bindings (qutebrowser's way).
+
+A command is a plain function with a name, a description and a group. Bindings are data: the
+defaults live in :data:`DEFAULT_KEYS`, the user's overrides (persisted in settings) sit on top.
+The window dispatches every key press through :meth:`Keymap.command_for`; nothing else binds
+keys, so the help overlay generated from the registry is always the truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QKeyCombination, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+
+# Groups in the order the help overlay and the menus show them.
+GROUPS = ("Articles", "Marking", "Views", "Panes", "Reading", "History", "Application")
+
+# Default bindings: command name -> key sequences (QKeySequence portable text).
+DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
+    "next-article": ("J", "Down"),
+    "previous-article": ("K", "Up"),
+    "next-unread": ("N",),
+    "previous-unread": ("P",),
+    "page-down": ("Space",),
+    "page-up": ("Shift+Space",),
+    "toggle-read": ("M",),
+    "toggle-star": ("S",),
+    "mark-view-read": ("Shift+A",),
+    "undo": ("Ctrl+Z",),
+    "next-view": ("Shift+J",),
+    "previous-view": ("Shift+K",),
+    "focus-next-pane": ("Tab", "L"),
+    "focus-previous-pane": ("Shift+Tab", "Backtab", "H"),
+    "focus-mode": ("Return", "Enter"),
+    "leave": ("Esc",),
+    "back": ("Alt+Left",),
+    "forward": ("Alt+Right",),
+    "text-bigger": ("Ctrl+=", "Ctrl++"),
+    "text-smaller": ("Ctrl+-",),
+    "text-reset": ("Ctrl+0",),
+    "full-screen": ("F11",),
+    "import": ("Ctrl+O",),
+    "help": ("?", "F1"),
+    "quit": ("Ctrl+Q",),
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str
+    group: str
+    run: Callable[[], object]
+
+
+class CommandRegistry:
+    def __init__(self) -> None:
+        self._commands: dict[str, Command] = {}
+
+    def add(self, name: str, description: str, group: str, run: Callable[[], object]) -> None:
+        if name in self._commands:
+            raise ValueError(f"command {name!r} registered twice")
+        if group not in GROUPS:
+            raise ValueError(f"unknown group {group!r}")
+        self._commands[name] = Command(name, description, group, run)
+
+    def replace(self, name: str, run: Callable[[], object]) -> None:
+        """Swap the function behind a command (the import command is provided later)."""
+        old = self._commands[name]
+        self._commands[name] = Command(old.name, old.description, old.group, run)
+
+    def __getitem__(self, name: str) -> Command:
+        return self._commands[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._commands
+
+    def __iter__(self):
+        return iter(self._commands.values())
+
+    def run(self, name: str) -> object:
+        return self._commands[name].run()
+
+    def grouped(self) -> list[tuple[str, list[Command]]]:
+        return [
+            (g, [c for c in self if c.group == g])
+            for g in GROUPS
+            if any(c.group == g for c in self)
+        ]
+
+
+def normalize(sequence: str) -> str:
+    """One spelling per key: what QKeySequence prints in portable text."""
+    return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.PortableText)
+
+
+_STRIP_SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def event_sequence(event: QKeyEvent) -> str | None:
+    """The portable-text key sequence of a key press ("J", "Shift+A", "?", "Ctrl+Z")."""
+    key = event.key()
+    if key in (
+        Qt.Key.Key_unknown,
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_AltGr,
+    ):
+        return None
+    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    text = event.text()
+    # A symbol typed with Shift ("?" on most layouts) is bound as the symbol itself.
+    if (
+        mods & _STRIP_SHIFT
+        and text
+        and text.isprintable()
+        and not text.isalnum()
+        and not text.isspace()
+    ):
+        mods &= ~_STRIP_SHIFT
+    if key == Qt.Key.Key_Backtab:
+        key = Qt.Key.Key_Tab
+        mods |= _STRIP_SHIFT
+    combo = QKeyCombination(mods, Qt.Key(key))
+    return QKeySequence(combo).toString(QKeySequence.SequenceFormat.PortableText)
+
+
+class Keymap:
+    """Key sequence -> command name, from the defaults with the user's overrides on top."""
+
+    def __init__(self, overrides: dict[str, Iterable[str]] | None = None) -> None:
+        self.overrides: dict[str, tuple[str, ...]] = {}
+        for name, keys in (overrides or {}).items():
+            if name in DEFAULT_KEYS and not isinstance(keys, str):
+                self.overrides[name] = tuple(normalize(k) for k in keys if isinstance(k, str))
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._by_key: dict[str, str] = {}
+        for name in DEFAULT_KEYS:
+            for key in self.keys(name):
+                self._by_key.setdefault(key, name)
+
+    def keys(self, name: str) -> tuple[str, ...]:
+        if name in self.overrides:
+            return self.overrides[name]
+        return tuple(normalize(k) for k in DEFAULT_KEYS.get(name, ()))
+
+    def bind(self, name: str, keys: Iterable[str]) -> None:
+        """Override a command's keys; other commands lose those keys."""
+        keys = tuple(normalize(k) for k in keys)
+        for other in DEFAULT_KEYS:
+            if other != name and set(self.keys(other)) & set(keys):
+                self.overrides[other] = tuple(k for k in self.keys(other) if k not in keys)
+        self.overrides[name] = keys
+        self._rebuild()
+
+    def command_for(self, sequence: str | None) -> str | None:
+        return self._by_key.get(sequence) if sequence else None
+
+    def display(self, name: str) -> str:
+        """Keys as shown to people ("J, Down")."""
+        shown = []
+        for key in self.keys(name):
+            if key == "Backtab":
+                continue
+            native = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+            shown.append(native)
+        return ", ".join(shown)
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {name: list(keys) for name, keys in self.overrides.items()}

@@ -1,0 +1,28 @@
+"""Icons: the app's own icon from resources, symbols from qtawesome (cached, made on demand)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtGui import QColor, QIcon
+
+
+@cache
+def icon(name: str, color: str | None = None) -> QIcon:
+    import qtawesome
+
+    options = {"color": QColor(color)} if color else {}
+    return qtawesome.icon(name, **options)
+
+
+def star() -> QIcon:
+    return icon("mdi6.star", "#e0a100")
+
+
+def app_icon() -> QIcon:
+    from reader.appinfo import app_icon as bundled
+
+    try:
+        return bundled()
+    except FileNotFoundError:
+        return icon("mdi6.newspaper-variant-outline")

@@ -1,0 +1,774 @@
+"""The main window: sidebar, article list and reading pane, driven from the keyboard.
+
+Every key press on the window's panes goes through one event filter that looks the key up in the
+keymap and runs the command from the registry. Markings return a Change that the window hands to
+the list model and the counts, and keeps for Ctrl+Z.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QWidget,
+)
+
+from reader.core import views
+from reader.core.views import ALL, Change, Counts, Sort, View
+
+from . import icons
+from . import settings as S
+from .article_list import ArticleList
+from .article_model import ADDED, SORT_COLUMNS, TITLE, ArticleListModel
+from .commands import CommandRegistry, Keymap, event_sequence
+from .help_overlay import HelpOverlay
+from .reading_pane import ReadingPane
+from .sidebar import Sidebar, SidebarModel, ViewKeyRole
+
+APP_NAME = "Dispatch"
+UNDO_LIMIT = 50
+HISTORY_LIMIT = 500
+
+# The focused pane is framed in the highlight colour; the others keep an invisible frame of the
+# same width so that nothing moves when focus does.
+FOCUS_STYLE = """
+#sectionSidebar, #articleList, #readingPane { border: 2px solid transparent; }
+#sectionSidebar:focus, #articleList:focus, #readingPane:focus {
+    border: 2px solid palette(highlight);
+}
+"""
+
+
+class MainWindow(QMainWindow):
+    #: The article shown in the reading pane changed (its id, or 0 for none).
+    article_shown = Signal(int)
+    #: The list now shows another view (its key, e.g. "section:3").
+    view_opened = Signal(str)
+    #: Read/star state or counts changed.
+    counts_changed = Signal()
+
+    def __init__(
+        self,
+        library,
+        settings: S.Settings | None = None,
+        files: list[Path] | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.conn = library.conn
+        self.settings = settings or S.Settings()
+        #: Files given on the command line, for the import feature to pick up.
+        self.pending_files: list[Path] = list(files or [])
+        self.registry = CommandRegistry()
+        self.keymap = Keymap(self.settings.get(S.KEYMAP))
+        self.counts = Counts()
+        self.undo_stack: list[Change] = []
+        self._view_markings: set[int] = set()  # ids of undo records made by mark-view-read
+        self.history: list[int] = []
+        self.history_pos = -1
+        self.current_article_id: int | None = None
+        self.focus_mode = False
+        self._opening = False  # set while the list's current row is moved by code
+        self._import_handler: Callable[[], object] = self._import_unavailable
+
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icons.app_icon())
+        self.setStyleSheet(FOCUS_STYLE)
+
+        self.sidebar_model = SidebarModel(self)
+        self.sidebar = Sidebar(self.sidebar_model)
+        self.list_model = ArticleListModel(self.conn, self)
+        self.list_model.set_star_icon(icons.star())
+        self.article_list = ArticleList(self.list_model)
+        self.reading_pane = ReadingPane()
+
+        self.list_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.list_splitter.setObjectName("listSplitter")
+        self.list_splitter.addWidget(self.article_list)
+        self.list_splitter.addWidget(self.reading_pane)
+        self.list_splitter.setStretchFactor(0, 2)
+        self.list_splitter.setStretchFactor(1, 3)
+        self.list_splitter.setChildrenCollapsible(False)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.sidebar)
+        self.main_splitter.addWidget(self.list_splitter)
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setChildrenCollapsible(False)
+        self.main_splitter.setSizes([230, 970])
+        self.list_splitter.setSizes([300, 500])
+        self.setCentralWidget(self.main_splitter)
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("libraryStatus")
+        self.statusBar().addPermanentWidget(self.status_label)
+        self.help_overlay = HelpOverlay(self)
+
+        self._register_commands()
+        self._build_menus()
+        for widget in (self, self.sidebar, self.article_list, self.reading_pane):
+            widget.installEventFilter(self)
+
+        self.sidebar.selectionModel().currentChanged.connect(self._on_sidebar_current)
+        self.sidebar.expanded.connect(self._on_sidebar_expanded)
+        self.sidebar.collapsed.connect(self._on_sidebar_expanded)
+        self.article_list.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
+        self.list_model.modelReset.connect(self._update_empty_state)
+        self.resize(1200, 800)
+        self._restore()
+
+    # =========================================================================================
+    # Commands
+
+    def _register_commands(self) -> None:
+        add = self.registry.add
+        add("next-article", "Next article", "Articles", lambda: self.move_article(1))
+        add("previous-article", "Previous article", "Articles", lambda: self.move_article(-1))
+        add(
+            "next-unread", "Next unread article (on to the next view)", "Articles", self.next_unread
+        )
+        add("previous-unread", "Previous unread article", "Articles", self.previous_unread)
+        add("page-down", "Page down; at the end, next unread", "Reading", self.page_down)
+        add("page-up", "Page up", "Reading", self.reading_pane.page_up)
+        add("toggle-read", "Mark read / unread", "Marking", self.toggle_read)
+        add("toggle-star", "Star / unstar", "Marking", self.toggle_star)
+        add(
+            "mark-view-read", "Mark every article in this view read", "Marking", self.mark_view_read
+        )
+        add("undo", "Undo the last marking", "Marking", self.undo)
+        add("next-view", "Next view in the sidebar", "Views", lambda: self.move_view(1))
+        add("previous-view", "Previous view in the sidebar", "Views", lambda: self.move_view(-1))
+        add("focus-next-pane", "Focus the next pane", "Panes", lambda: self.move_focus(1))
+        add("focus-previous-pane", "Focus the previous pane", "Panes", lambda: self.move_focus(-1))
+        add(
+            "focus-mode",
+            "Read in focus mode (the article fills the window)",
+            "Reading",
+            self.enter_focus_mode,
+        )
+        add("leave", "Leave focus mode", "Reading", self.leave)
+        add("back", "Back to the previous article read", "History", self.back)
+        add("forward", "Forward in the articles read", "History", self.forward)
+        add("text-bigger", "Larger text", "Reading", lambda: self.change_text_size(1))
+        add("text-smaller", "Smaller text", "Reading", lambda: self.change_text_size(-1))
+        add("text-reset", "Default text size", "Reading", lambda: self.change_text_size(0))
+        add("full-screen", "Full screen on / off", "Application", self.toggle_full_screen)
+        add("import", "Import news dumps…", "Application", lambda: self._import_handler())
+        add("help", "Show the keyboard shortcuts", "Application", self.show_help)
+        add("quit", "Quit Dispatch", "Application", self.close)
+
+    def run_command(self, name: str) -> None:
+        self.registry.run(name)
+
+    def set_import_handler(self, handler: Callable[[], object]) -> None:
+        """Plug in the import feature: Ctrl+O and File → Import call ``handler()``."""
+        self._import_handler = handler
+
+    def _import_unavailable(self) -> None:
+        self.statusBar().showMessage(
+            "Import from the command line for now: dispatch import FILE…", 8000
+        )
+
+    def _build_menus(self) -> None:
+        """Menus list the commands with their keys; they do not bind keys themselves."""
+        menus = {
+            "File": ["import", "quit"],
+            "Go": [
+                "next-article",
+                "previous-article",
+                "next-unread",
+                "previous-unread",
+                "next-view",
+                "previous-view",
+                "back",
+                "forward",
+            ],
+            "Article": ["toggle-read", "toggle-star", "mark-view-read", "undo"],
+            "View": [
+                "focus-mode",
+                "page-down",
+                "page-up",
+                "text-bigger",
+                "text-smaller",
+                "text-reset",
+                "full-screen",
+                "focus-next-pane",
+                "focus-previous-pane",
+            ],
+            "Help": ["help"],
+        }
+        self.actions_by_name: dict[str, QAction] = {}
+        bar = self.menuBar()
+        for title, names in menus.items():
+            menu = bar.addMenu(f"&{title}")
+            menu.setObjectName(f"menu{title}")
+            for name in names:
+                command = self.registry[name]
+                keys = self.keymap.display(name).split(", ")[0]
+                action = QAction(f"{command.description}\t{keys}", self)
+                action.setObjectName(f"action-{name}")
+                action.setToolTip(command.description)
+                action.setStatusTip(command.description)
+                action.setWhatsThis(command.description)
+                action.triggered.connect(lambda _=False, n=name: self.run_command(n))
+                menu.addAction(action)
+                self.actions_by_name[name] = action
+                if name in ("import",):
+                    menu.addSeparator()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if self.help_overlay.isVisible():
+                return False
+            name = self.keymap.command_for(event_sequence(event))
+            if name is not None:
+                self.run_command(name)
+                return True
+        return super().eventFilter(watched, event)
+
+    # =========================================================================================
+    # Views
+
+    @property
+    def current_view(self) -> View:
+        return self.list_model.view or ALL
+
+    def open_view(self, view: View) -> None:
+        """Show a view in the list (selecting it in the sidebar too)."""
+        if self.sidebar_model.item_for(view) is None:
+            view = ALL
+        index = self.sidebar_model.index_for(view)
+        if self.sidebar.currentIndex() != index:
+            self.sidebar.select_view(view)  # -> _on_sidebar_current -> _show_view
+        else:
+            self._show_view(view)
+
+    def _on_sidebar_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        key = current.data(ViewKeyRole)
+        view = View.from_key(key) if key else None
+        if view is None or view == self.list_model.view:
+            return
+        self._show_view(view)
+
+    def _show_view(self, view: View) -> None:
+        """Open a view at its top. The article being read stays in the reading pane, and is
+        selected when it is on the view's first page (looking further would cost a count)."""
+        self.list_model.open_view(view, self.list_model.sort_order)
+        self.article_list.scrollToTop()
+        if self.current_article_id is not None and self.list_model.rowCount():
+            self.list_model.row_at(0)
+            row = self.list_model.cached_row_of(self.current_article_id)
+            if row is not None:
+                self._set_current_row(row, open_article=False)
+        self._update_title()
+        self._update_empty_state()
+        self.view_opened.emit(view.key)
+
+    def move_view(self, step: int) -> None:
+        order = self._visible_views()
+        if not order:
+            return
+        try:
+            i = order.index(self.current_view)
+        except ValueError:
+            i = 0
+        j = max(0, min(len(order) - 1, i + step))
+        if j != i:
+            self.open_view(order[j])
+
+    def _visible_views(self) -> list[View]:
+        out = []
+        for view in self.sidebar_model.views_in_order():
+            index = self.sidebar_model.index_for(view)
+            parent = index.parent()
+            if parent.isValid() and not self.sidebar.isExpanded(parent):
+                continue
+            out.append(view)
+        return out
+
+    def _on_sidebar_expanded(self, _index: QModelIndex) -> None:
+        self.settings.set(
+            S.SOURCES_EXPANDED, self.sidebar.isExpanded(self.sidebar_model.sources_header.index())
+        )
+
+    def _on_header_clicked(self, column: int) -> None:
+        header = self.article_list.horizontalHeader()
+        sort = self.list_model.sort_order
+        if column not in SORT_COLUMNS:
+            self._show_sort_indicator()
+            return
+        key = SORT_COLUMNS[column]
+        # Same column: flip the order; another: its natural order (newest first, A to Z).
+        descending = (not sort.descending) if key == sort.key else key == "date"
+        self.set_sort(Sort(key, descending))
+        header.setSortIndicatorShown(True)
+
+    def set_sort(self, sort: Sort) -> None:
+        current = self.current_article_id
+        self.list_model.sort(
+            ADDED if sort.key == "date" else TITLE,
+            Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder,
+        )
+        self.settings.set(S.SORT_KEY, sort.key)
+        self.settings.set(S.SORT_DESCENDING, sort.descending)
+        self._show_sort_indicator()
+        if current is not None:
+            row = self.list_model.row_of(current)
+            if row is not None:
+                self._set_current_row(row, open_article=False)
+
+    def _show_sort_indicator(self) -> None:
+        sort = self.list_model.sort_order
+        self.article_list.horizontalHeader().setSortIndicator(
+            ADDED if sort.key == "date" else TITLE,
+            Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder,
+        )
+
+    # =========================================================================================
+    # Articles
+
+    def _set_current_row(self, row: int, open_article: bool = True) -> None:
+        index = self.list_model.index(row, 0)
+        if not index.isValid():
+            return
+        self._opening = not open_article
+        try:
+            self.article_list.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        finally:
+            self._opening = False
+        self.article_list.scrollTo(index)
+
+    def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._opening or not current.isValid():
+            return
+        article_id = self.list_model.article_id(current.row())
+        if article_id is not None and article_id != self.current_article_id:
+            self.show_article(article_id)
+
+    def show_article(self, article_id: int, record_history: bool = True) -> None:
+        """Show an article and mark it read (the state lives in the library)."""
+        record = views.article(self.conn, article_id)
+        if record is None:
+            return
+        self.current_article_id = article_id
+        if not record.read:
+            change = views.set_flag(self.conn, [article_id], "read", True)
+            self._changed(change)
+            record = record._replace(read=1)
+        self.reading_pane.show_article(record)
+        if record_history:
+            del self.history[self.history_pos + 1 :]
+            if not self.history or self.history[-1] != article_id:
+                self.history.append(article_id)
+                del self.history[:-HISTORY_LIMIT]
+            self.history_pos = len(self.history) - 1
+        self.article_shown.emit(article_id)
+
+    def move_article(self, step: int) -> None:
+        count = self.list_model.rowCount()
+        if not count:
+            return
+        row = self.article_list.currentIndex().row()
+        target = (0 if step > 0 else count - 1) if row < 0 else max(0, min(count - 1, row + step))
+        if target != row:
+            self._set_current_row(target)
+            self.article_list.scrollTo(self.list_model.index(target, 0))
+
+    def _current_key(self) -> tuple | None:
+        row = self.article_list.currentIndex().row()
+        r = self.list_model.row_at(row) if row >= 0 else None
+        return self.list_model.sort_order.value(r) if r else None
+
+    def next_unread(self) -> None:
+        self._step_unread(backwards=False)
+
+    def previous_unread(self) -> None:
+        self._step_unread(backwards=True)
+
+    def _step_unread(self, backwards: bool) -> None:
+        q = self.list_model.query
+        if q is not None:
+            found = q.next_unread(self._current_key(), backwards=backwards)
+            if found is not None:
+                self._select_article(found.id)
+                return
+        # None left here: on to the next (previous) view that has unread articles.
+        order = [v for v in self.sidebar_model.views_in_order() if v.kind != "source"]
+        if backwards:
+            order.reverse()
+        current = self.current_view
+        i = order.index(current) if current in order else -1
+        candidates = order[i + 1 :] + [v for v in order[: max(i, 0)] if v.kind == "section"]
+        for view in candidates:
+            if view != current and self.counts.get(view) > 0:
+                self.open_view(view)
+                q = self.list_model.query
+                found = q.next_unread(None, backwards=backwards) if q else None
+                if found is not None:
+                    self._select_article(found.id)
+                    self.statusBar().showMessage(f"On to {self.sidebar_model.name_of(view)}", 3000)
+                    return
+        self.statusBar().showMessage("No unread articles left", 4000)
+
+    def _select_article(self, article_id: int) -> None:
+        row = self.list_model.row_of(article_id)
+        if row is not None:
+            self._set_current_row(row)
+        else:
+            self.show_article(article_id)
+
+    def page_down(self) -> None:
+        if self.current_article_id is not None and self.reading_pane.page_down():
+            return
+        self.next_unread()
+
+    # =========================================================================================
+    # Marking
+
+    def _changed(self, change: Change, undoable: bool = False) -> None:
+        """Tell the list and the counts what a marking changed."""
+        if change.count == 0:
+            return
+        if undoable:
+            self.undo_stack.append(change)
+            while len(self.undo_stack) > UNDO_LIMIT:
+                views.discard(self.conn, self.undo_stack.pop(0))
+        self.list_model.apply_change(change)
+        if not views.apply_change_to_counts(self.counts, change):
+            self.counts = views.counts(self.conn)
+        self._counts_updated()
+        if (
+            self.reading_pane.article is not None
+            and self.reading_pane.article.id in set(change.ids)
+            and change.column == "starred"
+        ):
+            self.reading_pane.show_article(self.reading_pane.article._replace(starred=change.value))
+
+    def _toggle(self, column: str) -> None:
+        article_id = self.current_article_id
+        if article_id is None:
+            return
+        row = views.row(self.conn, article_id)
+        if row is None:
+            return
+        value = not getattr(row, column)
+        change = views.set_flag(self.conn, [article_id], column, value)
+        self._changed(change, undoable=True)
+        what = {
+            ("read", True): "Marked read",
+            ("read", False): "Marked unread",
+            ("starred", True): "Starred",
+            ("starred", False): "Unstarred",
+        }[(column, value)]
+        self.statusBar().showMessage(f"{what} — Ctrl+Z to undo", 3000)
+
+    def toggle_read(self) -> None:
+        self._toggle("read")
+
+    def toggle_star(self) -> None:
+        self._toggle("starred")
+
+    def mark_view_read(self) -> None:
+        view = self.current_view
+        cutoff = (
+            self.list_model.query.params[0]
+            if view.kind == "today" and self.list_model.query
+            else None
+        )
+        change = views.mark_view_read(self.conn, view, cutoff)
+        if change.count == 0:
+            self.statusBar().showMessage("Nothing unread here", 3000)
+            return
+        self.undo_stack.append(change)
+        self._view_markings.add(id(change))
+        self.counts = views.counts(self.conn)
+        self._counts_updated()
+        self._reload_list()
+        name = self.sidebar_model.name_of(view)
+        self.statusBar().showMessage(
+            f"Marked {change.count:,} articles in {name} read — Ctrl+Z to undo", 5000
+        )
+
+    def undo(self) -> None:
+        if not self.undo_stack:
+            self.statusBar().showMessage("Nothing to undo", 3000)
+            return
+        change = self.undo_stack.pop()
+        reverse = views.undo(self.conn, change)
+        if id(change) in self._view_markings:
+            self._view_markings.discard(id(change))
+            self.counts = views.counts(self.conn)
+            self._counts_updated()
+            self._reload_list()
+        else:
+            self._changed(reverse)
+        self.statusBar().showMessage(f"Undone ({reverse.count:,} articles)", 3000)
+
+    # =========================================================================================
+    # Library changes (imports)
+
+    def library_changed(self, section_ids: set[int] | None = None) -> None:
+        """New articles, sections or sources: refresh the sidebar, counts and open view.
+
+        The selection and the scroll position stay on the same articles; new articles appear
+        in place. ``section_ids`` (the sections that got articles, None for unknown) lets a
+        section view that did not change skip re-reading.
+        """
+        sections = views.sections(self.conn)
+        sources = views.sources(self.conn)
+        if self._sidebar_names != (sections, sources):
+            self._populate_sidebar(sections, sources)
+        self.counts = views.counts(self.conn)
+        self._counts_updated()
+        view = self.current_view
+        if view.kind == "section" and section_ids is not None and view.id not in section_ids:
+            return
+        self._reload_list(keep_kept=True)
+
+    def _reload_list(self, keep_kept: bool = False) -> None:
+        """Re-read the open view, keeping the current article and the top visible row."""
+        top_row = self.article_list.rowAt(0)
+        top_id = self.list_model.article_id(top_row) if top_row >= 0 else None
+        current = self.current_article_id
+        if keep_kept:
+            self.list_model.refresh()
+        else:
+            self.list_model.open_view(self.current_view)
+        if current is not None:
+            row = self.list_model.row_of(current)
+            if row is not None:
+                self._set_current_row(row, open_article=False)
+        if top_id is not None:
+            row = self.list_model.row_of(top_id)
+            if row is not None:
+                self.article_list.scrollTo(
+                    self.list_model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop
+                )
+        self._update_empty_state()
+
+    def _populate_sidebar(self, sections: list[views.Section], sources: list[views.Source]) -> None:
+        current = self.list_model.view
+        expanded = self.settings.get(S.SOURCES_EXPANDED)
+        blocker = self.sidebar.selectionModel().blockSignals(True)
+        self.sidebar_model.populate(sections, sources)
+        self.sidebar.setExpanded(self.sidebar_model.sections_header.index(), True)
+        self.sidebar.setExpanded(self.sidebar_model.sources_header.index(), expanded)
+        if current is not None:
+            self.sidebar.select_view(current)
+        self.sidebar.selectionModel().blockSignals(blocker)
+        self._sidebar_names = (sections, sources)
+        self.sidebar_model.set_counts(self.counts)
+
+    def refresh_counts(self) -> None:
+        self.counts = views.counts(self.conn)
+        self._counts_updated()
+        self._update_empty_state()
+
+    def _counts_updated(self) -> None:
+        self.sidebar_model.set_counts(self.counts)
+        self._update_title()
+        unread = self.counts.get(View("unread"))
+        self.status_label.setText(f"{unread:,} unread · {self.counts.total:,} articles")
+        self.counts_changed.emit()
+
+    def _update_title(self) -> None:
+        view = self.current_view
+        name = self.sidebar_model.name_of(view)
+        unread = self.counts.get(view) if view.kind != "source" else None
+        if unread:
+            self.setWindowTitle(f"{name} ({unread:,} unread) — {APP_NAME}")
+        else:
+            self.setWindowTitle(f"{name} — {APP_NAME}")
+
+    def _update_empty_state(self) -> None:
+        e = html.escape
+        if self.list_model.rowCount():
+            self.article_list.set_empty_text(None)
+            return
+        if self.counts.total == 0 and not self._library_has_articles():
+            self.article_list.set_empty_text(
+                "<h3>Your library is empty</h3>"
+                "<p>Press <b>Ctrl+O</b> to import a news dump (a plain-text file).</p>"
+                "<p>From a terminal: <code>dispatch import FILE</code></p>"
+            )
+            if self.current_article_id is None:
+                self.reading_pane.show_message(
+                    "Welcome to Dispatch",
+                    [
+                        "Dispatch reads plain-text news dumps, offline and from the keyboard.",
+                        "Import a dump with Ctrl+O to start.",
+                        "Press ? at any time to see every key.",
+                    ],
+                )
+            return
+        name = self.sidebar_model.name_of(self.current_view)
+        message = {
+            "unread": "You are all caught up: nothing unread.",
+            "starred": "No starred articles. Press S on an article to star it.",
+            "today": "Nothing was added in the last 24 hours.",
+        }.get(self.current_view.kind, f"No articles in {name}.")
+        self.article_list.set_empty_text(
+            f"<h3>{e(message)}</h3><p>Shift+J / Shift+K move to another view.</p>"
+        )
+
+    def _library_has_articles(self) -> bool:
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1
+
+    # =========================================================================================
+    # Panes, focus mode, history, text size
+
+    def panes(self) -> list[QWidget]:
+        if self.focus_mode:
+            return [self.reading_pane]
+        return [self.sidebar, self.article_list, self.reading_pane]
+
+    def focused_pane(self) -> QWidget | None:
+        focus = self.focusWidget()
+        for pane in (self.sidebar, self.article_list, self.reading_pane):
+            if focus is pane or (focus is not None and pane.isAncestorOf(focus)):
+                return pane
+        return None
+
+    def move_focus(self, step: int) -> None:
+        panes = self.panes()
+        current = self.focused_pane()
+        i = panes.index(current) if current in panes else 0
+        panes[(i + step) % len(panes)].setFocus(Qt.FocusReason.TabFocusReason)
+
+    def enter_focus_mode(self) -> None:
+        if self.current_article_id is None:
+            row = self.article_list.currentIndex().row()
+            if row < 0:
+                return
+        self.focus_mode = True
+        self.sidebar.hide()
+        self.article_list.hide()
+        self.reading_pane.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.statusBar().showMessage("Focus mode — Esc to return", 3000)
+
+    def leave(self) -> None:
+        if self.focus_mode:
+            self.focus_mode = False
+            self.sidebar.show()
+            self.article_list.show()
+            self.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.isFullScreen():
+            self.toggle_full_screen()
+
+    def back(self) -> None:
+        if self.history_pos > 0:
+            self.history_pos -= 1
+            self._go_to_history()
+
+    def forward(self) -> None:
+        if self.history_pos < len(self.history) - 1:
+            self.history_pos += 1
+            self._go_to_history()
+
+    def _go_to_history(self) -> None:
+        article_id = self.history[self.history_pos]
+        row = self.list_model.row_of(article_id)
+        self.show_article(article_id, record_history=False)
+        if row is not None:
+            self._set_current_row(row, open_article=False)
+        else:
+            self.article_list.selectionModel().clearSelection()
+            self.article_list.selectionModel().setCurrentIndex(
+                QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+
+    def change_text_size(self, step: int) -> None:
+        new = 0 if step == 0 else self.reading_pane.text_step + step
+        self.reading_pane.set_text_step(new)
+        self.settings.set(S.TEXT_SIZE, self.reading_pane.text_step)
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def show_help(self) -> None:
+        self.help_overlay.open(self.registry, self.keymap)
+
+    # =========================================================================================
+    # Start and end
+
+    def _restore(self) -> None:
+        s = self.settings
+        self.counts = Counts()
+        self._sidebar_names: tuple = ((), ())
+        self._populate_sidebar(views.sections(self.conn), views.sources(self.conn))
+        geometry = s.get(S.GEOMETRY)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        for setting, splitter in (
+            (S.MAIN_SPLITTER, self.main_splitter),
+            (S.LIST_SPLITTER, self.list_splitter),
+        ):
+            state = s.get(setting)
+            if not state.isEmpty():
+                splitter.restoreState(state)
+        header_state = s.get(S.LIST_HEADER)
+        if not header_state.isEmpty():
+            self.article_list.horizontalHeader().restoreState(header_state)
+        self.reading_pane.set_text_step(s.get(S.TEXT_SIZE))
+        sort_key = s.get(S.SORT_KEY)
+        sort = Sort(sort_key if sort_key in ("date", "title") else "date", s.get(S.SORT_DESCENDING))
+        view = View.from_key(s.get(S.CURRENT_VIEW)) or ALL
+        if self.sidebar_model.item_for(view) is None:
+            view = ALL
+        self.list_model.open_view(view, sort)
+        self._show_sort_indicator()
+        blocker = self.sidebar.selectionModel().blockSignals(True)
+        self.sidebar.select_view(view)
+        self.sidebar.selectionModel().blockSignals(blocker)
+        self.article_list.selectionModel().currentRowChanged.connect(self._on_list_current)
+        article_id = s.get(S.CURRENT_ARTICLE)
+        if article_id:
+            record = views.article(self.conn, article_id)
+            if record is not None:
+                self.current_article_id = article_id
+                self.reading_pane.show_article(record)
+                self.history = [article_id]
+                self.history_pos = 0
+                row = self.list_model.row_of(article_id)
+                if row is not None:
+                    self._set_current_row(row, open_article=False)
+        self._update_title()
+        self.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Counts read the whole library's indexes: after the first paint, not before it.
+        QTimer.singleShot(0, self.refresh_counts)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.set(S.GEOMETRY, self.saveGeometry())
+        if not self.focus_mode:
+            s.set(S.MAIN_SPLITTER, self.main_splitter.saveState())
+            s.set(S.LIST_SPLITTER, self.list_splitter.saveState())
+        s.set(S.LIST_HEADER, self.article_list.horizontalHeader().saveState())
+        s.set(S.CURRENT_VIEW, self.current_view.key)
+        s.set(S.CURRENT_ARTICLE, self.current_article_id or 0)
+        s.set(S.TEXT_SIZE, self.reading_pane.text_step)
+        s.set(S.KEYMAP, self.keymap.to_json())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        for change in self.undo_stack:
+            views.discard(self.conn, change)
+        self.undo_stack.clear()
+        super().closeEvent(event)

@@ -1,0 +1,198 @@
+"""The reading pane: one article set as a page to read.
+
+Dump text is untrusted: every piece is passed through html.escape before it meets markup, and
+the browser loads nothing (no remote or local resources) and follows no link by itself.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QResizeEvent, QTextFrameFormat
+from PySide6.QtWidgets import QTextBrowser
+
+from reader.core.article import text_to_blocks
+from reader.core.views import ArticleRecord
+
+from .article_model import full_date
+
+WORDS_PER_MINUTE = 230
+MEASURE_CHARS = 70
+BASE_POINT_SIZE = 13.0
+TEXT_STEPS = (-4, 8)  # smallest and largest text-size step
+SERIF_FAMILIES = (
+    "Georgia",
+    "Charter",
+    "Source Serif Pro",
+    "Noto Serif",
+    "DejaVu Serif",
+    "Liberation Serif",
+    "serif",
+)
+
+
+def reading_minutes(words: int) -> int:
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def article_html(a: ArticleRecord, point_size: float, muted: str = "#777") -> str:
+    """The article as rich text for QTextBrowser (its subset of HTML and CSS)."""
+    e = html.escape
+    small = point_size * 0.8
+    parts = [
+        f'<p style="margin:0 0 6px 0; font-family:sans-serif; font-size:{small:.1f}pt;'
+        f' color:{muted}; text-transform:uppercase; letter-spacing:1px">'
+        f"{e(a.section)}"
+        f"{' &nbsp;·&nbsp; ★ Starred' if a.starred else ''}</p>",
+        f'<h1 style="font-size:{point_size * 1.75:.1f}pt; font-weight:700; margin:0 0 10px 0;'
+        f' line-height:120%">{e(a.title)}</h1>',
+    ]
+    bullets = [b.strip() for b in a.summary.split("\n") if b.strip()]
+    if bullets:
+        items = "".join(f'<li style="margin-bottom:4px">{e(b)}</li>' for b in bullets)
+        parts.append(
+            f'<ul style="margin:4px 0 12px 0; font-size:{point_size * 1.08:.1f}pt;'
+            f' line-height:140%; font-style:italic">{items}</ul>'
+        )
+    meta = [
+        f"{reading_minutes(a.words)} min read",
+        f"{a.words:,} words",
+        f"added {full_date(a.added_at)}",
+    ]
+    if a.source:
+        meta.append(f"from {a.source}")
+    parts.append(
+        f'<p style="margin:0 0 18px 0; font-family:sans-serif; font-size:{small:.1f}pt;'
+        f' color:{muted}">{e(" · ".join(meta))}</p>'
+    )
+    first = True
+    for kind, text in text_to_blocks(a.body):
+        if kind == "h":
+            parts.append(
+                f'<h3 style="font-size:{point_size * 1.15:.1f}pt; font-weight:700;'
+                f' margin:18px 0 6px 0">{e(text)}</h3>'
+            )
+            continue
+        dateline = ""
+        if first and a.dateline:
+            dateline = (
+                f'<span style="font-family:sans-serif; font-weight:700;'
+                f' font-size:{small:.1f}pt; letter-spacing:1px">{e(a.dateline.upper())}</span>'
+                " &nbsp;—&nbsp; "
+            )
+        first = False
+        parts.append(f'<p style="margin:0 0 12px 0; line-height:155%">{dateline}{e(text)}</p>')
+    if first and a.dateline:  # a body with no paragraph: still show where it came from
+        parts.append(f"<p>{e(a.dateline)}</p>")
+    return "".join(parts)
+
+
+def empty_html(title: str, lines: list[str], point_size: float, muted: str = "#777") -> str:
+    e = html.escape
+    body = "".join(f'<p style="margin:0 0 8px 0; color:{muted}">{e(line)}</p>' for line in lines)
+    return (
+        f'<div style="margin-top:48px"><h2 style="font-size:{point_size * 1.4:.1f}pt;'
+        f' font-weight:600">{e(title)}</h2>{body}</div>'
+    )
+
+
+class ReadingPane(QTextBrowser):
+    """Shows one article at a comfortable measure (about 70 characters), centred."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readingPane")
+        self.setAccessibleName("Article")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.document().setUndoRedoEnabled(False)
+        self.text_step = 0
+        self.article: ArticleRecord | None = None
+        self._empty: tuple[str, list[str]] | None = None
+        font = QFont()
+        font.setFamilies(list(SERIF_FAMILIES))
+        font.setStyleHint(QFont.StyleHint.Serif)
+        self._font = font
+        self._apply_font()
+
+    # Nothing is ever loaded: not remote URLs, not local files, not data.
+    def loadResource(self, type: int, name: QUrl | str) -> object:
+        return None
+
+    @property
+    def point_size(self) -> float:
+        return BASE_POINT_SIZE * (1.1**self.text_step)
+
+    def set_text_step(self, step: int) -> None:
+        self.text_step = max(TEXT_STEPS[0], min(TEXT_STEPS[1], step))
+        self._apply_font()
+        self._render()
+
+    def _apply_font(self) -> None:
+        self._font.setPointSizeF(self.point_size)
+        self.document().setDefaultFont(self._font)
+
+    def show_article(self, a: ArticleRecord | None) -> None:
+        self.article = a
+        self._empty = None
+        self._render()
+        self.verticalScrollBar().setValue(0)
+
+    def show_message(self, title: str, lines: list[str]) -> None:
+        self.article = None
+        self._empty = (title, lines)
+        self._render()
+
+    def _render(self) -> None:
+        if self.article is not None:
+            self.setHtml(article_html(self.article, self.point_size, self._muted()))
+            self.setAccessibleDescription(self.article.title)
+        elif self._empty is not None:
+            self.setHtml(empty_html(*self._empty, self.point_size, self._muted()))
+            self.setAccessibleDescription(self._empty[0])
+        else:
+            self.clear()
+        self._apply_measure()
+
+    def _muted(self) -> str:
+        return self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+
+    def _apply_measure(self) -> None:
+        """Side margins that leave about MEASURE_CHARS characters a line, centred."""
+        avg = QFontMetricsF(self._font).averageCharWidth()
+        measure = avg * MEASURE_CHARS
+        width = self.viewport().width()
+        side = max(16.0, (width - measure) / 2)
+        frame = self.document().rootFrame()
+        fmt: QTextFrameFormat = frame.frameFormat()
+        if (fmt.leftMargin(), fmt.rightMargin(), fmt.topMargin()) != (side, side, 24.0):
+            fmt.setLeftMargin(side)
+            fmt.setRightMargin(side)
+            fmt.setTopMargin(24.0)
+            fmt.setBottomMargin(48.0)
+            frame.setFrameFormat(fmt)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_measure()
+
+    # -- paging
+
+    def at_end(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum()
+
+    def page_down(self) -> bool:
+        """Scroll one page (minus a line of overlap); False when already at the end."""
+        if self.at_end():
+            return False
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + max(bar.pageStep() - 40, 40))
+        return True
+
+    def page_up(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() - max(bar.pageStep() - 40, 40))

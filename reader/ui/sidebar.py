@@ -1,0 +1,212 @@
+"""The section sidebar: smart views, sections with unread counts, imported sources."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QPainter, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+)
+
+from reader.core import views
+from reader.core.views import SMART_VIEW_NAMES, SMART_VIEWS, Counts, View
+
+from . import icons
+
+ViewKeyRole = Qt.ItemDataRole.UserRole + 1
+CountRole = Qt.ItemDataRole.UserRole + 2
+KindRole = Qt.ItemDataRole.UserRole + 3  # "view" or "header"
+
+SMART_ICONS = {
+    "all": "mdi6.newspaper-variant-multiple-outline",
+    "unread": "mdi6.circle-medium",
+    "starred": "mdi6.star-outline",
+    "today": "mdi6.calendar-today",
+}
+
+
+class SidebarModel(QStandardItemModel):
+    """Items carry their view key; counts are a role painted by :class:`CountDelegate`."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._items: dict[str, QStandardItem] = {}
+        self.sections_header = self._header("Sections")
+        self.sources_header = self._header("Sources")
+
+    def _header(self, text: str) -> QStandardItem:
+        item = QStandardItem(text)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setData("header", KindRole)
+        font = QFont()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        item.setFont(font)
+        return item
+
+    def _view_item(
+        self, view: View, text: str, icon_name: str | None, tooltip: str
+    ) -> QStandardItem:
+        item = QStandardItem(text)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        item.setData(view.key, ViewKeyRole)
+        item.setData("view", KindRole)
+        item.setData(0, CountRole)
+        item.setToolTip(tooltip)
+        if icon_name:
+            item.setIcon(icons.icon(icon_name))
+        self._items[view.key] = item
+        return item
+
+    def populate(self, sections: list[views.Section], sources: list[views.Source]) -> None:
+        """Build the tree; called at start and when sections or sources appear."""
+        self.clear()
+        self._items.clear()
+        root = self.invisibleRootItem()
+        for kind in SMART_VIEWS:
+            tip = {
+                "all": "Every article in the library",
+                "unread": "Articles you have not opened",
+                "starred": "Articles you starred (S)",
+                "today": "Articles added in the last 24 hours",
+            }[kind]
+            root.appendRow(
+                self._view_item(View(kind), SMART_VIEW_NAMES[kind], SMART_ICONS[kind], tip)
+            )
+        self.sections_header = self._header("Sections")
+        root.appendRow(self.sections_header)
+        for s in sections:
+            self.sections_header.appendRow(
+                self._view_item(
+                    View("section", s.id), s.name, "mdi6.folder-outline", f"Section {s.name}"
+                )
+            )
+        self.sources_header = self._header("Sources")
+        root.appendRow(self.sources_header)
+        for src in sources:
+            status = "" if src.status == "done" else f" ({src.status})"
+            tip = (
+                f"{src.path}\nImported {src.imported_at[:16]} UTC{status}\n"
+                f"{src.new_count:,} new, {src.duplicate_count:,} duplicates, "
+                f"{src.skipped_count:,} skipped"
+            )
+            if src.error:
+                tip += f"\n{src.error}"
+            self.sources_header.appendRow(
+                self._view_item(
+                    View("source", src.id), src.name + status, "mdi6.file-document-outline", tip
+                )
+            )
+
+    def item_for(self, view: View) -> QStandardItem | None:
+        return self._items.get(view.key)
+
+    def index_for(self, view: View) -> QModelIndex:
+        item = self.item_for(view)
+        return item.index() if item is not None else QModelIndex()
+
+    def name_of(self, view: View) -> str:
+        item = self.item_for(view)
+        return item.text() if item is not None else SMART_VIEW_NAMES.get(view.kind, "")
+
+    def set_counts(self, counts: Counts) -> None:
+        for key, item in self._items.items():
+            n = counts.unread.get(key, 0)
+            if item.data(CountRole) != n:
+                item.setData(n, CountRole)
+
+    def views_in_order(self) -> list[View]:
+        """Every view, in sidebar order (collapsed groups included)."""
+        out = []
+        for key in self._items:
+            view = View.from_key(key)
+            if view is not None:
+                out.append(view)
+        return out
+
+
+class CountDelegate(QStyledItemDelegate):
+    """Paints the count at the right edge of a row, dimmed; headers get no count."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        count = index.data(CountRole)
+        if index.data(KindRole) != "view" or not count:
+            super().paint(painter, option, index)
+            return
+        text = f"{count:,}"
+        fm = option.fontMetrics
+        width = fm.horizontalAdvance(text) + 12
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.rect = QRect(
+            option.rect.x(), option.rect.y(), option.rect.width() - width, option.rect.height()
+        )
+        if opt.widget is not None:
+            # The row's background (selection, hover) across the full width, count included.
+            full = QStyleOptionViewItem(option)
+            self.initStyleOption(full, index)
+            opt.widget.style().drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, full, painter, opt.widget
+            )
+        super().paint(painter, opt, index)
+        painter.save()
+        selected = option.state & QStyle.StateFlag.State_Selected
+        group = (
+            QPalette.ColorGroup.Active
+            if option.state & QStyle.StateFlag.State_Active
+            else QPalette.ColorGroup.Inactive
+        )
+        role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        painter.setPen(option.palette.color(group, role))
+        rect = QRect(option.rect.right() - width, option.rect.y(), width - 6, option.rect.height())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 48, max(size.height(), 24))
+
+
+class Sidebar(QTreeView):
+    def __init__(self, model: SidebarModel, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sectionSidebar")
+        self.setAccessibleName("Sections")
+        self.setAccessibleDescription("Smart views, sections and imported sources")
+        self.setModel(model)
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)
+        self.setItemDelegate(CountDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setIndentation(12)
+        self.setRootIsDecorated(True)
+        self.setExpandsOnDoubleClick(True)
+
+    def sidebar_model(self) -> SidebarModel:
+        model = self.model()
+        assert isinstance(model, SidebarModel)
+        return model
+
+    def select_view(self, view: View) -> None:
+        index = self.sidebar_model().index_for(view)
+        if not index.isValid():
+            return
+        parent = index.parent()
+        if parent.isValid() and not self.isExpanded(parent):
+            self.expand(parent)
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
