@@ -70,7 +70,7 @@ class Writer:
         return s
 
     def headline(self) -> str:
-        w = self.words(self.rng.randint(6, 14))
+        w = self.words(self.rng.randint(7, 14))
         w[0] = w[0].capitalize()
         if self.rng.random() < 0.3:
             i = self.rng.randrange(len(w))
@@ -92,17 +92,25 @@ class Writer:
     def article(self) -> Iterator[str]:
         rng = self.rng
         yield self.headline()
-        if rng.random() < 0.7:
+        bullets = rng.random() < 0.6
+        dated = rng.random() < 0.85
+        # A headline followed by neither bullets nor a dateline is only told apart from a
+        # cross-head by the blank line after it, as in real dumps.
+        if rng.random() < 0.7 or not (bullets or dated):
             yield ""
-        if rng.random() < 0.6:
+        if bullets:
             for _ in range(rng.randint(1, 3)):
                 yield "- " + self.sentence(8, 20)[:-1]
         blank_style = rng.random() < 0.3
         paragraphs = rng.randint(3, 30)
         lead = " ".join(self.sentence() for _ in range(rng.randint(1, 3)))
-        yield (self.dateline() + lead) if rng.random() < 0.85 else lead
+        yield (self.dateline() + lead) if dated else lead
         for i in range(paragraphs):
-            if paragraphs > 8 and i in (paragraphs // 2, paragraphs * 3 // 4) and rng.random() < 0.5:
+            if (
+                paragraphs > 8
+                and i in (paragraphs // 2, paragraphs * 3 // 4)
+                and rng.random() < 0.5
+            ):
                 yield self.crosshead()
             elif blank_style or rng.random() < 0.05:
                 yield ""

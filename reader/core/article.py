@@ -30,6 +30,8 @@ class Article:
     end: int = 0
     # The dateline prefix as written, separator included ("WASHINGTON (AP) — "); "" when none.
     lead_prefix: str = ""
+    # Index in ``blocks`` of the paragraph the dateline was taken from (after a byline it is 1).
+    lead_block: int = 0
     # Lines the parser recognised as scraping debris (a repeated headline) and kept out of the text.
     dropped: list[str] = field(default_factory=list)
 

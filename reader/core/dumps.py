@@ -50,6 +50,9 @@ _ABBREV = {
 }  # fmt: skip
 _SENTENCE_BREAK = re.compile(r"(\S+)[.?!][”’\"']?\s+[“‘\"']?[A-Z0-9]")
 
+_SEPARATOR_CHARS = "-=*_~#•·+"
+_SEPARATOR_LINE = re.compile(r"^(?:([-=*_~#•·+])\s?)\1?(?:\s?\1){1,}$")
+
 MAX_HEADLINE_CHARS = 180
 MAX_HEADLINE_WORDS = 28
 
@@ -59,20 +62,20 @@ MAX_HEADLINE_WORDS = 28
 _PLACE_WORD = r"[A-Z][\w'’.\-]*"
 _PLACE_LINK = r"(?:al|el|de|del|des|di|da|do|dos|du|la|le|les|los|las|of|on|upon|am|an|der|sur|y|e)"
 _PLACE = rf"{_PLACE_WORD}(?:[ \-](?:{_PLACE_WORD}|{_PLACE_LINK}(?=[ \-][A-Z]))){{0,4}}"
-_MONTH = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = rf"{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
 _AGENCY = r"\((?:[A-Z][\w&./\- ]{0,24})\)"
-_DASH = r"[—–-]{1,2}"
+# Spaced hyphens or dashes ("LONDON - "), or unspaced em/en dashes ("LONDON—"); never an unspaced
+# hyphen ("NEW YORK-based").
+_SEPARATOR = r"(?:\s+[—–-]{1,2}\s+|\s*[—–]{1,2}\s*)"
 
-_DATELINE_COLON = re.compile(
-    rf"^(?P<dl>{_PLACE}(?:,\s*{_PLACE})?(?:\s+{_AGENCY})?)\s*:\s+(?=[^\s\"“‘'])"
-)
+_DATELINE_COLON = re.compile(rf"^(?P<dl>{_PLACE}(?:,\s*{_PLACE})?(?:\s+{_AGENCY})?)\s*:\s+(?=\S)")
 _DATELINE_DASH = re.compile(
     rf"^(?P<dl>(?P<place>{_PLACE})(?P<extra>(?:,\s*(?:{_DATE}|{_PLACE}))*)"
-    rf"(?:\s*(?P<agency>{_AGENCY}))?)\s+{_DASH}\s+(?=\S)"
+    rf"(?:\s*(?P<agency>{_AGENCY}))?){_SEPARATOR}(?=\S)"
 )
+# "(CNN) — Lead": an agency with no place.
+_DATELINE_AGENCY = re.compile(rf"^(?P<dl>{_AGENCY}){_SEPARATOR}(?=\S)")
 _MAX_DATELINE = 60
 
 
@@ -92,7 +95,15 @@ def find_dateline(line: str) -> tuple[str, str] | None:
         dated = bool(re.search(_DATE, m.group("extra") or ""))
         if len(dl) <= _MAX_DATELINE and (m.group("agency") or shouty or dated):
             return dl, m.group(0)
+    if line[:1] == "(":
+        m = _DATELINE_AGENCY.match(line)
+        if m:
+            return m.group("dl"), m.group(0)
     return None
+
+
+def is_separator(line: str) -> bool:
+    return line[:1] in _SEPARATOR_CHARS and _SEPARATOR_LINE.match(line) is not None
 
 
 def is_bullet(line: str) -> bool:
@@ -134,7 +145,11 @@ class _Line:
 
     @property
     def bullet(self) -> bool:
-        return self.text[:1] in "-•–*·▪" and is_bullet(self.text)
+        return self.text[:1] in "-•–*·▪" and is_bullet(self.text) and not is_separator(self.text)
+
+    @property
+    def separator(self) -> bool:
+        return is_separator(self.text)
 
     @property
     def headline_shaped(self) -> bool:
@@ -182,12 +197,17 @@ class _Draft:
     def add_paragraph(self, line: _Line) -> None:
         a = self.article
         text = line.text
-        if self.paragraph_lines == 0 and a.dateline is None:
+        # The lead is the first paragraph, or the second after a short one (a byline, a date).
+        if a.dateline is None and (
+            self.paragraph_lines == 0
+            or (self.paragraph_lines == 1 and a.blocks[0][1].count(" ") < 10)
+        ):
             found = line.dateline
             if found is not None:
                 dl, prefix = found
                 a.dateline = dl
                 a.lead_prefix = prefix
+                a.lead_block = len(a.blocks)
                 text = text[len(prefix) :]
         a.blocks.append(("p", text))
         self.paragraph_lines += 1
@@ -254,16 +274,32 @@ def parse_lines(lines: Iterable[tuple[str, int]]) -> Iterator[Article]:
         return next(it, None)
 
     cur: _Draft | None = None
+    pending_dropped: list[str] = []
 
     def start(title: str, line: _Line) -> _Draft:
         d = _Draft(title, line.start)
         d.article.end = line.end
+        if pending_dropped:
+            d.article.dropped.extend(pending_dropped)
+            pending_dropped.clear()
         return d
 
     while True:
         line = take()
         if line is None:
             break
+
+        if line.separator:
+            # "---", "* * *", "=====": between articles a boundary, inside one a scene break.
+            # Either way it is markup, not text: it is kept in `dropped`, not in the body.
+            nxt = peek()
+            if cur is None:
+                pending_dropped.append(line.text)  # before any article: given to the first one
+                continue
+            cur.article.dropped.append(line.text)
+            if nxt is not None and nxt.headline_shaped and cur.has_body:
+                cur.closed = True
+            continue
 
         if line.bullet:
             if cur is None or cur.closed:
@@ -344,12 +380,11 @@ def _classify_headline_shaped(line: _Line, nxt: _Line | None, cur: _Draft | None
         return "headline"
     untitled_body = cur.has_body and not cur.article.title
     if not cur.has_body:
-        # Right after a headline (or bullets) and before any paragraph.
-        if cur.article.summary or not cur.article.title:
+        # Right after a headline (or its bullets), before any paragraph: a byline ("By Ann Lee"),
+        # a date or a deck line of this article, even when a dateline lead follows.
+        if not cur.article.title:
             return "headline" if _announces_article(nxt) else "paragraph"
-        # Two headline-shaped lines in a row: the second is the real headline if it announces an
-        # article; otherwise it is a deck/standfirst line of this one.
-        return "headline" if _announces_article(nxt) else "paragraph"
+        return "paragraph"
     if nxt is None:
         return "trailing-title" if untitled_body else "paragraph"
     if _announces_article(nxt):
@@ -358,13 +393,15 @@ def _classify_headline_shaped(line: _Line, nxt: _Line | None, cur: _Draft | None
         return "trailing-title"
     if nxt.blank_before and not nxt.headline_shaped:
         # "Headline\n\nLead paragraph with no dateline" vs a cross-head set off by blank lines.
-        # In dumps whose paragraphs are not separated by blank lines, the blank is structural;
-        # otherwise only a long line reads as a headline.
-        blank_style = cur.paragraph_lines >= 2 and cur.blank_gaps * 2 >= cur.paragraph_lines
+        # Headlines are rarely under five words and cross-heads rarely over six; in between, a
+        # blank line in a dump that does not separate its paragraphs with blanks is structural.
         words = line.text.count(" ") + 1
-        if not blank_style or words >= 7:
+        if words >= 7:
             return "headline"
-        return "crosshead"
+        if words <= 4:
+            return "crosshead"
+        blank_style = cur.paragraph_lines >= 2 and cur.blank_gaps * 2 >= cur.paragraph_lines
+        return "crosshead" if blank_style else "headline"
     return "crosshead"
 
 
