@@ -26,6 +26,9 @@ if [ "${1:-}" = "--inside-xvfb" ]; then
     TIMEOUT=${SMOKE_TIMEOUT:-60}
     fail() {
         echo "smoke: FAIL: $*" >&2
+        if import -window root "$OUT/dispatch-smoke-failed.png" 2>/dev/null; then
+            echo "smoke: screen at the failure: $OUT/dispatch-smoke-failed.png" >&2
+        fi
         if [ -s "$LOG" ]; then
             echo "--- application output ($LOG) ---" >&2
             tail -n 40 "$LOG" >&2
