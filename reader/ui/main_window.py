@@ -351,8 +351,16 @@ class MainWindow(QMainWindow):
             self._opening = False
         self.article_list.scrollTo(index)
 
-    def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _on_list_current(self, *_args) -> None:
+        """Open the current row once it is selected (keys, clicks, code).
+
+        The view also makes the first row current, unselected, when it first gets focus; that
+        must not open (and mark read) an article nobody chose.
+        """
+        current = self.article_list.currentIndex()
         if self._opening or not current.isValid():
+            return
+        if not self.article_list.selectionModel().isRowSelected(current.row()):
             return
         article_id = self.list_model.article_id(current.row())
         if article_id is not None and article_id != self.current_article_id:
@@ -381,14 +389,21 @@ class MainWindow(QMainWindow):
         count = self.list_model.rowCount()
         if not count:
             return
-        row = self.article_list.currentIndex().row()
+        row = self._selected_row()
         target = (0 if step > 0 else count - 1) if row < 0 else max(0, min(count - 1, row + step))
         if target != row:
             self._set_current_row(target)
             self.article_list.scrollTo(self.list_model.index(target, 0))
 
+    def _selected_row(self) -> int:
+        """The row being read, or -1 (a current row nobody selected does not count)."""
+        current = self.article_list.currentIndex()
+        if current.isValid() and self.article_list.selectionModel().isRowSelected(current.row()):
+            return current.row()
+        return -1
+
     def _current_key(self) -> tuple | None:
-        row = self.article_list.currentIndex().row()
+        row = self._selected_row()
         r = self.list_model.row_at(row) if row >= 0 else None
         return self.list_model.sort_order.value(r) if r else None
 
@@ -406,12 +421,21 @@ class MainWindow(QMainWindow):
                 self._select_article(found.id)
                 return
         # None left here: on to the next (previous) view that has unread articles.
-        order = [v for v in self.sidebar_model.views_in_order() if v.kind != "source"]
+        # From a section, on to the next section (round the list); from a smart view, on
+        # through the views below it.
+        current = self.current_view
+        kinds = (
+            ("section",)
+            if current.kind == "section"
+            else ("all", "unread", "starred", "today", "section")
+        )
+        order = [v for v in self.sidebar_model.views_in_order() if v.kind in kinds]
         if backwards:
             order.reverse()
-        current = self.current_view
         i = order.index(current) if current in order else -1
-        candidates = order[i + 1 :] + [v for v in order[: max(i, 0)] if v.kind == "section"]
+        candidates = order[i + 1 :]
+        if current.kind == "section":
+            candidates += order[:i]
         for view in candidates:
             if view != current and self.counts.get(view) > 0:
                 self.open_view(view)
@@ -421,7 +445,8 @@ class MainWindow(QMainWindow):
                     self._select_article(found.id)
                     self.statusBar().showMessage(f"On to {self.sidebar_model.name_of(view)}", 3000)
                     return
-        self.statusBar().showMessage("No unread articles left", 4000)
+        where = "earlier" if backwards else "more"
+        self.statusBar().showMessage(f"No {where} unread articles", 4000)
 
     def _select_article(self, article_id: int) -> None:
         row = self.list_model.row_of(article_id)
@@ -736,7 +761,9 @@ class MainWindow(QMainWindow):
         blocker = self.sidebar.selectionModel().blockSignals(True)
         self.sidebar.select_view(view)
         self.sidebar.selectionModel().blockSignals(blocker)
-        self.article_list.selectionModel().currentRowChanged.connect(self._on_list_current)
+        list_selection = self.article_list.selectionModel()
+        list_selection.currentRowChanged.connect(self._on_list_current)
+        list_selection.selectionChanged.connect(self._on_list_current)
         article_id = s.get(S.CURRENT_ARTICLE)
         if article_id:
             record = views.article(self.conn, article_id)
