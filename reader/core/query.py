@@ -59,13 +59,22 @@ class Term:
     tokens: tuple[str, ...]
     prefix: bool = False
     column: str | None = None  # "title" or None for every column
+    # Words that complete the prefix, chosen by the search from the library's vocabulary: when
+    # set, they replace FTS5's own prefix match (which merges every completion and is slow for
+    # a short, common prefix).
+    completions: tuple[str, ...] = ()
 
     @property
     def fts(self) -> str:
-        phrase = '"' + " ".join(self.tokens).replace('"', '""') + '"'
-        if self.prefix:
-            phrase += "*"
-        return f"title : {phrase}" if self.column else phrase
+        if self.prefix and self.completions:
+            head = self.tokens[:-1]
+            phrases = [_quote((*head, last)) for last in (self.tokens[-1], *self.completions)]
+            expr = "(" + " OR ".join(phrases) + ")"
+        else:
+            expr = _quote(self.tokens)
+            if self.prefix:
+                expr += "*"
+        return f"title : {expr}" if self.column else expr
 
     @property
     def display(self) -> str:
@@ -126,6 +135,10 @@ class ParsedQuery:
         return " ".join(bits)
 
 
+def _quote(tokens: tuple[str, ...]) -> str:
+    return '"' + " ".join(tokens).replace('"', '""') + '"'
+
+
 # --- tokens: ask SQLite's own tokenizer, so that a phrase is never empty ------------------------
 
 _local = threading.local()
@@ -141,6 +154,11 @@ def _tokenizer() -> sqlite3.Connection:
             "CREATE VIRTUAL TABLE tok USING fts5(x, tokenize='unicode61 remove_diacritics 2')"
         )
         conn.execute("CREATE VIRTUAL TABLE tok_v USING fts5vocab(tok, instance)")
+        conn.execute(
+            "CREATE VIRTUAL TABLE stem USING fts5(x, "
+            "tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        conn.execute("CREATE VIRTUAL TABLE stem_v USING fts5vocab(stem, instance)")
         _local.conn = conn
     return conn
 
@@ -159,6 +177,23 @@ def tokenize(texts: list[str]) -> list[list[str]]:
         for doc, term in conn.execute("SELECT doc, term FROM tok_v ORDER BY doc, offset"):
             out[doc].append(term)
         conn.execute("DELETE FROM tok")
+    return out
+
+
+def stems(words: list[str]) -> list[str | None]:
+    """The library tokenizer's form of each single word (porter stem), None when it has none."""
+    out: list[str | None] = [None] * len(words)
+    if not words:
+        return out
+    conn = _tokenizer()
+    with conn:
+        conn.execute("DELETE FROM stem")
+        conn.executemany(
+            "INSERT INTO stem (rowid, x) VALUES (?, ?)", [(i, w) for i, w in enumerate(words)]
+        )
+        for doc, term in conn.execute("SELECT doc, term FROM stem_v WHERE offset = 0"):
+            out[doc] = term
+        conn.execute("DELETE FROM stem")
     return out
 
 

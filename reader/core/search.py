@@ -1,0 +1,466 @@
+"""Searching a library: ranked (weighted bm25) or newest-first pages, snippets and highlights.
+
+How a page is found, and why (figures: /work/shared/notes/performance.md, bench/bench_search.py):
+
+* The FTS5 match always runs first, on its own, and other filters are applied to its rows;
+  filters in the same WHERE as MATCH can make SQLite drive the query from an index and run the
+  match once per row.
+* Newest first walks the match in rowid order (ids grow with import time) and stops at the page.
+* bm25 costs microseconds per matching article, so ranking every article that contains "the"
+  would take seconds. Ranking therefore scores at most ``RANK_CAP`` matches — the newest ones
+  that pass the filters — and says so (``Page.ranked_among``), so that the window can tell the user
+  the best matches among the newest N are shown and offer date order for the rest.
+* Snippets and highlights are made only for the rows of the page.
+
+Highlights come back wrapped in :data:`MARK_OPEN` / :data:`MARK_CLOSE`, random per process so no
+article text can contain them; :func:`marked_to_html` escapes the text and turns them into tags.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from reader.core.query import ParsedQuery, parse_query
+from reader.core.views import View, view_filter
+
+if TYPE_CHECKING:
+    from reader.core.store import Library
+
+Order = Literal["rank", "date"]
+
+# Title above summary above body.
+WEIGHTS = (10.0, 4.0, 1.0)
+RANK_CAP = 20_000
+PAGE_SIZE = 50
+SNIPPET_TOKENS = 24
+ELLIPSIS = "…"
+
+_TOKEN = secrets.token_hex(8)
+MARK_OPEN = f"\ue000{_TOKEN}\ue001"
+MARK_CLOSE = f"\ue002{_TOKEN}\ue003"
+
+_BM25 = "bm25(articles_fts, {}, {}, {})".format(*WEIGHTS)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result row. ``title_marked`` and ``snippet`` carry the highlight markers."""
+
+    id: int
+    title: str
+    title_marked: str
+    snippet: str
+    section_id: int
+    section: str
+    dateline: str | None
+    added_at: str
+    published_at: str | None
+    read: bool
+    starred: bool
+    score: float | None = None  # bm25 (lower is better) when ranked
+
+    @property
+    def snippet_text(self) -> str:
+        return strip_marks(self.snippet)
+
+    @property
+    def snippet_html(self) -> str:
+        return marked_to_html(self.snippet)
+
+    @property
+    def title_html(self) -> str:
+        return marked_to_html(self.title_marked)
+
+
+@dataclass(frozen=True)
+class Page:
+    query: ParsedQuery
+    hits: list[Hit]
+    order: Order  # the order used: "date" when nothing can be ranked (filters only)
+    offset: int = 0
+    more: bool = False  # another page follows
+    # Ranking scored only the newest N matches (N = this); None when every match was ranked.
+    ranked_among: int | None = None
+    # Results in the ranked set (exact when ranked_among is None); None in date order.
+    total: int | None = None
+    elapsed_ms: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def notice(self) -> str:
+        """One line for the search field: malformed query, capped ranking."""
+        return " ".join(self.notes)
+
+
+def _conn(lib: Library | sqlite3.Connection) -> sqlite3.Connection:
+    return lib if isinstance(lib, sqlite3.Connection) else lib.conn
+
+
+def _scope_sql(scope: View | None, cutoff: str | None) -> tuple[str, tuple]:
+    if scope is None:
+        return "", ()
+    sql, params = view_filter(scope, cutoff)
+    # view_filter's columns are unqualified; articles is the only table they can belong to here.
+    return f"({sql})", tuple(params)
+
+
+def search(
+    lib: Library | sqlite3.Connection,
+    query: str | ParsedQuery,
+    *,
+    order: Order = "rank",
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    scope: View | None = None,
+    cutoff: str | None = None,
+    rank_cap: int = RANK_CAP,
+) -> Page:
+    """One page of results. ``scope`` limits the search to a view of the window."""
+    t0 = time.perf_counter()
+    conn = _conn(lib)
+    q = query if isinstance(query, ParsedQuery) else parse_query(query)
+    notes = [q.message] if q.message else []
+    limit = max(1, int(limit))
+    offset = max(0, int(offset))
+    if q.is_empty:
+        return Page(q, [], order, offset, notes=notes)
+    where, params = _filters(q, scope, cutoff)
+    ranked_among = None
+    total = None
+    if q.match and order == "rank":
+        rows, total, candidates = _ranked(conn, q.match, where, params, limit, offset, rank_cap)
+        if candidates >= rank_cap:
+            ranked_among = rank_cap
+            notes.append(
+                f"Ranked among the newest {rank_cap:,} matches; sort by date to see all of them."
+            )
+    elif q.match:
+        rows = _by_date(conn, q.match, where, params, limit, offset)
+    else:
+        order = "date"
+        rows = _filtered(conn, q.exclude, where, params, limit, offset)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    hits = _hits(conn, q, rows)
+    return Page(
+        query=q,
+        hits=hits,
+        order=order,
+        offset=offset,
+        more=more,
+        ranked_among=ranked_among,
+        total=total,
+        elapsed_ms=(time.perf_counter() - t0) * 1000,
+        notes=notes,
+    )
+
+
+def _filters(q: ParsedQuery, scope: View | None, cutoff: str | None) -> tuple[list[str], list]:
+    where: list[str] = []
+    params: list = []
+    for f in q.filters:
+        where.append(f.sql)
+        params.extend(f.params)
+    scope_sql, scope_params = _scope_sql(scope, cutoff)
+    if scope_sql:
+        where.append(scope_sql)
+        params.extend(scope_params)
+    return where, params
+
+
+def _ranked(
+    conn: sqlite3.Connection,
+    match: str,
+    where: list[str],
+    params: list,
+    limit: int,
+    offset: int,
+    cap: int,
+) -> tuple[list[tuple[int, float]], int, int]:
+    """(page rows as (id, score), results in the ranked set, matches scored)."""
+    if where:
+        # The match drives (CROSS JOIN fixes the loop order); filters are checked per match, and
+        # only the newest `cap` matches that pass are scored.
+        sql = (
+            f"WITH m(mid, mscore) AS MATERIALIZED ("
+            f" SELECT f.rowid, {_BM25} FROM articles_fts f CROSS JOIN articles a"
+            f" ON a.id = f.rowid WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
+            f" ORDER BY f.rowid DESC LIMIT ?)"
+            f" SELECT mid, mscore, (SELECT count(*) FROM m) FROM m"
+            f" ORDER BY mscore, mid DESC LIMIT ? OFFSET ?"
+        )
+        args = [match, *params, cap, limit + 1, offset]
+    else:
+        sql = (
+            f"WITH m(mid, mscore) AS MATERIALIZED ("
+            f" SELECT rowid, {_BM25} FROM articles_fts WHERE articles_fts MATCH ?"
+            f" ORDER BY rowid DESC LIMIT ?)"
+            f" SELECT mid, mscore, (SELECT count(*) FROM m) FROM m"
+            f" ORDER BY mscore, mid DESC LIMIT ? OFFSET ?"
+        )
+        args = [match, cap, limit + 1, offset]
+    rows = conn.execute(sql, args).fetchall()
+    n = rows[0][2] if rows else _count_capped(conn, match, where, params, cap)
+    return [(r[0], r[1]) for r in rows], n, n
+
+
+def _count_capped(
+    conn: sqlite3.Connection, match: str, where: list[str], params: list, cap: int
+) -> int:
+    """Size of the ranked set when the page came back empty (an offset past the end)."""
+    if where:
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM articles_fts f CROSS JOIN articles a"
+            f" ON a.id = f.rowid WHERE articles_fts MATCH ? AND {' AND '.join(where)} LIMIT ?)"
+        )
+        return conn.execute(sql, [match, *params, cap]).fetchone()[0]
+    sql = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
+    return conn.execute(sql, [match, cap]).fetchone()[0]
+
+
+def _by_date(
+    conn: sqlite3.Connection, match: str, where: list[str], params: list, limit: int, offset: int
+) -> list[tuple[int, None]]:
+    if where:
+        sql = (
+            "SELECT f.rowid FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid"
+            f" WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
+            " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
+        )
+        args = [match, *params, limit + 1, offset]
+    else:
+        sql = (
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT ? OFFSET ?"
+        )
+        args = [match, limit + 1, offset]
+    return [(r[0], None) for r in conn.execute(sql, args)]
+
+
+def _filtered(
+    conn: sqlite3.Connection,
+    exclude: str | None,
+    where: list[str],
+    params: list,
+    limit: int,
+    offset: int,
+) -> list[tuple[int, None]]:
+    """Filters only (and perhaps excluded words): newest first, like the window's lists."""
+    where = list(where)
+    params = list(params)
+    if exclude:
+        where.append("a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(exclude)
+    sql = (
+        f"SELECT a.id FROM articles a WHERE {' AND '.join(where) or '1'}"
+        " ORDER BY a.added_at DESC, a.id DESC LIMIT ? OFFSET ?"
+    )
+    return [(r[0], None) for r in conn.execute(sql, [*params, limit + 1, offset])]
+
+
+def _hits(conn: sqlite3.Connection, q: ParsedQuery, rows: list[tuple[int, float | None]]) -> list:
+    if not rows:
+        return []
+    ids = [r[0] for r in rows]
+    marks = ",".join("?" * len(ids))
+    info = {
+        r[0]: r
+        for r in conn.execute(
+            "SELECT a.id, a.title, a.section_id, s.name, a.dateline, a.added_at, a.published_at,"
+            " a.read, a.starred, substr(a.summary, 1, 400), substr(a.body, 1, 400)"
+            f" FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ({marks})",
+            ids,
+        )
+    }
+    marked: dict[int, tuple[str, str]] = {}
+    if q.match:
+        marked = _marked(conn, q.match, ids)
+    hits = []
+    for article_id, score in rows:
+        r = info.get(article_id)
+        if r is None:  # deleted between the two queries
+            continue
+        title_marked, snippet = marked.get(article_id, (None, None))
+        if snippet is None:
+            snippet = _lead(r[9], r[10])
+        hits.append(
+            Hit(
+                id=r[0],
+                title=r[1],
+                title_marked=title_marked if title_marked is not None else r[1],
+                snippet=snippet,
+                section_id=r[2],
+                section=r[3],
+                dateline=r[4],
+                added_at=r[5],
+                published_at=r[6],
+                read=bool(r[7]),
+                starred=bool(r[8]),
+                score=score,
+            )
+        )
+    return hits
+
+
+def _marked(conn: sqlite3.Connection, match: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Highlighted title and the best snippet (body, else summary) of each id."""
+    out: dict[int, tuple[str, str]] = {}
+    sql = (
+        "SELECT rowid, highlight(articles_fts, 0, ?1, ?2),"
+        " snippet(articles_fts, 2, ?1, ?2, ?3, ?4), snippet(articles_fts, 1, ?1, ?2, ?3, ?4)"
+        " FROM articles_fts WHERE articles_fts MATCH ?5 AND rowid = ?6"
+    )
+    for article_id in ids:
+        row = conn.execute(
+            sql, (MARK_OPEN, MARK_CLOSE, ELLIPSIS, SNIPPET_TOKENS, match, article_id)
+        ).fetchone()
+        if row is None:
+            continue
+        _, title, body, summary = row
+        if MARK_OPEN in (body or ""):
+            snippet = body
+        elif MARK_OPEN in (summary or ""):
+            snippet = summary
+        else:
+            snippet = body or summary or ""
+        out[article_id] = (title or "", _one_line(snippet))
+    return out
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("## ", "").split())
+
+
+def _lead(summary: str, body: str) -> str:
+    text = _one_line(summary or body or "")
+    words = text.split(" ")
+    if len(words) > SNIPPET_TOKENS:
+        return " ".join(words[:SNIPPET_TOKENS]) + ELLIPSIS
+    return text
+
+
+# --- markers ----------------------------------------------------------------------------------
+
+
+def strip_marks(text: str) -> str:
+    return text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+def marked_to_html(text: str, open_tag: str = "<b>", close_tag: str = "</b>") -> str:
+    """Escape the article text, then turn the markers into tags."""
+    return (
+        html.escape(text, quote=False).replace(MARK_OPEN, open_tag).replace(MARK_CLOSE, close_tag)
+    )
+
+
+def mark_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The plain text and the (start, end) of each highlighted stretch in it."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    rest = text
+    while True:
+        i = rest.find(MARK_OPEN)
+        if i < 0:
+            plain.append(rest)
+            break
+        j = rest.find(MARK_CLOSE, i + len(MARK_OPEN))
+        if j < 0:
+            plain.append(rest.replace(MARK_OPEN, ""))
+            break
+        plain.append(rest[:i])
+        pos += i
+        inner = rest[i + len(MARK_OPEN) : j]
+        plain.append(inner)
+        spans.append((pos, pos + len(inner)))
+        pos += len(inner)
+        rest = rest[j + len(MARK_CLOSE) :]
+    return "".join(plain), spans
+
+
+# --- the reading pane -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Highlighted:
+    """An article's text with every match marked, for the reading pane's highlights and jumps."""
+
+    title: str
+    summary: str
+    body: str
+
+    @property
+    def count(self) -> int:
+        return sum(s.count(MARK_OPEN) for s in (self.title, self.summary, self.body))
+
+
+def highlight_article(
+    lib: Library | sqlite3.Connection, query: str | ParsedQuery, article_id: int
+) -> Highlighted | None:
+    """The article with the query's matches marked; None when it does not match the words."""
+    q = query if isinstance(query, ParsedQuery) else parse_query(query)
+    if not q.match:
+        return None
+    row = (
+        _conn(lib)
+        .execute(
+            "SELECT highlight(articles_fts, 0, ?1, ?2), highlight(articles_fts, 1, ?1, ?2),"
+            " highlight(articles_fts, 2, ?1, ?2) FROM articles_fts"
+            " WHERE articles_fts MATCH ?3 AND rowid = ?4",
+            (MARK_OPEN, MARK_CLOSE, q.match, article_id),
+        )
+        .fetchone()
+    )
+    if row is None:
+        return None
+    return Highlighted(row[0] or "", row[1] or "", row[2] or "")
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+def count(
+    lib: Library | sqlite3.Connection,
+    query: str | ParsedQuery,
+    *,
+    scope: View | None = None,
+    cutoff: str | None = None,
+    unread_only: bool = False,
+    limit: int = 100_000,
+) -> tuple[int, bool]:
+    """How many articles match, counting at most ``limit``; (n, exact).
+
+    For a saved search's unread count in the sidebar (``unread_only``), or "1,234 results".
+    """
+    conn = _conn(lib)
+    q = query if isinstance(query, ParsedQuery) else parse_query(query)
+    if q.is_empty:
+        return 0, True
+    where, params = _filters(q, scope, cutoff)
+    if unread_only:
+        where.append("a.read = 0")
+    if q.match:
+        if where:
+            sql = (
+                "SELECT count(*) FROM (SELECT 1 FROM articles_fts f CROSS JOIN articles a"
+                f" ON a.id = f.rowid WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
+                " LIMIT ?)"
+            )
+        else:
+            sql = (
+                "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
+                " LIMIT ?)"
+            )
+        n = conn.execute(sql, [q.match, *params, limit]).fetchone()[0]
+    else:
+        if q.exclude:
+            where.append("a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(q.exclude)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {' AND '.join(where)} LIMIT ?)"
+        n = conn.execute(sql, [*params, limit]).fetchone()[0]
+    return n, n < limit

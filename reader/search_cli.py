@@ -1,0 +1,108 @@
+"""``dispatch search QUERY [--db PATH] [--json] [--limit N]``: the window's search, for scripts.
+
+Results come in the window's default order (relevance). With ``--json`` each result is one JSON
+object per line (id, title, section, snippet, ...); notes about the query go to stderr so that
+the output stays machine-readable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from reader.core.search import Page, mark_spans, search
+from reader.core.store import Library, LibraryError, default_library_path
+
+_BOLD = "\x1b[1m"
+_RESET = "\x1b[0m"
+
+
+def run(query: str, db: Path | None, as_json: bool, limit: int) -> int:
+    if limit < 1:
+        print("dispatch search: --limit must be at least 1", file=sys.stderr)
+        return 2
+    path = Path(db).expanduser() if db is not None else default_library_path()
+    if not path.exists():
+        hint = "" if db is not None else " Import a dump first: dispatch import FILE"
+        print(f"dispatch search: no library at {path}.{hint}", file=sys.stderr)
+        return 2
+    try:
+        lib = Library(path)
+    except LibraryError as e:
+        print(f"dispatch search: {e}", file=sys.stderr)
+        return 2
+    try:
+        page = search(lib, query, limit=limit)
+    except Exception as e:  # a damaged file, a locked disk: say so in one line
+        print(f"dispatch search: the library {path} could not be searched: {e}", file=sys.stderr)
+        return 2
+    finally:
+        lib.close()
+    try:
+        if as_json:
+            _write_json(page)
+        else:
+            _write_human(page, bold=sys.stdout.isatty())
+        sys.stdout.flush()
+    except BrokenPipeError:  # dispatch search x | head
+        sys.stderr.close()
+    return 0
+
+
+def _write_json(page: Page) -> None:
+    for note in page.notes:
+        print(f"dispatch search: {note}", file=sys.stderr)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    out = sys.stdout
+    for h in page.hits:
+        snippet, spans = mark_spans(h.snippet)
+        title, title_spans = mark_spans(h.title_marked)
+        record = {
+            "id": h.id,
+            "title": title,
+            "section": h.section,
+            "snippet": snippet,
+            "snippet_matches": [list(s) for s in spans],
+            "title_matches": [list(s) for s in title_spans],
+            "dateline": h.dateline,
+            "added_at": h.added_at,
+            "published_at": h.published_at,
+            "read": h.read,
+            "starred": h.starred,
+            "score": h.score,
+        }
+        out.write(encode(record))
+        out.write("\n")
+
+
+def _emphasise(marked: str, bold: bool) -> str:
+    text, spans = mark_spans(marked)
+    if not bold or not spans:
+        return text
+    out, pos = [], 0
+    for start, end in spans:
+        out += [text[pos:start], _BOLD, text[start:end], _RESET]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _write_human(page: Page, bold: bool) -> None:
+    out = sys.stdout
+    for note in page.notes:
+        out.write(f"({note})\n")
+    for n, h in enumerate(page.hits, 1):
+        date = (h.published_at or h.added_at or "")[:10]
+        flags = ("★ " if h.starred else "") + ("" if h.read else "• ")
+        out.write(f"{n}. {flags}{_emphasise(h.title_marked, bold)}\n")
+        out.write(f"   {h.section} · {date} · #{h.id}\n")
+        if h.snippet:
+            out.write(f"   {_emphasise(h.snippet, bold)}\n")
+        out.write("\n")
+    shown = len(page.hits)
+    if not shown:
+        out.write("No articles match.\n")
+        return
+    more = " (more with --limit)" if page.more else ""
+    out.write(f"{shown} result{'s' if shown != 1 else ''}{more}\n")

@@ -1,0 +1,308 @@
+"""Searching a real library file: ranking, date order, filters, scope, snippets, highlights."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader.core.query import parse_query
+from reader.core.search import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    count,
+    highlight_article,
+    mark_spans,
+    marked_to_html,
+    search,
+    strip_marks,
+)
+from reader.core.store import Library
+from reader.core.views import STARRED, UNREAD, View
+
+_fingerprints = itertools.count()
+
+
+def add(
+    lib: Library,
+    title: str,
+    body: str,
+    *,
+    summary: str = "",
+    section: str = "World",
+    added: str = "2026-03-01 10:00:00.000",
+    published: str | None = None,
+    read: int = 0,
+    starred: int = 0,
+    source: int | None = None,
+) -> int:
+    sid = lib.section_id(section)
+    with lib.conn:
+        cur = lib.conn.execute(
+            "INSERT INTO articles (title, summary, body, section_id, source_id, fingerprint, words,"
+            " added_at, published_at, read, starred) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (title, summary, body, sid, source, f"fp{next(_fingerprints)}", len(body.split()),
+             added, published, read, starred),
+        )  # fmt: skip
+    return cur.lastrowid
+
+
+def add_source(lib: Library, name: str) -> int:
+    with lib.conn:
+        cur = lib.conn.execute(
+            "INSERT INTO sources (path, name, imported_at, status) VALUES (?, ?, ?, 'done')",
+            (f"/dumps/{name}", name, "2026-03-01 00:00:00.000"),
+        )
+    return cur.lastrowid
+
+
+@pytest.fixture
+def lib(tmp_path: Path):
+    with Library(tmp_path / "library.sqlite3") as library:
+        yield library
+
+
+FILLER = "Council members met on Tuesday to discuss the budget for the coming year."
+
+
+def test_title_ranks_above_summary_above_body(lib: Library) -> None:
+    body_id = add(lib, "Budget talks resume", f"{FILLER} The glacier was mentioned once.")
+    title_id = add(lib, "Glacier retreats faster", FILLER)
+    summary_id = add(lib, "Mountain report", FILLER, summary="The glacier lost ice.")
+    page = search(lib, "glacier ")
+    assert [h.id for h in page.hits] == [title_id, summary_id, body_id]
+    assert page.order == "rank"
+    assert page.total == 3
+    assert page.ranked_among is None
+    assert all(h.score is not None for h in page.hits)
+
+
+def test_more_matches_rank_higher(lib: Library) -> None:
+    once = add(lib, "Harbour news", "The ferry left the harbour late. " + FILLER)
+    often = add(lib, "Harbour news", "The ferry, the ferry and the ferry again. " + FILLER)
+    assert [h.id for h in search(lib, "ferry").hits] == [often, once]
+
+
+def test_date_order_is_newest_first(lib: Library) -> None:
+    ids = [add(lib, f"Tide tables {i}", f"tide {FILLER}", added=f"2026-03-0{i} 10:00:00.000")
+           for i in range(1, 6)]  # fmt: skip
+    page = search(lib, "tide", order="date")
+    assert [h.id for h in page.hits] == ids[::-1]
+    assert page.order == "date"
+    assert all(h.score is None for h in page.hits)
+
+
+def test_paging(lib: Library) -> None:
+    ids = [add(lib, f"Lantern festival {i}", f"lantern {FILLER}") for i in range(7)]
+    first = search(lib, "lantern", order="date", limit=3)
+    second = search(lib, "lantern", order="date", limit=3, offset=3)
+    last = search(lib, "lantern", order="date", limit=3, offset=6)
+    assert first.more and second.more and not last.more
+    got = [h.id for p in (first, second, last) for h in p.hits]
+    assert got == ids[::-1]
+    ranked = [h.id for off in (0, 3, 6) for h in search(lib, "lantern", limit=3, offset=off).hits]
+    assert sorted(ranked) == sorted(ids)
+
+
+def test_filters(lib: Library) -> None:
+    src = add_source(lib, "harbour-wire.txt")
+    a = add(lib, "Storm warning", "storm " + FILLER, section="Science", read=1, source=src)
+    b = add(lib, "Storm passes", "storm " + FILLER, section="World", starred=1,
+            published="2026-01-02 08:00:00.000")  # fmt: skip
+    c = add(lib, "Calm week", FILLER, section="Science", added="2026-02-01 10:00:00.000")
+
+    def ids(text: str, order: str = "rank") -> set[int]:
+        return {h.id for h in search(lib, text, order=order).hits}
+
+    for order in ("rank", "date"):
+        assert ids("storm section:science", order) == {a}
+        assert ids("storm is:unread", order) == {b}
+        assert ids("storm is:starred", order) == {b}
+        assert ids("storm source:harbour", order) == {a}
+        assert ids("storm before:2026-02-01", order) == {b}  # its publication date
+    assert ids("section:science") == {a, c}  # filters alone: newest first
+    assert search(lib, "section:science").order == "date"
+    assert ids("-storm") == {c}
+    assert ids("-storm section:world") == set()
+
+
+def test_scope_is_a_view(lib: Library) -> None:
+    a = add(lib, "Orchard harvest", "apples " + FILLER, read=1)
+    b = add(lib, "Orchard frost", "apples " + FILLER, starred=1)
+    sport = lib.section_id("Sport")
+    c = add(lib, "Orchard derby", "apples " + FILLER, section="Sport", read=1)
+    assert {h.id for h in search(lib, "apples").hits} == {a, b, c}
+    assert {h.id for h in search(lib, "apples", scope=UNREAD).hits} == {b}
+    assert {h.id for h in search(lib, "apples", scope=STARRED, order="date").hits} == {b}
+    assert {h.id for h in search(lib, "apples", scope=View("section", sport)).hits} == {c}
+    assert count(lib, "apples", scope=View("section", sport)) == (1, True)
+
+
+def test_snippet_marks_matches_and_escapes_text(lib: Library) -> None:
+    add(
+        lib,
+        "Fish & chips <b>prices</b>",
+        "Vendors said <script>alert(1)</script> that haddock prices rose & fell.\n\n"
+        "## Markets\n\nThe haddock season ends soon.",
+    )
+    hit = search(lib, "haddock").hits[0]
+    assert MARK_OPEN in hit.snippet
+    assert "<script>" not in hit.snippet_html
+    assert "&lt;script&gt;" in hit.snippet_html
+    assert "<b>haddock</b>" in hit.snippet_html
+    assert "\n" not in hit.snippet and "## " not in hit.snippet  # one line for the list
+    assert hit.title_html == "Fish &amp; chips &lt;b&gt;prices&lt;/b&gt;"  # no match in title
+    assert strip_marks(hit.snippet).count("haddock") == 2
+
+
+def test_markers_cannot_be_forged_by_text(lib: Library) -> None:
+    # Private-use characters like the ones the markers are made of, in the article itself.
+    add(lib, "Odd \ue000 characters \ue002", "Quartz \ue000\ue001 and \ue002\ue003 quartz.")
+    hit = search(lib, "quartz").hits[0]
+    text, spans = mark_spans(hit.snippet)
+    assert [text[s:e] for s, e in spans] == ["Quartz", "quartz"]
+    assert hit.snippet_html.count("<b>") == 2
+    assert hit.title_html.count("<b>") == 0
+
+
+def test_title_highlight_and_prefix(lib: Library) -> None:
+    add(lib, "Volcanic ash grounds flights", "Airports closed. " + FILLER)
+    hit = search(lib, "volc").hits[0]  # typed so far: a prefix
+    assert hit.title_html == "<b>Volcanic</b> ash grounds flights"
+
+
+def test_highlight_article_for_the_reading_pane(lib: Library) -> None:
+    aid = add(lib, "Bridge reopens", "The bridge reopened. Bridges elsewhere wait.",
+              summary="Traffic returns to the bridge")  # fmt: skip
+    hl = highlight_article(lib, "bridge", aid)
+    assert hl is not None
+    assert hl.count == 4  # title, summary, and two in the body (porter: bridges)
+    plain, spans = mark_spans(hl.body)
+    assert plain == "The bridge reopened. Bridges elsewhere wait."
+    assert [plain[s:e] for s, e in spans] == ["bridge", "Bridges"]
+    assert highlight_article(lib, "tunnel", aid) is None
+    assert highlight_article(lib, "is:unread", aid) is None
+
+
+def test_malformed_query_is_searched_as_words_with_a_note(lib: Library) -> None:
+    aid = add(lib, "Rail strike called off", "Unions and the rail operator agreed. " + FILLER)
+    page = search(lib, '"rail strike')
+    assert [h.id for h in page.hits] == [aid]
+    assert "searching for the words" in page.notice
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', "*", "NEAR(", "-", "AND", ":", "title:", "'; DROP TABLE articles; --", "OR", "a OR",
+     "\x00", "\ud800x", "🙂", "x" * 3000, "(((", "title:*", "is:", "before:", "section:%_"],
+)  # fmt: skip
+@pytest.mark.parametrize("order", ["rank", "date"])
+def test_hostile_queries_never_raise(lib: Library, text: str, order: str) -> None:
+    add(lib, "Drop table tennis", "A table tennis club. " + FILLER)
+    search(lib, text, order=order)
+    count(lib, text)
+    assert lib.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_ranking_is_capped_and_says_so(lib: Library) -> None:
+    ids = [add(lib, f"Weather {i}", f"rain {FILLER}") for i in range(12)]
+    page = search(lib, "rain", rank_cap=5, limit=20)
+    assert page.ranked_among == 5
+    assert "newest 5" in page.notice
+    assert {h.id for h in page.hits} == set(ids[-5:])
+    full = search(lib, "rain", order="date", limit=20)
+    assert len(full.hits) == 12 and full.ranked_among is None
+
+
+def test_empty_query_finds_nothing(lib: Library) -> None:
+    add(lib, "Anything", FILLER)
+    for text in ("", "   ", "***", "AND"):
+        page = search(lib, text)
+        assert page.hits == [] and not page.more
+
+
+def test_count(lib: Library) -> None:
+    for i in range(4):
+        add(lib, f"Comet sighting {i}", "comet " + FILLER, read=i % 2)
+    assert count(lib, "comet") == (4, True)
+    assert count(lib, "comet", unread_only=True) == (2, True)
+    assert count(lib, "comet", limit=3) == (3, False)
+    assert count(lib, "is:unread") == (2, True)
+
+
+def test_marked_to_html_custom_tags() -> None:
+    s = f"a {MARK_OPEN}b{MARK_CLOSE} <c>"
+    assert marked_to_html(s, '<span class="hit">', "</span>") == (
+        'a <span class="hit">b</span> &lt;c&gt;'
+    )
+
+
+def test_accepts_a_plain_connection_and_a_parsed_query(lib: Library) -> None:
+    aid = add(lib, "Parsed once", "lighthouse " + FILLER)
+    conn = sqlite3.connect(lib.path)
+    try:
+        assert [h.id for h in search(conn, parse_query("lighthouse")).hits] == [aid]
+    finally:
+        conn.close()
+
+
+# --- while an import is running --------------------------------------------------------------
+
+
+def test_results_stay_correct_while_an_import_runs(tmp_path: Path) -> None:
+    """A writer thread with its own connection adds batches; every search sees whole batches."""
+    path = tmp_path / "library.sqlite3"
+    batch, batches = 200, 25
+    with Library(path) as lib:
+        for i in range(50):
+            add(lib, f"Archive item {i}", f"meadow archive {FILLER}")
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def importer() -> None:
+        try:
+            with Library(path) as writer:
+                sid = writer.section_id("Science")
+                for b in range(batches):
+                    rows = [
+                        (f"Imported meadow story {b}-{i}", f"meadow import {FILLER} {b} {i}", sid,
+                         f"imp-{b}-{i}", 10, "2026-03-02 10:00:00.000")
+                        for i in range(batch)
+                    ]  # fmt: skip
+                    with writer.conn:  # one transaction per batch, like the import pipeline
+                        writer.conn.executemany(
+                            "INSERT INTO articles (title, body, section_id, fingerprint, words,"
+                            " added_at) VALUES (?,?,?,?,?,?)",
+                            rows,
+                        )
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=importer)
+    seen_counts = []
+    with Library(path) as reader_lib:
+        thread.start()
+        while not done.is_set() or not seen_counts:
+            n, exact = count(reader_lib, "meadow")
+            assert exact
+            imported = n - 50
+            # Whole batches only: a search never sees half a transaction.
+            assert imported % batch == 0, imported
+            page = search(reader_lib, "meadow import", order="date", limit=10)
+            # Every hit is a committed imported article whose text really matches.
+            for h in page.hits:
+                assert h.title.startswith("Imported meadow story")
+            ranked = search(reader_lib, "meadow", limit=5)
+            assert len(ranked.hits) == 5
+            assert all("meadow" in strip_marks(h.snippet).lower() for h in ranked.hits)
+            seen_counts.append(imported)
+        thread.join()
+        assert not errors, errors
+        assert count(reader_lib, "meadow") == (50 + batch * batches, True)
+        assert count(reader_lib, "meadow import") == (batch * batches, True)
+    assert seen_counts == sorted(seen_counts)  # the reader only ever moves forward
