@@ -1,0 +1,85 @@
+"""Parser throughput and memory against a floor measured in the same run.
+
+    python bench/bench_parse.py [--mb 100] [--big-mb 1000] [--runs 3]
+
+For each size it generates a dump (cached in bench/out/), then times, in fresh processes:
+- floor: read the file line by line (text mode, UTF-8) and write each line out as a JSON string;
+- parse: ``python -m reader parse FILE --json`` to /dev/null.
+It prints MB/s, the ratio parse/floor (best of --runs), and each process's peak resident memory,
+so that memory can be compared between the two sizes (it must stay flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+
+FLOOR = r"""
+import json, sys
+dumps = json.JSONEncoder(ensure_ascii=False).encode
+w = sys.stdout.write
+with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
+    for line in f:
+        w(dumps(line.rstrip("\n")))
+        w("\n")
+"""
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one process writing to /dev/null."""
+    with open(os.devnull, "wb") as null:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=null, cwd=HERE.parent)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"{cmd} failed with status {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def dump_of(mb: float) -> Path:
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"dump-{mb:g}mb.txt"
+    if not path.exists():
+        print(f"generating {path.name} ...", flush=True)
+        subprocess.run([sys.executable, str(HERE / "gen_dump.py"), str(path), "--mb", str(mb)], check=True)
+    return path
+
+
+def measure(path: Path, runs: int) -> None:
+    size = path.stat().st_size / 1e6
+    floor = min((run([sys.executable, "-c", FLOOR, str(path)]) for _ in range(runs)), key=lambda r: r[0])
+    parse = min(
+        (run([sys.executable, "-m", "reader", "parse", str(path), "--json"]) for _ in range(runs)),
+        key=lambda r: r[0],
+    )
+    print(
+        f"{path.name}: {size:,.0f} MB\n"
+        f"  floor (lines → JSON): {floor[0]:6.2f} s  {size / floor[0]:6.1f} MB/s  peak {floor[1]:6.1f} MB\n"
+        f"  dispatch parse --json:{parse[0]:6.2f} s  {size / parse[0]:6.1f} MB/s  peak {parse[1]:6.1f} MB\n"
+        f"  ratio parse/floor: {parse[0] / floor[0]:.2f}  (bar: at most 4)",
+        flush=True,
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=float, default=100)
+    ap.add_argument("--big-mb", type=float, default=1000, help="0 to skip the large dump")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    measure(dump_of(args.mb), args.runs)
+    if args.big_mb:
+        measure(dump_of(args.big_mb), 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
