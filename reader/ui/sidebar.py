@@ -44,7 +44,8 @@ class SidebarModel(QStandardItemModel):
         item.setData("header", KindRole)
         font = QFont()
         font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 0.85)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 0.85)
         item.setFont(font)
         return item
 
