@@ -284,10 +284,28 @@ def parse_lines(lines: Iterable[tuple[str, int]]) -> Iterator[Article]:
             pending_dropped.clear()
         return d
 
+    special_first = _SEPARATOR_CHARS + "-•–*·▪"
     while True:
-        line = take()
+        line = take() if look else next(it, None)
         if line is None:
             break
+
+        text = line.text
+        if (
+            len(text) > MAX_HEADLINE_CHARS
+            and cur is not None
+            and not cur.closed
+            and cur.paragraph_lines >= 2
+            and text[0] not in special_first
+        ):
+            # The common case, kept cheap: one more long paragraph of an article well under way.
+            a = cur.article
+            a.blocks.append(("p", text))
+            cur.paragraph_lines += 1
+            if line.blank_before:
+                cur.blank_gaps += 1
+            a.end = line.end
+            continue
 
         if line.separator:
             # "---", "* * *", "=====": between articles a boundary, inside one a scene break.

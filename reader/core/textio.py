@@ -101,11 +101,16 @@ def _iter_ascii_compatible(
         rest = parts.pop()
         for raw, sep in zip(parts, ends, strict=False):
             pos += len(raw) + sep
-            yield from _emit(raw, pos)
+            text = raw.decode("ascii") if raw.isascii() else _decode(raw)
+            # normalise(), inlined: this loop runs once per line of the dump.
+            if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+                yield text, pos
+            else:
+                yield normalise(text), pos
         if at_eof:
             if rest:
                 pos += len(rest)
-                yield from _emit(rest, pos)
+                yield normalise(_decode(rest)), pos
             return
         # A blob with no line ends: hand it out in bounded pieces.
         while len(rest) > MAX_LINE:
@@ -116,11 +121,6 @@ def _iter_ascii_compatible(
             yield normalise(_decode(piece)), pos
         chunk = stream.read(chunk_size)
         pending = rest + chunk
-
-
-def _emit(raw: bytes, pos: int) -> Iterator[tuple[str, int]]:
-    text = raw.decode("ascii") if raw.isascii() else _decode(raw)
-    yield normalise(text), pos
 
 
 def _iter_wide(
