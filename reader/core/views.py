@@ -31,6 +31,9 @@ SMART_VIEW_NAMES = {
 TODAY_HOURS = 24
 # Markings of more rows than this keep their ids in a temporary table instead of a tuple.
 _BIG_CHANGE = 2000
+# Views up to this size sorted by title are collected through their filter's index and sorted;
+# bigger ones walk the title index (see view_filter).
+_SORT_IN_MEMORY = 20_000
 
 
 def utc_stamp(moment: datetime | None = None) -> str:
@@ -145,20 +148,28 @@ def today_cutoff(now: datetime | None = None) -> str:
     return utc_stamp(now - timedelta(hours=TODAY_HOURS))
 
 
-def view_filter(view: View, cutoff: str | None = None) -> tuple[str, tuple]:
-    """The WHERE clause of a view (without WHERE) and its parameters."""
+def view_filter(
+    view: View, cutoff: str | None = None, unindexed: bool = False
+) -> tuple[str, tuple]:
+    """The WHERE clause of a view (without WHERE) and its parameters.
+
+    ``unindexed`` writes the column as ``+column``, which stops SQLite from using the filter's
+    index: for a big view sorted by title, walking the title index and filtering is far faster
+    than collecting the view and sorting it (0.5 ms against 600 ms for 110,000 rows).
+    """
+    plus = "+" if unindexed else ""
     if view.kind == "all":
         return "1", ()
     if view.kind == "unread":
-        return "read = 0", ()
+        return f"{plus}read = 0", ()
     if view.kind == "starred":
-        return "starred = 1", ()
+        return f"{plus}starred = 1", ()
     if view.kind == "today":
-        return "added_at >= ?", (cutoff or today_cutoff(),)
+        return f"{plus}added_at >= ?", (cutoff or today_cutoff(),)
     if view.kind == "section":
-        return "section_id = ?", (view.id,)
+        return f"{plus}section_id = ?", (view.id,)
     if view.kind == "source":
-        return "source_id = ?", (view.id,)
+        return f"{plus}source_id = ?", (view.id,)
     raise ValueError(f"unknown view {view!r}")
 
 
@@ -248,7 +259,12 @@ class Sort:
     def after(self, reverse: bool = False) -> str:
         """Keyset condition: rows strictly after (sort value, id) in this order."""
         desc = self.descending != reverse
-        return f"({self.column}, id) {'<' if desc else '>'} (?, ?)"
+        op = "<" if desc else ">"
+        if self.key == "title":
+            # The collation goes on the right: with it on the column, SQLite cannot use the
+            # title index for the range and scans it all.
+            return f"(title, id) {op} (? COLLATE NOCASE, ?)"
+        return f"(added_at, id) {op} (?, ?)"
 
     def value(self, row: Row) -> tuple:
         return (row.added_at if self.key == "date" else row.title, row.id)
@@ -271,17 +287,37 @@ class ViewQuery:
         self.conn = conn
         self.view = view
         self.sort = sort or Sort()
-        self.where, self.params = view_filter(view, cutoff)
+        self.cutoff = cutoff or today_cutoff()
+        self.count_where, self.params = view_filter(view, self.cutoff)
+        self.where = self.count_where
         self.kept: set[int] = set()
+        self._size: int | None = None
+        self._materialize = False
+
+    def set_size(self, size: int) -> None:
+        """Tell the query how big the view is, to pick the plan for title order."""
+        self._size = size
+        title_order = self.sort.key == "title" and self.view.kind != "all"
+        walk_title_index = title_order and size > _SORT_IN_MEMORY
+        self.where = view_filter(self.view, self.cutoff, unindexed=walk_title_index)[0]
+        # A small view in title order: collect it through its filter's index, then sort (left
+        # to itself, SQLite walks the whole title index: a second for the Today view).
+        self._materialize = title_order and not walk_title_index
 
     # -- building blocks
 
+    def _from(self) -> str:
+        """``FROM ... WHERE <view>``, to be followed by `` AND ...`` conditions."""
+        if self._materialize:
+            return (
+                f"FROM (SELECT * FROM (WITH v AS MATERIALIZED (SELECT {_ROW_COLUMNS} FROM articles"
+                f" WHERE ({self.where})) SELECT * FROM v)) WHERE 1"
+            )
+        return f"FROM articles WHERE ({self.where})"
+
     def _select(self, extra: str, extra_params: tuple, reverse: bool, limit: int, offset: int = 0):
         order = self.sort.order_by(reverse)
-        base = (
-            f"SELECT {_ROW_COLUMNS} FROM articles WHERE ({self.where}){extra} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?"
-        )
+        base = f"SELECT {_ROW_COLUMNS} {self._from()}{extra} ORDER BY {order} LIMIT ? OFFSET ?"
         if not self.kept:
             return self.conn.execute(base, (*self.params, *extra_params, limit, offset)).fetchall()
         kept = ",".join(str(int(i)) for i in self.kept)
@@ -302,8 +338,10 @@ class ViewQuery:
 
     def count(self) -> int:
         n = self.conn.execute(
-            f"SELECT count(*) FROM articles WHERE {self.where}", self.params
+            f"SELECT count(*) FROM articles WHERE {self.count_where}", self.params
         ).fetchone()[0]
+        if self._size is None:
+            self.set_size(n)
         return n + len(self.kept)
 
     def page_after(self, key: tuple | None, limit: int) -> list[Row]:
@@ -340,7 +378,7 @@ class ViewQuery:
             return None
         key = self.sort.value(row)
         # Rows before it = rows "after" it in the reversed order.
-        sql = f"SELECT count(*) FROM articles WHERE ({self.where}) AND {self.sort.after(True)}"
+        sql = f"SELECT count(*) {self._from()} AND {self.sort.after(True)}"
         n = self.conn.execute(sql, (*self.params, *key)).fetchone()[0]
         if self.kept:
             kept = ",".join(str(int(i)) for i in self.kept)
@@ -356,7 +394,7 @@ class ViewQuery:
         found: set[int] = set()
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT id FROM articles WHERE ({self.where}) AND id IN ({marks})"
+            sql = f"SELECT id FROM articles WHERE ({self.count_where}) AND id IN ({marks})"
             found.update(r[0] for r in self.conn.execute(sql, (*self.params, *chunk)))
         return found
 
@@ -370,8 +408,11 @@ class ViewQuery:
     def next_unread(self, key: tuple | None, backwards: bool = False) -> Row | None:
         """The first unread row after (or before) ``key`` in view order."""
         extra, p = self._keyset(key, reverse=backwards)
+        # In title order "+read" keeps SQLite on the title index (not collecting every unread
+        # article and sorting them); in date order the (read, added_at) index is the best path.
+        read = "+read" if self.sort.key == "title" else "read"
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM articles WHERE ({self.where}) AND read = 0{extra} "
+            f"SELECT {_ROW_COLUMNS} {self._from()} AND {read} = 0{extra} "
             f"ORDER BY {self.sort.order_by(backwards)} LIMIT 1"
         )
         r = self.conn.execute(sql, (*self.params, *p)).fetchone()

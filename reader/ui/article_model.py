@@ -90,14 +90,22 @@ class ArticleListModel(QAbstractTableModel):
     def set_star_icon(self, icon: QIcon) -> None:
         self._star = icon
 
-    def open_view(self, view: View, sort: Sort | None = None) -> None:
-        """Show another view (or the same view re-read); forgets rows kept after a marking."""
+    def open_view(self, view: View, sort: Sort | None = None, count: int | None = None) -> None:
+        """Show another view (or the same view re-read); forgets rows kept after a marking.
+
+        ``count``, when the caller knows it exactly (the sidebar's counts), saves a COUNT that
+        takes 35-95 ms on the biggest views of a million articles.
+        """
         self.beginResetModel()
         if sort is not None:
             self._sort = sort
         self._load_sections()
         self.query = ViewQuery(self.conn, view, self._sort)
-        self._count = self.query.count()
+        if count is None:
+            self._count = self.query.count()
+        else:
+            self._count = count
+            self.query.set_size(count)
         self._pages.clear()
         self._now = datetime.now(timezone.utc)
         self.endResetModel()
@@ -126,8 +134,9 @@ class ArticleListModel(QAbstractTableModel):
         self.beginResetModel()
         self._sort = sort
         kept = self.query.kept
-        self.query = ViewQuery(self.conn, self.query.view, sort)
+        self.query = ViewQuery(self.conn, self.query.view, sort, self.query.cutoff)
         self.query.kept = kept
+        self.query.set_size(self._count - len(kept))
         self._pages.clear()
         self.endResetModel()
 

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.registry = CommandRegistry()
         self.keymap = Keymap(self.settings.get(S.KEYMAP))
         self.counts = Counts()
+        self._counts_loaded = False
         self.undo_stack: list[Change] = []
         self._view_markings: set[int] = set()  # ids of undo records made by mark-view-read
         self.history: list[int] = []
@@ -262,7 +263,7 @@ class MainWindow(QMainWindow):
     def _show_view(self, view: View) -> None:
         """Open a view at its top. The article being read stays in the reading pane, and is
         selected when it is on the view's first page (looking further would cost a count)."""
-        self.list_model.open_view(view, self.list_model.sort_order)
+        self.list_model.open_view(view, self.list_model.sort_order, self._known_size(view))
         self.article_list.scrollToTop()
         if self.current_article_id is not None and self.list_model.rowCount():
             self.list_model.row_at(0)
@@ -272,6 +273,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_empty_state()
         self.view_opened.emit(view.key)
+
+    def _known_size(self, view: View) -> int | None:
+        """The size of the two biggest views, known exactly from the counts once loaded."""
+        if not self._counts_loaded:
+            return None
+        if view.kind == "all":
+            return self.counts.total
+        if view.kind == "unread":
+            return self.counts.get(view)
+        return None
 
     def move_view(self, step: int) -> None:
         order = self._visible_views()
@@ -571,7 +582,7 @@ class MainWindow(QMainWindow):
         if keep_kept:
             self.list_model.refresh()
         else:
-            self.list_model.open_view(self.current_view)
+            self.list_model.open_view(self.current_view, count=self._known_size(self.current_view))
         if current is not None:
             row = self.list_model.row_of(current)
             if row is not None:
@@ -599,6 +610,7 @@ class MainWindow(QMainWindow):
 
     def refresh_counts(self) -> None:
         self.counts = views.counts(self.conn)
+        self._counts_loaded = True
         self._counts_updated()
         self._update_empty_state()
 
