@@ -306,3 +306,100 @@ def test_results_stay_correct_while_an_import_runs(tmp_path: Path) -> None:
         assert count(reader_lib, "meadow") == (50 + batch * batches, True)
         assert count(reader_lib, "meadow import") == (batch * batches, True)
     assert seen_counts == sorted(seen_counts)  # the reader only ever moves forward
+
+
+# --- dispatch search -------------------------------------------------------------------------
+
+
+def test_cli_json_lines(lib: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from reader.search_cli import run
+
+    a = add(lib, "Kelp forests recover", "Divers counted kelp & urchins. " + FILLER)
+    b = add(lib, "Urchin boom", "The kelp is gone. " + FILLER, section="Science")
+    assert run("kelp", db=lib.path, as_json=True, limit=10) == 0
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in records] == [a, b]
+    first = records[0]
+    assert first["title"] == "Kelp forests recover"
+    assert first["section"] == "World"
+    assert "kelp & urchins" in first["snippet"]
+    assert MARK_OPEN not in first["snippet"]
+    s, e = first["snippet_matches"][0]
+    assert first["snippet"][s:e].lower() == "kelp"
+    assert first["title_matches"] == [[0, 4]]
+    assert err == ""
+    assert run("kelp", db=lib.path, as_json=True, limit=1) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_cli_human(lib: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    from reader.search_cli import run
+
+    add(lib, "Kelp forests recover", "Divers counted kelp. " + FILLER)
+    assert run('"kelp', db=lib.path, as_json=False, limit=5) == 0
+    out = capsys.readouterr().out
+    assert "1. • Kelp forests recover" in out
+    assert "searching for the words" in out
+    assert "1 result" in out
+    assert run("nothingmatches", db=lib.path, as_json=False, limit=5) == 0
+    assert "No articles match." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "not sqlite", "other sqlite"])
+def test_cli_bad_library(tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from reader.search_cli import run
+
+    path = tmp_path / "lib.sqlite3"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "not sqlite":
+        path.write_text("just some notes\n")
+    elif kind == "other sqlite":
+        sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
+    assert run("anything", db=path, as_json=True, limit=5) != 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert str(path) in err
+    assert not (kind == "missing" and path.exists())  # searching never creates a library
+
+
+def test_cli_entry_point(lib: Library) -> None:
+    import json
+    import subprocess
+    import sys
+
+    a = add(lib, "Tram line opens", "The tram runs every ten minutes. " + FILLER)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reader", "search", "tram", "--db", str(lib.path), "--json",
+         "--limit", "3"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(x)["id"] for x in proc.stdout.splitlines()] == [a]
+    bad = subprocess.run(
+        [sys.executable, "-m", "reader", "search", "tram", "--db", str(lib.path) + ".nope"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert bad.returncode != 0
+    assert "no library at" in bad.stderr
+
+
+def test_costly_prefix_becomes_a_whole_word(lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.core import search as search_mod
+
+    rare = add(lib, "Riverside walk", "A walk by the riverside. " + FILLER)
+    for i in range(6):
+        add(lib, f"River level {i}", "The river rose. " + FILLER)
+    assert len(search(lib, "riv").hits) == 7  # cheap: FTS5's own prefix
+    monkeypatch.setattr(search_mod, "PREFIX_BUDGET", 4)
+    page = search(lib, "riv")  # too many occurrences of riv*: matched whole, which finds none
+    assert page.hits == []
+    assert "Many words start with “riv”" in page.notice
+    page = search(lib, "river")  # the word itself exists: no note, whole-word matches
+    assert len(page.hits) == 6 and rare not in {h.id for h in page.hits}
+    assert page.notice == ""
+    assert len(search(lib, "riverside").hits) == 1  # few completions: still a prefix

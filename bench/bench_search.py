@@ -1,0 +1,488 @@
+"""Search latency on a generated library of 1,000,000 articles (issue 8's Bar).
+
+    .venv/bin/python bench/bench_search.py [--articles N] [--repeat R] [--regenerate]
+
+The library is generated once (direct SQL, then one FTS5 'rebuild') and cached under bench/out/.
+Its text is drawn from a made-up vocabulary with Zipf-like frequencies, so that "common word"
+(in most articles) and "rare word" (in a few hundred) mean what they do in real news.
+
+Prints, for a fixed query set, the median and 95th percentile latency of the first page of
+results (50 rows with snippets, as the window asks for them), ranked and newest-first; and, as
+the baseline measured in the same run, the naive plan (``ORDER BY rank`` over every match, filters
+in the same WHERE) for the same queries, with the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from reader.core import search as search_mod
+from reader.core.query import parse_query
+from reader.core.store import Library
+
+OUT = Path(__file__).resolve().parent / "out"
+GENERATOR_VERSION = 2
+SEED = 20261124
+
+# Function words first (they carry the head of the Zipf curve, as in real text), then invented
+# content words built from syllables.
+FUNCTION_WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "on",
+    "was",
+    "with",
+    "he",
+    "it",
+    "as",
+    "at",
+    "by",
+    "said",
+    "from",
+    "his",
+    "be",
+    "an",
+    "have",
+    "has",
+    "are",
+    "but",
+    "were",
+    "not",
+    "this",
+    "they",
+    "had",
+    "which",
+    "or",
+    "their",
+    "after",
+    "its",
+    "who",
+    "been",
+    "more",
+    "one",
+    "year",
+    "new",
+    "also",
+    "will",
+    "would",
+    "two",
+    "over",
+    "there",
+    "than",
+    "when",
+    "up",
+    "into",
+    "first",
+    "about",
+    "out",
+    "last",
+    "against",
+    "three",
+    "other",
+    "could",
+    "all",
+    "people",
+    "government",
+    "some",
+    "while",
+    "time",
+    "we",
+    "she",
+    "can",
+    "years",
+    "before",
+    "only",
+    "may",
+    "her",
+    "told",
+]
+ONSETS = [
+    "b",
+    "bl",
+    "br",
+    "c",
+    "ch",
+    "cl",
+    "cr",
+    "d",
+    "dr",
+    "f",
+    "fl",
+    "fr",
+    "g",
+    "gl",
+    "gr",
+    "h",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "pl",
+    "pr",
+    "r",
+    "s",
+    "sh",
+    "sl",
+    "sm",
+    "sn",
+    "st",
+    "str",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "w",
+    "z",
+]
+VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ee", "ie", "oa", "ou"]
+CODAS = [
+    "b",
+    "ck",
+    "d",
+    "ft",
+    "g",
+    "k",
+    "l",
+    "ld",
+    "lk",
+    "ll",
+    "lt",
+    "m",
+    "mp",
+    "n",
+    "nd",
+    "ng",
+    "nk",
+    "nt",
+    "p",
+    "r",
+    "rd",
+    "rk",
+    "rm",
+    "rn",
+    "rt",
+    "s",
+    "sk",
+    "st",
+    "t",
+    "th",
+    "x",
+]
+
+
+def make_vocabulary(rng: random.Random, size: int = 60_000) -> list[str]:
+    words: list[str] = list(FUNCTION_WORDS)
+    seen = set(words)
+    while len(words) < size:
+        n = rng.choice((1, 2, 2, 2, 3, 3, 4))
+        w = "".join(rng.choice(ONSETS) + rng.choice(VOWELS) for _ in range(n)) + rng.choice(CODAS)
+        if w not in seen:
+            seen.add(w)
+            words.append(w)
+    return words
+
+
+class Text:
+    """Draws words with weight 1/rank (Zipf, s = 1)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.vocab = make_vocabulary(rng)
+        cum = list(itertools.accumulate(1.0 / r for r in range(1, len(self.vocab) + 1)))
+        self.cum = cum
+        self.total = cum[-1]
+
+    def words(self, n: int) -> list[str]:
+        rnd = self.rng.random
+        cum, total, vocab = self.cum, self.total, self.vocab
+        return [vocab[bisect.bisect(cum, rnd() * total)] for _ in range(n)]
+
+    def sentence(self, n: int) -> str:
+        w = self.words(n)
+        return " ".join(w).capitalize() + "."
+
+
+def generate(path: Path, n: int) -> None:
+    rng = random.Random(SEED)
+    text = Text(rng)
+    tmp = path.with_suffix(".partial")
+    for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        p.unlink(missing_ok=True)
+    lib = Library(tmp)
+    conn = lib.conn
+    sections = [r[0] for r in conn.execute("SELECT id FROM sections ORDER BY position")]
+    section_weights = [14, 16, 15, 13, 8, 7, 14, 8, 5]
+    start = datetime(2023, 1, 1)
+    span = timedelta(days=3 * 365)
+    per_source = 2000
+    t0 = time.perf_counter()
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -400000")
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO fts_deferred (flag) VALUES (1)")  # index once at the end
+    sources = []
+    for s in range((n + per_source - 1) // per_source):
+        when = (start + span * (s * per_source / n)).strftime("%Y-%m-%d %H:%M:%S.000")
+        sources.append(
+            (
+                s + 1,
+                f"/archive/dumps/wire-{s + 1:05d}.txt",
+                f"wire-{s + 1:05d}.txt",
+                1,
+                when,
+                when,
+                per_source,
+                0,
+                0,
+                "done",
+                None,
+            )
+        )
+    conn.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?)", sources)
+    batch = []
+    for i in range(1, n + 1):
+        added = start + span * (i / n)
+        title = text.sentence(rng.randint(5, 11))[:-1]
+        summary = "\n".join(text.sentence(rng.randint(8, 16)) for _ in range(rng.randint(0, 3)))
+        paras = []
+        for _ in range(rng.randint(3, 7)):
+            paras.append(" ".join(text.sentence(rng.randint(8, 20)) for _ in range(2)))
+        body = "\n\n".join(paras)
+        words = len(summary.split()) + len(body.split())
+        published = (
+            (added - timedelta(hours=rng.randint(1, 48))).strftime("%Y-%m-%d %H:%M:%S.000")
+            if rng.random() < 0.6
+            else None
+        )
+        age = 1 - i / n
+        batch.append(
+            (
+                i,
+                title,
+                summary,
+                body,
+                rng.choices(sections, section_weights)[0],
+                (i - 1) // per_source + 1,
+                f"{i:032x}",
+                words,
+                added.strftime("%Y-%m-%d %H:%M:%S.000"),
+                published,
+                1 if rng.random() < 0.3 + 0.65 * age else 0,
+                1 if rng.random() < 0.02 else 0,
+            )
+        )
+        if len(batch) == 10_000:
+            _insert(conn, batch)
+            batch.clear()
+            rate = i / (time.perf_counter() - t0)
+            print(f"\r  generated {i:,} articles ({rate:,.0f}/s)", end="", file=sys.stderr)
+    _insert(conn, batch)
+    conn.execute("DELETE FROM fts_deferred")
+    conn.commit()
+    print(
+        f"\n  rows in {time.perf_counter() - t0:.0f} s; building the full-text index…",
+        file=sys.stderr,
+    )
+    t1 = time.perf_counter()
+    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    conn.commit()
+    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    print(f"  index in {time.perf_counter() - t1:.0f} s", file=sys.stderr)
+    lib.close()
+    tmp.rename(path)
+
+
+def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    conn.executemany(
+        "INSERT INTO articles (id, title, summary, body, section_id, source_id, fingerprint, "
+        "words, added_at, published_at, read, starred) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+
+
+def library_path(n: int) -> Path:
+    return OUT / f"search-{n}-v{GENERATOR_VERSION}.sqlite3"
+
+
+def ensure_library(n: int, regenerate: bool) -> Path:
+    path = library_path(n)
+    if regenerate and path.exists():
+        path.unlink()
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        print(f"generating {n:,} articles into {path} (once; cached)…", file=sys.stderr)
+        t0 = time.perf_counter()
+        generate(path, n)
+        print(f"  done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--articles", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=15, help="timed runs per query (default 15)")
+    ap.add_argument("--regenerate", action="store_true")
+    ap.add_argument("--generate-only", action="store_true")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the naive-plan baseline")
+    args = ap.parse_args(argv)
+    path = ensure_library(args.articles, args.regenerate)
+    if args.generate_only:
+        return 0
+    return measure(path, args.repeat, baseline=not args.no_baseline)
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+def query_set(n: int) -> list[str]:
+    """Fixed queries, built from the generator's vocabulary so that frequencies are known."""
+    vocab = make_vocabulary(random.Random(SEED))
+    rare = vocab[40_000]  # in about 0.04% of articles
+    medium = vocab[2_000]  # about 1%
+    common = "government"  # about 75%
+    typed = vocab[700][:4]  # a word being typed: prefix
+    return [
+        f"{rare} ",
+        f"{medium} ",
+        "the ",  # in every article
+        f"{common} ",
+        f"{common} people ",
+        f"{medium} {rare} ",
+        f"{medium} {common} ",
+        '"the first" ',
+        f'"{common} said" ',
+        f"{common} {typed}",
+        f"{typed}",
+        f"{medium} OR {rare} ",
+        f"{common} -{medium} ",
+        f"title:{medium} ",
+        f"{common} is:unread ",
+        f"{medium} is:starred ",
+        f"{common} section:sport after:2025-06-01 ",
+        "the section:science is:starred ",
+        f"{rare} source:wire-00 ",
+        "is:starred after:2025-06-01",
+    ]
+
+
+def _pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]
+
+
+def measure(path: Path, repeat: int, baseline: bool) -> int:
+    conn = sqlite3.connect(str(path))
+    conn.execute("PRAGMA journal_mode = WAL")
+    n = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+    queries = query_set(n)
+    print(f"library: {path.name}, {n:,} articles, SQLite {sqlite3.sqlite_version}")
+    print(
+        f"first page = {search_mod.PAGE_SIZE} results with snippets; rank cap "
+        f"{search_mod.RANK_CAP:,}; {repeat} timed runs per query after one warm-up\n"
+    )
+    # How many articles each query matches (not timed), so that the figures can be read.
+    sizes = {q: search_mod.count(conn, q, limit=2_000_000)[0] for q in queries}
+    all_times: dict[str, list[float]] = {"rank": [], "date": []}
+    header = f"{'query':44} {'matches':>9} {'rank med':>9} {'p95':>7} {'date med':>9} {'p95':>7}"
+    print(header)
+    print("-" * len(header))
+    for q in queries:
+        cells = []
+        for order in ("rank", "date"):
+            search_mod.search(conn, q, order=order)  # warm-up
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                page = search_mod.search(conn, q, order=order)
+                times.append((time.perf_counter() - t0) * 1000)
+            all_times[order].extend(times)
+            flag = "*" if page.ranked_among else " "
+            cells.append(f"{statistics.median(times):8.1f}{flag} {_pct(times, 95):7.1f}")
+        print(f"{q.strip()[:44]:44} {sizes[q]:>9,} {cells[0]} {cells[1]}")
+    print("\n* ranked among the newest matches only (the page says so)")
+    every = all_times["rank"] + all_times["date"]
+    print()
+    for label, times in (
+        ("ranked", all_times["rank"]),
+        ("by date", all_times["date"]),
+        ("all", every),
+    ):
+        print(
+            f"{label:8} median {statistics.median(times):7.1f} ms   p95 {_pct(times, 95):7.1f} ms"
+            f"   max {max(times):7.1f} ms"
+        )
+    ok = statistics.median(every) < 100 and _pct(every, 95) < 300
+    print(f"Bar (median < 100 ms, p95 < 300 ms): {'met' if ok else 'NOT met'}")
+    if baseline:
+        _baseline(conn, queries, all_times["rank"], repeat)
+    return 0
+
+
+def _baseline(conn: sqlite3.Connection, queries: list[str], ours: list[float], repeat: int) -> None:
+    """The naive plan, once per query: rank every match, filters in the same WHERE as MATCH."""
+    print(
+        "\nbaseline (same run): ORDER BY bm25 over every match, filters beside MATCH, "
+        "FTS5's own prefix; one run each, stopped at 10 s"
+    )
+    deadline = [0.0]
+
+    def stop() -> int:
+        return 1 if time.perf_counter() > deadline[0] else 0
+
+    conn.set_progress_handler(stop, 10_000)
+    naive = []
+    for i, q in enumerate(queries):
+        parsed = parse_query(q)
+        if not parsed.match:
+            continue
+        where = [f.sql for f in parsed.filters]
+        params = [p for f in parsed.filters for p in f.params]
+        sql = (
+            "SELECT a.id, snippet(articles_fts, -1, '[', ']', '…', 24) FROM articles_fts"
+            " JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
+            + "".join(f" AND {w}" for w in where)
+            + f" ORDER BY {search_mod._BM25} LIMIT 50"
+        )
+        deadline[0] = time.perf_counter() + 10
+        t0 = time.perf_counter()
+        try:
+            conn.execute(sql, [parsed.match, *params]).fetchall()
+            ms = (time.perf_counter() - t0) * 1000
+            cell = f"{ms:9.1f} ms"
+        except sqlite3.OperationalError:
+            ms = 10_000.0
+            cell = "  > 10 s    "
+        naive.append(ms)
+        ours_q = statistics.median(ours[i * repeat : (i + 1) * repeat])
+        print(f"  {q.strip()[:44]:44} {cell}   ours {ours_q:7.1f} ms   ×{ms / ours_q:,.1f}")
+    conn.set_progress_handler(None, 0)
+    if naive:
+        print(f"baseline median {statistics.median(naive):.1f} ms, p95 {_pct(naive, 95):.1f} ms")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
