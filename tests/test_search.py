@@ -403,3 +403,92 @@ def test_costly_prefix_becomes_a_whole_word(lib: Library, monkeypatch: pytest.Mo
     assert len(page.hits) == 6 and rare not in {h.id for h in page.hits}
     assert page.notice == ""
     assert len(search(lib, "riverside").hits) == 1  # few completions: still a prefix
+
+
+# --- through the real import pipeline --------------------------------------------------------
+
+
+def test_search_an_imported_dump(lib: Library, fixtures_dir: Path) -> None:
+    from reader.core.importing import import_file
+
+    result = import_file(lib, fixtures_dir / "search_harbour.txt", section="World")
+    assert result.new == 4
+    page = search(lib, "harbour ")
+    titles = [h.title for h in page.hits]
+    # In the title (and body) first; then summary + body; then body only.
+    assert titles[0] == "Storm surge breaches harbour walls at Portwell"
+    assert set(titles) == {
+        "Storm surge breaches harbour walls at Portwell",
+        "Sea level survey finds faster rise along the coast",
+        "Opinion: why the coast matters more than ever",
+    }
+    assert [h.title for h in search(lib, '"sea level"').hits] == [
+        "Sea level survey finds faster rise along the coast"
+    ]
+    assert [h.title for h in search(lib, "cafe -pier").hits] == [
+        "Storm surge breaches harbour walls at Portwell"
+    ]
+    assert len(search(lib, "source:search_harbour coast").hits) == 2  # coast, coastal
+
+
+def _dump(path: Path, n: int) -> None:
+    """A dump of n distinct articles of our own words; every one mentions "lighthouse"."""
+    places = ["Northwick", "Easterby", "Southam", "Westmere", "Midholm"]
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            place = places[i % len(places)]
+            f.write(f"Lighthouse keeper number {i} logs the {place} fog\n")
+            f.write(f"- Keeper {i} counted ships passing {place}\n\n")
+            f.write(
+                f"{place.upper()}: The lighthouse at {place} kept its lamp lit through night {i},"
+                f" and the keeper wrote {i * 7} words in the log.\n\n"
+            )
+            f.write(f"Fog horn tests will resume after the survey number {i}.\n\n")
+
+
+def test_search_stays_correct_while_import_file_runs(tmp_path: Path) -> None:
+    """import_file in a real thread (its own Library) while this thread searches the same file."""
+    from reader.core.importing import import_file
+
+    path = tmp_path / "library.sqlite3"
+    dump = tmp_path / "lighthouses.txt"
+    n = 3000
+    _dump(dump, n)
+    with Library(path) as lib:
+        before = add(lib, "Old lighthouse story", "The old lighthouse. " + FILLER)
+    outcome: list = []
+    finished = threading.Event()
+
+    def run_import() -> None:
+        try:
+            with Library(path) as writer:
+                outcome.append(import_file(writer, dump, section="Science", batch_articles=100))
+        except BaseException as e:  # pragma: no cover - shown by the assert below
+            outcome.append(e)
+        finally:
+            finished.set()
+
+    thread = threading.Thread(target=run_import)
+    seen: list[int] = []
+    with Library(path) as reader_lib:
+        thread.start()
+        while not finished.is_set() or len(seen) < 3:
+            n_found, exact = count(reader_lib, "lighthouse")
+            assert exact
+            seen.append(n_found)
+            for order in ("rank", "date"):
+                page = search(reader_lib, "lighthouse keeper", order=order, limit=20)
+                for h in page.hits:
+                    # Every hit is a whole, committed article that really matches.
+                    assert "lighthouse" in h.title_marked.lower() or h.id == before
+                    assert MARK_OPEN in h.snippet or MARK_OPEN in h.title_marked
+            new_first = search(reader_lib, "lighthouse", order="date", limit=1).hits
+            assert new_first and new_first[0].id >= before
+        thread.join()
+        assert isinstance(outcome[0], object) and not isinstance(outcome[0], BaseException)
+        assert outcome[0].new == n, outcome[0]
+        assert count(reader_lib, "lighthouse") == (n + 1, True)
+        assert count(reader_lib, '"keeper number 2999"') == (1, True)
+        assert count(reader_lib, "lighthouse section:science") == (n, True)
+    assert seen == sorted(seen)
+    assert seen[-1] == n + 1
