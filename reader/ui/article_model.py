@@ -89,6 +89,12 @@ class ArticleListModel(QAbstractTableModel):
 
     def set_star_icon(self, icon: QIcon) -> None:
         self._star = icon
+        if self._count:
+            self.dataChanged.emit(
+                self.index(0, TITLE),
+                self.index(self._count - 1, TITLE),
+                [Qt.ItemDataRole.DecorationRole],
+            )
 
     def open_view(self, view: View, sort: Sort | None = None, count: int | None = None) -> None:
         """Show another view (or the same view re-read); forgets rows kept after a marking.

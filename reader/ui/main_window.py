@@ -47,6 +47,29 @@ FOCUS_STYLE = """
 """
 
 
+class _FirstPaint(QObject):
+    """Calls ``then`` once, right after ``widget`` has painted for the first time."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._then = then
+        self._done = False
+        widget.installEventFilter(self)
+        # A window that starts hidden or minimised paints late: do not wait for ever.
+        QTimer.singleShot(1500, self._fire)
+
+    def _fire(self) -> None:
+        if not self._done:
+            self._done = True
+            self.parent().removeEventFilter(self)
+            self._then()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            QTimer.singleShot(0, self._fire)
+        return False
+
+
 class MainWindow(QMainWindow):
     #: The article shown in the reading pane changed (its id, or 0 for none).
     article_shown = Signal(int)
@@ -54,6 +77,8 @@ class MainWindow(QMainWindow):
     view_opened = Signal(str)
     #: Read/star state or counts changed.
     counts_changed = Signal()
+    #: Counts and icons are loaded (just after the first paint).
+    startup_finished = Signal()
 
     def __init__(
         self,
@@ -87,7 +112,6 @@ class MainWindow(QMainWindow):
         self.sidebar_model = SidebarModel(self)
         self.sidebar = Sidebar(self.sidebar_model)
         self.list_model = ArticleListModel(self.conn, self)
-        self.list_model.set_star_icon(icons.star())
         self.article_list = ArticleList(self.list_model)
         self.reading_pane = ReadingPane()
 
@@ -789,8 +813,15 @@ class MainWindow(QMainWindow):
                     self._set_current_row(row, open_article=False)
         self._update_title()
         self.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
-        # Counts read the whole library's indexes: after the first paint, not before it.
-        QTimer.singleShot(0, self.refresh_counts)
+        # Counts read the whole library's indexes and qtawesome takes 0.4 s to import: both
+        # come just after the first paint, not before it.
+        self._first_paint_watch = _FirstPaint(self.article_list.viewport(), self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.refresh_counts()
+        self.list_model.set_star_icon(icons.star())
+        self.sidebar_model.enable_icons()
+        self.startup_finished.emit()
 
     def save_state(self) -> None:
         s = self.settings

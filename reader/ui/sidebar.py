@@ -35,6 +35,8 @@ class SidebarModel(QStandardItemModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._items: dict[str, QStandardItem] = {}
+        self._icon_names: dict[str, str] = {}
+        self.icons_enabled = False
         self.sections_header = self._header("Sections")
         self.sources_header = self._header("Sources")
 
@@ -59,7 +61,9 @@ class SidebarModel(QStandardItemModel):
         item.setData(0, CountRole)
         item.setToolTip(tooltip)
         if icon_name:
-            item.setIcon(icons.icon(icon_name))
+            self._icon_names[view.key] = icon_name
+            if self.icons_enabled:
+                item.setIcon(icons.icon(icon_name))
         self._items[view.key] = item
         return item
 
@@ -67,6 +71,7 @@ class SidebarModel(QStandardItemModel):
         """Build the tree; called at start and when sections or sources appear."""
         self.clear()
         self._items.clear()
+        self._icon_names.clear()
         root = self.invisibleRootItem()
         for kind in SMART_VIEWS:
             tip = {
@@ -102,6 +107,12 @@ class SidebarModel(QStandardItemModel):
                     View("source", src.id), src.name + status, "mdi6.file-document-outline", tip
                 )
             )
+
+    def enable_icons(self) -> None:
+        """Give items their icons; done after the first paint (loading qtawesome takes 0.4 s)."""
+        self.icons_enabled = True
+        for key, name in self._icon_names.items():
+            self._items[key].setIcon(icons.icon(name))
 
     def item_for(self, view: View) -> QStandardItem | None:
         return self._items.get(view.key)

@@ -1,0 +1,267 @@
+"""Window bench: a library of a million articles against an empty-window floor, same run.
+
+    python bench/bench_window.py [--library PATH] [--articles 1000000] [--runs 5]
+
+Each run starts two fresh interpreters, alternately:
+  floor   an empty PySide6 window with the same three widgets (tree, table, text browser in
+          splitters), no data;
+  window  Dispatch's main window on the library.
+and measures, from just before the process is spawned:
+  cold start to first paint  (the article list's first paint has finished)
+and in the Dispatch window, after that:
+  switching views            (open the view + paint the list), for every smart view and a section
+  jump to the end            (scroll to the last row + paint)
+  paging                     (page down through the list, per page)
+  resident memory            (VmRSS after all of it, and the peak VmHWM)
+Figures are medians over the runs. The library is generated (bench/make_library.py) when
+missing, which takes several minutes for a million articles; it is then reused.
+Bars (issue 4): first paint within 1.5x the floor, view switch < 100 ms, RSS < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_LIBRARY = Path("/tmp/dispatch-bench-1m.sqlite3")
+HERE = Path(__file__).resolve()
+
+
+def _rss_mb() -> tuple[float, float]:
+    fields = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Children
+
+
+def _after_first_paint(widget, t0: float, then) -> None:
+    """Call ``then(seconds since t0)`` once ``widget`` has finished its first paint."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Watch(QObject):
+        done = False
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and not self.done:
+                self.done = True
+                # Runs after the paint event (and the flush to the window) completed.
+                QTimer.singleShot(0, lambda: then(time.time() - t0))
+            return False
+
+    watch = Watch(widget)
+    widget.installEventFilter(watch)
+
+
+def child_floor(t0: float) -> dict:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QApplication,
+        QMainWindow,
+        QSplitter,
+        QTableView,
+        QTextBrowser,
+        QTreeView,
+    )
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    table = QTableView()
+    right = QSplitter(Qt.Orientation.Vertical)
+    right.addWidget(table)
+    right.addWidget(QTextBrowser())
+    main = QSplitter()
+    main.addWidget(QTreeView())
+    main.addWidget(right)
+    window.setCentralWidget(main)
+    window.resize(1200, 800)
+    out: dict = {}
+
+    def painted(seconds: float) -> None:
+        out["first_paint"] = seconds
+        out["rss"], out["hwm"] = _rss_mb()
+        app.quit()
+
+    _after_first_paint(table.viewport(), t0, painted)
+    window.show()
+    app.exec()
+    return out
+
+
+def child_window(t0: float, library: Path) -> dict:
+    from PySide6.QtCore import QSettings, QTimer
+
+    from reader.core.store import Library
+    from reader.core.views import ALL, STARRED, TODAY, UNREAD, View
+    from reader.ui.app import create_application
+    from reader.ui.main_window import MainWindow
+    from reader.ui.settings import Settings
+
+    app = create_application(sys.argv[:1])
+    lib = Library(library)
+    # A settings file of its own: the bench starts like a first start, on All articles.
+    settings = Settings(
+        QSettings(f"/tmp/dispatch-bench-{os.getpid()}.ini", QSettings.Format.IniFormat)
+    )
+    window = MainWindow(lib, settings)
+    window.resize(1200, 800)
+    out: dict = {}
+
+    def measure() -> None:
+        # The counts are loaded just after the first paint; switching uses them.
+        app.processEvents()
+        viewport = window.article_list.viewport()
+        sections = [v for v in window.sidebar_model.views_in_order() if v.kind == "section"]
+        switches = {}
+        for view in (UNREAD, STARRED, TODAY, sections[0], ALL, UNREAD, ALL):
+            start = time.perf_counter()
+            window.open_view(view)
+            viewport.repaint()
+            switches.setdefault(view.key, []).append(time.perf_counter() - start)
+        out["switch"] = {k: min(v) for k, v in switches.items()}
+        out["switch_to_all"] = switches[ALL.key][-1]
+        start = time.perf_counter()
+        window.article_list.scrollToBottom()
+        viewport.repaint()
+        out["jump_end"] = time.perf_counter() - start
+        start = time.perf_counter()
+        window.article_list.scrollToTop()
+        viewport.repaint()
+        out["jump_top"] = time.perf_counter() - start
+        bar = window.article_list.verticalScrollBar()
+        pages = 100
+        start = time.perf_counter()
+        for _ in range(pages):
+            bar.setValue(bar.value() + bar.pageStep())
+            viewport.repaint()
+        out["page"] = (time.perf_counter() - start) / pages
+        start = time.perf_counter()
+        bar.setValue(bar.maximum() // 2)
+        viewport.repaint()
+        out["jump_middle"] = time.perf_counter() - start
+        out["rows"] = window.list_model.rowCount()
+        out["cached_rows"] = window.list_model.cached_rows()
+        out["rss"], out["hwm"] = _rss_mb()
+        window.close()
+        app.quit()
+
+    def painted(seconds: float) -> None:
+        out["first_paint"] = seconds
+        out["rss_at_paint"], _ = _rss_mb()
+        QTimer.singleShot(0, measure)
+
+    _after_first_paint(window.article_list.viewport(), t0, painted)
+    window.show()
+    app.exec()
+    lib.close()
+    Path(settings.q.fileName()).unlink(missing_ok=True)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent
+
+
+def _spawn(kind: str, library: Path) -> dict:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen" if not env.get("DISPLAY") else "xcb")
+    t0 = time.time()
+    env["DISPATCH_BENCH_T0"] = repr(t0)
+    proc = subprocess.run(
+        [sys.executable, str(HERE), "--child", kind, "--library", str(library)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} child failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--library", type=Path, default=DEFAULT_LIBRARY)
+    p.add_argument("--articles", type=int, default=1_000_000)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--child", choices=("floor", "window"), help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.child:
+        t0 = float(os.environ["DISPATCH_BENCH_T0"])
+        result = child_floor(t0) if args.child == "floor" else child_window(t0, args.library)
+        print(json.dumps(result))
+        return 0
+
+    if not args.library.exists():
+        sys.path.insert(0, str(HERE.parent))
+        from make_library import make
+
+        print(f"generating {args.articles:,} articles into {args.library} (minutes)…", flush=True)
+        make(args.library, args.articles)
+
+    floors, windows = [], []
+    for run in range(args.runs):
+        floors.append(_spawn("floor", args.library))
+        windows.append(_spawn("window", args.library))
+        print(
+            f"run {run + 1}: floor {_ms(floors[-1]['first_paint'])}, "
+            f"window {_ms(windows[-1]['first_paint'])}",
+            flush=True,
+        )
+
+    def med(rows: list[dict], key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
+    floor_paint = med(floors, "first_paint")
+    window_paint = med(windows, "first_paint")
+    rows = windows[0]["rows"]
+    print()
+    print(f"library: {args.library} ({rows:,} rows in All articles); medians of {args.runs} runs")
+    print(f"{'':34}{'floor':>12}{'Dispatch':>12}{'ratio':>9}   bar")
+    ratio = window_paint / floor_paint
+    ok = "ok" if ratio <= 1.5 else "OVER"
+    print(
+        f"{'cold start to first paint':34}{_ms(floor_paint):>12}{_ms(window_paint):>12}"
+        f"{ratio:8.2f}x   <= 1.5x  {ok}"
+    )
+    floor_rss, rss = med(floors, "rss"), med(windows, "rss")
+    ok = "ok" if med(windows, "hwm") < 300 else "OVER"
+    print(
+        f"{'resident memory (RSS)':34}{floor_rss:9.1f} MB{rss:9.1f} MB{rss / floor_rss:8.2f}x"
+        f"   < 300 MB {ok} (peak {med(windows, 'hwm'):.1f} MB)"
+    )
+    print(f"{'RSS at first paint':34}{'':12}{med(windows, 'rss_at_paint'):9.1f} MB")
+    for key in windows[0]["switch"]:
+        t = statistics.median(w["switch"][key] for w in windows)
+        ok = "ok" if t < 0.1 else "OVER"
+        print(f"{'switch to ' + key:34}{'':12}{_ms(t):>12}{'':9}   < 100 ms {ok}")
+    for key, label in (
+        ("jump_end", "jump to the end of All"),
+        ("jump_top", "jump back to the top"),
+        ("jump_middle", "jump to the middle (OFFSET)"),
+        ("page", "page down (per page)"),
+    ):
+        print(f"{label:34}{'':12}{_ms(med(windows, key)):>12}")
+    print(f"{'rows held in memory':34}{'':12}{windows[0]['cached_rows']:>12,}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
