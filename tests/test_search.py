@@ -485,10 +485,10 @@ def test_search_stays_correct_while_import_file_runs(tmp_path: Path) -> None:
             new_first = search(reader_lib, "lighthouse", order="date", limit=1).hits
             assert new_first and new_first[0].id >= before
         thread.join()
-        assert isinstance(outcome[0], object) and not isinstance(outcome[0], BaseException)
+        assert not isinstance(outcome[0], BaseException), outcome[0]
         assert outcome[0].new == n, outcome[0]
         assert count(reader_lib, "lighthouse") == (n + 1, True)
         assert count(reader_lib, '"keeper number 2999"') == (1, True)
         assert count(reader_lib, "lighthouse section:science") == (n, True)
-    assert seen == sorted(seen)
-    assert seen[-1] == n + 1
+    assert seen == sorted(seen)  # the reader only ever moves forward
+    assert all(1 <= k <= n + 1 for k in seen)
