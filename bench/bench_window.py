@@ -104,7 +104,7 @@ def child_window(t0: float, library: Path) -> dict:
     from PySide6.QtCore import QSettings, QTimer
 
     from reader.core.store import Library
-    from reader.core.views import ALL, STARRED, TODAY, UNREAD, View
+    from reader.core.views import ALL, STARRED, TODAY, UNREAD
     from reader.ui.app import create_application
     from reader.ui.main_window import MainWindow
     from reader.ui.settings import Settings

@@ -30,7 +30,7 @@ from .article_list import ArticleList
 from .article_model import ADDED, SORT_COLUMNS, TITLE, ArticleListModel
 from .commands import CommandRegistry, Keymap, event_sequence
 from .help_overlay import HelpOverlay
-from .reading_pane import ReadingPane
+from .reading_pane import BASE_POINT_SIZE, ReadingPane
 from .sidebar import Sidebar, SidebarModel, ViewKeyRole
 
 APP_NAME = "Dispatch"
@@ -253,7 +253,10 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if self.help_overlay.isVisible():
-                return False
+                # Keys meant for the overlay that reached a pane (focus elsewhere) close it too.
+                if self.keymap.command_for(event_sequence(event)) in ("help", "leave"):
+                    self.help_overlay.close_overlay()
+                return True
             name = self.keymap.command_for(event_sequence(event))
             if name is not None:
                 self.run_command(name)
@@ -723,6 +726,7 @@ class MainWindow(QMainWindow):
     def leave(self) -> None:
         if self.focus_mode:
             self.focus_mode = False
+            self.statusBar().clearMessage()
             self.sidebar.show()
             self.article_list.show()
             self.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -755,6 +759,8 @@ class MainWindow(QMainWindow):
         new = 0 if step == 0 else self.reading_pane.text_step + step
         self.reading_pane.set_text_step(new)
         self.settings.set(S.TEXT_SIZE, self.reading_pane.text_step)
+        percent = round(100 * self.reading_pane.point_size / BASE_POINT_SIZE)
+        self.statusBar().showMessage(f"Text size {percent}%", 2000)
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():

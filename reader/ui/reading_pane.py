@@ -65,7 +65,9 @@ def article_html(a: ArticleRecord, point_size: float, muted: str = "#777") -> st
         meta.append(f"from {a.source}")
     parts.append(
         f'<p style="margin:0 0 18px 0; font-family:sans-serif; font-size:{small:.1f}pt;'
-        f' color:{muted}">{e(" · ".join(meta))}</p>'
+        f' color:{muted}">'
+        + " · ".join(f'<span style="white-space:nowrap">{e(m)}</span>' for m in meta)
+        + "</p>"
     )
     first = True
     for kind, text in text_to_blocks(a.body):
