@@ -1,0 +1,116 @@
+"""Does the window stay responsive while a big dump imports?
+
+    python bench/bench_import_gui.py [--mb 300]
+
+Imports a generated dump through the real window's import worker (offscreen) while a 10 ms
+timer in the GUI thread records how late each tick fires: the event loop's stalls. Prints the
+longest stall, the 99th percentile and the import time, beside the command-line import of the
+same file into a fresh library (the same pipeline without a window), measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from gen_dump import generate  # noqa: E402
+
+TICK_MS = 10
+
+
+def gui_import(dump: Path, db: Path) -> tuple[float, list[float], int]:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from reader.core.store import Library
+    from reader.ui.importer import ImportController
+    from reader.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    lib = Library(db)
+    window = MainWindow(lib)
+    window.resize(1200, 800)
+    window.show()
+    controller = ImportController(window, db)
+    lateness: list[float] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+
+    def tick() -> None:
+        elapsed = clock.nsecsElapsed() / 1e6
+        clock.restart()
+        lateness.append(max(0.0, elapsed - TICK_MS))
+
+    timer.timeout.connect(tick)
+    result = {}
+
+    def finished(summary) -> None:
+        result["summary"] = summary
+        result["seconds"] = time.perf_counter() - t0
+        timer.stop()
+        app.quit()
+
+    controller.queue.run_finished.connect(finished)
+    clock.start()
+    timer.start()
+    t0 = time.perf_counter()
+    controller.import_paths([dump])
+    app.exec()
+    controller.shutdown()
+    window.close()
+    lib.close()
+    return result["seconds"], lateness[1:], result["summary"].new
+
+
+def cli_import(dump: Path, db: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "reader", "import", str(dump), "--db", str(db)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=HERE.parent,
+    )
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=float, default=300)
+    args = ap.parse_args()
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    dump = out / f"dump-{args.mb:g}mb.txt"
+    if not dump.exists():
+        print(f"generating {dump.name} ...", flush=True)
+        generate(dump, args.mb)
+    size = dump.stat().st_size / 1e6
+    with tempfile.TemporaryDirectory(dir=out) as tmp:
+        cli = cli_import(dump, Path(tmp) / "cli.sqlite3")
+        seconds, lateness, new = gui_import(dump, Path(tmp) / "gui.sqlite3")
+    lateness.sort()
+    p99 = lateness[int(len(lateness) * 0.99)] if lateness else 0.0
+    print(
+        f"{dump.name}: {size:,.0f} MB, {new:,} articles\n"
+        f"  command-line import: {cli:7.1f} s  ({size / cli:5.1f} MB/s)\n"
+        f"  window import:       {seconds:7.1f} s  ({size / seconds:5.1f} MB/s)  ratio {seconds / cli:.2f}\n"
+        f"  GUI event loop, {len(lateness):,} ticks of {TICK_MS} ms: "
+        f"longest stall {lateness[-1] if lateness else 0:.1f} ms, p99 {p99:.1f} ms, "
+        f"median {statistics.median(lateness) if lateness else 0:.1f} ms late",
+        flush=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

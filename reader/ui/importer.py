@@ -1,0 +1,210 @@
+"""Importing from the desktop: the file dialog, drag and drop, files from other launches.
+
+Plugs into the main window from outside (its import command, its status bar, event filters
+for drops and for closing), so the window itself knows nothing about workers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from reader.core.importing import ImportResult
+from reader.ui.import_panel import ImportLog, ImportStatus, LogNote
+from reader.ui.import_worker import FileProgress, ImportQueue, RunSummary
+
+DUMP_SUFFIXES = (".txt", ".text")
+FILE_FILTER = "News dumps (*.txt *.text);;All files (*)"
+_LAST_FOLDER_KEY = "import/last_folder"
+
+
+def expand_paths(paths: list[Path]) -> tuple[list[Path], list[LogNote]]:
+    """Files to import, and notes for what a dropped folder held that is not a dump.
+
+    A folder contributes its text files (recursively, in name order); anything else inside it
+    is skipped with a note. Files named directly are always tried: the pipeline tells whether
+    they are dumps.
+    """
+    files: list[Path] = []
+    notes: list[LogNote] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs.sort()
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for name in sorted(names):
+                    p = Path(root) / name
+                    if name.startswith("."):
+                        continue
+                    if p.suffix.lower() in DUMP_SUFFIXES and p.is_file():
+                        files.append(p)
+                    else:
+                        notes.append(
+                            LogNote(name, str(p), f"skipped: not a text dump ({_kind(p)})")
+                        )
+        else:
+            files.append(path)
+    return files, notes
+
+
+def _kind(p: Path) -> str:
+    if p.is_symlink() and not p.exists():
+        return "a broken link"
+    if not p.is_file():
+        return "not a regular file"
+    return f"a {p.suffix.lower()} file" if p.suffix else "no .txt extension"
+
+
+class ImportController(QObject):
+    """Owns the import queue and everything the window shows of it."""
+
+    def __init__(self, window: QMainWindow, library_path: Path, classify=None, **tuning) -> None:
+        super().__init__(window)
+        self.window = window
+        # tuning: report_interval / batch_articles, for tests and benchmarks.
+        self.queue = ImportQueue(library_path, classify=classify, parent=self, **tuning)
+        self.notes: list[LogNote] = []
+        self.last_summary: RunSummary | None = None
+        self._log: ImportLog | None = None
+
+        self.status = ImportStatus()
+        window.statusBar().addPermanentWidget(self.status)
+        self.status.cancel_requested.connect(self.cancel)
+        self.status.log_requested.connect(self.show_log)
+
+        q = self.queue
+        q.run_started.connect(lambda: self.status.set_running(True))
+        q.file_started.connect(self._on_progress)
+        q.progressed.connect(self._on_progress)
+        q.articles_added.connect(self._on_articles_added)
+        q.file_finished.connect(self._on_file_finished)
+        q.run_finished.connect(self._on_run_finished)
+        q.library_error.connect(self._on_library_error)
+
+        if hasattr(window, "set_import_handler"):
+            window.set_import_handler(self.choose_files)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+
+    # --- starting imports --------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        settings = QSettings()
+        folder = str(settings.value(_LAST_FOLDER_KEY, "") or "")
+        if not folder or not Path(folder).is_dir():
+            folder = str(Path.home())
+        names, _ = QFileDialog.getOpenFileNames(
+            self.window, "Import news dumps", folder, FILE_FILTER
+        )
+        if names:
+            settings.setValue(_LAST_FOLDER_KEY, str(Path(names[0]).parent))
+            self.import_paths([Path(n) for n in names])
+
+    def import_paths(self, paths: list[Path], section: str | None = None) -> None:
+        files, notes = expand_paths([Path(p) for p in paths])
+        self.notes.extend(notes)
+        if notes and not files:
+            self.window.statusBar().showMessage(
+                f"Nothing to import: {len(notes):,} files skipped (see the import log)", 8000
+            )
+        self.queue.add(files, section)
+        self._refresh_log()
+
+    def cancel(self) -> None:
+        if self.queue.busy:
+            self.status.show_cancelling()
+            self.queue.cancel()
+
+    # --- what the worker reports ---------------------------------------------------------------
+
+    def _on_progress(self, fp: FileProgress) -> None:
+        self.status.show_progress(fp)
+
+    def _on_articles_added(self, section_ids: set[int]) -> None:
+        changed = getattr(self.window, "library_changed", None)
+        if changed is not None:
+            changed(section_ids)
+
+    def _on_file_finished(self, result: ImportResult) -> None:
+        # Sources appear in the sidebar; a failed file leaves a row in the log.
+        changed = getattr(self.window, "library_changed", None)
+        if changed is not None:
+            changed(set())
+        self._refresh_log()
+
+    def _on_run_finished(self, summary: RunSummary) -> None:
+        self.last_summary = summary
+        self.status.set_running(False)
+        if summary.results:
+            self.window.statusBar().showMessage(summary.text(), 15000)
+
+    def _on_library_error(self, message: str) -> None:
+        self.status.set_running(False)
+        QMessageBox.warning(self.window, "Import failed", message)
+
+    # --- the log ---------------------------------------------------------------------------------
+
+    def show_log(self) -> None:
+        conn = getattr(self.window, "conn", None)
+        if conn is None:
+            return
+        if self._log is None:
+            self._log = ImportLog(conn, self.notes, self.window)
+        else:
+            self._log.fill(conn, self.notes)
+        self._log.show()
+        self._log.raise_()
+        self._log.activateWindow()
+
+    def _refresh_log(self) -> None:
+        if self._log is not None and self._log.isVisible():
+            self._log.fill(self.window.conn, self.notes)
+
+    # --- drops and closing -----------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            assert isinstance(event, QDragEnterEvent | QDropEvent)
+            if _local_paths(event):
+                event.acceptProposedAction()
+                return True
+        elif kind == QEvent.Type.Drop:
+            assert isinstance(event, QDropEvent)
+            paths = _local_paths(event)
+            if paths:
+                event.acceptProposedAction()
+                self.import_paths(paths)
+                return True
+        elif kind == QEvent.Type.Close and self.queue.busy and not self._confirm_quit():
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _confirm_quit(self) -> bool:
+        answer = QMessageBox.question(
+            self.window,
+            "An import is running",
+            "Cancel the import and quit? The articles imported so far are kept.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.shutdown()
+        return True
+
+    def shutdown(self) -> None:
+        """Stop importing; the file in hand is wound up cleanly (source marked cancelled)."""
+        self.queue.shutdown()
+
+
+def _local_paths(event: QDropEvent) -> list[Path]:
+    mime = event.mimeData()
+    if mime is None or not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
