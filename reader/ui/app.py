@@ -25,23 +25,61 @@ def create_application(argv: list[str] | None = None):
 
 
 def run(db: Path | None, files: list[Path]) -> int:
-    """Open the library (``db`` or the default one) in the main window; the exit status."""
+    """Open the library (``db`` or the default one) in the main window; the exit status.
+
+    When a Dispatch window already has this library open, the files go to it instead and this
+    launch ends: double-clicking dumps in a file manager imports them into the open window.
+    """
     app = create_application()
     from PySide6.QtWidgets import QMessageBox
 
-    from reader.core.store import Library, LibraryError
+    from reader.core.store import Library, LibraryError, default_library_path
 
+    from .single_instance import InstanceServer, hand_over, server_name
+
+    path = Path(db).expanduser() if db is not None else default_library_path()
+    instance = server_name(path)
+    if hand_over(instance, files):
+        return 0
     try:
-        library = Library(db)
+        library = Library(path)
     except LibraryError as e:
         QMessageBox.critical(None, f"{APP_NAME} cannot open the library", str(e))
         print(f"dispatch: {e}", file=sys.stderr)
         return 1
+    from .importer import ImportController
     from .main_window import MainWindow
 
     try:
         window = MainWindow(library, files=files)
+        importer = ImportController(window, library.path, classify=_classifier_factory())
+        server = InstanceServer(instance, window)
+        server.listen()
+        server.files_received.connect(lambda paths: _hand_over_received(window, importer, paths))
         window.show()
-        return app.exec()
+        if files:
+            importer.import_paths(files)
+        status = app.exec()
+        importer.shutdown()
+        server.close()
+        return status
     finally:
         library.close()
+
+
+def _hand_over_received(window, importer, paths: list[Path]) -> None:
+    if paths:
+        importer.import_paths(paths)
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+def _classifier_factory():
+    """How the import worker sorts articles into sections (None: all to the default one)."""
+    try:
+        from reader.core.placement import classify_for_library
+    except ImportError:
+        return None
+    return classify_for_library
