@@ -85,7 +85,10 @@ EOF
     import -window root "$SHOT" || fail "could not take a screenshot"
 
     wm_class=$(xprop -id "$WID" WM_CLASS | sed 's/^[^=]*= //')
-    if xprop -id "$WID" _NET_WM_ICON | grep -q '='; then icon=yes; else icon=no; fi
+    # (Read the whole property first: grep -q closing the pipe early would trip pipefail.)
+    icon_prop=$(xprop -id "$WID" _NET_WM_ICON 2>/dev/null || true)
+    icon_sizes=$(printf '%s\n' "$icon_prop" | grep -o 'Icon ([0-9]* x [0-9]*)' | tr '\n' ' ' || true)
+    [ -n "$icon_sizes" ] || fail "the window has no icon (_NET_WM_ICON is not set)"
 
     # Close it as a user would; the app must exit cleanly.
     # (Real key presses through XTEST: Qt ignores keys sent to a window with XSendEvent.)
@@ -107,7 +110,7 @@ EOF
 
     awk -v s="$start" -v i="$imported" -v n="$EXPECTED" 'BEGIN {
         printf "smoke: all %d articles imported %.2fs after launch\n", n, i - s }'
-    echo "smoke: WM_CLASS = $wm_class; window icon set: $icon"
+    echo "smoke: WM_CLASS = $wm_class; window icon sizes: $icon_sizes"
     echo "smoke: screenshot $SHOT"
     exit 0
 fi
