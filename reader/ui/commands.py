@@ -19,8 +19,10 @@ GROUPS = ("Articles", "Marking", "Views", "Panes", "Reading", "History", "Applic
 
 # Default bindings: command name -> key sequences (QKeySequence portable text).
 DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
-    "next-article": ("J", "Down"),
-    "previous-article": ("K", "Up"),
+    # The arrow keys keep their usual meaning in each pane (rows in the list, views in the
+    # sidebar, lines in the article), so they are not bound here.
+    "next-article": ("J",),
+    "previous-article": ("K",),
     "next-unread": ("N",),
     "previous-unread": ("P",),
     "page-down": ("Space",),
