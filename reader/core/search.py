@@ -6,10 +6,13 @@ How a page is found, and why (figures: /work/shared/notes/performance.md, bench/
   filters in the same WHERE as MATCH can make SQLite drive the query from an index and run the
   match once per row.
 * Newest first walks the match in rowid order (ids grow with import time) and stops at the page.
-* bm25 costs microseconds per matching article, so ranking every article that contains "the"
-  would take seconds. Ranking therefore scores at most ``RANK_CAP`` matches — the newest ones
-  that pass the filters — and says so (``Page.ranked_among``), so that the window can tell the user
-  the best matches among the newest N are shown and offer date order for the rest.
+* bm25 costs about 2 µs per matching article, so ranking every article that contains "the"
+  would take seconds. Ranking therefore scores only the newest ``RANK_CAP`` matches (filters are
+  then applied to those) and says so (``Page.ranked_among``), so that the window can tell the
+  user the best matches among the newest N are shown and offer date order for the rest. bm25
+  also counts, once per query, every article matching each phrase (its IDF): about 80 ms for a
+  word in every article, more for a phrase of two very common words.
+* A prefix whose completions are very common is matched as a whole word (``bound_prefixes``).
 * Snippets and highlights are made only for the rows of the page.
 
 Highlights come back wrapped in :data:`MARK_OPEN` / :data:`MARK_CLOSE`, random per process so no
@@ -35,7 +38,7 @@ Order = Literal["rank", "date"]
 
 # Title above summary above body.
 WEIGHTS = (10.0, 4.0, 1.0)
-RANK_CAP = 20_000
+RANK_CAP = 10_000
 PAGE_SIZE = 50
 SNIPPET_TOKENS = 24
 # A prefix whose completions occur more often than this in the library is matched as a whole
@@ -137,8 +140,8 @@ def search(
     ranked_among = None
     total = None
     if q.match and order == "rank":
-        rows, total, candidates = _ranked(conn, q.match, where, params, limit, offset, rank_cap)
-        if candidates >= rank_cap:
+        rows, total, capped = _ranked(conn, q.match, where, params, limit, offset, rank_cap)
+        if capped:
             ranked_among = rank_cap
             notes.append(
                 f"Ranked among the newest {rank_cap:,} matches; sort by date to see all of them."
@@ -150,7 +153,7 @@ def search(
         rows = _filtered(conn, q.exclude, where, params, limit, offset)
     more = len(rows) > limit
     rows = rows[:limit]
-    hits = _hits(conn, q, rows)
+    hits = _hits(conn, q, rows, contiguous=order == "date")
     return Page(
         query=q,
         hits=hits,
@@ -245,46 +248,54 @@ def _ranked(
     limit: int,
     offset: int,
     cap: int,
-) -> tuple[list[tuple[int, float]], int, int]:
-    """(page rows as (id, score), results in the ranked set, matches scored)."""
+) -> tuple[list[tuple[int, float]], int, bool]:
+    """(page rows as (id, score), results in the ranked set, whether matches were left out).
+
+    Only the newest ``cap`` matches are scored. With filters, the rowid of the cap-th newest
+    match is found first (FTS5 alone, no bm25) so that the filtered, scored scan stops there:
+    filters cost a row lookup per match, which must stay bounded however rare the filter is.
+    """
+    floor = None
+    capped = False
     if where:
-        # The match drives (CROSS JOIN fixes the loop order); filters are checked per match, and
-        # only the newest `cap` matches that pass are scored.
-        sql = (
-            f"WITH m(mid, mscore) AS MATERIALIZED ("
-            f" SELECT f.rowid, {_BM25} FROM articles_fts f CROSS JOIN articles a"
-            f" ON a.id = f.rowid WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
-            f" ORDER BY f.rowid DESC LIMIT ?)"
-            f" SELECT mid, mscore, (SELECT count(*) FROM m) FROM m"
-            f" ORDER BY mscore, mid DESC LIMIT ? OFFSET ?"
+        n, low = conn.execute(
+            "SELECT count(*), min(r) FROM (SELECT rowid AS r FROM articles_fts"
+            " WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
+            (match, cap),
+        ).fetchone()
+        if n == 0:
+            return [], 0, False
+        capped = n >= cap
+        floor = low if capped else None
+        # The match drives (CROSS JOIN fixes the loop order); filters are checked per match.
+        inner = (
+            f"SELECT f.rowid, {_BM25} FROM articles_fts f CROSS JOIN articles a"
+            f" ON a.id = f.rowid WHERE articles_fts MATCH ?"
+            + (" AND f.rowid >= ?" if floor is not None else "")
+            + f" AND {' AND '.join(where)}"
         )
-        args = [match, *params, cap, limit + 1, offset]
+        args = [match, *([floor] if floor is not None else []), *params]
     else:
-        sql = (
-            f"WITH m(mid, mscore) AS MATERIALIZED ("
-            f" SELECT rowid, {_BM25} FROM articles_fts WHERE articles_fts MATCH ?"
-            f" ORDER BY rowid DESC LIMIT ?)"
-            f" SELECT mid, mscore, (SELECT count(*) FROM m) FROM m"
-            f" ORDER BY mscore, mid DESC LIMIT ? OFFSET ?"
+        inner = (
+            f"SELECT rowid, {_BM25} FROM articles_fts WHERE articles_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT ?"
         )
-        args = [match, cap, limit + 1, offset]
-    rows = conn.execute(sql, args).fetchall()
-    n = rows[0][2] if rows else _count_capped(conn, match, where, params, cap)
-    return [(r[0], r[1]) for r in rows], n, n
-
-
-def _count_capped(
-    conn: sqlite3.Connection, match: str, where: list[str], params: list, cap: int
-) -> int:
-    """Size of the ranked set when the page came back empty (an offset past the end)."""
-    if where:
-        sql = (
-            "SELECT count(*) FROM (SELECT 1 FROM articles_fts f CROSS JOIN articles a"
-            f" ON a.id = f.rowid WHERE articles_fts MATCH ? AND {' AND '.join(where)} LIMIT ?)"
-        )
-        return conn.execute(sql, [match, *params, cap]).fetchone()[0]
-    sql = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
-    return conn.execute(sql, [match, cap]).fetchone()[0]
+        args = [match, cap]
+    sql = (
+        f"WITH m(mid, mscore) AS MATERIALIZED ({inner})"
+        " SELECT mid, mscore, (SELECT count(*) FROM m) FROM m"
+        " ORDER BY mscore, mid DESC LIMIT ? OFFSET ?"
+    )
+    rows = conn.execute(sql, [*args, limit + 1, offset]).fetchall()
+    if rows:
+        total = rows[0][2]
+    elif offset == 0:
+        total = 0
+    else:
+        total = conn.execute(f"SELECT count(*) FROM ({inner})", args).fetchone()[0]
+    if not where:
+        capped = total >= cap
+    return [(r[0], r[1]) for r in rows], total, capped
 
 
 def _by_date(
@@ -327,7 +338,12 @@ def _filtered(
     return [(r[0], None) for r in conn.execute(sql, [*params, limit + 1, offset])]
 
 
-def _hits(conn: sqlite3.Connection, q: ParsedQuery, rows: list[tuple[int, float | None]]) -> list:
+def _hits(
+    conn: sqlite3.Connection,
+    q: ParsedQuery,
+    rows: list[tuple[int, float | None]],
+    contiguous: bool,
+) -> list:
     if not rows:
         return []
     ids = [r[0] for r in rows]
@@ -343,7 +359,7 @@ def _hits(conn: sqlite3.Connection, q: ParsedQuery, rows: list[tuple[int, float 
     }
     marked: dict[int, tuple[str, str]] = {}
     if q.match:
-        marked = _marked(conn, q.match, ids)
+        marked = _marked(conn, q.match, ids, per_row=not contiguous and not q.has_prefix)
     hits = []
     for article_id, score in rows:
         r = info.get(article_id)
@@ -371,23 +387,34 @@ def _hits(conn: sqlite3.Connection, q: ParsedQuery, rows: list[tuple[int, float 
     return hits
 
 
-def _marked(conn: sqlite3.Connection, match: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+def _marked(
+    conn: sqlite3.Connection, match: str, ids: list[int], per_row: bool
+) -> dict[int, tuple[str, str]]:
     """Highlighted title and the best snippet (body, else summary) of each id.
 
-    One statement for the page: FTS5 walks the match between the page's lowest and highest id
-    and makes snippets only for the page's rows. (``rowid IN (...)`` as a constraint would re-run
-    the whole match once per id; the unary ``+`` keeps it a plain filter.)
+    Newest-first pages are a contiguous run of matches: one statement walks the match between
+    the page's lowest and highest id. Ranked pages are scattered over up to RANK_CAP matches:
+    one short statement per row (``rowid = ?`` lets FTS5 seek), except for prefix queries, where
+    every statement would gather the prefix's completions again. (``rowid IN (...)`` is never a
+    constraint here: FTS5 would run the whole match once per id; the unary ``+`` keeps it a
+    filter.)
     """
-    out: dict[int, tuple[str, str]] = {}
-    marks = ",".join("?" * len(ids))
-    sql = (
+    cols = (
         "SELECT rowid, highlight(articles_fts, 0, ?1, ?2),"
         " snippet(articles_fts, 2, ?1, ?2, ?3, ?4), snippet(articles_fts, 1, ?1, ?2, ?3, ?4)"
-        " FROM articles_fts WHERE articles_fts MATCH ?5 AND rowid BETWEEN ?6 AND ?7"
-        f" AND +rowid IN ({marks})"
+        " FROM articles_fts WHERE articles_fts MATCH ?5"
     )
-    args = (MARK_OPEN, MARK_CLOSE, ELLIPSIS, SNIPPET_TOKENS, match, min(ids), max(ids), *ids)
-    for article_id, title, body, summary in conn.execute(sql, args):
+    head = (MARK_OPEN, MARK_CLOSE, ELLIPSIS, SNIPPET_TOKENS, match)
+    if per_row:
+        rows = []
+        for article_id in ids:
+            rows += conn.execute(cols + " AND rowid = ?6", (*head, article_id)).fetchall()
+    else:
+        marks = ",".join("?" * len(ids))
+        sql = cols + f" AND rowid BETWEEN ?6 AND ?7 AND +rowid IN ({marks})"
+        rows = conn.execute(sql, (*head, min(ids), max(ids), *ids)).fetchall()
+    out: dict[int, tuple[str, str]] = {}
+    for article_id, title, body, summary in rows:
         if MARK_OPEN in (body or ""):
             snippet = body
         elif MARK_OPEN in (summary or ""):

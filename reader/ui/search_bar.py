@@ -1,0 +1,776 @@
+"""Search as you type: the field above the article list, its worker, its results, its highlights.
+
+Pieces, each usable alone, and :class:`SearchController` wiring them together:
+
+* :class:`SearchBar` — the field (placeholder = the query language), a scope toggle (this view /
+  whole library), an order toggle (relevance / newest) and a status line (result count, "searched
+  as plain words", "ranked among the newest 20,000"). Typing is debounced; Esc clears; Enter (or
+  Down) asks to move to the first result.
+* :class:`SearchRunner` — runs searches in a worker thread that owns its own library connection;
+  only the newest request is run, older ones still queued are dropped.
+* :class:`SearchResultsModel` + :class:`SearchResultDelegate` — the results as table rows, the
+  title with a highlighted snippet under it, further pages fetched as the list scrolls.
+* :class:`MatchHighlighter` — marks the matches in the reading pane (a QTextEdit) and jumps
+  between them.
+
+Keys are the window's (commands in its registry): suggested bindings are in :data:`SEARCH_KEYS`.
+Article text reaches rich text only through ``reader.core.search.marked_to_html`` (escaped first).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.query import HELP, PLACEHOLDER
+from reader.core.search import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    PAGE_SIZE,
+    Highlighted,
+    Hit,
+    Order,
+    Page,
+    marked_to_html,
+    search,
+)
+from reader.core.store import Library, LibraryError
+from reader.core.views import View
+
+# Commands the window can register, with their suggested default keys (qutebrowser style: the
+# window's keymap owns the bindings; nothing here installs a shortcut).
+SEARCH_KEYS: dict[str, tuple[str, ...]] = {
+    "search": ("/", "Ctrl+F"),
+    "toggle-search-scope": ("Ctrl+Shift+F",),
+    "toggle-search-order": ("Ctrl+Shift+O",),
+    "next-match": ("F3", "Ctrl+G"),
+    "previous-match": ("Shift+F3", "Ctrl+Shift+G"),
+}
+SEARCH_COMMANDS: dict[str, str] = {
+    "search": "Search (as you type)",
+    "toggle-search-scope": "Search this view / the whole library",
+    "toggle-search-order": "Sort results by relevance / by date",
+    "next-match": "Next match in the article",
+    "previous-match": "Previous match in the article",
+}
+
+DEBOUNCE_MS = 180
+# Matches in the result list: a marker-pen background that reads on bold and selected rows.
+HIT_OPEN = '<span style="background-color:#ffe27a; color:#1a1a1a">'
+HIT_CLOSE = "</span>"
+
+
+# --- the field --------------------------------------------------------------------------------
+
+
+class SearchField(QLineEdit):
+    """A line edit whose Esc, Enter and Down belong to the search."""
+
+    escaped = Signal()
+    accepted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
+            self.accepted.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchBar(QWidget):
+    """The search field with its toggles and status line."""
+
+    query_changed = Signal(str)  # debounced text; "" when the field was emptied
+    cleared = Signal()  # Esc: leave the search, back to the view
+    activated = Signal()  # Enter / Down: go to the first result
+    scope_changed = Signal(bool)  # True: the whole library
+    order_changed = Signal(str)  # "rank" or "date"
+
+    def __init__(self, parent: QWidget | None = None, debounce_ms: int = DEBOUNCE_MS) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchBar")
+        self.whole_library = False
+        self.order: Order = "rank"
+
+        self.field = SearchField(self)
+        self.field.setObjectName("searchField")
+        self.field.setAccessibleName("Search")
+        self.field.setPlaceholderText(PLACEHOLDER)
+        self.field.setToolTip(HELP)
+        self.field.setClearButtonEnabled(True)
+
+        self.scope_button = QToolButton(self)
+        self.scope_button.setObjectName("searchScope")
+        self.scope_button.setCheckable(True)
+        self.scope_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scope_button.toggled.connect(self._on_scope)
+        self.order_button = QToolButton(self)
+        self.order_button.setObjectName("searchOrder")
+        self.order_button.setCheckable(True)
+        self.order_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.order_button.toggled.connect(self._on_order)
+
+        self.status = QLabel(self)
+        self.status.setObjectName("searchStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        muted = self.status.palette()
+        muted.setColor(
+            QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText)
+        )
+        self.status.setPalette(muted)
+        self.status.hide()
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.field, 1)
+        row.addWidget(self.scope_button)
+        row.addWidget(self.order_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 2)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self._emit_query)
+        self.field.textEdited.connect(self._on_edited)
+        self.field.textChanged.connect(self._on_text_changed)
+        self.field.escaped.connect(self.clear)
+        self.field.accepted.connect(self._on_accepted)
+        self._last_emitted = ""
+        self._update_buttons()
+
+    # -- what the window calls (its commands) -------------------------------------------------
+
+    def focus(self) -> None:
+        """``/`` and Ctrl+F: focus the field, its text selected so typing replaces it."""
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    def text(self) -> str:
+        return self.field.text()
+
+    def set_text(self, text: str) -> None:
+        """Put a query in the field (a saved search) and run it now."""
+        self.field.setText(text)
+        self._timer.stop()
+        self._emit_query()
+
+    def clear(self) -> None:
+        self._timer.stop()
+        self.field.clear()
+        self._last_emitted = ""
+        self.set_status("")
+        self.cleared.emit()
+
+    def toggle_scope(self) -> None:
+        self.scope_button.toggle()
+
+    def toggle_order(self) -> None:
+        self.order_button.toggle()
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def show_page(self, page: Page, shown: int | None = None) -> None:
+        self.set_status(status_text(page, shown))
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _on_edited(self, _text: str) -> None:
+        self._timer.start()
+
+    def _on_text_changed(self, text: str) -> None:
+        # The clear button (and setText) change the text without textEdited.
+        if not text and self._last_emitted:
+            self._timer.stop()
+            self._emit_query()
+
+    def _emit_query(self) -> None:
+        text = self.field.text()
+        if text == self._last_emitted:
+            return
+        self._last_emitted = text
+        self.query_changed.emit(text)
+
+    def _on_accepted(self) -> None:
+        if self._timer.isActive():  # Enter before the pause: search now
+            self._timer.stop()
+            self._emit_query()
+        self.activated.emit()
+
+    def _on_scope(self, checked: bool) -> None:
+        self.whole_library = checked
+        self._update_buttons()
+        self.scope_changed.emit(checked)
+
+    def _on_order(self, checked: bool) -> None:
+        self.order = "date" if checked else "rank"
+        self._update_buttons()
+        self.order_changed.emit(self.order)
+
+    def _update_buttons(self) -> None:
+        self.scope_button.setText("All articles" if self.whole_library else "This view")
+        self.scope_button.setToolTip(
+            "Searching the whole library (Ctrl+Shift+F: only this view)"
+            if self.whole_library
+            else "Searching this view (Ctrl+Shift+F: the whole library)"
+        )
+        self.order_button.setText("Newest" if self.order == "date" else "Relevance")
+        self.order_button.setToolTip(
+            "Newest first (Ctrl+Shift+O: by relevance)"
+            if self.order == "date"
+            else "Best matches first (Ctrl+Shift+O: newest first)"
+        )
+
+
+def status_text(page: Page, shown: int | None = None) -> str:
+    """The status line for a page of results."""
+    shown = len(page.hits) + page.offset if shown is None else shown
+    if page.total is not None and page.ranked_among is None:
+        n = page.total
+        count = f"{n:,} result{'s' if n != 1 else ''}" if n else "No articles match"
+    elif not shown:
+        count = "No articles match"
+    else:
+        count = f"{shown:,}{'+' if page.more else ''} result{'s' if shown != 1 else ''}"
+    parts = [count, *page.notes]
+    return " · ".join(p for p in parts if p)
+
+
+# --- running searches off the GUI thread ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    seq: int
+    text: str
+    order: Order
+    scope: View | None
+    offset: int = 0
+    limit: int = PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    page: Page | None
+    error: str | None = None
+
+
+class _SearchWorker(QObject):
+    """Lives in the search thread with its own connection (SQLite connections stay per thread)."""
+
+    done = Signal(object)  # SearchResult
+
+    def __init__(self, library_path: Path, latest: Callable[[], int]) -> None:
+        super().__init__()
+        self.library_path = library_path
+        self.latest = latest
+        self.lib: Library | None = None
+
+    @Slot(object)
+    def run(self, request: SearchRequest) -> None:
+        if request.offset == 0 and request.seq < self.latest():
+            return  # typed on since: a newer request is queued behind this one
+        try:
+            if self.lib is None:
+                self.lib = Library(self.library_path)
+            page = search(
+                self.lib,
+                request.text,
+                order=request.order,
+                scope=request.scope,
+                offset=request.offset,
+                limit=request.limit,
+            )
+        except LibraryError as e:
+            self.done.emit(SearchResult(request, None, str(e)))
+            return
+        except Exception as e:  # a damaged file, say: shown in the status line, never raised
+            self.done.emit(SearchResult(request, None, f"Search failed: {e}"))
+            return
+        self.done.emit(SearchResult(request, page))
+
+    @Slot()
+    def close(self) -> None:
+        if self.lib is not None:
+            self.lib.close()
+            self.lib = None
+
+
+class SearchRunner(QObject):
+    """Searches in a worker thread; ``finished`` carries each :class:`SearchResult`."""
+
+    finished = Signal(object)
+    _submit = Signal(object)
+
+    def __init__(self, library_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._seq = itertools.count(1)
+        self._latest = 0
+        self._thread = QThread(self)
+        self._thread.setObjectName("search-worker")
+        self._worker = _SearchWorker(Path(library_path), lambda: self._latest)
+        self._worker.moveToThread(self._thread)
+        self._submit.connect(self._worker.run)
+        self._worker.done.connect(self._on_done)
+        self._thread.finished.connect(self._worker.close)
+        self._thread.start()
+
+    def submit(
+        self,
+        text: str,
+        order: Order = "rank",
+        scope: View | None = None,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+    ) -> SearchRequest:
+        request = SearchRequest(next(self._seq), text, order, scope, offset, limit)
+        if offset == 0:
+            self._latest = request.seq
+        self._submit.emit(request)
+        return request
+
+    @property
+    def latest(self) -> int:
+        return self._latest
+
+    def _on_done(self, result: SearchResult) -> None:
+        # A new search supersedes the pages of older ones.
+        if result.request.offset == 0 and result.request.seq != self._latest:
+            return
+        self.finished.emit(result)
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        self._latest = 1 << 62  # drop anything still queued
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)
+
+
+# --- results ----------------------------------------------------------------------------------
+
+TITLE, SECTION, DATE = range(3)
+HEADERS = ("Title", "Section", "Date")
+IdRole = Qt.ItemDataRole.UserRole + 1
+TitleHtmlRole = Qt.ItemDataRole.UserRole + 2
+SnippetHtmlRole = Qt.ItemDataRole.UserRole + 3
+SnippetRole = Qt.ItemDataRole.UserRole + 4
+HitRole = Qt.ItemDataRole.UserRole + 5
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class SearchResultsModel(QAbstractTableModel):
+    """Result rows. ``more_wanted(offset)`` asks for the next page when the view scrolls there."""
+
+    more_wanted = Signal(int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.hits: list[Hit] = []
+        self.page: Page | None = None
+        self._more = False
+        self._waiting = False
+
+    def set_page(self, page: Page) -> None:
+        """A new search's first page: replaces everything."""
+        self.beginResetModel()
+        self.page = page
+        self.hits = list(page.hits)
+        self._more = page.more
+        self._waiting = False
+        self.endResetModel()
+
+    def append_page(self, page: Page) -> None:
+        """A further page of the same search."""
+        self._waiting = False
+        if page.offset != len(self.hits):
+            return  # stale
+        new = list(page.hits)
+        self._more = page.more
+        if new:
+            self.beginInsertRows(QModelIndex(), len(self.hits), len(self.hits) + len(new) - 1)
+            self.hits.extend(new)
+            self.endInsertRows()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.hits = []
+        self.page = None
+        self._more = False
+        self._waiting = False
+        self.endResetModel()
+
+    def hit(self, row: int) -> Hit | None:
+        return self.hits[row] if 0 <= row < len(self.hits) else None
+
+    def article_id(self, row: int) -> int | None:
+        h = self.hit(row)
+        return h.id if h else None
+
+    def row_of(self, article_id: int) -> int | None:
+        for i, h in enumerate(self.hits):
+            if h.id == article_id:
+                return i
+        return None
+
+    # Qt model -----------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.hits)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return None
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and self._more and not self._waiting
+
+    def fetchMore(self, parent: _Index) -> None:
+        if self.canFetchMore(parent):
+            self._waiting = True
+            self.more_wanted.emit(len(self.hits))
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        h = self.hit(index.row()) if index.isValid() else None
+        if h is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == TITLE:
+                return h.title
+            if col == SECTION:
+                return h.section
+            if col == DATE:
+                return (h.published_at or h.added_at or "")[:10]
+        elif role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
+            return h.snippet_text
+        elif role == IdRole:
+            return h.id
+        elif role == TitleHtmlRole:
+            return h.title_html
+        elif role == SnippetHtmlRole:
+            return h.snippet_html
+        elif role == SnippetRole:
+            return h.snippet_text
+        elif role == HitRole:
+            return h
+        elif role == Qt.ItemDataRole.FontRole and col == TITLE and not h.read:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class SearchResultDelegate(QStyledItemDelegate):
+    """Paints the title (matches emphasised) with its snippet on a second, muted line.
+
+    The view should give rows two lines: ``view.verticalHeader().setDefaultSectionSize(
+    delegate.row_height(view))``.
+    """
+
+    def row_height(self, widget: QWidget) -> int:
+        return widget.fontMetrics().height() * 2 + 12
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), option.fontMetrics.height() * 2 + 12)
+
+    def paint(self, painter, option: QStyleOptionViewItem, index: _Index) -> None:
+        if index.column() != TITLE:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget else None
+        opt.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        rect = opt.rect.adjusted(6, 4, -6, -4)
+        line = opt.fontMetrics.height()
+        hit = index.data(HitRole)
+        if hit is None:
+            return
+        title_font = QFont(opt.font)
+        snippet_font = QFont(opt.font)
+        snippet_font.setBold(False)
+        title = marked_to_html(hit.title_marked, HIT_OPEN, HIT_CLOSE)
+        snippet = marked_to_html(hit.snippet, HIT_OPEN, HIT_CLOSE)
+        self._draw_line(
+            painter, rect.x(), rect.y(), rect.width(), line, title_font, title, text_color
+        )
+        self._draw_line(painter, rect.x(), rect.y() + line + 2, rect.width(), line,
+                        snippet_font, snippet, muted)  # fmt: skip
+
+    @staticmethod
+    def _draw_line(painter, x: int, y: int, width: int, height: int, font, body: str,
+                   color: QColor) -> None:  # fmt: skip
+        doc = QTextDocument()
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(0)
+        doc.setHtml(f'<span style="white-space:pre; color:{color.name()}">{body}</span>')
+        painter.save()
+        painter.translate(x, y)
+        painter.setClipRect(QRectF(0, 0, width, height + 2))
+        doc.drawContents(painter, QRectF(0, 0, width, height + 2))
+        painter.restore()
+
+
+# --- the reading pane -------------------------------------------------------------------------
+
+
+def matched_words(hl: Highlighted) -> list[str]:
+    """The distinct stretches of text the search matched in an article (longest first)."""
+    found: dict[str, None] = {}
+    for text in (hl.title, hl.summary, hl.body):
+        start = 0
+        while True:
+            i = text.find(MARK_OPEN, start)
+            if i < 0:
+                break
+            j = text.find(MARK_CLOSE, i)
+            if j < 0:
+                break
+            word = text[i + len(MARK_OPEN) : j].strip()
+            if word:
+                found.setdefault(word.casefold(), None)
+            start = j + len(MARK_CLOSE)
+    return sorted(found, key=len, reverse=True)
+
+
+class MatchHighlighter:
+    """Highlights matches in a QTextEdit/QTextBrowser and moves between them (n of m)."""
+
+    def __init__(self, editor: QTextEdit) -> None:
+        self.editor = editor
+        self.cursors: list[QTextCursor] = []
+        self.current = -1
+
+    def set_words(self, words: list[str]) -> int:
+        """Mark every whole-word occurrence of ``words`` (case-insensitive); returns the count."""
+        doc = self.editor.document()
+        found: dict[tuple[int, int], QTextCursor] = {}
+        for word in words:
+            cursor = QTextCursor(doc)
+            while True:
+                cursor = doc.find(word, cursor, QTextDocument.FindFlag.FindWholeWords)
+                if cursor.isNull():
+                    break
+                span = (cursor.selectionStart(), cursor.selectionEnd())
+                # Longest words come first: a shorter word inside a longer match is skipped.
+                if not any(s <= span[0] and span[1] <= e for s, e in found):
+                    found[span] = QTextCursor(cursor)
+        self.cursors = [found[k] for k in sorted(found)]
+        self.current = -1
+        self._paint()
+        return len(self.cursors)
+
+    def set_highlighted(self, hl: Highlighted | None) -> int:
+        return self.set_words(matched_words(hl) if hl is not None else [])
+
+    def clear(self) -> None:
+        self.cursors = []
+        self.current = -1
+        self._paint()
+
+    @property
+    def count(self) -> int:
+        return len(self.cursors)
+
+    def next(self) -> int:
+        """Go to the next match (wrapping); returns its index, -1 when there is none."""
+        return self._go(+1)
+
+    def previous(self) -> int:
+        return self._go(-1)
+
+    def _go(self, step: int) -> int:
+        if not self.cursors:
+            return -1
+        if self.current < 0:
+            self.current = 0 if step > 0 else len(self.cursors) - 1
+        else:
+            self.current = (self.current + step) % len(self.cursors)
+        cursor = QTextCursor(self.cursors[self.current])
+        self.editor.setTextCursor(cursor)
+        self.editor.ensureCursorVisible()
+        self._paint()
+        return self.current
+
+    def _paint(self) -> None:
+        base = QTextCharFormat()
+        base.setBackground(QColor(255, 230, 120))
+        base.setForeground(QColor(20, 20, 20))
+        here = QTextCharFormat()
+        here.setBackground(QColor(255, 150, 40))
+        here.setForeground(QColor(0, 0, 0))
+        selections = []
+        for i, cursor in enumerate(self.cursors):
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = cursor
+            sel.format = here if i == self.current else base
+            selections.append(sel)
+        self.editor.setExtraSelections(selections)
+
+    def status(self) -> str:
+        if not self.cursors:
+            return "No matches in this article"
+        if self.current < 0:
+            return f"{len(self.cursors)} match{'es' if len(self.cursors) != 1 else ''}"
+        return f"Match {self.current + 1} of {len(self.cursors)}"
+
+
+# --- wiring -----------------------------------------------------------------------------------
+
+
+class SearchController(QObject):
+    """Connects a :class:`SearchBar` to a :class:`SearchRunner` and a results model.
+
+    ``started`` fires when a search takes over the list (show ``model`` with ``delegate``),
+    ``ended`` when the search was cleared (show the view again), ``first_result_wanted`` on
+    Enter. ``scope`` returns the window's current view (used when the bar searches "This view").
+    """
+
+    started = Signal()
+    ended = Signal()
+    first_result_wanted = Signal()
+    results_changed = Signal(object)  # Page
+
+    def __init__(
+        self,
+        bar: SearchBar,
+        library_path: Path,
+        scope: Callable[[], View | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bar = bar
+        self.scope = scope
+        self.runner = SearchRunner(library_path, self)
+        self.model = SearchResultsModel(self)
+        self.delegate = SearchResultDelegate(self)
+        self.active = False
+        self._request: SearchRequest | None = None
+        bar.query_changed.connect(self._on_query)
+        bar.cleared.connect(self._on_cleared)
+        bar.activated.connect(self.first_result_wanted)
+        bar.scope_changed.connect(lambda _: self.rerun())
+        bar.order_changed.connect(lambda _: self.rerun())
+        self.runner.finished.connect(self._on_result)
+        self.model.more_wanted.connect(self._on_more)
+
+    @property
+    def query(self) -> str:
+        return self.bar.text()
+
+    def rerun(self) -> None:
+        if self.bar.text().strip():
+            self._on_query(self.bar.text())
+
+    def _current_scope(self) -> View | None:
+        return None if self.bar.whole_library else self.scope()
+
+    def _on_query(self, text: str) -> None:
+        if not text.strip():
+            self._on_cleared_text()
+            return
+        self._request = self.runner.submit(text, self.bar.order, self._current_scope())
+        if not self.active:
+            self.active = True
+            self.started.emit()
+
+    def _on_cleared_text(self) -> None:
+        self._request = None
+        self.model.clear()
+        self.bar.set_status("")
+        if self.active:
+            self.active = False
+            self.ended.emit()
+
+    def _on_cleared(self) -> None:
+        self._on_cleared_text()
+
+    def _on_more(self, offset: int) -> None:
+        if self._request is not None:
+            r = self._request
+            self.runner.submit(r.text, r.order, r.scope, offset=offset, limit=r.limit)
+
+    def _on_result(self, result: SearchResult) -> None:
+        if self._request is None:
+            return
+        if result.request.offset == 0 and result.request.seq != self._request.seq:
+            return
+        if result.request.offset and result.request.text != self._request.text:
+            return
+        if result.page is None:
+            self.bar.set_status(result.error or "Search failed")
+            return
+        if result.request.offset == 0:
+            self.model.set_page(result.page)
+        else:
+            self.model.append_page(result.page)
+        self.bar.show_page(result.page, len(self.model.hits))
+        self.results_changed.emit(result.page)
+
+    def shutdown(self) -> bool:
+        return self.runner.shutdown()
