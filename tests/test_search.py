@@ -492,3 +492,43 @@ def test_search_stays_correct_while_import_file_runs(tmp_path: Path) -> None:
         assert count(reader_lib, "lighthouse section:science") == (n, True)
     assert seen == sorted(seen)  # the reader only ever moves forward
     assert all(1 <= k <= n + 1 for k in seen)
+
+
+# --- saved searches --------------------------------------------------------------------------
+
+
+def test_saved_searches(lib: Library) -> None:
+    from reader.core.search import (
+        SAVED_SEARCHES_DDL,
+        SavedSearchError,
+        delete_saved_search,
+        save_search,
+        saved_search_unread,
+        saved_searches,
+    )
+
+    assert saved_searches(lib) == []
+    with pytest.raises(SavedSearchError, match="saved_searches table"):
+        save_search(lib, "Storms", "storm")
+    with lib.conn:  # what the store's migration would do
+        lib.conn.execute(SAVED_SEARCHES_DDL)
+    for i in range(3):
+        add(lib, f"Storm {i}", "storm " + FILLER, read=int(i == 0))
+    add(lib, "Calm", FILLER)
+    sid = save_search(lib, "  Storms ", "storm")
+    uid = save_search(lib, "Unread calm", "-storm", scope=UNREAD)
+    got = saved_searches(lib)
+    assert [(s.name, s.query, s.scope) for s in got] == [
+        ("Storms", "storm", None),
+        ("Unread calm", "-storm", UNREAD),
+    ]
+    assert saved_search_unread(lib, got[0]) == (2, True)
+    assert saved_search_unread(lib, got[1]) == (1, True)
+    assert save_search(lib, "storms", "storm is:starred") == sid  # same name: replaced
+    assert saved_searches(lib)[0].query == "storm is:starred"
+    with pytest.raises(SavedSearchError):
+        save_search(lib, "", "storm")
+    with pytest.raises(SavedSearchError):
+        save_search(lib, "Nothing", "   ")
+    assert delete_saved_search(lib, uid) and not delete_saved_search(lib, uid)
+    assert [s.id for s in saved_searches(lib)] == [sid]

@@ -557,3 +557,99 @@ def count(
         sql = f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {' AND '.join(where)} LIMIT ?)"
         n = conn.execute(sql, [*params, limit]).fetchone()[0]
     return n, n < limit
+
+
+# --- saved searches ---------------------------------------------------------------------------
+
+# Proposed for the store's next migration (the store owns the schema); the functions below use
+# the table when it is there and say clearly when it is not.
+SAVED_SEARCHES_DDL = """CREATE TABLE saved_searches (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    query TEXT NOT NULL,
+    scope TEXT,                -- a views.View key ("section:3", "unread"); NULL: whole library
+    position INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+)"""
+
+
+class SavedSearchError(Exception):
+    """A saved search that cannot be stored; the message is fit to show a user."""
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    id: int
+    name: str
+    query: str
+    scope: View | None
+    position: int
+
+
+def _has_saved_searches(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'saved_searches'"
+    ).fetchone()
+    return row is not None
+
+
+def saved_searches(lib: Library | sqlite3.Connection) -> list[SavedSearch]:
+    """The saved searches in sidebar order; none when the library has no table for them yet."""
+    conn = _conn(lib)
+    if not _has_saved_searches(conn):
+        return []
+    return [
+        SavedSearch(r[0], r[1], r[2], View.from_key(r[3]) if r[3] else None, r[4])
+        for r in conn.execute(
+            "SELECT id, name, query, scope, position FROM saved_searches ORDER BY position, id"
+        )
+    ]
+
+
+def save_search(
+    lib: Library | sqlite3.Connection, name: str, query: str, scope: View | None = None
+) -> int:
+    """Save (or, under an existing name, replace) a search; returns its id."""
+    conn = _conn(lib)
+    name = " ".join(name.split())
+    if not name:
+        raise SavedSearchError("A saved search needs a name.")
+    parsed = parse_query(query)
+    if parsed.is_empty:
+        raise SavedSearchError("There is nothing to search for in this query.")
+    if not _has_saved_searches(conn):
+        raise SavedSearchError(
+            "This library cannot keep saved searches yet (it needs the saved_searches table)."
+        )
+    from reader.core.store import now_utc
+
+    with conn:
+        row = conn.execute("SELECT id FROM saved_searches WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            conn.execute(
+                "UPDATE saved_searches SET query = ?, scope = ? WHERE id = ?",
+                (query, scope.key if scope else None, row[0]),
+            )
+            return row[0]
+        cur = conn.execute(
+            "INSERT INTO saved_searches (name, query, scope, position, created_at)"
+            " SELECT ?, ?, ?, COALESCE(MAX(position), -1) + 1, ? FROM saved_searches",
+            (name, query, scope.key if scope else None, now_utc()),
+        )
+    return cur.lastrowid
+
+
+def delete_saved_search(lib: Library | sqlite3.Connection, search_id: int) -> bool:
+    conn = _conn(lib)
+    if not _has_saved_searches(conn):
+        return False
+    with conn:
+        cur = conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
+    return cur.rowcount > 0
+
+
+def saved_search_unread(
+    lib: Library | sqlite3.Connection, saved: SavedSearch, limit: int = 10_000
+) -> tuple[int, bool]:
+    """The sidebar's unread count of a saved search: (n, exact), counting at most ``limit``."""
+    return count(lib, saved.query, scope=saved.scope, unread_only=True, limit=limit)
