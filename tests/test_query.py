@@ -390,3 +390,9 @@ def test_plain_words_are_all_required(words: list[str]) -> None:
         )
         for w in words:
             assert w in row
+
+
+def test_repeated_words_are_asked_once() -> None:
+    assert parse_query("storm storm STORM coast").match == '("storm") AND ("coast"*)'
+    assert parse_query("a OR b a OR b -c -c").match == '(("a" OR "b")) NOT ("c")'
+    assert parse_query('"storm storm" storm ').match == '("storm storm") AND ("storm")'

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 MAX_CHARS = 1000
-MAX_TERMS = 32
+# Each word costs the ranking a pass over the articles that contain it (bm25's IDF).
+MAX_TERMS = 16
 # Prefix matching without a prefix index merges every term that starts with the prefix: fine for
 # "clim*", costly for "c*". The typed-so-far word becomes a prefix only from this length on.
 IMPLICIT_PREFIX_MIN = 3
@@ -385,6 +386,8 @@ def _build(text: str, items: list[_Item], today: date | None, note: str) -> Pars
         prev_kind = "word"
     if join_next:
         raise _Malformed("'OR' at the end")
+    groups = _unique(groups)
+    excluded = list(dict.fromkeys(excluded))
     if sum(len(g) for g in groups) + len(excluded) > MAX_TERMS:
         note += f"Only the first {MAX_TERMS} words are searched. "
         groups, excluded = _trim(groups, excluded)
@@ -395,6 +398,19 @@ def _build(text: str, items: list[_Item], today: date | None, note: str) -> Pars
         filters=tuple(filters),
         message=note.strip(),
     )
+
+
+def _unique(groups: list[list[Term]]) -> list[list[Term]]:
+    """The same word twice asks nothing more (but would cost the ranking twice)."""
+    seen: set[tuple[Term, ...]] = set()
+    out = []
+    for g in groups:
+        g = list(dict.fromkeys(g))
+        key = tuple(g)
+        if key not in seen:
+            seen.add(key)
+            out.append(g)
+    return out
 
 
 def _trim(groups: list[list[Term]], excluded: list[Term]) -> tuple[list, list]:
@@ -433,6 +449,7 @@ def _plain(text: str, message: str, today: date | None = None) -> ParsedQuery:
     toks = toks[:MAX_TERMS]
     groups = []
     ends_typing = bool(text) and not text[-1].isspace()
+    toks = list(dict.fromkeys(toks))
     for k, tok in enumerate(toks):
         prefix = ends_typing and k == len(toks) - 1 and len(tok) >= IMPLICIT_PREFIX_MIN
         groups.append((Term((tok,), prefix),))
