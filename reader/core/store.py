@@ -131,6 +131,29 @@ def _migrate_v1(conn: sqlite3.Connection) -> None:
     )
 
 
+# v2: the reader's moves, kept as training examples (the text comes from the article itself), and
+# which shipped section's knowledge each section carries, so that a renamed default ("Sport" ->
+# "Sports") keeps sorting. Deleting an article or a section drops its examples.
+_V2 = [
+    """CREATE TABLE section_examples (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+        moved_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX section_examples_section ON section_examples (section_id, moved_at)",
+    "ALTER TABLE sections ADD COLUMN builtin TEXT",
+    "CREATE UNIQUE INDEX sections_builtin ON sections (builtin)",
+]
+
+
+def _migrate_v2(conn: sqlite3.Connection) -> None:
+    for statement in _V2:
+        conn.execute(statement)
+    conn.executemany(
+        "UPDATE sections SET builtin = ? WHERE name = ?", [(n, n) for n in DEFAULT_SECTIONS]
+    )
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -140,6 +163,7 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, sections, sources, full-text index", _migrate_v1),
+    Migration(2, "section training examples, built-in knowledge of sections", _migrate_v2),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
