@@ -5,23 +5,24 @@ headline, summary and the start of its body. The knowledge is data shipped in th
 (``reader/data/sections/*.txt``: weighted words and phrases per section, written by the team), not
 code; this module only counts evidence.
 
-Scoring is a weighted-term vote, deliberately simple so that it is fast (pure Python, tens of
-thousands of articles a second), deterministic and explainable:
+Scoring is a weighted-term vote, deliberately simple so that it is fast (pure Python, thousands of
+articles a second), deterministic and explainable:
 
-* text is lower-cased, accents folded, possessives dropped ("Russia's" -> "russia") and split into
-  words; a few capitalised short forms that lower-casing would spoil ("WHO", "US") are expanded first;
+* text is lower-cased, accents folded and split into words ("Russia's" -> "russia", "s"); a few
+  capitalised short forms that lower-casing would spoil ("WHO", "US") are expanded first;
 * the headline counts three times and the summary twice, because they say what the story is about;
 * phrases ("prime minister", "world cup", "interest rates") are matched longest-first, so the words
   inside a matched phrase do not vote again on their own;
 * each matched term adds ``weight * log2(1 + count)`` to every section it belongs to;
 * the section with the most evidence wins; with too little evidence the article goes to Other.
 
-Learning: :meth:`Classifier.with_examples` takes the reader's moves (an article moved to a section is
-an :class:`Example`) and returns a new classifier whose sections combine the shipped weights with a
-profile of the words that recur in the reader's examples of each section. The profile's strength
-is calibrated on the examples themselves (each example is scored by the profile of the *others*), so
-that a handful of moves is enough for similar stories to follow, while words common to all news
-("officials", "military", "said") are never learned and unrelated stories keep their sections.
+Learning: :meth:`Classifier.with_examples` takes the reader's moves (an article moved to a section
+is an :class:`Example`) and returns a new classifier that also knows, for each section the reader
+taught, the centroid of its examples' words. A new story whose similarity to that centroid reaches
+the section's threshold goes there; the threshold is calibrated on the examples themselves (each is
+compared with what the *others* taught), so that a few moves are enough for similar stories to
+follow. Words common to all news ("officials", "said") are not learned and generic news words
+("military", "talks") count little, so unrelated stories keep their sections.
 
 Typical use::
 
@@ -33,15 +34,16 @@ Typical use::
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 import re
 import unicodedata
 from collections import Counter
-from itertools import islice
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import islice
 
 __all__ = [
     "DEFAULT_SECTIONS",
@@ -70,19 +72,22 @@ _DATA = "data/sections"
 TITLE_WEIGHT = 3
 SUMMARY_WEIGHT = 2
 # The start of the body is enough to know the topic, and reading it all would slow large imports.
-BODY_CHARS = 1200
+BODY_CHARS = 1000
 # Below this much evidence for the best section the article goes to Other.
 MIN_EVIDENCE = 6.0
-# Weights learned from the reader's examples: how many terms a section keeps, how strongly generic
-# news words count, and the bounds of the calibrated strength of a learned profile.
-LEARNED_TERMS = 400
+# Learning from the reader's examples (see _Taught): how much generic news words count, how many
+# terms a taught section keeps, and the bounds of the similarity a story needs to join it.
 GENERIC_FACTOR = 0.25
-MIN_STRENGTH = 2.0
-MAX_STRENGTH = 40.0
-STRENGTH_MARGIN = 1.2
+TAUGHT_TERMS = 500
+THRESHOLD_PRIOR = 0.2
+THRESHOLD_MIN = 0.08
+THRESHOLD_MAX = 0.5
+THRESHOLD_FRACTION = 0.6
 REASONS = 3
 
-_SEPARATOR = "\x00"  # between fields, so that no phrase is matched across a headline and a body
+# Between fields, so that no phrase is matched across a headline and a body: a "word" that no text
+# contains (if one ever did, it is removed from that text first), so one findall splits everything.
+_SEPARATOR = "qqfieldbreakqq"
 
 _WORD = re.compile(r"[^\W_]+")
 _LOG2 = [math.log2(1 + c) for c in range(256)]
@@ -99,24 +104,37 @@ def _fold_word(word: str) -> str:
 _ACCENTED = re.compile(r"[^\W_]*[^\W\x00-\x7f_][^\W_]*")
 
 
+@functools.lru_cache(maxsize=256)
+def _cased_pattern(form: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![^ ]){re.escape(form)}(?![^ ])")
+
+
 def _fold_match(match: re.Match[str]) -> str:
     return _fold_word(match.group())
 
 
 def _split(text: str, cased: Mapping[str, str] | None = None) -> list[str]:
-    """Lower-cased, accent-free words; capitalised short forms in ``cased`` expanded first.
+    """Lower-cased, accent-free words; capitalised short forms in ``cased`` expanded first."""
+    return _split_keep(text, cased)[0]
+
+
+def _split_keep(text: str, cased: Mapping[str, str] | None) -> tuple[list[str], str, str]:
+    """Words as :func:`_split` gives them, with the words joined as written and folded.
 
     A possessive "'s" becomes a lone "s" that matches nothing; the knowledge files are split the
     same way, so "Women's Super League" still matches. Every step runs in C (findall, join,
     lower, split) but for the rare expansion of a short form: this is the hot path of an import.
+    The joined strings let the reasons be shown as the article writes them.
     """
     words = _WORD.findall(text)
+    written = " ".join(words)
     if cased and not cased.keys().isdisjoint(words):
-        words = [cased.get(w, w) for w in words]
-    joined = " ".join(words).lower()
-    if not joined.isascii():
-        joined = _ACCENTED.sub(_fold_match, joined)
-    return joined.split()
+        for form in cased.keys() & set(words):
+            written = _cased_pattern(form).sub(cased[form], written)
+    folded = written.lower()
+    if not folded.isascii():
+        folded = _ACCENTED.sub(_fold_match, folded)
+    return folded.split(), written, folded
 
 
 def _gain(count: int) -> float:
@@ -132,7 +150,7 @@ class Placement:
     reasons: list[str] = field(default_factory=list)
 
     def explain(self) -> str:
-        """The line the UI shows: "Sport: playoffs, Lakers, NBA" (just the section if no reasons)."""
+        """What the UI shows: "Sport: playoffs, Lakers, NBA" (the section alone if no reasons)."""
         if not self.reasons:
             return self.section
         return f"{self.section}: {', '.join(self.reasons)}"
@@ -152,16 +170,19 @@ class Knowledge:
     """Term weights per section, parsed from the shipped data files (or any given text)."""
 
     def __init__(self, sections: list[str], terms: dict[str, dict[int, float]],
-                 cased: dict[str, str], common: dict[str, float]) -> None:
+                 cased: dict[str, str], common: dict[str, float],
+                 variants: dict[str, str] | None = None) -> None:
         self.sections = sections
         self.terms = terms
         self.cased = cased
         # Words that say nothing on their own: 0 = never learned, 1 = generic news word.
         self.common = common
+        # Learning treats these as one word ("syrian" -> "syria").
+        self.variants = variants or {}
 
     @classmethod
     def load(cls) -> Knowledge:
-        """Read reader/data/sections: one <section>.txt per default section, cased.txt, common.txt."""
+        """Read reader/data/sections: <section>.txt per default section, cased, common, variants."""
         root = resources.files("reader") / _DATA
         sections = list(DEFAULT_SECTIONS)
         cased = _parse_cased((root / "cased.txt").read_text(encoding="utf-8"))
@@ -174,10 +195,20 @@ class Knowledge:
             weights = _parse_terms(path.read_text(encoding="utf-8"), tokenizer)
             for term, weight in weights.items():
                 terms.setdefault(term, {})[index] = weight
-        # common.txt: "@0" words are never learned, "@1" words are generic news words learned weakly.
+        # common.txt: "@0" words are never learned; "@1" words, generic news words, learned weakly.
         common_weights = _parse_terms((root / "common.txt").read_text(encoding="utf-8"), tokenizer)
-        common = {term: weight for term, weight in common_weights.items() if " " not in term}
-        return cls(sections, terms, cased, common)
+        common = dict(common_weights)
+        variants: dict[str, str] = {}
+        for line in (root / "variants.txt").read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or "=" not in line:
+                continue
+            forms, _, base = line.partition("=")
+            base_key = " ".join(tokenizer.words(base))
+            for form in forms.split(","):
+                key = " ".join(tokenizer.words(form))
+                if key and base_key and key != base_key:
+                    variants[key] = base_key
+        return cls(sections, terms, cased, common, variants)
 
 
 def _parse_cased(text: str) -> dict[str, str]:
@@ -203,7 +234,7 @@ def _plurals(word: str) -> list[str]:
 
 
 def _parse_terms(text: str, tokenizer: _Tokenizer) -> dict[str, float]:
-    """Parse "@weight" blocks of comma-separated terms; plurals are added unless listed themselves."""
+    """Parse "@weight" blocks of comma-separated terms; plurals are added unless listed."""
     explicit: dict[str, float] = {}
     weight = 1.0
     block: list[str] = []
@@ -237,7 +268,7 @@ def _parse_terms(text: str, tokenizer: _Tokenizer) -> dict[str, float]:
 
 
 class _Tokenizer:
-    """Words of a text as the knowledge spells them; terms of an article with their weighted counts."""
+    """Words of a text as the knowledge spells them; an article's terms with weighted counts."""
 
     def __init__(self, cased: Mapping[str, str], table: Mapping[str, object]) -> None:
         self._cased = dict(cased)
@@ -259,81 +290,106 @@ class _Tokenizer:
         return _split(text, self._cased)
 
     def counts(self, title: str, summary: Iterable[str], text: str) -> Counter[str]:
+        return self.analyse(title, summary, text).counts
+
+    def analyse(self, title: str, summary: Iterable[str], text: str) -> _Analysis:
         """Weighted counts of an article's terms: phrases longest-first, then the remaining words.
 
-        Field weights are applied by repeating the headline and summary, so that counting stays in
-        C (Counter); a separator that is never a word keeps phrases from spanning fields.
+        The headline counts TITLE_WEIGHT times, the summary SUMMARY_WEIGHT times, the start of the
+        body once. Almost everything runs in C: one findall, Counter, one set intersection to see
+        whether any phrase can start here at all.
         """
-        title_words = self.words(title)
-        summary_words = self.words(" ".join(summary)) if summary else []
-        body_words = self.words(text[:BODY_CHARS]) if text else []
-        seq = (
-            (title_words + [_SEPARATOR]) * TITLE_WEIGHT
-            + (summary_words + [_SEPARATOR]) * SUMMARY_WEIGHT
-            + body_words
-        )
+        summary_text = " ".join(summary) if summary else ""
+        joined = f"{title} {_SEPARATOR} {summary_text} {_SEPARATOR} {text[:BODY_CHARS]}"
+        if joined.lower().count(_SEPARATOR) != 2:  # a text spelling the separator: drop it there
+            parts = [
+                re.sub(_SEPARATOR, " ", part, flags=re.IGNORECASE)
+                for part in (title, summary_text, text[:BODY_CHARS])
+            ]
+            joined = f"{parts[0]} {_SEPARATOR} {parts[1]} {_SEPARATOR} {parts[2]}"
+        seq, written, folded = _split_keep(joined, self._cased)
+        a = seq.index(_SEPARATOR)
+        b = seq.index(_SEPARATOR, a + 1)
         counts = Counter(seq)
+        title_words = seq[:a]
+        for _ in range(TITLE_WEIGHT - 1):
+            counts.update(title_words)
+        if SUMMARY_WEIGHT > 1 and b > a + 1:
+            summary_words = seq[a + 1 : b]
+            for _ in range(SUMMARY_WEIGHT - 1):
+                counts.update(summary_words)
         pairs = list(map(" ".join, zip(seq, islice(seq, 1, None))))
         hits = self._pairs.intersection(pairs)
-        if not hits:
-            counts.pop(_SEPARATOR, None)
-            return counts
-        table = self._table
-        prefixes = self._prefixes
-        n = len(seq)
-        end = 0
-        for i in [j for j, pair in enumerate(pairs) if pair in hits]:
-            if i < end:
-                continue
-            phrase = pairs[i]
-            k = i + 2
-            match = k if phrase in table else 0
-            while phrase in prefixes and k < n:
-                phrase = f"{phrase} {seq[k]}"
-                k += 1
-                if phrase in table:
-                    match = k
-            if match:
-                counts[" ".join(seq[i:match])] += 1
-                for w in seq[i:match]:
-                    counts[w] -= 1
-                end = match
-        counts.pop(_SEPARATOR, None)
-        return counts
+        if hits:
+            table = self._table
+            prefixes = self._prefixes
+            n = len(seq)
+            end = 0
+            for i in [j for j, pair in enumerate(pairs) if pair in hits]:
+                if i < end:
+                    continue
+                phrase = pairs[i]
+                k = i + 2
+                match = k if phrase in table else 0
+                while phrase in prefixes and k < n:
+                    phrase = f"{phrase} {seq[k]}"
+                    k += 1
+                    if phrase in table:
+                        match = k
+                if match:
+                    weight = TITLE_WEIGHT if i < a else SUMMARY_WEIGHT if i < b else 1
+                    counts[" ".join(seq[i:match])] += weight
+                    for w in seq[i:match]:
+                        counts[w] -= weight
+                    end = match
+        del counts[_SEPARATOR]
+        return _Analysis(counts, written, folded)
+
+
+@dataclass(slots=True)
+class _Analysis:
+    counts: Counter[str]
+    # The article's words joined by single spaces, as written and as folded (for the reasons).
+    written: str
+    folded: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Taught:
+    """What the reader taught about one section: the centroid of its examples and a threshold.
+
+    Each example becomes a vector of its learnable terms (weight ``factor * log2(1 + count)``,
+    normalised); the section's centroid is their mean. A new story joins the section when its cosine
+    similarity to the centroid reaches ``threshold``, which is calibrated on the examples
+    themselves: each is compared with the centroid of the *others* (leave one out), and the
+    threshold is a fraction of the median of those similarities (within bounds), so that most
+    stories like the examples clear it while stories that merely share everyday news words do not.
+    """
+
+    centroid: dict[str, float]
+    threshold: float
 
 
 class Classifier:
     """Places articles in sections from shipped knowledge plus what the reader taught.
 
-    Immutable and safe to share between threads; learning returns a new classifier.
+    Immutable and safe to share between threads; learning and renaming return new classifiers.
     """
 
-    def __init__(self, knowledge: Knowledge, learned: Mapping[str, Mapping[str, float]] | None = None,
-                 strengths: Mapping[str, float] | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, taught: Mapping[str, _Taught] | None = None) -> None:
         self._knowledge = knowledge
-        learned = learned or {}
-        self._learned = {name: dict(terms) for name, terms in learned.items()}
-        self._strengths = dict(strengths or {})
+        self._taught = dict(taught or {})
         names = list(knowledge.sections)
-        for name in sorted(learned):
+        for name in sorted(self._taught):
             if name not in names:
                 names.append(name)
         self._sections = names
-        index = {name: i for i, name in enumerate(names)}
-        table: dict[str, dict[int, float]] = {
-            term: dict(weights) for term, weights in knowledge.terms.items()
-        }
-        for name, terms in self._learned.items():
-            strength = self._strengths.get(name, 0.0)
-            i = index[name]
-            for term, weight in terms.items():
-                slot = table.setdefault(term, {})
-                slot[i] = slot.get(i, 0.0) + strength * weight
         self._table: dict[str, tuple[tuple[int, float], ...]] = {
-            term: tuple(sorted(weights.items())) for term, weights in table.items()
+            term: tuple(sorted(weights.items())) for term, weights in knowledge.terms.items()
         }
         self._tokenizer = _Tokenizer(knowledge.cased, self._table)
         self._uncased = {phrase: form for form, phrase in knowledge.cased.items()}
+        self._taught_index = [(names.index(name), t) for name, t in sorted(self._taught.items())]
 
     # -- construction -------------------------------------------------------------------------
 
@@ -344,14 +400,16 @@ class Classifier:
 
     @property
     def sections(self) -> list[str]:
-        """Every section this classifier can name: the defaults, then sections learned from examples."""
+        """Every section this classifier can name: the defaults, then the taught ones (sorted)."""
         return list(self._sections)
 
     def with_examples(self, examples: Iterable[Example]) -> Classifier:
-        """A classifier that also follows the reader's moves (all of them, not just the new ones).
+        """A classifier that also follows the reader's moves: pass *all* the library's examples.
 
-        Pass every example the library holds: learning starts again from the shipped knowledge each
-        time, so the result depends only on the set of examples, never on history.
+        Learning starts from the shipped knowledge each time, so the result depends only on the set
+        of examples (not on their order or on earlier calls). A section may be a default one (the
+        reader's habits pull more stories into it) or new ("Middle East"): it is then added to
+        :attr:`sections`. Examples with an empty section name are ignored.
         """
         return _learn(self._knowledge, list(examples))
 
@@ -365,20 +423,17 @@ class Classifier:
             raise KeyError(old)
         if new in self._sections and new != old:
             raise ValueError(f"a section named {new!r} already exists")
-        clone = object.__new__(Classifier)
-        clone.__dict__.update(self.__dict__)
+        clone = copy.copy(self)
+        clone._taught = {new if k == old else k: v for k, v in self._taught.items()}
         clone._sections = [new if name == old else name for name in self._sections]
-        if old in self._learned:
-            clone._learned = {new if k == old else k: v for k, v in self._learned.items()}
-            clone._strengths = {new if k == old else k: v for k, v in self._strengths.items()}
         return clone
 
     # -- classification ----------------------------------------------------------------------
 
     def scores(self, title: str, summary: Iterable[str], text: str) -> dict[str, float]:
         """Evidence for every section (for the bench and for debugging)."""
-        counts = self._tokenizer.counts(title, summary, text)
-        totals = self._totals(counts)
+        analysis = self._tokenizer.analyse(title, summary or (), text or "")
+        totals, _, _ = self._evidence(analysis.counts)
         return dict(zip(self._sections, totals, strict=True))
 
     def classify(
@@ -390,49 +445,53 @@ class Classifier:
     ) -> Placement:
         """The section for an article, chosen among ``sections`` (default: all known sections).
 
-        ``sections`` are the library's current section names; a section that is not among them is
-        never returned. When no section has enough evidence the article goes to "Other" if the
-        library has it; otherwise to the allowed section with the most evidence (ties: the order
-        of :attr:`sections`, then alphabetical). Raises ValueError when ``sections`` is empty.
+        ``summary`` is the article's summary lines (deck), ``text`` its body (only the start is
+        read). ``sections`` are the library's current section names: a name that is not among them
+        is never returned. When no allowed section has enough evidence the article goes to "Other"
+        if it is allowed; without "Other", to the allowed section with the most evidence (ties: the
+        order of :attr:`sections`), with score 0 and no reasons when there is none at all.
+        ``Placement.score`` is the share of the evidence that went to the chosen section.
+        Raises ValueError when ``sections`` is empty.
         """
-        summary = list(summary or [])
-        counts = self._tokenizer.counts(title, summary, text)
-        totals, matched = self._evidence(counts)
+        analysis = self._tokenizer.analyse(title, summary or (), text or "")
+        totals, matched, taught_terms = self._evidence(analysis.counts)
         names = self._sections
         if sections is None:
-            allowed = list(range(len(names)))
+            allowed: Iterable[int] = range(len(names))
+            other_allowed = True
             extra: list[str] = []
         else:
             wanted = set(sections)
             if not wanted:
                 raise ValueError("no sections to choose from")
             allowed = [i for i, name in enumerate(names) if name in wanted]
+            other_allowed = OTHER in wanted
             extra = sorted(wanted.difference(names))
         best = max(allowed, key=lambda i: (totals[i], -i), default=None)
-        best_score = totals[best] if best is not None else 0.0
         positive = sum(totals[i] for i in allowed if totals[i] > 0)
-        other_allowed = sections is None or OTHER in wanted
-        if best is not None and names[best] == OTHER:
-            pass
-        elif best is None or best_score < MIN_EVIDENCE:
-            if other_allowed:
-                other = names.index(OTHER) if OTHER in names else None
-                reasons = self._reasons(matched, other, title, summary, text) if other is not None else []
-                share = totals[other] / positive if other is not None and positive > 0 else 0.0
-                return Placement(OTHER, round(share, 3), reasons)
-            if best is None or best_score <= 0:
-                fallback = names[best] if best is not None else extra[0]
-                return Placement(fallback, 0.0, [])
-        share = best_score / positive if positive > 0 else 0.0
-        return Placement(names[best], round(share, 3), self._reasons(matched, best, title, summary, text))
+        if best is not None and (totals[best] >= MIN_EVIDENCE or names[best] == OTHER):
+            chosen = best
+        elif other_allowed:
+            chosen = names.index(OTHER)
+        elif best is not None and totals[best] > 0:
+            chosen = best
+        else:
+            return Placement(names[best] if best is not None else extra[0], 0.0, [])
+        share = totals[chosen] / positive if positive > 0 else 0.0
+        reasons = self._reasons(matched, taught_terms.get(chosen, {}), chosen, analysis)
+        return Placement(names[chosen], round(min(share, 1.0), 3), reasons)
 
     def _totals(self, counts: Counter[str]) -> list[float]:
         return self._evidence(counts)[0]
 
     def _evidence(
         self, counts: Counter[str]
-    ) -> tuple[list[float], list[tuple[str, float, tuple[tuple[int, float], ...]]]]:
-        """Evidence per section, and the matched terms with their gain and weights."""
+    ) -> tuple[
+        list[float],
+        list[tuple[str, float, tuple[tuple[int, float], ...]]],
+        dict[int, dict[str, float]],
+    ]:
+        """Evidence per section, the matched shipped terms, and per taught section its terms."""
         totals = [0.0] * len(self._sections)
         table = self._table
         matched = []
@@ -445,44 +504,65 @@ class Classifier:
             matched.append((term, g, weights))
             for i, w in weights:
                 totals[i] += w * g
-        return totals, matched
+        taught_terms: dict[int, dict[str, float]] = {}
+        if self._taught_index:
+            vector = _vector(counts, self._knowledge)
+            if vector:
+                norm = math.sqrt(sum(v * v for v in vector.values()))
+                # A taught section takes the story when its similarity reaches the threshold: its
+                # evidence is then the best shipped evidence scaled by similarity / threshold.
+                reference = max(MIN_EVIDENCE, *totals)
+                for index, taught in self._taught_index:
+                    centroid = taught.centroid
+                    shared = {t: vector[t] * centroid[t] for t in vector.keys() & centroid.keys()}
+                    if not shared:
+                        continue
+                    similarity = sum(shared.values()) / norm
+                    evidence = reference * similarity / taught.threshold
+                    if evidence > totals[index]:
+                        totals[index] = evidence
+                        taught_terms[index] = shared
+        return totals, matched, taught_terms
 
-    def _reasons(self, matched, index: int, title: str, summary: list[str], text: str) -> list[str]:
-        scored = [
-            (w * g, term) for term, g, weights in matched for i, w in weights if i == index and w > 0
-        ]
+    def _reasons(self, matched: list[tuple[str, float, tuple[tuple[int, float], ...]]],
+                 taught_terms: Mapping[str, float], index: int, analysis: _Analysis) -> list[str]:
+        """The few terms that gave the chosen section most of its evidence, as written."""
+        if taught_terms:
+            scored = [(v, term) for term, v in taught_terms.items()]
+        else:
+            scored = [
+                (w * g, term)
+                for term, g, weights in matched
+                for i, w in weights
+                if i == index and w > 0
+            ]
         common = self._knowledge.common
         scored.sort(key=lambda item: (-item[0], item[1]))
         picked = [term for _, term in scored if term not in common][:REASONS]
         if len(picked) < REASONS:
             picked += [term for _, term in scored if term in common][: REASONS - len(picked)]
-        source = " ".join([title, *summary, text[:BODY_CHARS]])
-        return [self._surface(term, source) for term in picked]
+        return [self._surface(term, analysis) for term in picked]
 
-    def _surface(self, term: str, source: str) -> str:
+    def _surface(self, term: str, analysis: _Analysis) -> str:
         """The term as the article writes it ("Lakers", "NBA"), for the reader's eyes."""
-        found = _term_pattern(term).search(source)
-        if found:
-            return " ".join(found.group().split())
-        if term in self._uncased and self._uncased[term] in source:
+        if term in self._uncased:
             return self._uncased[term]
-        if not source.isascii():
-            words = term.split(" ")
-            originals = _WORD.findall(source)
-            folded = [_fold_word(w.lower()) for w in originals]
-            for i in range(len(folded) - len(words) + 1):
-                if folded[i : i + len(words)] == words:
-                    return " ".join(originals[i : i + len(words)])
+        folded, written = analysis.folded, analysis.written
+        at = f" {folded} ".find(f" {term} ")
+        if at >= 0 and len(folded) == len(written):
+            surface = written[at : at + len(term)]
+            if " s " not in f" {surface} ":
+                return surface
+        # Possessives and the rare text whose folding changed its length: search the words.
+        words = term.split(" ")
+        originals = written.split()
+        folded_words = folded.split()
+        if len(originals) == len(folded_words):
+            n = len(words)
+            for i in range(len(folded_words) - n + 1):
+                if folded_words[i : i + n] == words:
+                    return " ".join(w for w in originals[i : i + n] if w != "s")
         return term
-
-
-@functools.lru_cache(maxsize=8192)
-def _term_pattern(term: str) -> re.Pattern[str]:
-    words = term.split(" ")
-    return re.compile(
-        r"(?<![^\W_])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![^\W_])",
-        re.IGNORECASE,
-    )
 
 
 @functools.cache
@@ -490,107 +570,86 @@ def _default() -> Classifier:
     return Classifier(Knowledge.load())
 
 
-def _example_terms(tokenizer: _Tokenizer, knowledge: Knowledge,
-                   example: Example) -> tuple[Counter[str], dict[str, float]]:
-    """An example's term counts, and how strongly each learnable term is present (0..1]."""
-    counts = tokenizer.counts(example.title, example.summary, example.text)
+def _vector(counts: Mapping[str, int], knowledge: Knowledge) -> dict[str, float]:
+    """The learnable terms of an article with their weights (everyday words weigh little or 0).
+
+    Variants count as one word ("Syrians", "Syrian", "Syria"), and so do plain plurals.
+    """
     common = knowledge.common
-    presence = {}
+    variants = knowledge.variants
+    merged: dict[str, int] = {}
     for term, count in counts.items():
-        if count <= 0 or term.isdigit() or len(term) < 2:
+        if count <= 0 or len(term) < 2 or term.isdigit():
             continue
-        factor = common.get(term, None)
+        base = variants.get(term)
+        if base is None:
+            base = term
+            plural = term[-1] == "s" and term[-2] not in "su" and not term.endswith("is")
+            if plural and len(term) > 4 and " " not in term:
+                singular = term[:-3] + "y" if term.endswith("ies") else term[:-1]
+                base = variants.get(singular, singular)
+        merged[base] = merged.get(base, 0) + count
+    vector = {}
+    for term, count in merged.items():
+        factor = common.get(term)
         if factor is None:
-            factor = 1.0
-        elif factor <= 0:
-            continue
+            weight = 1.0
+        elif factor > 0:
+            weight = GENERIC_FACTOR
         else:
-            factor = GENERIC_FACTOR
-        # A headline word (count >= 3) is fully present; a word met once in the body a third.
-        presence[term] = factor * min(count, 3) / 3
-    return counts, presence
+            continue
+        vector[term] = weight * (_LOG2[count] if count < 256 else math.log2(1 + count))
+    return vector
 
 
-def _profile(totals: Mapping[str, float], n: int, rivals: Mapping[str, float]) -> dict[str, float]:
-    """Term weights of a learned section: how often a term recurs in its examples beyond rivals."""
-    weights = {}
-    for term, total in totals.items():
-        w = total / n - rivals.get(term, 0.0)
-        if w > 0:
-            weights[term] = w
-    return weights
+def _unit(vector: Mapping[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {t: v / norm for t, v in vector.items()} if norm > 0 else {}
+
+
+def _cosine(unit: Mapping[str, float], centroid: Mapping[str, float]) -> float:
+    norm = math.sqrt(sum(v * v for v in centroid.values()))
+    if norm == 0:
+        return 0.0
+    return sum(unit[t] * centroid[t] for t in unit.keys() & centroid.keys()) / norm
 
 
 def _learn(knowledge: Knowledge, examples: list[Example]) -> Classifier:
     base = _default() if knowledge is _default()._knowledge else Classifier(knowledge)
-    if not examples:
-        return base
     tokenizer = base._tokenizer
-    by_section: dict[str, list[tuple[Counter[str], dict[str, float]]]] = {}
+    units: dict[str, list[dict[str, float]]] = {}
     for example in examples:
         if not example.section:
             continue
-        by_section.setdefault(example.section, []).append(
-            _example_terms(tokenizer, knowledge, example)
-        )
-    # Sums of presence per section, and per term the largest mean presence in each section, so that
-    # a term shared by two taught sections counts only for the one where it recurs more.
-    sums: dict[str, Counter[str]] = {}
-    for name, items in by_section.items():
-        total: Counter[str] = Counter()
-        for _, presence in items:
-            total.update(presence)
-        sums[name] = total
-    means = {name: {t: v / len(by_section[name]) for t, v in total.items()}
-             for name, total in sums.items()}
-
-    def rivals_of(name: str) -> dict[str, float]:
-        best: dict[str, float] = {}
-        for other, mean in means.items():
-            if other == name:
-                continue
-            for term, v in mean.items():
-                if v > best.get(term, 0.0):
-                    best[term] = v
-        return best
-
-    shipped_index = {name: i for i, name in enumerate(knowledge.sections)}
-    learned: dict[str, dict[str, float]] = {}
-    strengths: dict[str, float] = {}
-    for name in sorted(by_section):
-        items = by_section[name]
+        counts = tokenizer.counts(example.title, example.summary, example.text)
+        unit = _unit(_vector(counts, knowledge))
+        if unit:
+            units.setdefault(example.section, []).append(unit)
+    if not units:
+        return base
+    taught: dict[str, _Taught] = {}
+    for name in sorted(units):
+        items = units[name]
         n = len(items)
-        rivals = rivals_of(name)
-        profile = _profile(sums[name], n, rivals)
-        top = sorted(profile.items(), key=lambda kv: (-kv[1], kv[0]))[:LEARNED_TERMS]
-        profile = dict(top)
-        # Calibrate: how strong must the profile be for the reader's examples to land here when
-        # judged by the profile of the *other* examples (leave one out), i.e. for new stories
-        # like them? Use the median need, with a margin, within bounds.
-        needs = []
-        own_index = shipped_index.get(name)
-        for counts, presence in items:
-            if n > 1:
-                held_out = Counter(sums[name])
-                held_out.subtract(presence)
-                weights = _profile(held_out, n - 1, rivals)
-            else:
-                weights = profile
-            evidence = sum(weights.get(t, 0.0) * _gain(c) for t, c in counts.items() if c > 0)
-            totals = base._totals(counts)
-            own = totals[own_index] if own_index is not None else 0.0
-            rival = max(
-                [t for i, t in enumerate(totals) if i != own_index] + [MIN_EVIDENCE]
-            )
-            if own > rival:
-                needs.append(0.0)
-            elif evidence > 0:
-                needs.append((rival - own) / evidence)
-            else:
-                needs.append(math.inf)
-        needs.sort()
-        median = needs[(len(needs) - 1) // 2]
-        strength = min(MAX_STRENGTH, max(MIN_STRENGTH, STRENGTH_MARGIN * median))
-        learned[name] = profile
-        strengths[name] = strength
-    return Classifier(knowledge, learned, strengths)
+        total: Counter[str] = Counter()
+        for unit in items:
+            total.update(unit)
+        # Leave one out: how similar is each example to what the others taught?
+        similarities = []
+        if n > 1:
+            for unit in items:
+                others = {t: (v - unit.get(t, 0.0)) / (n - 1) for t, v in total.items()}
+                similarities.append(_cosine(unit, others))
+            similarities.sort()
+            median = similarities[(n - 1) // 2]
+            # Few examples say little about their spread: lean on the prior until there are more.
+            weight = min(1.0, (n - 1) / 4)
+            threshold = weight * THRESHOLD_FRACTION * median + (1 - weight) * THRESHOLD_PRIOR
+        else:
+            threshold = THRESHOLD_PRIOR
+        threshold = min(THRESHOLD_MAX, max(THRESHOLD_MIN, threshold))
+        mean = {t: v / n for t, v in total.items()}
+        top = sorted(mean.items(), key=lambda kv: (-kv[1], kv[0]))[:TAUGHT_TERMS]
+        norm = math.sqrt(sum(v * v for _, v in top))
+        taught[name] = _Taught({t: v / norm for t, v in top}, threshold)
+    return Classifier(knowledge, taught)
