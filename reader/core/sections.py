@@ -44,6 +44,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import islice
+from typing import Protocol
 
 __all__ = [
     "DEFAULT_SECTIONS",
@@ -164,6 +165,19 @@ class Example:
     title: str
     summary: list[str] = field(default_factory=list)
     text: str = ""
+
+    @classmethod
+    def from_article(cls, section: str, article: _ArticleLike) -> Example:
+        """The example made by moving ``article`` (anything with title, summary, body_text)."""
+        return cls(section, article.title, list(article.summary), article.body_text)
+
+
+class _ArticleLike(Protocol):
+    title: str
+    summary: list[str]
+
+    @property
+    def body_text(self) -> str: ...
 
 
 class Knowledge:
@@ -480,6 +494,12 @@ class Classifier:
         share = totals[chosen] / positive if positive > 0 else 0.0
         reasons = self._reasons(matched, taught_terms.get(chosen, {}), chosen, analysis)
         return Placement(names[chosen], round(min(share, 1.0), 3), reasons)
+
+    def classify_article(
+        self, article: _ArticleLike, sections: Collection[str] | None = None
+    ) -> Placement:
+        """:meth:`classify` for an :class:`~reader.core.article.Article` (title, summary, body)."""
+        return self.classify(article.title, article.summary, article.body_text, sections)
 
     def _totals(self, counts: Counter[str]) -> list[float]:
         return self._evidence(counts)[0]
