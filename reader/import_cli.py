@@ -94,6 +94,9 @@ class _ProgressView:
 
 def run(files: list[Path], db: Path | None = None, section: str | None = None) -> int:
     """Import each file in turn; 0 when all were imported, 1 if any failed, 130 on Ctrl-C."""
+    if section is not None and not section.strip():
+        print("dispatch: --section needs a section name.", file=sys.stderr)
+        return 2
     try:
         lib = Library(db)
     except LibraryError as e:
@@ -101,10 +104,17 @@ def run(files: list[Path], db: Path | None = None, section: str | None = None) -
         return 2
     results: list[ImportResult] = []
     try:
+        classify = None
+        if section is None:
+            from reader.core.placement import classify_for_library
+
+            classify = classify_for_library(lib)  # once: sections and examples as they are now
         for path in files:
             view = _ProgressView(path.name or str(path), sys.stderr)
             try:
-                result = import_file(lib, path, section=section, progress=view)
+                result = import_file(
+                    lib, path, section=section, classify=classify, progress=view
+                )
             except KeyboardInterrupt:
                 view.clear()
                 print(

@@ -178,4 +178,3 @@ def classify_for_library(lib: Library) -> Callable[[Article], tuple[str, str]]:
     Build it once per import: it reads the sections and learns from every example when called.
     """
     return placer_for_library(lib)
-

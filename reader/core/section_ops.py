@@ -221,9 +221,10 @@ def create_section(lib: Library, name: str, position: int | None = None) -> Sect
         cleaned = _clean_name(conn, name)
         order = _order(conn)
         shipped = {n.casefold(): n for n in SHIPPED_SECTIONS}.get(cleaned.casefold())
-        if shipped is not None and conn.execute(
-            "SELECT 1 FROM sections WHERE builtin = ?", (shipped,)
-        ).fetchone():
+        if (
+            shipped is not None
+            and conn.execute("SELECT 1 FROM sections WHERE builtin = ?", (shipped,)).fetchone()
+        ):
             shipped = None
         cur = conn.execute(
             "INSERT INTO sections (name, position, builtin) VALUES (?, ?, ?)",

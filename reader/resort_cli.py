@@ -1,0 +1,67 @@
+"""``dispatch resort [--db PATH]``: place every article again with today's knowledge and examples.
+
+Articles the reader placed by hand (moved, or imported with --section) are left where they are.
+The summary goes to stdout, progress and errors to stderr. Work is committed in batches, so an
+interruption (Ctrl-C) keeps what was re-sorted so far and leaves the library consistent.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from reader.core.section_ops import Resorted, SectionError, resort_all
+from reader.core.store import Library, LibraryError
+
+PROGRESS_EVERY = 2.0  # seconds between progress lines
+
+
+def summary(r: Resorted, by_hand: int) -> str:
+    """The line a user reads: how many were looked at, moved, and where to."""
+    head = "Re-sort interrupted" if r.cancelled else "Re-sorted"
+    text = f"{head}: {r.examined:,} article{'s' if r.examined != 1 else ''} looked at, "
+    if r.total_moved:
+        ranked = sorted(r.moved.items(), key=lambda kv: (-kv[1], kv[0]))
+        where = ", ".join(f"{name} {n:,}" for name, n in ranked)
+        text += f"{r.total_moved:,} moved ({where})"
+    else:
+        text += "none moved"
+    if by_hand:
+        text += f"; {by_hand:,} placed by you left alone"
+    return text
+
+
+def run(db: Path | None = None) -> int:
+    """0 when done, 2 when the library cannot be opened or changed, 130 on Ctrl-C."""
+    try:
+        lib = Library(db)
+    except LibraryError as e:
+        print(f"dispatch: {e}", file=sys.stderr)
+        return 2
+    last = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if total and done < total and now - last >= PROGRESS_EVERY:
+            last = now
+            print(f"re-sorting: {done:,} of {total:,} ({done / total:.0%})", file=sys.stderr)
+
+    try:
+        (by_hand,) = lib.conn.execute(
+            "SELECT COUNT(*) FROM articles WHERE section_by_user = 1"
+        ).fetchone()
+        try:
+            result = resort_all(lib, progress=progress)
+        except KeyboardInterrupt:
+            print("re-sort interrupted; what was already re-sorted is kept.", file=sys.stderr)
+            return 130
+        except SectionError as e:
+            print(f"dispatch: {e}", file=sys.stderr)
+            return 2
+        print(summary(result, by_hand))
+        lib.checkpoint()
+    finally:
+        lib.close()
+    return 0
