@@ -34,6 +34,11 @@ BATCH_ARTICLES = 1000
 BATCH_BYTES = 8 * 1024 * 1024  # text held for one batch, whatever the article sizes
 BATCH_SECONDS = 1.0  # a slow parse still shows new articles about once a second
 PROGRESS_INTERVAL = 0.2
+# While importing, on the import's own connection: a larger page cache keeps the indexes' pages
+# (fingerprints arrive in random order) in memory across batches, and checkpointing the WAL every
+# 32 MB instead of every 4 MB copies pages rewritten by successive batches once, not each time.
+IMPORT_CACHE_KIB = 32 * 1024
+IMPORT_WAL_AUTOCHECKPOINT = 8192  # pages
 _CHUNK = 64  # articles per hand-off from the parsing thread
 _QUEUE_CHUNKS = 16
 
@@ -234,6 +239,7 @@ class _Importer:
         self.new = self.duplicates = self.skipped = 0
         self._sections: dict[str, int] = {}
         self._last_progress = float("-inf")
+        self._fixed: tuple[int, str | None, int] | None = None
         self.quiet: AbstractContextManager[object] = nullcontext()
 
     # sources row ---------------------------------------------------------------------------
@@ -281,10 +287,14 @@ class _Importer:
 
     def place(self, article: Article) -> tuple[int, str | None, int]:
         """(section id, reason, chosen by the user)."""
+        if self._fixed is not None:
+            return self._fixed
         if self.section is not None:
-            return self.section_for(self.section), "chosen when importing", 1
+            self._fixed = (self.section_for(self.section), "chosen when importing", 1)
+            return self._fixed
         if self.classify is None:
-            return self.section_for(FALLBACK_SECTION), None, 0
+            self._fixed = (self.section_for(FALLBACK_SECTION), None, 0)
+            return self._fixed
         try:
             name, reason = self.classify(article)
         except Exception as e:
@@ -362,12 +372,20 @@ class _Importer:
     # the loop ------------------------------------------------------------------------------
     def run(self) -> Status:
         check_dump(self.path)
+        conn = self.conn
+        (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+        (autocheckpoint,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
+        conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_AUTOCHECKPOINT}")
         reader = _Prefetch(self.path)
         self.quiet = reader.quiet
         try:
             return self._loop(reader)
         finally:
             reader.close()
+            self.quiet = nullcontext()
+            conn.execute(f"PRAGMA cache_size = {int(cache)}")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
 
     def _loop(self, reader: _Prefetch) -> Status:
         pending: list[tuple] = []
