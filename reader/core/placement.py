@@ -136,7 +136,11 @@ class Placer:
     def __init__(self, classifier: Classifier, rows: list[_SectionRow]) -> None:
         self._classifier = classifier
         self._by_label = {r.label: r for r in rows}
-        self._labels = frozenset(self._by_label)
+        labels = frozenset(self._by_label)
+        # When every section the classifier knows exists here (the usual case), it may choose
+        # freely: the same answer, without filtering its sections for every article.
+        known = set(classifier.sections)
+        self._labels: frozenset[str] | None = None if known <= labels else labels
         self.section_ids = {r.name: r.id for r in rows}
 
     @property
@@ -147,6 +151,8 @@ class Placer:
         """The section for an article given as text (``text``: its body, only the start is read)."""
         p = self._classifier.classify(title, summary, text[:BODY_CHARS], sections=self._labels)
         row = self._by_label[p.section]
+        if row.name == p.section:
+            return Placed(row.id, row.name, p.explain())
         reason = f"{row.name}: {', '.join(p.reasons)}" if p.reasons else row.name
         return Placed(row.id, row.name, reason)
 

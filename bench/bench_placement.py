@@ -1,0 +1,171 @@
+"""What sorting articles into sections costs an import, beside the same import without it.
+
+    .venv/bin/python bench/bench_placement.py [--mb 20] [--dump PATH] [--rounds 2]
+
+Measured in the same run, on the same generated dump (bench/gen_dump.py, cached under bench/out/):
+
+- import without a classifier (every article to Other): the baseline;
+- import with ``classify_for_library`` (shipped knowledge, no examples), as the window and
+  ``dispatch import`` do;
+- import with ``classify_for_library`` on a library that holds 60 taught examples in two new
+  sections (so the learned profiles are in play), plus how long building that classifier takes;
+- the classifier alone (no parsing, no SQLite) on the parsed dump, and on English news text
+  (the team's evaluation set, repeated), in articles/s.
+
+Imports alternate between the variants for ``--rounds`` rounds and the best of each is reported,
+so a busy machine penalises them alike. Bar (issue 7): the classifier at >= 5,000 articles/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "out"
+EVAL = ROOT / "bench" / "data" / "sections_eval.jsonl"
+
+from reader.core.article import Article  # noqa: E402
+from reader.core.dumps import parse_stream  # noqa: E402
+from reader.core.importing import import_file  # noqa: E402
+from reader.core.placement import classify_for_library, placer_for_library  # noqa: E402
+from reader.core.section_ops import create_section, move_articles  # noqa: E402
+from reader.core.store import Library  # noqa: E402
+
+BAR = 5000
+
+
+def _dump(mb: float) -> Path:
+    path = OUT / f"placement-{mb:g}mb.txt"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "gen_dump.py"), str(path), "--mb", str(mb)],
+            check=True,
+        )
+    return path
+
+
+def _eval_articles() -> list[Article]:
+    rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        Article(r["title"], summary=list(r.get("summary", [])), blocks=[("p", r["text"])])
+        for r in rows
+    ]
+
+
+def _teach(lib: Library) -> None:
+    """60 examples in two new sections: the evaluation set's Middle East and science stories."""
+    rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
+    picks = {"Middle East": [], "Laboratory": []}
+    for r in rows:
+        if r.get("topic") == "middle-east" and len(picks["Middle East"]) < 30:
+            picks["Middle East"].append(r)
+        elif r["section"] == "Science" and len(picks["Laboratory"]) < 30:
+            picks["Laboratory"].append(r)
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "teach.txt"
+        texts = [
+            "\n".join([r["title"], *(f"- {s}" for s in r.get("summary", [])), r["text"]])
+            for group in picks.values()
+            for r in group
+        ]
+        dump.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+        import_file(lib, dump)
+    ids = [r[0] for r in lib.conn.execute("SELECT id FROM articles ORDER BY id")]
+    at = 0
+    for name, group in picks.items():
+        section = create_section(lib, name)
+        move_articles(lib, ids[at : at + len(group)], section.id)
+        at += len(group)
+
+
+def _import(dump: Path, variant: str) -> tuple[float, int, float]:
+    """(seconds, new articles, seconds to build the classifier) for one import into a new library."""
+    with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "lib.sqlite3") as lib:
+        build = 0.0
+        classify = None
+        if variant == "taught":
+            _teach(lib)
+        if variant != "none":
+            t0 = time.perf_counter()
+            classify = classify_for_library(lib)
+            build = time.perf_counter() - t0
+        before = lib.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        t0 = time.perf_counter()
+        result = import_file(lib, dump, classify=classify)
+        seconds = time.perf_counter() - t0 + build
+        assert result.status == "done", result.error
+        after = lib.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        return seconds, after - before, build
+
+
+def _classifier_only(articles: list[Article], placer, min_seconds: float = 1.0) -> float:
+    n = 0
+    t0 = time.perf_counter()
+    while True:
+        for a in articles:
+            placer(a)
+        n += len(articles)
+        elapsed = time.perf_counter() - t0
+        if elapsed >= min_seconds:
+            return n / elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=20.0)
+    ap.add_argument("--dump", type=Path)
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args(argv)
+    dump = args.dump or _dump(args.mb)
+    size = dump.stat().st_size / 1e6
+
+    best: dict[str, tuple[float, int, float]] = {}
+    for _ in range(max(1, args.rounds)):
+        for variant in ("none", "shipped", "taught"):
+            got = _import(dump, variant)
+            if variant not in best or got[0] < best[variant][0]:
+                best[variant] = got
+
+    with dump.open("rb") as f:
+        parsed = [a for a in parse_stream(f) if a.words]
+    english = _eval_articles()
+    with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "lib.sqlite3") as lib:
+        plain = placer_for_library(lib)
+        _teach(lib)
+        taught = placer_for_library(lib)
+        only = {
+            "generated, shipped": _classifier_only(parsed[:20000], plain),
+            "generated, taught": _classifier_only(parsed[:20000], taught),
+            "English, shipped": _classifier_only(english, plain),
+            "English, taught": _classifier_only(english, taught),
+        }
+
+    base_s, n, _ = best["none"]
+    print(f"dump: {dump.name}, {size:.1f} MB, {n:,} articles; best of {args.rounds} rounds")
+    print(f"{'import':<36}{'seconds':>9}{'articles/s':>12}{'vs baseline':>13}")
+    labels = {
+        "none": "without classifier (baseline)",
+        "shipped": "with classify_for_library",
+        "taught": "with it, 60 examples taught",
+    }
+    for variant, label in labels.items():
+        s, count, _ = best[variant]
+        print(f"{label:<36}{s:>9.2f}{count / s:>12,.0f}{s / base_s:>12.2f}x")
+    print(f"building the classifier with 60 examples: {best['taught'][2] * 1000:.0f} ms (included)")
+    print(f"{'classifier alone':<36}{'articles/s':>21}")
+    for label, rate in only.items():
+        flag = "ok" if rate >= BAR else f"BELOW the {BAR:,}/s bar"
+        print(f"  {label:<34}{rate:>21,.0f}  {flag}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
