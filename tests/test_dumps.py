@@ -325,12 +325,15 @@ DATELINES = st.sampled_from(
 
 @st.composite
 def articles(draw):
-    title = " ".join(draw(st.lists(WORDS, min_size=5, max_size=10))).capitalize()
     bullets = [
         " ".join(draw(st.lists(WORDS, min_size=3, max_size=8))).capitalize()
         for _ in range(draw(st.integers(0, 3)))
     ]
     dateline = draw(DATELINES)
+    # With neither bullets nor a dateline, only a blank line and its length mark a headline:
+    # five or six words after a blank inside a blank-separated article read as a cross-head.
+    shortest = 5 if (bullets or dateline) else 7
+    title = " ".join(draw(st.lists(WORDS, min_size=shortest, max_size=10))).capitalize()
     paragraphs = [
         " ".join(draw(st.lists(WORDS, min_size=4, max_size=20))).capitalize() + "."
         for _ in range(draw(st.integers(1, 6)))

@@ -334,7 +334,7 @@ def test_server_name_depends_on_library(tmp_path):
 def test_drag_enter_accepts_only_files(qtbot, window, library_path):
     from PySide6.QtGui import QDragEnterEvent
 
-    ImportController(window, library_path)
+    controller = ImportController(window, library_path)
     mime = QMimeData()
     mime.setText("just text")
     event = QDragEnterEvent(
@@ -346,3 +346,5 @@ def test_drag_enter_accepts_only_files(qtbot, window, library_path):
     )
     QApplication.sendEvent(window, event)
     assert not event.isAccepted()
+    assert not controller.queue._thread.isRunning()  # idle: no thread left running
+    controller.shutdown()

@@ -181,7 +181,8 @@ class ImportQueue(QObject):
         self._worker.articles_added.connect(self.articles_added)
         self._worker.file_finished.connect(self._on_file_finished)
         self._worker.failed_to_open.connect(self._on_library_error)
-        self._thread.start()
+        # The thread runs only while there is work: an idle queue holds no running thread, so
+        # tearing down a window that imports nothing never destroys a live QThread.
         self._queue: deque[ImportJob] = deque()
         self._current: ImportJob | None = None
         self._cancel = threading.Event()
@@ -205,6 +206,8 @@ class ImportQueue(QObject):
         self._queue.extend(ImportJob(Path(p), section) for p in paths)
         self._run_total += len(paths)
         if self._current is None:
+            if not self._thread.isRunning():
+                self._thread.start()
             self._run = RunSummary()
             self._run_index = 0
             self._run_total = len(self._queue)
@@ -219,6 +222,7 @@ class ImportQueue(QObject):
     def _next(self) -> None:
         if not self._queue:
             self._current = None
+            self._stop_thread()
             summary, self._run = self._run, RunSummary()
             self._run_total = 0
             self.run_finished.emit(summary)
@@ -247,11 +251,17 @@ class ImportQueue(QObject):
     def _on_library_error(self, message: str) -> None:
         self._queue.clear()
         self._current = None
+        self._stop_thread()
         self.library_error.emit(message)
         self.run_finished.emit(self._run)
         self._run = RunSummary()
 
     # --- shutting down ---------------------------------------------------------------------
+
+    def _stop_thread(self) -> None:
+        # Called once the worker reported its last file: its event loop is idle, so this is quick.
+        self._thread.quit()
+        self._thread.wait()
 
     def shutdown(self, timeout_ms: int = 30000) -> bool:
         """Cancel whatever runs and stop the thread once the file in hand is wound up."""
