@@ -391,3 +391,15 @@ def test_deleting_an_article_drops_its_example(stocked: Library) -> None:
     stocked.conn.execute("DELETE FROM articles WHERE id = 9")
     stocked.conn.commit()
     assert stocked.conn.execute("SELECT COUNT(*) FROM section_examples").fetchone()[0] == 0
+
+
+def test_resort_leaves_a_file_imported_into_one_section_alone(lib: Library, tmp_path: Path) -> None:
+    texts = [t for _, t in DEFAULT_STORIES]
+    import_file(lib, dump(texts, tmp_path / "brief.txt"), section="Morning briefing")
+    result = ops.resort_all(lib)
+    assert result.examined == 0 and result.total_moved == 0
+    assert set(names_of_articles(lib)) == {"Morning briefing"}
+    # Deleting that section hands its articles back to Dispatch: a re-sort now places them.
+    ops.delete_section(lib, lib.section_id("Morning briefing"))
+    assert ops.resort_all(lib).total_moved == len(texts)
+    assert names_of_articles(lib) == [s for s, _ in DEFAULT_STORIES]
