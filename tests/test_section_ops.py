@@ -63,7 +63,7 @@ def title_hits(lib: Library, words: str) -> int:
 
 
 def test_new_section_goes_above_other_with_a_clean_name(lib: Library) -> None:
-    created = ops.create_section(lib, "  Middle   East ")
+    created = ops.create_section(lib, "  Middle \t\u200b East\n")
     assert created.name == "Middle East"
     assert names(lib) == [*DEFAULT_SECTIONS[:-1], "Middle East", "Other"]
     assert [s.position for s in ops.sections(lib)] == list(range(len(DEFAULT_SECTIONS) + 1))

@@ -169,7 +169,9 @@ def _is_fallback(name: str) -> bool:
 
 
 def _clean_name(conn: sqlite3.Connection, name: str, section_id: int | None = None) -> str:
-    cleaned = " ".join(str(name).split())
+    # Pasted names may carry tabs, line ends or invisible control characters: none belong in a
+    # sidebar.
+    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in str(name)).split())
     if not cleaned:
         raise SectionError("A section needs a name.")
     if len(cleaned) > MAX_NAME:
