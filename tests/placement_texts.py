@@ -143,3 +143,33 @@ The Harriers stay three points clear at the top of the table.""",
 def dump(texts: list[str], path: Path) -> Path:
     path.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
     return path
+
+
+# Science stories a reader would rather keep in a new "Climate" section.
+CLIMATE_TAUGHT: list[str] = [
+    """Arctic summer sea ice shrinks to one of its smallest extents
+BOULDER: Sea ice in the Arctic Ocean shrank this summer to the third-smallest extent since satellite records began, scientists at a national snow and ice data centre said on Tuesday.
+Warmer air and ocean temperatures melted the ice from below and above, and large areas of open water appeared north of Alaska.
+Researchers said the loss of ice was a clear sign of global warming driven by greenhouse gas emissions.""",
+    """Record ocean temperatures bleach coral reefs across three oceans
+SYDNEY: Marine heatwaves have bleached coral reefs in the Pacific, Indian and Atlantic oceans this year, scientists said on Monday, as ocean temperatures reached record highs.
+Corals turn white when warm water forces them to expel the algae that feed them, and many die if the heat lasts for weeks.
+Climate scientists said rising carbon emissions made such heatwaves in the ocean longer and more frequent.""",
+    """Alpine glaciers lose a record share of their ice
+ZURICH: Glaciers in the Alps lost about 4 percent of their remaining ice this year after a winter with little snow and a hot summer, glaciologists said on Thursday.
+Some smaller glaciers have disappeared altogether, and meltwater is changing rivers in the valleys below.
+The scientists said the melting would continue for decades even if greenhouse gas emissions fell quickly, because of the warming already under way.""",
+    """Carbon dioxide in the atmosphere rises at a record pace
+HONOLULU: The amount of carbon dioxide in the atmosphere rose by a record amount last year, measurements from an observatory on a Hawaiian volcano showed on Wednesday.
+Scientists blamed continued burning of fossil fuels, along with wildfires and drought that weakened the ability of forests to absorb carbon.
+The concentration is now about half as high again as before the industrial era, driving global warming.""",
+]
+
+CLIMATE_NEW: list[str] = [
+    """Greenland ice sheet loses mass for another year as melting spreads
+COPENHAGEN: The Greenland ice sheet lost more ice than it gained for the 28th year in a row, polar scientists said on Friday, as melting spread to high parts of the ice that rarely thaw.
+The meltwater adds to rising sea levels, and researchers said global warming from greenhouse gas emissions was the main cause.""",
+    """Marine heatwaves grow longer as ocean temperatures climb
+LISBON: Heatwaves in the ocean now last almost twice as long as they did forty years ago, a study of satellite measurements of sea temperatures found, with harm to coral reefs, fish and sea grass.
+The scientists said the rise in ocean temperatures followed the warming of the climate caused by carbon emissions.""",
+]

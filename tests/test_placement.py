@@ -21,6 +21,8 @@ from reader.core.placement import (
 from reader.core.sections import Classifier
 from reader.core.store import Library
 from tests.placement_texts import (
+    CLIMATE_NEW,
+    CLIMATE_TAUGHT,
     DEFAULT_STORIES,
     MIDDLE_EAST_NEW,
     MIDDLE_EAST_TAUGHT,
@@ -240,3 +242,16 @@ def test_cli_import_with_an_empty_section_name_is_refused(tmp_path: Path, capsys
     assert main(["import", str(path), "--db", str(db), "--section", "   "]) == 2
     assert "--section needs a section name" in capsys.readouterr().err
     assert not db.exists()  # refused before the library was even opened
+
+
+def test_a_new_section_carved_out_of_a_default_one(lib: Library, tmp_path: Path) -> None:
+    """Climate stories go to Science until the reader moves a few to "Climate"."""
+    import_texts(lib, [*CLIMATE_TAUGHT, DEFAULT_STORIES[4][1]], tmp_path / "first.txt")
+    assert {section for _, section, _, _ in placed(lib)} == {"Science"}
+    climate = ops.create_section(lib, "Climate")
+    ops.move_articles(lib, range(1, len(CLIMATE_TAUGHT) + 1), climate.id)
+    before = lib.conn.execute("SELECT MAX(id) FROM articles").fetchone()[0]
+    astronomy = DEFAULT_STORIES[4][1].replace("Astronomers find", "Astronomers spot", 1)
+    import_texts(lib, [*CLIMATE_NEW, astronomy], tmp_path / "second.txt")
+    got = [section for _, section, _, _ in placed(lib)][before:]
+    assert got == ["Climate"] * len(CLIMATE_NEW) + ["Science"]
