@@ -42,6 +42,7 @@ class Manifest:
     files: list[str] = field(default_factory=list)
     dirs: list[str] = field(default_factory=list)  # created by us, deepest last
     created_mime_cache: bool = False
+    created_home: list[str] = field(default_factory=list)  # the data home itself, absolute
     command: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
@@ -51,6 +52,7 @@ class Manifest:
                 "files": self.files,
                 "dirs": self.dirs,
                 "created_mime_cache": self.created_mime_cache,
+                "created_home": self.created_home,
                 "command": self.command,
             },
             indent=2,
@@ -65,6 +67,7 @@ class Manifest:
             files=[str(f) for f in data.get("files", [])],
             dirs=[str(d) for d in data.get("dirs", [])],
             created_mime_cache=bool(data.get("created_mime_cache", False)),
+            created_home=[str(d) for d in data.get("created_home", [])],
             command=[str(c) for c in data.get("command", [])],
         )
 
@@ -209,12 +212,18 @@ def refresh_caches(home: Path) -> None:
 
 def install_into(home: Path, command: Sequence[str], *, refresh: bool = True) -> Manifest:
     """Install the desktop entry, icons and metainfo under ``home``; return what was written."""
+    created_home = []
+    ancestor = home
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        created_home.append(str(ancestor))
+        ancestor = ancestor.parent
     home.mkdir(parents=True, exist_ok=True)
     old = _read_manifest(home)
-    manifest = Manifest(command=list(command))
+    manifest = Manifest(command=list(command), created_home=created_home)
     if old is not None:  # a reinstall keeps the record of directories the first install made
         manifest.dirs = list(old.dirs)
         manifest.created_mime_cache = old.created_mime_cache
+        manifest.created_home = list(old.created_home)
     template = appinfo.resource_path(DESKTOP_FILE).read_text(encoding="utf-8")
     outputs: dict[str, bytes] = {
         f"applications/{DESKTOP_FILE}": render_desktop_entry(template, command).encode("utf-8")
@@ -281,6 +290,11 @@ def uninstall_from(home: Path, *, refresh: bool = True) -> list[str]:
         if path.is_dir() and not any(path.iterdir()):
             path.rmdir()
             removed.append(rel + "/")
+    for absolute in manifest.created_home if manifest else []:  # deepest first
+        path = Path(absolute)
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+            removed.append(absolute + "/")
     return removed
 
 

@@ -229,9 +229,10 @@ def test_uninstall_removes_exactly_what_install_added(xdg_home: Path, fake_comma
 
 
 def test_uninstall_into_empty_home_leaves_nothing(xdg_home: Path, fake_command: Path) -> None:
-    desktop.install_into(xdg_home, [str(fake_command)])
-    desktop.uninstall_from(xdg_home)
-    assert tree(xdg_home) == set()
+    home = xdg_home / "not" / "yet"
+    desktop.install_into(home, [str(fake_command)])
+    desktop.uninstall_from(home)
+    assert not xdg_home.exists()
 
 
 def test_uninstall_without_manifest_removes_only_our_names(
