@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import itertools
+import os
 import random
 import sqlite3
 import statistics
@@ -400,6 +401,7 @@ def measure(path: Path, repeat: int, baseline: bool) -> int:
     n = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
     queries = query_set(n)
     print(f"library: {path.name}, {n:,} articles, SQLite {sqlite3.sqlite_version}")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
     print(
         f"first page = {search_mod.PAGE_SIZE} results with snippets; rank cap "
         f"{search_mod.RANK_CAP:,}; {repeat} timed runs per query after one warm-up\n"
@@ -435,6 +437,7 @@ def measure(path: Path, repeat: int, baseline: bool) -> int:
             f"{label:8} median {statistics.median(times):7.1f} ms   p95 {_pct(times, 95):7.1f} ms"
             f"   max {max(times):7.1f} ms"
         )
+    print(f"load average {os.getloadavg()[0]:.1f} at end")
     ok = statistics.median(every) < 100 and _pct(every, 95) < 300
     print(f"Bar (median < 100 ms, p95 < 300 ms): {'met' if ok else 'NOT met'}")
     if baseline:
