@@ -238,3 +238,28 @@ def test_status_text(library: Path) -> None:
         assert status_text(search(lib, "nothingatall")) == "No articles match"
         assert status_text(search(lib, "lighthouse", order="date")) == "50+ results"
         assert status_text(search(lib, "lighthouse", rank_cap=10)).startswith("10 results · Ranked")
+
+
+def test_highlighter_on_the_real_reading_pane(qtbot, tmp_path: Path, fixtures_dir: Path) -> None:
+    from reader.core.importing import import_file
+    from reader.core.views import article
+    from reader.ui.reading_pane import ReadingPane
+
+    with Library(tmp_path / "library.sqlite3") as lib:
+        import_file(lib, fixtures_dir / "search_harbour.txt", section="World")
+        hit = search(lib, "harbour steps").hits[0]
+        record = article(lib.conn, hit.id)
+        hl = highlight_article(lib, "harbour steps", hit.id)
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    pane.resize(600, 500)
+    pane.show_article(record)
+    hi = MatchHighlighter(pane)
+    # Title 1, summary 2, body 3 (as FTS5 marks them), and the source line: search_harbour.txt
+    assert hi.set_highlighted(hl) == 7
+    texts = []
+    for _ in range(hi.count):
+        hi.next()
+        texts.append(pane.textCursor().selectedText().lower())
+    assert sorted(set(texts)) == ["harbour", "steps"]
+    assert hi.status() == "Match 7 of 7"
