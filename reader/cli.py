@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reader import __version__
 
-SUBCOMMANDS = ("parse", "import", "search")
+SUBCOMMANDS = ("parse", "import", "search", "resort")
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--json", action="store_true", help="one JSON object per result per line")
     p.add_argument("--limit", type=int, default=20, metavar="N")
+    _db_arg(p)
+
+    p = sub.add_parser(
+        "resort", help="sort every article again (articles you placed by hand stay where they are)"
+    )
     _db_arg(p)
     return parser
 
@@ -84,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             from reader.search_cli import run
 
             return run(args.query, db=args.db, as_json=args.json, limit=args.limit)
+        if args.command == "resort":
+            from reader.resort_cli import run
+
+            return run(args.db)
     if argv and argv[0] in ("-h", "--help"):
         build_window_parser().print_help()
         print("\nsub-commands:")

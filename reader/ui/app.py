@@ -77,9 +77,7 @@ def _hand_over_received(window, importer, paths: list[Path]) -> None:
 
 
 def _classifier_factory():
-    """How the import worker sorts articles into sections (None: all to the default one)."""
-    try:
-        from reader.core.placement import classify_for_library
-    except ImportError:
-        return None
+    """How the import worker sorts articles: the library's sections and what the reader taught."""
+    from reader.core.placement import classify_for_library
+
     return classify_for_library
