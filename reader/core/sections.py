@@ -73,7 +73,7 @@ _DATA = "data/sections"
 TITLE_WEIGHT = 3
 SUMMARY_WEIGHT = 2
 # The start of the body is enough to know the topic, and reading it all would slow large imports.
-BODY_CHARS = 1000
+BODY_CHARS = 800
 # Below this much evidence for the best section the article goes to Other.
 MIN_EVIDENCE = 6.0
 # Learning from the reader's examples (see _Taught): how much generic news words count, how many
@@ -136,10 +136,6 @@ def _split_keep(text: str, cased: Mapping[str, str] | None) -> tuple[list[str], 
     if not folded.isascii():
         folded = _ACCENTED.sub(_fold_match, folded)
     return folded.split(), written, folded
-
-
-def _gain(count: int) -> float:
-    return _LOG2[count] if count < 256 else math.log2(1 + count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,32 +302,39 @@ class _Tokenizer:
     def counts(self, title: str, summary: Iterable[str], text: str) -> Counter[str]:
         return self.analyse(title, summary, text).counts
 
-    def analyse(self, title: str, summary: Iterable[str], text: str) -> _Analysis:
+    def analyse(
+        self, title: str, summary: Iterable[str], text: str, keep_words: bool = False
+    ) -> _Analysis:
         """Weighted counts of an article's terms: phrases longest-first, then the remaining words.
 
         The headline counts TITLE_WEIGHT times, the summary SUMMARY_WEIGHT times, the start of the
         body once. Almost everything runs in C: one findall, Counter, one set intersection to see
         whether any phrase can start here at all.
         """
+        if isinstance(summary, str):  # one summary line passed on its own
+            summary = [summary]
         summary_text = " ".join(summary) if summary else ""
         joined = f"{title} {_SEPARATOR} {summary_text} {_SEPARATOR} {text[:BODY_CHARS]}"
-        if joined.lower().count(_SEPARATOR) != 2:  # a text spelling the separator: drop it there
+        seq, written, folded = _split_keep(joined, self._cased)
+        if seq.count(_SEPARATOR) != 2:  # a text spelling the separator: drop it there
             parts = [
                 re.sub(_SEPARATOR, " ", part, flags=re.IGNORECASE)
                 for part in (title, summary_text, text[:BODY_CHARS])
             ]
             joined = f"{parts[0]} {_SEPARATOR} {parts[1]} {_SEPARATOR} {parts[2]}"
-        seq, written, folded = _split_keep(joined, self._cased)
+            seq, written, folded = _split_keep(joined, self._cased)
         a = seq.index(_SEPARATOR)
         b = seq.index(_SEPARATOR, a + 1)
         counts = Counter(seq)
-        title_words = seq[:a]
-        for _ in range(TITLE_WEIGHT - 1):
-            counts.update(title_words)
-        if SUMMARY_WEIGHT > 1 and b > a + 1:
-            summary_words = seq[a + 1 : b]
-            for _ in range(SUMMARY_WEIGHT - 1):
-                counts.update(summary_words)
+        if a:
+            counts.update(seq[:a] * (TITLE_WEIGHT - 1))
+        if b > a + 1:
+            counts.update(seq[a + 1 : b] * (SUMMARY_WEIGHT - 1))
+        # Learning compares plain words: phrases would split "Gaza" into "northern Gaza", "Gaza
+        # Strip"... and hide what stories share.
+        words = counts.copy() if keep_words else None
+        if words is not None:
+            del words[_SEPARATOR]
         pairs = list(map(" ".join, zip(seq, islice(seq, 1, None))))
         hits = self._pairs.intersection(pairs)
         if hits:
@@ -357,7 +360,7 @@ class _Tokenizer:
                         counts[w] -= weight
                     end = match
         del counts[_SEPARATOR]
-        return _Analysis(counts, written, folded)
+        return _Analysis(counts, written, folded, words)
 
 
 @dataclass(slots=True)
@@ -366,6 +369,8 @@ class _Analysis:
     # The article's words joined by single spaces, as written and as folded (for the reasons).
     written: str
     folded: str
+    # Plain word counts (no phrases), when asked for: what learning compares.
+    words: Counter[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,8 +451,10 @@ class Classifier:
 
     def scores(self, title: str, summary: Iterable[str], text: str) -> dict[str, float]:
         """Evidence for every section (for the bench and for debugging)."""
-        analysis = self._tokenizer.analyse(title, summary or (), text or "")
-        totals, _, _ = self._evidence(analysis.counts)
+        analysis = self._tokenizer.analyse(
+            title, summary or (), text or "", keep_words=bool(self._taught_index)
+        )
+        totals, _, _ = self._evidence(analysis.counts, analysis.words)
         return dict(zip(self._sections, totals, strict=True))
 
     def classify(
@@ -467,8 +474,10 @@ class Classifier:
         ``Placement.score`` is the share of the evidence that went to the chosen section.
         Raises ValueError when ``sections`` is empty.
         """
-        analysis = self._tokenizer.analyse(title, summary or (), text or "")
-        totals, matched, taught_terms = self._evidence(analysis.counts)
+        analysis = self._tokenizer.analyse(
+            title, summary or (), text or "", keep_words=bool(self._taught_index)
+        )
+        totals, matched, taught_terms = self._evidence(analysis.counts, analysis.words)
         names = self._sections
         if sections is None:
             allowed: Iterable[int] = range(len(names))
@@ -501,11 +510,8 @@ class Classifier:
         """:meth:`classify` for an :class:`~reader.core.article.Article` (title, summary, body)."""
         return self.classify(article.title, article.summary, article.body_text, sections)
 
-    def _totals(self, counts: Counter[str]) -> list[float]:
-        return self._evidence(counts)[0]
-
     def _evidence(
-        self, counts: Counter[str]
+        self, counts: Counter[str], words: Counter[str] | None = None
     ) -> tuple[
         list[float],
         list[tuple[str, float, tuple[tuple[int, float], ...]]],
@@ -525,8 +531,8 @@ class Classifier:
             for i, w in weights:
                 totals[i] += w * g
         taught_terms: dict[int, dict[str, float]] = {}
-        if self._taught_index:
-            vector = _vector(counts, self._knowledge)
+        if self._taught_index and words is not None:
+            vector = _vector(words, self._knowledge)
             if vector:
                 norm = math.sqrt(sum(v * v for v in vector.values()))
                 # A taught section takes the story when its similarity reaches the threshold: its
@@ -641,8 +647,8 @@ def _learn(knowledge: Knowledge, examples: list[Example]) -> Classifier:
     for example in examples:
         if not example.section:
             continue
-        counts = tokenizer.counts(example.title, example.summary, example.text)
-        unit = _unit(_vector(counts, knowledge))
+        words = tokenizer.analyse(example.title, example.summary, example.text, True).words
+        unit = _unit(_vector(words or Counter(), knowledge))
         if unit:
             units.setdefault(example.section, []).append(unit)
     if not units:
