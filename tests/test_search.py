@@ -532,3 +532,22 @@ def test_saved_searches(lib: Library) -> None:
         save_search(lib, "Nothing", "   ")
     assert delete_saved_search(lib, uid) and not delete_saved_search(lib, uid)
     assert [s.id for s in saved_searches(lib)] == [sid]
+
+
+def test_source_filters_walk_only_their_ids_and_stay_exact(lib: Library) -> None:
+    old = add_source(lib, "old-wire.txt")
+    new = add_source(lib, "new-wire.txt")
+    ids = {old: [], new: []}
+    for i in range(30):  # interleaved: the id stretch of a source holds the other's articles too
+        src = old if i % 3 else new
+        ids[src].append(add(lib, f"Canal report {i}", "canal " + FILLER, source=src))
+    for order in ("rank", "date"):
+        got = {h.id for h in search(lib, "canal source:old-wire", order=order, limit=50).hits}
+        assert got == set(ids[old])
+        scoped = search(lib, "canal", order=order, scope=View("source", new), limit=50).hits
+        assert {h.id for h in scoped} == set(ids[new])
+        assert search(lib, "canal source:nowhere", order=order).hits == []
+        both = search(lib, "canal source:old-wire", order=order, scope=View("source", new))
+        assert both.hits == []
+    assert count(lib, "canal source:old-wire") == (len(ids[old]), True)
+    assert count(lib, "canal -source:old-wire") == (len(ids[new]), True)

@@ -51,6 +51,10 @@ class Filter:
     sql: str
     params: tuple = ()
     label: str = ""
+    # For filters whose articles sit in one stretch of ids (a source is one import): SQL giving
+    # the lowest and highest id that can pass, with the same params, so that the full-text match
+    # is only walked there.
+    id_range_sql: str | None = None
 
 
 @dataclass(frozen=True)
@@ -497,10 +501,18 @@ def _filter(it: _Item, today: date | None) -> Filter:
             "a.source_id IN (SELECT id FROM sources WHERE name LIKE ?1 ESCAPE '\\' "
             "OR path LIKE ?1 ESCAPE '\\')"
         )
+        id_range = None
         if neg:
             cond = f"(a.source_id IS NULL OR NOT {cond})"
+        else:
+            id_range = "SELECT min(a.id), max(a.id) FROM articles a WHERE " + cond.replace(
+                "?1", "?"
+            )
         return Filter(
-            cond.replace("?1", "?"), (like, like), f"{'-' if neg else ''}source:{_q(value)}"
+            cond.replace("?1", "?"),
+            (like, like),
+            f"{'-' if neg else ''}source:{_q(value)}",
+            id_range,
         )
     if fld in ("before", "after"):
         if neg:

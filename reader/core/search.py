@@ -139,15 +139,18 @@ def search(
     where, params = _filters(q, scope, cutoff)
     ranked_among = None
     total = None
-    if q.match and order == "rank":
-        rows, total, capped = _ranked(conn, q.match, where, params, limit, offset, rank_cap)
+    span = _id_span(conn, q, scope) if q.match else None
+    if span == _EMPTY:
+        rows = []
+    elif q.match and order == "rank":
+        rows, total, capped = _ranked(conn, q.match, where, params, limit, offset, rank_cap, span)
         if capped:
             ranked_among = rank_cap
             notes.append(
                 f"Ranked among the newest {rank_cap:,} matches; sort by date to see all of them."
             )
     elif q.match:
-        rows = _by_date(conn, q.match, where, params, limit, offset)
+        rows = _by_date(conn, q.match, where, params, limit, offset, span)
     else:
         order = "date"
         rows = _filtered(conn, q.exclude, where, params, limit, offset)
@@ -227,6 +230,40 @@ def _prefix_too_costly(conn: sqlite3.Connection, token: str) -> bool:
     return n > PREFIX_BUDGET
 
 
+_EMPTY = (1, 0)
+
+
+def _id_span(
+    conn: sqlite3.Connection, q: ParsedQuery, scope: View | None
+) -> tuple[int, int] | None:
+    """The stretch of ids the filters and scope allow, when some of them are clustered by id.
+
+    Articles of one source are one import, so they sit together; walking the match only there
+    turns "common word in an old source" from a walk over the whole library into a short one.
+    None: no such filter; ``_EMPTY`` (lo > hi): nothing can pass.
+    """
+    ranges = [(f.id_range_sql, f.params) for f in q.filters if f.id_range_sql]
+    if scope is not None and scope.kind == "source":
+        ranges.append(("SELECT min(id), max(id) FROM articles WHERE source_id = ?", (scope.id,)))
+    if not ranges:
+        return None
+    lo, hi = None, None
+    for sql, params in ranges:
+        a, b = conn.execute(sql, params).fetchone()
+        if a is None:
+            return _EMPTY
+        lo = a if lo is None else max(lo, a)
+        hi = b if hi is None else min(hi, b)
+    assert lo is not None and hi is not None
+    return (lo, hi) if lo <= hi else _EMPTY
+
+
+def _span_sql(span: tuple[int, int] | None, column: str = "rowid") -> tuple[str, list]:
+    if span is None:
+        return "", []
+    return f" AND {column} BETWEEN ? AND ?", [span[0], span[1]]
+
+
 def _filters(q: ParsedQuery, scope: View | None, cutoff: str | None) -> tuple[list[str], list]:
     where: list[str] = []
     params: list = []
@@ -248,6 +285,7 @@ def _ranked(
     limit: int,
     offset: int,
     cap: int,
+    span: tuple[int, int] | None = None,
 ) -> tuple[list[tuple[int, float]], int, bool]:
     """(page rows as (id, score), results in the ranked set, whether matches were left out).
 
@@ -257,11 +295,12 @@ def _ranked(
     """
     floor = None
     capped = False
+    span_sql, span_args = _span_sql(span)
     if where:
         n, low = conn.execute(
             "SELECT count(*), min(r) FROM (SELECT rowid AS r FROM articles_fts"
-            " WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
-            (match, cap),
+            f" WHERE articles_fts MATCH ?{span_sql} ORDER BY rowid DESC LIMIT ?)",
+            (match, *span_args, cap),
         ).fetchone()
         if n == 0:
             return [], 0, False
@@ -270,17 +309,17 @@ def _ranked(
         # The match drives (CROSS JOIN fixes the loop order); filters are checked per match.
         inner = (
             f"SELECT f.rowid, {_BM25} FROM articles_fts f CROSS JOIN articles a"
-            f" ON a.id = f.rowid WHERE articles_fts MATCH ?"
+            f" ON a.id = f.rowid WHERE articles_fts MATCH ?{_span_sql(span, 'f.rowid')[0]}"
             + (" AND f.rowid >= ?" if floor is not None else "")
             + f" AND {' AND '.join(where)}"
         )
-        args = [match, *([floor] if floor is not None else []), *params]
+        args = [match, *span_args, *([floor] if floor is not None else []), *params]
     else:
         inner = (
-            f"SELECT rowid, {_BM25} FROM articles_fts WHERE articles_fts MATCH ?"
+            f"SELECT rowid, {_BM25} FROM articles_fts WHERE articles_fts MATCH ?{span_sql}"
             " ORDER BY rowid DESC LIMIT ?"
         )
-        args = [match, cap]
+        args = [match, *span_args, cap]
     sql = (
         f"WITH m(mid, mscore) AS MATERIALIZED ({inner})"
         " SELECT mid, mscore, (SELECT count(*) FROM m) FROM m"
@@ -299,21 +338,29 @@ def _ranked(
 
 
 def _by_date(
-    conn: sqlite3.Connection, match: str, where: list[str], params: list, limit: int, offset: int
+    conn: sqlite3.Connection,
+    match: str,
+    where: list[str],
+    params: list,
+    limit: int,
+    offset: int,
+    span: tuple[int, int] | None = None,
 ) -> list[tuple[int, None]]:
     if where:
+        span_sql, span_args = _span_sql(span, "f.rowid")
         sql = (
             "SELECT f.rowid FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid"
-            f" WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
+            f" WHERE articles_fts MATCH ?{span_sql} AND {' AND '.join(where)}"
             " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
         )
-        args = [match, *params, limit + 1, offset]
+        args = [match, *span_args, *params, limit + 1, offset]
     else:
+        span_sql, span_args = _span_sql(span)
         sql = (
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{span_sql}"
             " ORDER BY rowid DESC LIMIT ? OFFSET ?"
         )
-        args = [match, limit + 1, offset]
+        args = [match, *span_args, limit + 1, offset]
     return [(r[0], None) for r in conn.execute(sql, args)]
 
 
@@ -538,18 +585,22 @@ def count(
     if unread_only:
         where.append("a.read = 0")
     if q.match:
+        span = _id_span(conn, q, scope)
+        if span == _EMPTY:
+            return 0, True
+        span_sql, span_args = _span_sql(span, "f.rowid")
         if where:
             sql = (
                 "SELECT count(*) FROM (SELECT 1 FROM articles_fts f CROSS JOIN articles a"
-                f" ON a.id = f.rowid WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
-                " LIMIT ?)"
+                f" ON a.id = f.rowid WHERE articles_fts MATCH ?{span_sql}"
+                f" AND {' AND '.join(where)} LIMIT ?)"
             )
         else:
             sql = (
-                "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
-                " LIMIT ?)"
+                "SELECT count(*) FROM (SELECT 1 FROM articles_fts f WHERE articles_fts MATCH ?"
+                f"{span_sql} LIMIT ?)"
             )
-        n = conn.execute(sql, [q.match, *params, limit]).fetchone()[0]
+        n = conn.execute(sql, [q.match, *span_args, *params, limit]).fetchone()[0]
     else:
         if q.exclude:
             where.append("a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
