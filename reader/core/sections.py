@@ -73,7 +73,7 @@ _DATA = "data/sections"
 TITLE_WEIGHT = 3
 SUMMARY_WEIGHT = 2
 # The start of the body is enough to know the topic, and reading it all would slow large imports.
-BODY_CHARS = 800
+BODY_CHARS = 700
 # Below this much evidence for the best section the article goes to Other.
 MIN_EVIDENCE = 6.0
 # Learning from the reader's examples (see _Taught): how much generic news words count, how many
