@@ -40,6 +40,12 @@ Order = Literal["rank", "date"]
 WEIGHTS = (10.0, 4.0, 1.0)
 RANK_CAP = 10_000
 PAGE_SIZE = 50
+# A newest-first walk with filters that has not filled its page after this long switches to
+# gathering the filtered articles first (see _by_date).
+FILTER_FIRST_AFTER_MS = 60
+# Up to this many filtered articles, each is looked up in the full-text index by id (about
+# 0.1 ms each) instead of walking the match.
+FEW = 2000
 SNIPPET_TOKENS = 24
 # A prefix whose completions occur more often than this in the library is matched as a whole
 # word (see bound_prefixes).
@@ -337,6 +343,40 @@ def _ranked(
     return [(r[0], r[1]) for r in rows], total, capped
 
 
+def _with_budget(conn: sqlite3.Connection, ms: float, run):
+    """``run()``, or None when it took longer than ``ms`` (SQLite interrupts it between steps)."""
+    deadline = time.perf_counter() + ms / 1000
+    conn.set_progress_handler(lambda: int(time.perf_counter() > deadline), 2000)
+    try:
+        return run()
+    except sqlite3.OperationalError as e:
+        if "interrupt" in str(e):
+            return None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+def _filtered_first(where: list[str]) -> str:
+    """A CTE of the articles passing the filters, to walk the match only among them.
+
+    For a filter that few articles pass (a tiny section, old starred articles): the match walked
+    newest first would look up a row for each of possibly a million matches to find a handful.
+    """
+    return f"WITH s(sid) AS MATERIALIZED (SELECT a.id FROM articles a WHERE {' AND '.join(where)})"
+
+
+def _few_pass(conn: sqlite3.Connection, where: list[str], params: list) -> bool:
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {' AND '.join(where)} LIMIT ?)"
+    return conn.execute(sql, [*params, FEW + 1]).fetchone()[0] <= FEW
+
+
+_IN_SET = (
+    " AND f.rowid BETWEEN (SELECT min(sid) FROM s) AND (SELECT max(sid) FROM s)"
+    " AND +f.rowid IN (SELECT sid FROM s)"
+)
+
+
 def _by_date(
     conn: sqlite3.Connection,
     match: str,
@@ -346,6 +386,32 @@ def _by_date(
     offset: int,
     span: tuple[int, int] | None = None,
 ) -> list[tuple[int, None]]:
+    if where:
+        # Newest matches first, filters checked per match: fast unless few matches pass. Given
+        # FILTER_FIRST_AFTER_MS, it is stopped, and the filtered articles are gathered first.
+        span_sql, span_args = _span_sql(span, "f.rowid")
+        sql = (
+            "SELECT f.rowid FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid"
+            f" WHERE articles_fts MATCH ?{span_sql} AND {' AND '.join(where)}"
+            " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
+        )
+        args = [match, *span_args, *params, limit + 1, offset]
+        rows = _with_budget(conn, FILTER_FIRST_AFTER_MS, lambda: conn.execute(sql, args).fetchall())
+        if rows is None:
+            if _few_pass(conn, where, params) and "*" not in match:
+                # A handful of articles: ask the index about each one, newest first.
+                sql = (
+                    f"{_filtered_first(where)} SELECT s.sid FROM s CROSS JOIN articles_fts f"
+                    " ON f.rowid = s.sid WHERE articles_fts MATCH ?"
+                    " ORDER BY s.sid DESC LIMIT ? OFFSET ?"
+                )
+            else:
+                sql = (
+                    f"{_filtered_first(where)} SELECT f.rowid FROM articles_fts f"
+                    f" WHERE articles_fts MATCH ?{_IN_SET} ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
+                )
+            rows = conn.execute(sql, [*params, match, limit + 1, offset]).fetchall()
+        return [(r[0], None) for r in rows]
     if where:
         span_sql, span_args = _span_sql(span, "f.rowid")
         sql = (
@@ -600,7 +666,27 @@ def count(
                 "SELECT count(*) FROM (SELECT 1 FROM articles_fts f WHERE articles_fts MATCH ?"
                 f"{span_sql} LIMIT ?)"
             )
-        n = conn.execute(sql, [q.match, *span_args, *params, limit]).fetchone()[0]
+        args = [q.match, *span_args, *params, limit]
+        if where:
+            got = _with_budget(
+                conn, FILTER_FIRST_AFTER_MS, lambda: conn.execute(sql, args).fetchone()
+            )
+            if got is None and _few_pass(conn, where, params) and not q.has_prefix:
+                got = conn.execute(
+                    f"{_filtered_first(where)} SELECT count(*) FROM (SELECT 1 FROM s"
+                    " CROSS JOIN articles_fts f ON f.rowid = s.sid WHERE articles_fts MATCH ?"
+                    " LIMIT ?)",
+                    [*params, q.match, limit],
+                ).fetchone()
+            elif got is None:
+                got = conn.execute(
+                    f"{_filtered_first(where)} SELECT count(*) FROM (SELECT 1 FROM articles_fts f"
+                    f" WHERE articles_fts MATCH ?{_IN_SET} LIMIT ?)",
+                    [*params, q.match, limit],
+                ).fetchone()
+            n = got[0]
+        else:
+            n = conn.execute(sql, args).fetchone()[0]
     else:
         if q.exclude:
             where.append("a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
