@@ -84,6 +84,7 @@ THRESHOLD_PRIOR = 0.2
 THRESHOLD_MIN = 0.08
 THRESHOLD_MAX = 0.5
 THRESHOLD_FRACTION = 0.6
+MIN_SHARED = 2
 REASONS = 3
 
 # Between fields, so that no phrase is matched across a headline and a body: a "word" that no text
@@ -177,7 +178,7 @@ class _ArticleLike(Protocol):
 
 
 class Knowledge:
-    """Term weights per section, parsed from the shipped data files (or any given text)."""
+    """Term weights per section and the word lists learning needs, parsed from the data files."""
 
     def __init__(self, sections: list[str], terms: dict[str, dict[int, float]],
                  cased: dict[str, str], common: dict[str, float],
@@ -541,7 +542,7 @@ class Classifier:
                 for index, taught in self._taught_index:
                     centroid = taught.centroid
                     shared = {t: vector[t] * centroid[t] for t in vector.keys() & centroid.keys()}
-                    if not shared:
+                    if len(shared) < MIN_SHARED:  # one word in common is a coincidence
                         continue
                     similarity = sum(shared.values()) / norm
                     evidence = reference * similarity / taught.threshold
