@@ -323,3 +323,11 @@ def test_shipped_knowledge_is_broad():
             assert per_section[name] >= 500, (name, per_section[name])
     for phrase in ("prime minister", "world cup", "interest rates", "climate change"):
         assert phrase in knowledge.terms
+    # A term that is only a number would place every article that mentions it.
+    assert not [term for term in knowledge.terms if term.replace(" ", "").isdigit()]
+
+
+def test_plurals_are_added_but_plurals_are_not_pluralised():
+    terms = Knowledge.load().terms
+    assert "playoffs" in terms and "interest rate" in terms and "interest rates" in terms
+    assert "troopses" not in terms and "newses" not in terms

@@ -237,8 +237,10 @@ def _plurals(word: str) -> list[str]:
     """English plural forms of the last word of a term, so that lists need not spell them out."""
     if not word.isalpha() or len(word) < 3:
         return []
-    if word.endswith(("s", "x", "z", "ch", "sh")):
+    if word.endswith(("ss", "x", "z", "ch", "sh")):
         return [word + "es"]
+    if word.endswith("s"):  # already plural ("troops") or never pluralised ("news", "chaos")
+        return []
     if word.endswith("y") and word[-2] not in "aeiou":
         return [word[:-1] + "ies"]
     return [word + "s"]
