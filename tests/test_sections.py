@@ -10,6 +10,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.core.sections import (
     DEFAULT_SECTIONS,
@@ -331,3 +333,25 @@ def test_plurals_are_added_but_plurals_are_not_pluralised():
     terms = Knowledge.load().terms
     assert "playoffs" in terms and "interest rate" in terms and "interest rates" in terms
     assert "troopses" not in terms and "newses" not in terms
+
+
+# -- any input ----------------------------------------------------------------------------------
+
+_SECTION_SETS = st.sets(st.sampled_from([*DEFAULT_SECTIONS, "Middle East", "Later"]), min_size=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(max_size=200),
+    summary=st.lists(st.text(max_size=100), max_size=3),
+    text=st.text(max_size=3000),
+    sections=st.none() | _SECTION_SETS,
+)
+def test_any_text_gets_an_allowed_section_and_honest_reasons(clf, title, summary, text, sections):
+    placement = clf.classify(title, summary, text, sections=sections)
+    allowed = set(DEFAULT_SECTIONS) if sections is None else sections
+    assert placement.section in allowed
+    assert 0.0 <= placement.score <= 1.0
+    assert len(placement.reasons) <= 3
+    assert all(reason.strip() for reason in placement.reasons)
+    assert clf.classify(title, summary, text, sections=sections) == placement
