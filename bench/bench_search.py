@@ -387,6 +387,10 @@ def query_set(n: int) -> list[str]:
         "the section:science is:starred ",
         f"{rare} source:wire-00 ",
         "is:starred after:2025-06-01",
+        # Hard cases: a common word under a filter few of its matches pass.
+        "the source:wire-00001.txt ",  # the oldest import
+        "the is:starred before:2023-06-01 ",
+        f"{common} section:other is:starred is:unread ",
     ]
 
 

@@ -553,7 +553,7 @@ def test_source_filters_walk_only_their_ids_and_stay_exact(lib: Library) -> None
     assert count(lib, "canal -source:old-wire") == (len(ids[new]), True)
 
 
-@pytest.mark.parametrize("few", [0, 10_000])
+@pytest.mark.parametrize("few", [0, 3, 10_000])
 def test_filter_first_plans_give_the_same_results(
     lib: Library, monkeypatch: pytest.MonkeyPatch, few: int
 ) -> None:

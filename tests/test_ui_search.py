@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from pathlib import Path
 
 import pytest
@@ -263,3 +264,41 @@ def test_highlighter_on_the_real_reading_pane(qtbot, tmp_path: Path, fixtures_di
         texts.append(pane.textCursor().selectedText().lower())
     assert sorted(set(texts)) == ["harbour", "steps"]
     assert hi.status() == "Match 7 of 7"
+
+
+def test_a_newer_search_interrupts_a_running_one(qtbot, library: Path) -> None:
+    runner = SearchRunner(library)
+    got = []
+    runner.finished.connect(got.append)
+    started = threading.Event()
+    release = threading.Event()
+    outcome: list[str] = []
+
+    # Make the first search slow from inside SQLite: a function that blocks until released,
+    # so that the interrupt arrives while SQLite is running the statement.
+    def slow_search(lib, request):
+        if request.text == "slow":
+            lib.conn.create_function("wait_here", 0, lambda: (started.set(), release.wait(5))[0])
+            try:
+                lib.conn.execute(
+                    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+                    " WHERE i < 10000000) SELECT count(wait_here()) FROM c"
+                ).fetchone()
+                outcome.append("ran to the end")
+            except Exception as e:
+                outcome.append(str(e))
+                raise
+        return search(lib, request.text)
+
+    runner._worker._search = slow_search
+    try:
+        runner.submit("slow")
+        assert started.wait(5)
+        last = runner.submit("ferry")
+        release.set()
+        qtbot.waitUntil(lambda: any(r.request.seq == last.seq for r in got), timeout=5000)
+        assert [r.request.seq for r in got] == [last.seq]  # the slow one never answered
+        assert outcome == ["interrupted"]
+        assert got[0].error is None and len(got[0].page.hits) == 2
+    finally:
+        assert runner.shutdown()

@@ -55,6 +55,7 @@ class Filter:
     # the lowest and highest id that can pass, with the same params, so that the full-text match
     # is only walked there.
     id_range_sql: str | None = None
+    id_range_size_sql: str | None = None  # how many articles id_range_sql reads (same params)
 
 
 @dataclass(frozen=True)
@@ -501,18 +502,24 @@ def _filter(it: _Item, today: date | None) -> Filter:
             "a.source_id IN (SELECT id FROM sources WHERE name LIKE ?1 ESCAPE '\\' "
             "OR path LIKE ?1 ESCAPE '\\')"
         )
-        id_range = None
+        id_range = id_range_size = None
         if neg:
             cond = f"(a.source_id IS NULL OR NOT {cond})"
         else:
             id_range = "SELECT min(a.id), max(a.id) FROM articles a WHERE " + cond.replace(
                 "?1", "?"
             )
+            # What finding that range costs: the articles those sources brought.
+            id_range_size = (
+                "SELECT COALESCE(sum(new_count), 0) FROM sources"
+                " WHERE name LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\'"
+            )
         return Filter(
             cond.replace("?1", "?"),
             (like, like),
             f"{'-' if neg else ''}source:{_q(value)}",
             id_range,
+            id_range_size,
         )
     if fld in ("before", "after"):
         if neg:

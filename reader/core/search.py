@@ -46,6 +46,9 @@ FILTER_FIRST_AFTER_MS = 60
 # Up to this many filtered articles, each is looked up in the full-text index by id (about
 # 0.1 ms each) instead of walking the match.
 FEW = 2000
+# Source filters narrow the match to their stretch of ids when their sources brought at most
+# this many articles (finding the stretch reads an index entry per article).
+SPAN_MAX_ARTICLES = 200_000
 SNIPPET_TOKENS = 24
 # A prefix whose completions occur more often than this in the library is matched as a whole
 # word (see bound_prefixes).
@@ -248,19 +251,28 @@ def _id_span(
     turns "common word in an old source" from a walk over the whole library into a short one.
     None: no such filter; ``_EMPTY`` (lo > hi): nothing can pass.
     """
-    ranges = [(f.id_range_sql, f.params) for f in q.filters if f.id_range_sql]
+    ranges = [(f.id_range_sql, f.id_range_size_sql, f.params) for f in q.filters if f.id_range_sql]
     if scope is not None and scope.kind == "source":
-        ranges.append(("SELECT min(id), max(id) FROM articles WHERE source_id = ?", (scope.id,)))
-    if not ranges:
-        return None
+        ranges.append(
+            (
+                "SELECT min(id), max(id) FROM articles WHERE source_id = ?",
+                "SELECT COALESCE(sum(new_count), 0) FROM sources WHERE id = ?",
+                (scope.id,),
+            )
+        )
     lo, hi = None, None
-    for sql, params in ranges:
+    for sql, size_sql, params in ranges:
+        # Finding the range reads an index entry per article of the sources: skip it when they
+        # are a large part of the library (the range would be most of it anyway).
+        if size_sql and conn.execute(size_sql, params).fetchone()[0] > SPAN_MAX_ARTICLES:
+            continue
         a, b = conn.execute(sql, params).fetchone()
         if a is None:
             return _EMPTY
         lo = a if lo is None else max(lo, a)
         hi = b if hi is None else min(hi, b)
-    assert lo is not None and hi is not None
+    if lo is None or hi is None:
+        return None
     return (lo, hi) if lo <= hi else _EMPTY
 
 
@@ -350,7 +362,8 @@ def _with_budget(conn: sqlite3.Connection, ms: float, run):
     try:
         return run()
     except sqlite3.OperationalError as e:
-        if "interrupt" in str(e):
+        # Ours when past the deadline; otherwise someone else interrupted (a newer search).
+        if "interrupt" in str(e) and time.perf_counter() > deadline:
             return None
         raise
     finally:
@@ -398,36 +411,53 @@ def _by_date(
         args = [match, *span_args, *params, limit + 1, offset]
         rows = _with_budget(conn, FILTER_FIRST_AFTER_MS, lambda: conn.execute(sql, args).fetchall())
         if rows is None:
-            if _few_pass(conn, where, params) and "*" not in match:
-                # A handful of articles: ask the index about each one, newest first.
-                sql = (
-                    f"{_filtered_first(where)} SELECT s.sid FROM s CROSS JOIN articles_fts f"
-                    " ON f.rowid = s.sid WHERE articles_fts MATCH ?"
-                    " ORDER BY s.sid DESC LIMIT ? OFFSET ?"
-                )
-            else:
-                sql = (
-                    f"{_filtered_first(where)} SELECT f.rowid FROM articles_fts f"
-                    f" WHERE articles_fts MATCH ?{_IN_SET} ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
-                )
-            rows = conn.execute(sql, [*params, match, limit + 1, offset]).fetchall()
+            rows = _by_date_filtered_first(conn, match, where, params, limit, offset)
         return [(r[0], None) for r in rows]
-    if where:
-        span_sql, span_args = _span_sql(span, "f.rowid")
-        sql = (
-            "SELECT f.rowid FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid"
-            f" WHERE articles_fts MATCH ?{span_sql} AND {' AND '.join(where)}"
-            " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
-        )
-        args = [match, *span_args, *params, limit + 1, offset]
-    else:
-        span_sql, span_args = _span_sql(span)
-        sql = (
-            f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{span_sql}"
-            " ORDER BY rowid DESC LIMIT ? OFFSET ?"
-        )
-        args = [match, *span_args, limit + 1, offset]
+    span_sql, span_args = _span_sql(span)
+    sql = (
+        f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{span_sql}"
+        " ORDER BY rowid DESC LIMIT ? OFFSET ?"
+    )
+    args = [match, *span_args, limit + 1, offset]
     return [(r[0], None) for r in conn.execute(sql, args)]
+
+
+def _by_date_filtered_first(
+    conn: sqlite3.Connection, match: str, where: list[str], params: list, limit: int, offset: int
+) -> list[tuple]:
+    """Newest-first page found from the filtered articles' side.
+
+    First the newest ``FEW`` filtered articles are looked up in the full-text index one by one
+    (about 0.1 ms each, stopping once the page is full): enough when few articles pass, or when
+    the words are common among them. Otherwise the match is walked among all filtered articles.
+    Prefix queries skip the lookups: each would gather the prefix's completions again.
+    """
+    want = limit + 1 + offset
+    if "*" not in match:
+        newest = (
+            f"WITH s(sid) AS MATERIALIZED (SELECT a.id FROM articles a"
+            # "+a.id": let an index answer the filters and sort what passes, rather than walk
+            # every article newest first looking for the few that do.
+            f" WHERE {' AND '.join(where)} ORDER BY +a.id DESC LIMIT ?)"
+        )
+        sql = (
+            f"{newest} SELECT s.sid, (SELECT count(*) FROM s) FROM s CROSS JOIN articles_fts f"
+            " ON f.rowid = s.sid WHERE articles_fts MATCH ? ORDER BY s.sid DESC LIMIT ?"
+        )
+        found = conn.execute(sql, [*params, FEW + 1, match, want]).fetchall()
+        examined_all = not found or found[0][1] <= FEW
+        if len(found) >= want or examined_all:
+            if examined_all and not found:
+                # No match among the newest FEW + 1: were those all of them?
+                if _few_pass(conn, where, params):
+                    return []
+            else:
+                return found[offset : offset + limit + 1]
+    sql = (
+        f"{_filtered_first(where)} SELECT f.rowid FROM articles_fts f"
+        f" WHERE articles_fts MATCH ?{_IN_SET} ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
+    )
+    return conn.execute(sql, [*params, match, limit + 1, offset]).fetchall()
 
 
 def _filtered(

@@ -20,6 +20,7 @@ Article text reaches rich text only through ``reader.core.search.marked_to_html`
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,6 +316,13 @@ class _SearchWorker(QObject):
         self.library_path = library_path
         self.latest = latest
         self.lib: Library | None = None
+        self.running: int | None = None  # seq of the search in progress
+
+    def interrupt_if_stale(self, newest: int) -> None:
+        """Called from the GUI thread: stop a search the user has typed past (thread-safe)."""
+        lib, running = self.lib, self.running
+        if lib is not None and running is not None and running < newest:
+            lib.conn.interrupt()
 
     @Slot(object)
     def run(self, request: SearchRequest) -> None:
@@ -323,14 +331,23 @@ class _SearchWorker(QObject):
         try:
             if self.lib is None:
                 self.lib = Library(self.library_path)
-            page = search(
-                self.lib,
-                request.text,
-                order=request.order,
-                scope=request.scope,
-                offset=request.offset,
-                limit=request.limit,
-            )
+            page = None
+            for _attempt in range(2):
+                self.running = request.seq
+                try:
+                    page = self._search(self.lib, request)
+                    break
+                except sqlite3.OperationalError as e:
+                    if "interrupt" not in str(e):
+                        raise
+                    # Interrupted by a newer search: dropped; or, when this is the newest one
+                    # (the interrupt was meant for the search before it), run again.
+                    if request.offset or request.seq < self.latest():
+                        return
+                finally:
+                    self.running = None
+            if page is None:
+                return
         except LibraryError as e:
             self.done.emit(SearchResult(request, None, str(e)))
             return
@@ -338,6 +355,17 @@ class _SearchWorker(QObject):
             self.done.emit(SearchResult(request, None, f"Search failed: {e}"))
             return
         self.done.emit(SearchResult(request, page))
+
+    @staticmethod
+    def _search(lib: Library, request: SearchRequest) -> Page:
+        return search(
+            lib,
+            request.text,
+            order=request.order,
+            scope=request.scope,
+            offset=request.offset,
+            limit=request.limit,
+        )
 
     @Slot()
     def close(self) -> None:
@@ -376,6 +404,7 @@ class SearchRunner(QObject):
         request = SearchRequest(next(self._seq), text, order, scope, offset, limit)
         if offset == 0:
             self._latest = request.seq
+            self._worker.interrupt_if_stale(request.seq)
         self._submit.emit(request)
         return request
 
