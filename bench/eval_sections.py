@@ -4,7 +4,8 @@ Prints, for the labelled evaluation set (bench/data/sections_eval.jsonl, written
 and separately from the word lists):
 
 * accuracy and per-section precision/recall on the "test" split (the "dev" split is reported apart:
-  it is the part the knowledge's global settings were checked against, so it is not a fair test);
+  it is the part the knowledge's global settings were checked against, so it is not a fair test),
+  and the accuracy from headlines alone;
 * the sample dump's sorting, when ../shared/samples is present;
 * articles per second, short and long articles, against a baseline measured in the same run (just
   lower-casing and splitting the whole text into words: the least any classifier must do);
@@ -190,6 +191,8 @@ def main() -> None:
     dev = [r for r in rows if r["split"] == "dev"]
     report_accuracy(clf, test, "TEST split (unseen by the knowledge)", detail=True)
     report_accuracy(clf, dev, "dev split (checked while tuning global settings)", detail=False)
+    headlines = [{**r, "summary": [], "text": ""} for r in test]
+    report_accuracy(clf, headlines, "TEST split, headline only (sparse input)", detail=False)
     report_sample(clf)
     report_speed(clf, test)
     if "--no-learning" not in sys.argv:
