@@ -43,7 +43,6 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from itertools import islice
 from typing import Protocol
 
 __all__ = [
@@ -286,8 +285,8 @@ class _Tokenizer:
     def __init__(self, cased: Mapping[str, str], table: Mapping[str, object]) -> None:
         self._cased = dict(cased)
         self._table = table
-        # The first two words of every phrase, and every proper prefix of a phrase, so that most
-        # articles are matched against phrases by one set intersection in C.
+        # The first word and the first two words of every phrase, and every proper prefix of a
+        # phrase, so that matching gives up on a position as early as it can.
         pairs: set[str] = set()
         prefixes: set[str] = set()
         for term in table:
@@ -298,6 +297,7 @@ class _Tokenizer:
                     prefixes.add(" ".join(words[:k]))
         self._pairs = frozenset(pairs)
         self._prefixes = frozenset(prefixes)
+        self._starts = frozenset(pair.split(" ", 1)[0] for pair in pairs)
 
     def words(self, text: str) -> list[str]:
         return _split(text, self._cased)
@@ -311,8 +311,8 @@ class _Tokenizer:
         """Weighted counts of an article's terms: phrases longest-first, then the remaining words.
 
         The headline counts TITLE_WEIGHT times, the summary SUMMARY_WEIGHT times, the start of the
-        body once. Almost everything runs in C: one findall, Counter, one set intersection to see
-        whether any phrase can start here at all.
+        body once. Most of the work runs in C (one findall, join, lower, split, Counter); phrases
+        are looked for only where a phrase's first two words stand.
         """
         if isinstance(summary, str):  # one summary line passed on its own
             summary = [summary]
@@ -338,17 +338,20 @@ class _Tokenizer:
         words = counts.copy() if keep_words else None
         if words is not None:
             del words[_SEPARATOR]
-        pairs = list(map(" ".join, zip(seq, islice(seq, 1, None))))
-        hits = self._pairs.intersection(pairs)
-        if hits:
+        starts = self._starts
+        candidates = [j for j, w in enumerate(seq) if w in starts]
+        if candidates:
             table = self._table
+            pairs = self._pairs
             prefixes = self._prefixes
             n = len(seq)
             end = 0
-            for i in [j for j, pair in enumerate(pairs) if pair in hits]:
-                if i < end:
+            for i in candidates:
+                if i < end or i + 1 >= n:
                     continue
-                phrase = pairs[i]
+                phrase = f"{seq[i]} {seq[i + 1]}"
+                if phrase not in pairs:
+                    continue
                 k = i + 2
                 match = k if phrase in table else 0
                 while phrase in prefixes and k < n:
