@@ -396,3 +396,11 @@ def test_import_in_a_worker_thread_while_another_connection_reads(tmp_path: Path
 )
 def test_published_from_dateline(dateline: str | None, today: date, expected: str | None) -> None:
     assert published_from_dateline(dateline, today) == expected
+
+
+def test_blank_section_name_is_a_caller_error_before_anything_is_written(
+    lib: Library, three: Path
+) -> None:
+    with pytest.raises(ValueError):
+        import_file(lib, three, section="   ")
+    assert lib.db["sources"].count == 0 and count(lib) == 0

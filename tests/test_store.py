@@ -49,6 +49,7 @@ def test_new_library_has_schema_defaults_and_pragmas(tmp_path: Path) -> None:
         assert lib.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
         assert lib.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert lib.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert lib.conn.execute("PRAGMA journal_size_limit").fetchone()[0] == 64 * 1024 * 1024
         assert {"articles", "sections", "sources", "articles_fts", "schema_migrations"} <= set(
             lib.db.table_names()
         )

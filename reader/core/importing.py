@@ -41,7 +41,8 @@ PROGRESS_INTERVAL = 0.2
 IMPORT_CACHE_KIB = 16 * 1024
 IMPORT_WAL_AUTOCHECKPOINT = 8192  # pages
 _CHUNK = 64  # articles per hand-off from the parsing thread
-_QUEUE_CHUNKS = 16  # about half a batch parsed ahead (~5 MB of text)
+# The parser may run a whole batch ahead, so that it keeps working while a batch is written.
+_QUEUE_CHUNKS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,8 @@ class _Failed(Exception):
 
 # --- parsing side (runs on the helper thread) -------------------------------------------------
 
-# (title, dateline, summary, body, fingerprint, words, published_at, end offset, article)
-_Row = tuple[str, str | None, str, str, str, int, str | None, int, Article]
+# (title, dateline, summary, body, fingerprint, words, published_at, end offset, article or None)
+_Row = tuple[str, str | None, str, str, str, int, str | None, int, Article | None]
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _DATE_IN_DATELINE = re.compile(
@@ -119,7 +120,7 @@ def published_from_dateline(dateline: str | None, today: date | None = None) -> 
     return None
 
 
-def _row(a: Article, today: date) -> _Row:
+def _row(a: Article, today: date, keep: bool) -> _Row:
     return (
         a.title,
         a.dateline,
@@ -129,7 +130,7 @@ def _row(a: Article, today: date) -> _Row:
         a.words,
         published_from_dateline(a.dateline, today),
         a.end,
-        a,
+        a if keep else None,  # only a classifier needs it; without, it is memory
     )
 
 
@@ -142,8 +143,9 @@ class _Prefetch:
     get it back; with it the parser only runs while SQLite indexes or commits, which is the point.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keep_articles: bool) -> None:
         self._path = path
+        self._keep = keep_articles
         self.quiet = threading.Lock()
         self._queue: queue.Queue[list[_Row] | BaseException | None] = queue.Queue(_QUEUE_CHUNKS)
         self._stop = threading.Event()
@@ -170,7 +172,7 @@ class _Prefetch:
                         article = next(articles, None)
                         if article is None:
                             break
-                        row = _row(article, today)
+                        row = _row(article, today, self._keep)
                     chunk.append(row)
                     if len(chunk) >= _CHUNK:
                         if not self._put(chunk):
@@ -286,7 +288,7 @@ class _Importer:
             self._sections[key] = sid
         return sid
 
-    def place(self, article: Article) -> tuple[int, str | None, int]:
+    def place(self, article: Article | None) -> tuple[int, str | None, int]:
         """(section id, reason, chosen by the user)."""
         if self._fixed is not None:
             return self._fixed
@@ -296,6 +298,7 @@ class _Importer:
         if self.classify is None:
             self._fixed = (self.section_for(FALLBACK_SECTION), None, 0)
             return self._fixed
+        assert article is not None  # kept by the parsing thread when there is a classifier
         try:
             name, reason = self.classify(article)
         except Exception as e:
@@ -378,7 +381,7 @@ class _Importer:
         (autocheckpoint,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
         conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_AUTOCHECKPOINT}")
-        reader = _Prefetch(self.path)
+        reader = _Prefetch(self.path, keep_articles=self.classify is not None)
         self.quiet = reader.quiet
         try:
             return self._loop(reader)
@@ -446,6 +449,8 @@ def import_file(
     end; ``cancelled`` is polled between articles; ``on_commit`` after every committed batch.
     A cancelled or failed import keeps the batches already committed.
     """
+    if section is not None and not section.strip():
+        raise ValueError("section needs a name")
     path = Path(path)
     t0 = time.perf_counter()
     imp = _Importer(

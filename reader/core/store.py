@@ -33,6 +33,7 @@ DEFAULT_SECTIONS = (
 )
 FALLBACK_SECTION = "Other"
 FTS_HASHSIZE = 8 * 1024 * 1024
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -346,6 +347,8 @@ def _open(path: Path) -> sqlite3.Connection:
         if mode.lower() != "wal":
             raise LibraryError(f"Cannot use the library {path}: its journal could not be set up.")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # After a big import the write-ahead log is reset, not shrunk, unless told to.
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         migrate(conn)
         _check_tables(conn, path)
     except LibraryError:
