@@ -42,7 +42,7 @@ RANK_CAP = 10_000
 PAGE_SIZE = 50
 # A newest-first walk with filters that has not filled its page after this long switches to
 # gathering the filtered articles first (see _by_date).
-FILTER_FIRST_AFTER_MS = 60
+FILTER_FIRST_AFTER_MS = 100
 # Up to this many filtered articles, each is looked up in the full-text index by id (about
 # 0.1 ms each) instead of walking the match.
 FEW = 2000
