@@ -229,6 +229,8 @@ def test_a_few_moves_teach_a_new_section(clf):
         placement = classify(taught, s, sections=sections)
         assert placement.section == "Middle East", placement
         assert placement.reasons
+        words = _text_words(s)
+        assert all(reason.casefold() in words for reason in placement.reasons), placement
 
 
 def test_learning_leaves_unrelated_stories_alone(clf):

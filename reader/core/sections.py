@@ -189,6 +189,8 @@ class Knowledge:
         self.common = common
         # Learning treats these as one word ("syrian" -> "syria").
         self.variants = variants or {}
+        # Memo of _learnable(): the same words recur in every article.
+        self.learnable: dict[str, tuple[str, float]] = {}
 
     @classmethod
     def load(cls) -> Knowledge:
@@ -415,6 +417,16 @@ class Classifier:
         self._tokenizer = _Tokenizer(knowledge.cased, self._table)
         self._uncased = {phrase: form for form, phrase in knowledge.cased.items()}
         self._taught_index = [(names.index(name), t) for name, t in sorted(self._taught.items())]
+        # Word -> [(section index, centroid weight)] over all taught sections, so that one pass
+        # over an article's words scores every taught section at once.
+        self._taught_words: dict[str, list[tuple[int, float]]] = {}
+        self._centroids: dict[int, dict[str, float]] = {}
+        self._thresholds: dict[int, float] = {}
+        for index, taught in self._taught_index:
+            self._centroids[index] = taught.centroid
+            self._thresholds[index] = taught.threshold
+            for term, weight in taught.centroid.items():
+                self._taught_words.setdefault(term, []).append((index, weight))
 
     # -- construction -------------------------------------------------------------------------
 
@@ -458,7 +470,7 @@ class Classifier:
     def scores(self, title: str, summary: Iterable[str], text: str) -> dict[str, float]:
         """Evidence for every section (for the bench and for debugging)."""
         analysis = self._tokenizer.analyse(
-            title, summary or (), text or "", keep_words=bool(self._taught_index)
+            title, summary or (), text or "", keep_words=bool(self._taught_words)
         )
         totals, _, _ = self._evidence(analysis.counts, analysis.words)
         return dict(zip(self._sections, totals, strict=True))
@@ -481,7 +493,7 @@ class Classifier:
         Raises ValueError when ``sections`` is empty.
         """
         analysis = self._tokenizer.analyse(
-            title, summary or (), text or "", keep_words=bool(self._taught_index)
+            title, summary or (), text or "", keep_words=bool(self._taught_words)
         )
         totals, matched, taught_terms = self._evidence(analysis.counts, analysis.words)
         names = self._sections
@@ -523,7 +535,8 @@ class Classifier:
         list[tuple[str, float, tuple[tuple[int, float], ...]]],
         dict[int, dict[str, float]],
     ]:
-        """Evidence per section, the matched shipped terms, and per taught section its terms."""
+        """Evidence per section, the matched shipped terms, and the article's learnable words for
+        each taught section whose evidence came from what the reader taught."""
         totals = [0.0] * len(self._sections)
         table = self._table
         matched = []
@@ -537,30 +550,36 @@ class Classifier:
             for i, w in weights:
                 totals[i] += w * g
         taught_terms: dict[int, dict[str, float]] = {}
-        if self._taught_index and words is not None:
+        if self._taught_words and words is not None:
             vector = _vector(words, self._knowledge)
-            if vector:
+            dots: dict[int, float] = {}
+            shared: dict[int, int] = {}
+            for term in vector.keys() & self._taught_words.keys():
+                v = vector[term]
+                for index, weight in self._taught_words[term]:
+                    dots[index] = dots.get(index, 0.0) + v * weight
+                    shared[index] = shared.get(index, 0) + 1
+            if dots:
                 norm = math.sqrt(sum(v * v for v in vector.values()))
                 # A taught section takes the story when its similarity reaches the threshold: its
                 # evidence is then the best shipped evidence scaled by similarity / threshold.
                 reference = max(MIN_EVIDENCE, *totals)
-                for index, taught in self._taught_index:
-                    centroid = taught.centroid
-                    shared = {t: vector[t] * centroid[t] for t in vector.keys() & centroid.keys()}
-                    if len(shared) < MIN_SHARED:  # one word in common is a coincidence
+                for index, dot in dots.items():
+                    if shared[index] < MIN_SHARED:  # one word in common is a coincidence
                         continue
-                    similarity = sum(shared.values()) / norm
-                    evidence = reference * similarity / taught.threshold
+                    evidence = reference * (dot / norm) / self._thresholds[index]
                     if evidence > totals[index]:
                         totals[index] = evidence
-                        taught_terms[index] = shared
+                        taught_terms[index] = vector  # the shared words are found if it wins
         return totals, matched, taught_terms
 
     def _reasons(self, matched: list[tuple[str, float, tuple[tuple[int, float], ...]]],
                  taught_terms: Mapping[str, float], index: int, analysis: _Analysis) -> list[str]:
         """The few terms that gave the chosen section most of its evidence, as written."""
         if taught_terms:
-            scored = [(v, term) for term, v in taught_terms.items()]
+            centroid = self._centroids[index]
+            shared = taught_terms.keys() & centroid.keys()
+            scored = [(taught_terms[t] * centroid[t], t) for t in shared]
         else:
             scored = [
                 (w * g, term)
@@ -594,6 +613,11 @@ class Classifier:
             for i in range(len(folded_words) - n + 1):
                 if folded_words[i : i + n] == words:
                     return " ".join(w for w in originals[i : i + n] if w != "s")
+            # A word learning counted as another ("Israeli" as "israel"): show the article's word.
+            learnable = self._knowledge.learnable
+            for original, word in zip(originals, folded_words, strict=True):
+                if learnable.get(word, (None,))[0] == term:
+                    return original
         return term
 
 
@@ -602,48 +626,51 @@ def _default() -> Classifier:
     return Classifier(Knowledge.load())
 
 
-def _vector(counts: Mapping[str, int], knowledge: Knowledge) -> dict[str, float]:
-    """The learnable terms of an article with their weights (everyday words weigh little or 0).
+def _learnable(term: str, knowledge: Knowledge) -> tuple[str, float]:
+    """The word learning counts a term as, and its weight (0: not learned).
 
     Variants count as one word ("Syrians", "Syrian", "Syria"), and so do plain plurals.
     """
-    common = knowledge.common
+    if len(term) < 2 or term.isdigit():
+        return term, 0.0
     variants = knowledge.variants
+    base = variants.get(term)
+    if base is None:
+        base = term
+        plural = term[-1] == "s" and term[-2] not in "su" and not term.endswith("is")
+        if plural and len(term) > 4 and " " not in term:
+            singular = term[:-3] + "y" if term.endswith("ies") else term[:-1]
+            base = variants.get(singular, singular)
+    factor = knowledge.common.get(base, knowledge.common.get(term))
+    if factor is None:
+        return base, 1.0
+    return base, GENERIC_FACTOR if factor > 0 else 0.0
+
+
+def _vector(counts: Mapping[str, int], knowledge: Knowledge) -> dict[str, float]:
+    """The learnable words of an article with their weights (everyday words weigh little or 0)."""
+    cache = knowledge.learnable
     merged: dict[str, int] = {}
+    weights: dict[str, float] = {}
     for term, count in counts.items():
-        if count <= 0 or len(term) < 2 or term.isdigit():
+        if count <= 0:
             continue
-        base = variants.get(term)
-        if base is None:
-            base = term
-            plural = term[-1] == "s" and term[-2] not in "su" and not term.endswith("is")
-            if plural and len(term) > 4 and " " not in term:
-                singular = term[:-3] + "y" if term.endswith("ies") else term[:-1]
-                base = variants.get(singular, singular)
-        merged[base] = merged.get(base, 0) + count
-    vector = {}
-    for term, count in merged.items():
-        factor = common.get(term)
-        if factor is None:
-            weight = 1.0
-        elif factor > 0:
-            weight = GENERIC_FACTOR
-        else:
-            continue
-        vector[term] = weight * (_LOG2[count] if count < 256 else math.log2(1 + count))
-    return vector
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = _learnable(term, knowledge)
+        base, weight = found
+        if weight:
+            merged[base] = merged.get(base, 0) + count
+            weights[base] = weight
+    return {
+        base: weights[base] * (_LOG2[count] if count < 256 else math.log2(1 + count))
+        for base, count in merged.items()
+    }
 
 
 def _unit(vector: Mapping[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(v * v for v in vector.values()))
     return {t: v / norm for t, v in vector.items()} if norm > 0 else {}
-
-
-def _cosine(unit: Mapping[str, float], centroid: Mapping[str, float]) -> float:
-    norm = math.sqrt(sum(v * v for v in centroid.values()))
-    if norm == 0:
-        return 0.0
-    return sum(unit[t] * centroid[t] for t in unit.keys() & centroid.keys()) / norm
 
 
 def _learn(knowledge: Knowledge, examples: list[Example]) -> Classifier:
@@ -669,9 +696,13 @@ def _learn(knowledge: Knowledge, examples: list[Example]) -> Classifier:
         # Leave one out: how similar is each example to what the others taught?
         similarities = []
         if n > 1:
+            # cos(u, T - u) for a unit vector u and the sum T of all of them, without building
+            # T - u: u.(T - u) = u.T - 1 and |T - u|^2 = |T|^2 - 2 u.T + 1. Linear in the examples.
+            total_sq = sum(v * v for v in total.values())
             for unit in items:
-                others = {t: (v - unit.get(t, 0.0)) / (n - 1) for t, v in total.items()}
-                similarities.append(_cosine(unit, others))
+                dot = sum(v * total[t] for t, v in unit.items())
+                rest_sq = total_sq - 2 * dot + 1
+                similarities.append((dot - 1) / math.sqrt(rest_sq) if rest_sq > 1e-12 else 0.0)
             similarities.sort()
             median = similarities[(n - 1) // 2]
             # Few examples say little about their spread: lean on the prior until there are more.
