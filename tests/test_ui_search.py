@@ -264,6 +264,11 @@ def test_highlighter_on_the_real_reading_pane(qtbot, tmp_path: Path, fixtures_di
         texts.append(pane.textCursor().selectedText().lower())
     assert sorted(set(texts)) == ["harbour", "steps"]
     assert hi.status() == "Match 7 of 7"
+    pane.set_text_step(2)  # the pane renders again: the highlights follow
+    assert hi.count == 7 and len(pane.extraSelections()) == 7
+    assert hi.status() == "Match 7 of 7"
+    pane.show_article(None)
+    assert hi.count == 0 and pane.extraSelections() == []
 
 
 def test_a_newer_search_interrupts_a_running_one(qtbot, library: Path) -> None:

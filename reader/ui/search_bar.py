@@ -634,9 +634,21 @@ class MatchHighlighter:
         self.editor = editor
         self.cursors: list[QTextCursor] = []
         self.current = -1
+        self.words: list[str] = []
+        # The pane re-renders (text size, another article): find the words again in the new text.
+        editor.textChanged.connect(self._on_text_changed)
+
+    def _on_text_changed(self) -> None:
+        if self.words:
+            current = self.current
+            self.set_words(self.words)
+            if 0 <= current < len(self.cursors):
+                self.current = current
+                self._paint()
 
     def set_words(self, words: list[str]) -> int:
         """Mark every whole-word occurrence of ``words`` (case-insensitive); returns the count."""
+        self.words = list(words)
         doc = self.editor.document()
         found: dict[tuple[int, int], QTextCursor] = {}
         for word in words:
@@ -658,6 +670,7 @@ class MatchHighlighter:
         return self.set_words(matched_words(hl) if hl is not None else [])
 
     def clear(self) -> None:
+        self.words = []
         self.cursors = []
         self.current = -1
         self._paint()
