@@ -281,3 +281,24 @@ def test_one_library_per_thread(tmp_path: Path) -> None:
         assert not errors
         assert lib.conn.execute("SELECT title FROM articles").fetchall() == [("From a worker",)]
         assert _fts_ids(lib, "worker") == [1]
+
+
+def test_a_library_from_an_older_dispatch_is_upgraded_at_open(tmp_path: Path) -> None:
+    """A real upgrade: a file written with only the first migration, then opened by this version."""
+    path = tmp_path / "lib.sqlite3"
+    conn = sqlite3.connect(path)
+    assert migrate(conn, MIGRATIONS[:1]) == [1]
+    conn.execute(ARTICLE_SQL, ("Kept through the upgrade", "", "Old text.", 7, "old", 2))
+    conn.commit()
+    conn.close()
+    if SCHEMA_VERSION == 1:
+        pytest.skip("only one schema version exists")
+    with Library(path) as lib:
+        assert lib.schema_version == SCHEMA_VERSION
+        applied = [r["version"] for r in lib.db["schema_migrations"].rows]
+        assert applied == [m.version for m in MIGRATIONS]
+        assert lib.conn.execute("SELECT title, section_id FROM articles").fetchall() == [
+            ("Kept through the upgrade", 7)
+        ]
+        assert _fts_ids(lib, "upgrade") == [1]
+        assert lib.integrity_ok()
