@@ -582,3 +582,15 @@ def test_filter_first_plans_give_the_same_results(
     paged = [h.id for off in (0, 3, 6) for h in
              search(lib, "gull is:unread", order="date", limit=3, offset=off).hits]  # fmt: skip
     assert paged == [h.id for h in search(lib, "gull is:unread", order="date", limit=9).hits]
+
+
+def test_ranking_that_filters_empty_falls_back_to_newest_first(lib: Library) -> None:
+    old = [add(lib, f"Heron {i}", "heron " + FILLER, starred=1) for i in range(3)]
+    for i in range(10):
+        add(lib, f"Heron later {i}", "heron " + FILLER)
+    page = search(lib, "heron is:starred", rank_cap=5)  # the newest 5 matches are not starred
+    assert page.order == "date"
+    assert [h.id for h in page.hits] == old[::-1]
+    assert "newest first" in page.notice
+    full = search(lib, "heron is:starred")  # no cap reached: ranked as asked
+    assert full.order == "rank" and {h.id for h in full.hits} == set(old)

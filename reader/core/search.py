@@ -153,7 +153,14 @@ def search(
         rows = []
     elif q.match and order == "rank":
         rows, total, capped = _ranked(conn, q.match, where, params, limit, offset, rank_cap, span)
-        if capped:
+        if capped and where and offset == 0 and len(rows) < limit:
+            # The filters let through less than a page of the newest matches: older ones may
+            # pass. Newest first finds them all, so show that, and say so.
+            order = "date"
+            total = None
+            rows = _by_date(conn, q.match, where, params, limit, offset, span)
+            notes.append(f"Few of the newest {rank_cap:,} matches pass the filters: newest first.")
+        elif capped:
             ranked_among = rank_cap
             notes.append(
                 f"Ranked among the newest {rank_cap:,} matches; sort by date to see all of them."
