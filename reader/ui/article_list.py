@@ -15,7 +15,11 @@ class ArticleList(QTableView):
         self.setAccessibleName("Articles")
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several articles can be selected (Shift/Ctrl-click, Shift+arrows, Ctrl+A) to move
+        # them, by the section picker or by dragging them onto a section in the sidebar.
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)  # takes no drops itself
+        self.setDragEnabled(True)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setShowGrid(False)
         self.setWordWrap(False)

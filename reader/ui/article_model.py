@@ -13,7 +13,13 @@ from collections import OrderedDict
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QFont, QIcon
 
 from reader.core import views
@@ -25,6 +31,9 @@ MAX_PAGES = 40  # 8,000 rows at most in memory
 TITLE, SECTION, DATELINE, ADDED = range(4)
 HEADERS = ("Title", "Section", "Dateline", "Added")
 SORT_COLUMNS = {TITLE: "title", ADDED: "date"}
+
+#: Dragged articles: their ids as ASCII decimal numbers, one per line.
+ARTICLE_IDS_MIME = "application/x-dispatch-article-ids"
 
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 ReadRole = Qt.ItemDataRole.UserRole + 2
@@ -39,6 +48,14 @@ def _parse_stamp(stamp: str) -> datetime | None:
         return datetime.strptime(stamp[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
     except ValueError:
         return None
+
+
+def article_ids_from_mime(mime: QMimeData | None) -> list[int]:
+    """The article ids a drag carries (empty for anything else, or malformed data)."""
+    if mime is None or not mime.hasFormat(ARTICLE_IDS_MIME):
+        return []
+    text = bytes(mime.data(ARTICLE_IDS_MIME).data()).decode("ascii", "replace")
+    return [int(t) for t in text.split() if t.isdigit()]
 
 
 def display_date(stamp: str, now: datetime | None = None) -> str:
@@ -223,7 +240,22 @@ class ArticleListModel(QAbstractTableModel):
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
+            | Qt.ItemFlag.ItemIsDragEnabled
         )
+
+    # -- dragging articles (onto a section in the sidebar)
+
+    def mimeTypes(self) -> list[str]:
+        return [ARTICLE_IDS_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        ids = list(dict.fromkeys(self.article_id(i.row()) for i in indexes if i.isValid()))
+        mime = QMimeData()
+        mime.setData(ARTICLE_IDS_MIME, "\n".join(str(i) for i in ids if i is not None).encode())
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

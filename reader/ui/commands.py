@@ -15,7 +15,16 @@ from PySide6.QtCore import QKeyCombination, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 
 # Groups in the order the help overlay and the menus show them.
-GROUPS = ("Articles", "Marking", "Views", "Panes", "Reading", "History", "Application")
+GROUPS = (
+    "Articles",
+    "Marking",
+    "Views",
+    "Sections",
+    "Panes",
+    "Reading",
+    "History",
+    "Application",
+)
 
 # Default bindings: command name -> key sequences (QKeySequence portable text).
 DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
@@ -44,6 +53,16 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "text-reset": ("Ctrl+0",),
     "full-screen": ("F11",),
     "import": ("Ctrl+O",),
+    # Sections (reader/ui/section_actions.py). Ctrl+Shift+O is left to the search bar's order
+    # toggle (search_bar.SEARCH_KEYS).
+    "move-to-section": ("V",),
+    "new-section": ("Ctrl+Shift+N",),
+    "rename-section": ("F2",),
+    "move-section-up": ("Ctrl+Shift+Up",),
+    "move-section-down": ("Ctrl+Shift+Down",),
+    "delete-section": ("Ctrl+Shift+Del",),
+    "resort-all": ("Ctrl+Shift+R",),
+    "import-into-section": ("Ctrl+Shift+I",),
     "help": ("?", "F1"),
     "quit": ("Ctrl+Q",),
 }

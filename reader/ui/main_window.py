@@ -31,6 +31,7 @@ from .article_model import ADDED, SORT_COLUMNS, TITLE, ArticleListModel
 from .commands import CommandRegistry, Keymap, event_sequence
 from .help_overlay import HelpOverlay
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
+from .section_actions import SectionActions
 from .sidebar import Sidebar, SidebarModel, ViewKeyRole
 
 APP_NAME = "Dispatch"
@@ -59,7 +60,8 @@ class _FirstPaint(QObject):
         QTimer.singleShot(1500, self._fire)
 
     def _fire(self) -> None:
-        if not self._done:
+        widget = self.parent()
+        if not self._done and isinstance(widget, QWidget) and widget.isVisible():
             self._done = True
             self.parent().removeEventFilter(self)
             self._then()
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.history_pos = -1
         self.current_article_id: int | None = None
         self.focus_mode = False
+        self._closed = False
         self._opening = False  # set while the list's current row is moved by code
         self._import_handler: Callable[[], object] = self._import_unavailable
 
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
         self.help_overlay = HelpOverlay(self)
 
         self._register_commands()
+        self.section_actions = SectionActions(self)  # registers the Sections commands
         self._build_menus()
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
@@ -206,7 +210,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         """Menus list the commands with their keys; they do not bind keys themselves."""
         menus = {
-            "File": ["import", "quit"],
+            "File": ["import", "import-into-section", "quit"],
             "Go": [
                 "next-article",
                 "previous-article",
@@ -229,6 +233,15 @@ class MainWindow(QMainWindow):
                 "focus-next-pane",
                 "focus-previous-pane",
             ],
+            "Sections": [
+                "move-to-section",
+                "new-section",
+                "rename-section",
+                "move-section-up",
+                "move-section-down",
+                "delete-section",
+                "resort-all",
+            ],
             "Help": ["help"],
         }
         self.actions_by_name: dict[str, QAction] = {}
@@ -247,7 +260,7 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _=False, n=name: self.run_command(n))
                 menu.addAction(action)
                 self.actions_by_name[name] = action
-                if name in ("import",):
+                if name in ("import-into-section", "delete-section"):
                     menu.addSeparator()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -400,6 +413,9 @@ class MainWindow(QMainWindow):
             return
         if not self.article_list.selectionModel().isRowSelected(current.row()):
             return
+        selection = self.article_list.selectionModel().selection()
+        if len(selection) > 1 or (len(selection) == 1 and selection[0].height() > 1):
+            return  # several rows chosen (to move them): keep reading the article open
         article_id = self.list_model.article_id(current.row())
         if article_id is not None and article_id != self.current_article_id:
             self.show_article(article_id)
@@ -508,7 +524,7 @@ class MainWindow(QMainWindow):
         if undoable:
             self.undo_stack.append(change)
             while len(self.undo_stack) > UNDO_LIMIT:
-                views.discard(self.conn, self.undo_stack.pop(0))
+                self._discard(self.undo_stack.pop(0))
         self.list_model.apply_change(change)
         if not views.apply_change_to_counts(self.counts, change):
             self.counts = views.counts(self.conn)
@@ -537,6 +553,12 @@ class MainWindow(QMainWindow):
             ("starred", False): "Unstarred",
         }[(column, value)]
         self.statusBar().showMessage(f"{what} — Ctrl+Z to undo", 3000)
+
+    def _discard(self, record) -> None:
+        if isinstance(record, Change):
+            views.discard(self.conn, record)
+        else:
+            record.discard()
 
     def toggle_read(self) -> None:
         self._toggle("read")
@@ -570,6 +592,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Nothing to undo", 3000)
             return
         change = self.undo_stack.pop()
+        if not isinstance(change, Change):  # a section move (section_actions.MoveUndo)
+            self.statusBar().showMessage(change.undo(), 4000)
+            return
         reverse = views.undo(self.conn, change)
         if id(change) in self._view_markings:
             self._view_markings.discard(id(change))
@@ -824,6 +849,8 @@ class MainWindow(QMainWindow):
         self._first_paint_watch = _FirstPaint(self.article_list.viewport(), self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        if self._closed:
+            return
         self.refresh_counts()
         self.list_model.set_star_icon(icons.star())
         self.sidebar_model.enable_icons()
@@ -843,8 +870,9 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self.save_state()
         for change in self.undo_stack:
-            views.discard(self.conn, change)
+            self._discard(change)
         self.undo_stack.clear()
         super().closeEvent(event)

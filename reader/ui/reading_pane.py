@@ -14,6 +14,8 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QResizeEvent, QTextFra
 from PySide6.QtWidgets import QTextBrowser
 
 from reader.core.article import text_to_blocks
+from reader.core.section_ops import MOVED_REASON
+from reader.core.store import FALLBACK_SECTION
 from reader.core.views import ArticleRecord
 
 from .article_model import full_date
@@ -46,6 +48,7 @@ def article_html(a: ArticleRecord, point_size: float, muted: str = "#777") -> st
         f' color:{muted}; text-transform:uppercase; letter-spacing:1px">'
         f"{e(a.section)}"
         f"{' &nbsp;·&nbsp; ★ Starred' if a.starred else ''}</p>",
+        *_reason_line(a, small, muted),
         f'<h1 style="font-size:{point_size * 1.75:.1f}pt; font-weight:700; margin:0 0 10px 0;'
         f' line-height:120%">{e(a.title)}</h1>',
     ]
@@ -89,6 +92,33 @@ def article_html(a: ArticleRecord, point_size: float, muted: str = "#777") -> st
     if first and a.dateline:  # a body with no paragraph: still show where it came from
         parts.append(f"<p>{e(a.dateline)}</p>")
     return "".join(parts)
+
+
+def placement_text(a: ArticleRecord) -> str | None:
+    """Why the article is in its section, as the reading pane says it."""
+    why = (a.section_reason or "").strip()
+    if not why:
+        return None
+    if why == MOVED_REASON:
+        return f"Moved to {a.section} by you"
+    if why == "chosen when importing":
+        return f"Put in {a.section} when imported"
+    if why.casefold() == a.section.casefold():  # placed with no telling words
+        if why.casefold() == FALLBACK_SECTION.casefold():
+            return f"In {a.section}: no section's words stood out"
+        return f"Sorted into {a.section} by Dispatch"
+    return why[0].upper() + why[1:]
+
+
+def _reason_line(a: ArticleRecord, size: float, muted: str) -> list[str]:
+    text = placement_text(a)
+    if text is None:
+        return []
+    return [
+        f'<p style="margin:-2px 0 8px 0; font-family:sans-serif; font-size:{size:.1f}pt;'
+        f' color:{muted}; font-style:italic" title="Why this article is in this section">'
+        f"{html.escape(text)}</p>"
+    ]
 
 
 def empty_html(title: str, lines: list[str], point_size: float, muted: str = "#777") -> str:
@@ -142,6 +172,15 @@ class ReadingPane(QTextBrowser):
         self._empty = None
         self._render()
         self.verticalScrollBar().setValue(0)
+
+    def refresh_article(self, a: ArticleRecord) -> None:
+        """The same article with new state (its section moved): the reader keeps their place."""
+        bar = self.verticalScrollBar()
+        position = bar.value()
+        self.article = a
+        self._empty = None
+        self._render()
+        bar.setValue(position)
 
     def show_message(self, title: str, lines: list[str]) -> None:
         self.article = None

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QPainter,
+    QPalette,
+    QPen,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -16,6 +27,7 @@ from reader.core import views
 from reader.core.views import SMART_VIEW_NAMES, SMART_VIEWS, Counts, View
 
 from . import icons
+from .article_model import article_ids_from_mime
 
 ViewKeyRole = Qt.ItemDataRole.UserRole + 1
 CountRole = Qt.ItemDataRole.UserRole + 2
@@ -193,6 +205,9 @@ class CountDelegate(QStyledItemDelegate):
 
 
 class Sidebar(QTreeView):
+    #: Articles dragged from the list were dropped on a section: (article ids, section id).
+    articles_dropped = Signal(list, int)
+
     def __init__(self, model: SidebarModel, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("sectionSidebar")
@@ -207,6 +222,11 @@ class Sidebar(QTreeView):
         self.setIndentation(12)
         self.setRootIsDecorated(True)
         self.setExpandsOnDoubleClick(True)
+        # Article drags only; anything else (files from the desktop) is ignored here, so that
+        # Qt passes it up to the window and its import handler.
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self._drop_row: QPersistentModelIndex | None = None
 
     def sidebar_model(self) -> SidebarModel:
         model = self.model()
@@ -222,3 +242,73 @@ class Sidebar(QTreeView):
             self.expand(parent)
         self.setCurrentIndex(index)
         self.scrollTo(index)
+
+    # --- articles dropped on a section ----------------------------------------------------------
+
+    def section_at(self, index: QModelIndex) -> int | None:
+        key = index.data(ViewKeyRole) if index.isValid() else None
+        view = View.from_key(key) if key else None
+        return view.id if view is not None and view.kind == "section" else None
+
+    def _set_drop_row(self, index: QModelIndex | None) -> None:
+        new = QPersistentModelIndex(index) if index is not None and index.isValid() else None
+        if new == self._drop_row:
+            return
+        old, self._drop_row = self._drop_row, new
+        for i in (old, new):
+            if i is not None and i.isValid():
+                self.viewport().update(self.visualRect(QModelIndex(i)))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if article_ids_from_mime(event.mimeData()):
+            event.accept()  # the drag is ours; each move says whether the row takes it
+            self._drag_over(event)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if article_ids_from_mime(event.mimeData()):
+            self._drag_over(event)
+        else:
+            event.ignore()
+
+    def _drag_over(self, event: QDragMoveEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        rect = self.visualRect(index)
+        if self.section_at(index) is None:
+            self._set_drop_row(None)
+            event.ignore(rect)
+            return
+        self._set_drop_row(index)
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept(rect)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_row(None)
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_row(None)
+        ids = article_ids_from_mime(event.mimeData())
+        section_id = self.section_at(self.indexAt(event.position().toPoint()))
+        if not ids or section_id is None:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        self.articles_dropped.emit(ids, section_id)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        target = self.drop_target()
+        if target.isValid():
+            painter = QPainter(self.viewport())
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight))
+            pen.setWidth(2)
+            painter.setPen(pen)
+            painter.drawRoundedRect(self.visualRect(target).adjusted(1, 1, -2, -2), 4, 4)
+            painter.end()
+
+    def drop_target(self) -> QModelIndex:
+        """The section row a drag hovers (painted highlighted), or an invalid index."""
+        return QModelIndex(self._drop_row) if self._drop_row is not None else QModelIndex()
