@@ -377,7 +377,7 @@ def test_v1_library_is_migrated_with_its_sections_knowledge(tmp_path: Path) -> N
     conn.commit()
     conn.close()
     with Library(path) as lib:
-        assert lib.schema_version == 2
+        assert lib.schema_version >= 2  # later migrations run too
         builtin = lib.conn.execute(
             "SELECT name, builtin FROM sections ORDER BY position"
         ).fetchall()

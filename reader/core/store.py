@@ -164,6 +164,26 @@ def _migrate_v2(conn: sqlite3.Connection) -> None:
     )
 
 
+# v3: saved searches, shown as smart views in the sidebar (reader.core.search keeps them), and an
+# index on the date that before:/after: filter by, so a date filter reads only its stretch of days.
+_V3 = [
+    """CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        query TEXT NOT NULL,
+        scope TEXT,
+        position INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX articles_date ON articles (COALESCE(published_at, added_at), id)",
+]
+
+
+def _migrate_v3(conn: sqlite3.Connection) -> None:
+    for statement in _V3:
+        conn.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -174,6 +194,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, sections, sources, full-text index", _migrate_v1),
     Migration(2, "section training examples, built-in knowledge of sections", _migrate_v2),
+    Migration(3, "saved searches, index on the article date", _migrate_v3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
