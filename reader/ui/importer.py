@@ -87,22 +87,28 @@ class ImportController(QObject):
 
         if hasattr(window, "set_import_handler"):
             window.set_import_handler(self.choose_files)
+        section_actions = getattr(window, "section_actions", None)
+        if section_actions is not None:  # "Import into section…" asks which, then calls us
+            section_actions.set_import_handler(self.import_into_section)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
 
     # --- starting imports --------------------------------------------------------------------
 
-    def choose_files(self) -> None:
+    def choose_files(self, section: str | None = None) -> None:
         settings = QSettings()
         folder = str(settings.value(_LAST_FOLDER_KEY, "") or "")
         if not folder or not Path(folder).is_dir():
             folder = str(Path.home())
-        names, _ = QFileDialog.getOpenFileNames(
-            self.window, "Import news dumps", folder, FILE_FILTER
-        )
+        title = "Import news dumps" if section is None else f"Import news dumps into {section}"
+        names, _ = QFileDialog.getOpenFileNames(self.window, title, folder, FILE_FILTER)
         if names:
             settings.setValue(_LAST_FOLDER_KEY, str(Path(names[0]).parent))
-            self.import_paths([Path(n) for n in names])
+            self.import_paths([Path(n) for n in names], section)
+
+    def import_into_section(self, section: str) -> None:
+        """The file dialog; every file chosen goes into ``section`` instead of being sorted."""
+        self.choose_files(section)
 
     def import_paths(self, paths: list[Path], section: str | None = None) -> None:
         files, notes = expand_paths([Path(p) for p in paths])

@@ -1,0 +1,238 @@
+"""The section picker: a small card over the window that filters the sections as you type.
+
+Used to move articles (V) and to choose where an import goes. Typing narrows the list (names
+that start with the text first, then names that contain it); Up/Down choose, Enter picks, Esc or
+a click elsewhere cancels. A name that matches no section is offered as "Create section “X”".
+It is a child of the window rather than a popup window, so it never fights the window manager
+for focus and every key stays with it while it is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.views import Section
+
+SectionIdRole = Qt.ItemDataRole.UserRole + 1
+NameRole = Qt.ItemDataRole.UserRole + 2
+MAX_VISIBLE_ROWS = 10
+WIDTH = 380
+
+CREATE_PREFIX = "Create section"
+
+
+def filter_sections(sections: Sequence[Section], text: str) -> list[Section]:
+    """Sections matching ``text`` (ignoring case): prefix matches, then word starts, then any."""
+    needle = " ".join(text.split()).casefold()
+    if not needle:
+        return list(sections)
+    prefix, word, inner = [], [], []
+    for s in sections:
+        name = s.name.casefold()
+        if name.startswith(needle):
+            prefix.append(s)
+        elif any(w.startswith(needle) for w in name.split()):
+            word.append(s)
+        elif needle in name:
+            inner.append(s)
+    return prefix + word + inner
+
+
+class SectionPicker(QFrame):
+    """Emits ``chosen(section_id, name)``; ``section_id`` is None for a section to create."""
+
+    chosen = Signal(object, str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("sectionPicker")
+        self.setAccessibleName("Section picker")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.title = QLabel(self)
+        self.title.setObjectName("sectionPickerTitle")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName("sectionPickerFilter")
+        self.edit.setAccessibleName("Section name")
+        self.edit.setPlaceholderText("Type to filter, or a new name")
+        self.edit.setClearButtonEnabled(True)
+        self.list = QListWidget(self)
+        self.list.setObjectName("sectionPickerList")
+        self.list.setAccessibleName("Sections")
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.list.setUniformItemSizes(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.hint = QLabel("↑↓ choose · Enter pick · Esc cancel", self)
+        self.hint.setObjectName("sectionPickerHint")
+        self.hint.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.list)
+        layout.addWidget(self.hint)
+
+        self._sections: list[Section] = []
+        self._current_id: int | None = None
+        self._allow_create = True
+        self.edit.textChanged.connect(self._refill)
+        self.edit.installEventFilter(self)
+        self.list.itemClicked.connect(self._pick_item)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        self.hide()
+
+    # --- opening and closing --------------------------------------------------------------------
+
+    def open(
+        self,
+        sections: Sequence[Section],
+        title: str,
+        current_id: int | None = None,
+        allow_create: bool = True,
+    ) -> None:
+        """Show the picker; ``current_id`` is listed but cannot be picked (already there)."""
+        self._sections = list(sections)
+        self._current_id = current_id
+        self._allow_create = allow_create
+        self.title.setText(title)
+        self.edit.blockSignals(True)
+        self.edit.clear()
+        self.edit.blockSignals(False)
+        self._refill("")
+        self._place()
+        self.show()
+        self.raise_()
+        self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def close_picker(self, emit: bool = True) -> None:
+        if not self.isVisible():
+            return
+        self.hide()
+        if emit:
+            self.cancelled.emit()
+
+    def _place(self) -> None:
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        rows = max(1, min(MAX_VISIBLE_ROWS, len(self._sections) + 1))
+        row_height = self.list.sizeHintForRow(0) if self.list.count() else 0
+        row_height = max(row_height, self.fontMetrics().height() + 6)
+        list_height = rows * row_height + 2 * self.list.frameWidth() + 4
+        self.list.setFixedHeight(list_height)
+        width = min(WIDTH, max(200, parent.width() - 40))
+        self.setFixedWidth(width)
+        self.adjustSize()
+        top = 60
+        central = getattr(parent, "centralWidget", None)
+        if callable(central) and central() is not None:
+            top = central().geometry().top() + 40
+        self.move((parent.width() - width) // 2, top)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # A click elsewhere (or Tab away) cancels, like any popup.
+        if self.isVisible() and new is not None and new is not self and not self.isAncestorOf(new):
+            self.close_picker()
+
+    # --- the list --------------------------------------------------------------------------------
+
+    def _refill(self, text: str) -> None:
+        self.list.clear()
+        first_pickable = None
+        for s in filter_sections(self._sections, text):
+            if s.id == self._current_id:
+                item = QListWidgetItem(f"{s.name}  (current)")
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+                item.setToolTip("The articles are in this section already")
+            else:
+                item = QListWidgetItem(s.name)
+                if first_pickable is None:
+                    first_pickable = item
+            item.setData(SectionIdRole, s.id)
+            item.setData(NameRole, s.name)
+            self.list.addItem(item)
+        name = " ".join(text.split())
+        exact = any(s.name.casefold() == name.casefold() for s in self._sections)
+        if self._allow_create and name and not exact:
+            item = QListWidgetItem(f"{CREATE_PREFIX} “{name}”")
+            item.setData(SectionIdRole, None)
+            item.setData(NameRole, name)
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
+            self.list.addItem(item)
+            if first_pickable is None:
+                first_pickable = item
+        if first_pickable is not None:
+            self.list.setCurrentItem(first_pickable)
+        if not self.list.count():
+            empty = QListWidgetItem("No section matches")
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(empty)
+
+    def visible_names(self) -> list[str]:
+        """What the list shows, top to bottom (for tests and accessibility checks)."""
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def _step(self, step: int) -> None:
+        count = self.list.count()
+        row = self.list.currentRow()
+        for _ in range(count):
+            row = (row + step) % count if row >= 0 else (0 if step > 0 else count - 1)
+            item = self.list.item(row)
+            if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                self.list.setCurrentRow(row)
+                return
+
+    def _pick_item(self, item: QListWidgetItem | None) -> None:
+        if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            return
+        self.hide()
+        self.chosen.emit(item.data(SectionIdRole), item.data(NameRole))
+
+    # --- keys ------------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key == Qt.Key.Key_Escape:
+                self.close_picker()
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._pick_item(self.list.currentItem())
+                return True
+            if key == Qt.Key.Key_Down:
+                self._step(1)
+                return True
+            if key == Qt.Key.Key_Up:
+                self._step(-1)
+                return True
+            if key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+                self._step(MAX_VISIBLE_ROWS if key == Qt.Key.Key_PageDown else -MAX_VISIBLE_ROWS)
+                return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Keys the field does not use stop here: the window's commands wait until it closes.
+        if event.key() == Qt.Key.Key_Escape:
+            self.close_picker()
+        event.accept()
