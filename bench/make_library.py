@@ -82,7 +82,9 @@ WORDS = [
 DATELINES = ("LONDON", "NAIROBI", "LIMA", "OSAKA", "OSLO", "QUITO", "DAKAR", "PERTH", None)
 
 
-def _article(rnd: random.Random, i: int, sections: list[int], sources: list[int], start: datetime):
+def _article(
+    rnd: random.Random, i: int, n: int, sections: list[int], sources: list[int], start: datetime
+):
     title = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(5, 10))).capitalize()
     summary = "\n".join(
         " ".join(rnd.choice(WORDS) for _ in range(12)) for _ in range(rnd.choice((0, 0, 2, 3)))
@@ -90,7 +92,7 @@ def _article(rnd: random.Random, i: int, sections: list[int], sources: list[int]
     paras = [" ".join(rnd.choice(WORDS) for _ in range(30)) for _ in range(3)]
     body = "\n\n".join(paras)
     # Spread over two years, ending now: Today holds about 1/730 of the library.
-    added = start + timedelta(seconds=i * 63_072_000 / 1_000_000 * (1 + rnd.random() * 0.01))
+    added = start + timedelta(seconds=(i + rnd.random()) * 63_072_000 / n)
     stamp = added.strftime("%Y-%m-%d %H:%M:%S.") + f"{added.microsecond // 1000:03d}"
     return (
         title,
@@ -115,7 +117,7 @@ def make(path: Path, n: int) -> None:
     conn = lib.conn
     sections = [s[0] for s in lib.sections()]
     now = datetime.now(timezone.utc)
-    start = now - timedelta(seconds=63_072_000 * 1.006)
+    start = now - timedelta(seconds=63_072_000)
     with conn:
         sources = []
         for k in range(20):
@@ -139,7 +141,7 @@ def make(path: Path, n: int) -> None:
         conn.executemany(
             "INSERT INTO articles (title, dateline, summary, body, section_id, source_id,"
             " fingerprint, words, added_at, read, starred) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (_article(rnd, i, sections, sources, start) for i in range(n)),
+            (_article(rnd, i, n, sections, sources, start) for i in range(n)),
         )
         conn.execute(
             "UPDATE sources SET new_count = (SELECT count(*) FROM articles"

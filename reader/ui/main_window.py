@@ -842,6 +842,15 @@ class MainWindow(QMainWindow):
                 row = self.list_model.row_of(article_id)
                 if row is not None:
                     self._set_current_row(row, open_article=False)
+        if self.current_article_id is None and self.list_model.rowCount():
+            self.reading_pane.show_message(
+                "No article open",
+                [
+                    "J and K move through the list; N opens the next unread article.",
+                    "Space reads on, page by page, then on to the next unread.",
+                    "Press ? for every key.",
+                ],
+            )
         self._update_title()
         self.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
         # Counts read the whole library's indexes and qtawesome takes 0.4 s to import: both
