@@ -52,6 +52,7 @@ class HelpOverlay(QWidget):
         self.label = QLabel(self.card)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll = QScrollArea(self.card)
         scroll.setWidget(self.label)
@@ -84,7 +85,9 @@ class HelpOverlay(QWidget):
             return
         self.setGeometry(parent.rect())
         w = min(900, self.width() - 40)
-        h = min(self.label.sizeHint().height() + 60, self.height() - 40)
+        # The card fits the text at the card's width (word wrap), up to the window's height.
+        text_height = self.label.heightForWidth(w - 56)
+        h = min(max(text_height, 100) + 48, self.height() - 40)
         self.card.setGeometry((self.width() - w) // 2, (self.height() - h) // 2, w, h)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
