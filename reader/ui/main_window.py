@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         self.sidebar.collapsed.connect(self._on_sidebar_expanded)
         self.article_list.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
         self.list_model.modelReset.connect(self._update_empty_state)
+        self.list_model.modelReset.connect(self._update_scroll_tracking)
         self.resize(1200, 800)
         self._restore()
 
@@ -712,6 +713,22 @@ class MainWindow(QMainWindow):
         self.article_list.set_empty_text(
             f"<h3>{e(message)}</h3><p>Shift+J / Shift+K move to another view.</p>"
         )
+
+    def _update_scroll_tracking(self) -> None:
+        """Jump only when the scroll bar is let go where a jump costs seconds.
+
+        A big filtered view in title order has no index to count positions with: a jump to
+        the middle of a 110,000-article section takes about 5 s, so dragging the thumb must
+        not ask for every position it passes.
+        """
+        q = self.list_model.query
+        slow = (
+            q is not None
+            and q.sort.key == "title"
+            and q.view.kind != "all"
+            and self.list_model.rowCount() > 20_000
+        )
+        self.article_list.verticalScrollBar().setTracking(not slow)
 
     def _library_has_articles(self) -> bool:
         return self.conn.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1
