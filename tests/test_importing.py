@@ -404,3 +404,20 @@ def test_blank_section_name_is_a_caller_error_before_anything_is_written(
     with pytest.raises(ValueError):
         import_file(lib, three, section="   ")
     assert lib.db["sources"].count == 0 and count(lib) == 0
+
+
+def test_duplicates_are_not_classified(lib: Library, three: Path, overlap: Path) -> None:
+    calls: list[str] = []
+
+    def classify(article: Article) -> tuple[str, str]:
+        calls.append(article.title)
+        return "World", "World: test"
+
+    import_file(lib, overlap, classify=classify)  # three articles, one of them twice
+    assert len(calls) == 2
+    calls.clear()
+    again = import_file(lib, overlap, classify=classify)
+    assert (again.new, again.duplicates, calls) == (0, 3, [])
+    assert source(lib, again.source_id)["duplicate_count"] == 3
+    mixed = import_file(lib, three, classify=classify)
+    assert (mixed.new, mixed.duplicates, len(calls)) == (2, 1, 2)

@@ -11,6 +11,7 @@ two overlap on a multi-core machine. Each batch's articles are indexed for full-
 
 from __future__ import annotations
 
+import json
 import queue
 import re
 import sqlite3
@@ -331,11 +332,38 @@ class _Importer:
         return self.cancelled is not None and bool(self.cancelled())
 
     # the batch -----------------------------------------------------------------------------
-    def write(self, rows: list[tuple]) -> None:
-        """One transaction: the batch's articles and their full-text rows, or nothing."""
+    def write(self, batch: list[_Row]) -> None:
+        """One transaction: the batch's new articles and their full-text rows, or nothing.
+
+        Articles already in the library (or earlier in this batch) are set aside before the
+        classifier sees them, so re-importing a file costs parsing only.
+        """
         conn = self.conn
-        added = now_utc()
         quiet = self.quiet
+        with quiet:
+            known = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT fingerprint FROM articles "
+                    "WHERE fingerprint IN (SELECT value FROM json_each(?))",
+                    (json.dumps([r[4] for r in batch]),),
+                )
+            }
+        rows = []
+        for title, dateline, summary, body, fp, words, published, _end, article in batch:
+            if fp in known:
+                continue
+            known.add(fp)
+            sid, reason, by_user = self.place(article)
+            rows.append(
+                (title, dateline, summary, body, fp, words, published, sid, reason, by_user)
+            )
+        if not rows:
+            self.duplicates += len(batch)
+            with self.conn:
+                self._update_source_counts()
+            return
+        added = now_utc()
         try:
             with quiet:
                 conn.execute("BEGIN IMMEDIATE")
@@ -354,24 +382,21 @@ class _Importer:
                     "SELECT id, section_id FROM articles WHERE id > ?", (before,)
                 ).fetchall()
                 new = len(placed)
-                conn.execute(
-                    "UPDATE sources SET new_count = ?, duplicate_count = ?, skipped_count = ? "
-                    "WHERE id = ?",
-                    (
-                        self.new + new,
-                        self.duplicates + len(rows) - new,
-                        self.skipped,
-                        self.source_id,
-                    ),
-                )
+                self._update_source_counts(new, len(batch) - new)
             conn.commit()
-            self.new += new
-            self.duplicates += len(rows) - new
         except BaseException:
             conn.rollback()
             raise
+        self.new += new
+        self.duplicates += len(batch) - new
         if self.on_commit is not None and placed:
             self.on_commit(Batch([i for i, _ in placed], {s for _, s in placed}))
+
+    def _update_source_counts(self, new: int = 0, duplicates: int = 0) -> None:
+        self.conn.execute(
+            "UPDATE sources SET new_count = ?, duplicate_count = ?, skipped_count = ? WHERE id = ?",
+            (self.new + new, self.duplicates + duplicates, self.skipped, self.source_id),
+        )
 
     # the loop ------------------------------------------------------------------------------
     def run(self) -> Status:
@@ -392,21 +417,18 @@ class _Importer:
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
 
     def _loop(self, reader: _Prefetch) -> Status:
-        pending: list[tuple] = []
+        pending: list[_Row] = []
         pending_bytes = 0
         batch_started = time.monotonic()
         articles = 0
-        for title, dateline, summary, body, fp, words, published, end, article in reader:
+        for row in reader:
             articles += 1
-            self.bytes_done = end
-            if not words:
-                self.skipped += 1  # nothing to read: a headline with no text
+            self.bytes_done = row[7]
+            if not row[5]:
+                self.skipped += 1  # no words: a headline with no text
             else:
-                sid, reason, by_user = self.place(article)
-                # _INSERT's order; write() appends source_id and added_at.
-                row = (title, dateline, summary, body, fp, words, published, sid, reason, by_user)
                 pending.append(row)
-                pending_bytes += len(body) + len(summary) + len(title)
+                pending_bytes += len(row[0]) + len(row[2]) + len(row[3])
             if (
                 len(pending) >= self.batch_articles
                 or pending_bytes >= BATCH_BYTES
