@@ -68,7 +68,7 @@ class ResortThread(QThread):
 
 
 class ResortStatus(QWidget):
-    """"Re-sorting 12,000 / 48,000 [bar] [Cancel]" in the status bar while a re-sort runs."""
+    """ "Re-sorting 12,000 / 48,000 [bar] [Cancel]" in the status bar while a re-sort runs."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

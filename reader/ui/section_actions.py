@@ -232,7 +232,8 @@ class SectionActions(QObject):
         ).fetchone()
         if count:
             what = (
-                f"Its {count:,} articles go to {FALLBACK_SECTION}" if count > 1
+                f"Its {count:,} articles go to {FALLBACK_SECTION}"
+                if count > 1
                 else f"Its article goes to {FALLBACK_SECTION}"
             )
             detail = f"{what}; nothing is deleted but the section."
@@ -314,18 +315,12 @@ class SectionActions(QObject):
                 return
             section_id, name = section.id, section.name
         if purpose == "move":
-            self.window.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
             self.move_articles(ids, section_id)
         elif purpose == "import":
-            self.window.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
             self._start_import(name)
 
     def _on_picker_cancelled(self) -> None:
         self._pick_purpose, self._pick_ids = None, []
-        if self.window.focusWidget() is None or self.picker.isAncestorOf(
-            self.window.focusWidget()
-        ):
-            self.window.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def move_articles(self, article_ids: Sequence[int], section_id: int) -> Moved | None:
         """Move articles (keyboard or drop), undoable with Ctrl+Z; the list stays sensible."""
@@ -343,7 +338,7 @@ class SectionActions(QObject):
             self._refresh(None)
             return moved
         self._push_undo(MoveUndo(self, moved))
-        self._after_move(moved, first_row)
+        self._after_move(moved, first_row, moved.section_ids)
         name = self._name(section_id)
         n = len(moved.article_ids)
         what = "1 article" if n == 1 else f"{n:,} articles"
@@ -364,7 +359,8 @@ class SectionActions(QObject):
         except SectionError as e:
             self._error("Cannot undo the move", e)
             return "Nothing undone"
-        self._after_move(back, None, reselect=back.article_ids)
+        # The articles went back to sections the record of the undo does not name: re-read.
+        self._after_move(back, None, None, reselect=back.article_ids)
         n = len(back.article_ids)
         return f"Move undone ({n:,} article{'s' if n != 1 else ''} put back)"
 
@@ -376,10 +372,14 @@ class SectionActions(QObject):
         return min(rows) if rows else None
 
     def _after_move(
-        self, moved: Moved, first_row: int | None, reselect: list[int] | None = None
+        self,
+        moved: Moved,
+        first_row: int | None,
+        section_ids: set[int] | None,
+        reselect: list[int] | None = None,
     ) -> None:
         w = self.window
-        w.library_changed(moved.section_ids)
+        w.library_changed(section_ids)
         model = w.list_model
         current = w.current_article_id
         if reselect:

@@ -93,6 +93,7 @@ class SectionPicker(QFrame):
         self._sections: list[Section] = []
         self._current_id: int | None = None
         self._allow_create = True
+        self._return_focus: QWidget | None = None
         self.edit.textChanged.connect(self._refill)
         self.edit.installEventFilter(self)
         self.list.itemClicked.connect(self._pick_item)
@@ -118,6 +119,8 @@ class SectionPicker(QFrame):
         self.edit.blockSignals(False)
         self._refill("")
         self._place()
+        focus = QApplication.focusWidget()
+        self._return_focus = focus if focus is not None and not self.isAncestorOf(focus) else None
         self.show()
         self.raise_()
         self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
@@ -125,9 +128,18 @@ class SectionPicker(QFrame):
     def close_picker(self, emit: bool = True) -> None:
         if not self.isVisible():
             return
-        self.hide()
+        self._hide()
         if emit:
             self.cancelled.emit()
+
+    def _hide(self) -> None:
+        """Hide, giving the keyboard back to whoever had it (unless focus went elsewhere)."""
+        had_focus = self.isAncestorOf(QApplication.focusWidget() or self)
+        self.hide()
+        back = self._return_focus
+        self._return_focus = None
+        if had_focus and back is not None:
+            back.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _place(self) -> None:
         parent = self.parentWidget()
@@ -205,7 +217,7 @@ class SectionPicker(QFrame):
     def _pick_item(self, item: QListWidgetItem | None) -> None:
         if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
             return
-        self.hide()
+        self._hide()
         self.chosen.emit(item.data(SectionIdRole), item.data(NameRole))
 
     # --- keys ------------------------------------------------------------------------------------

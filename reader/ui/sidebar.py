@@ -261,8 +261,12 @@ class Sidebar(QTreeView):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if article_ids_from_mime(event.mimeData()):
-            event.accept()  # the drag is ours; each move says whether the row takes it
-            self._drag_over(event)
+            # The drag is ours: accepted here so that the moves come to us; each move then says
+            # whether the row under the mouse takes the articles.
+            index = self.indexAt(event.position().toPoint())
+            self._set_drop_row(index if self.section_at(index) is not None else None)
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
         else:
             event.ignore()
 
