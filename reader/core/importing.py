@@ -4,13 +4,16 @@ Used by ``dispatch import`` and by the window's import worker, so it knows nothi
 Qt: it reports through callbacks, all called on the caller's thread.
 
 Speed: parsing is Python and holds the GIL; storing and indexing are SQLite and release it. A helper
-thread parses ahead (a few small chunks, so memory stays bounded) while this thread writes, so the
-two overlap on a multi-core machine. Each batch's articles are indexed for full-text search with one
-``INSERT ... SELECT`` inside the batch's own transaction, so the index is exact after every commit.
+thread parses up to one batch ahead (bounded, so memory does not grow with the file) while this
+thread writes, so the two overlap on a multi-core machine. Each batch's duplicates are set aside
+with one indexed lookup before the classifier runs; the rest are inserted and indexed for full-text
+search with one ``INSERT ... SELECT`` inside the batch's own transaction, so the index is exact
+after every commit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import re
@@ -500,9 +503,13 @@ def import_file(
         status, error = "failed", f"{path.name}: cannot be read ({e.strerror or e})"
     except UnicodeError as e:
         status, error = "failed", f"{path.name}: cannot be decoded as text ({e})"
+    except Exception as e:
+        # A parser or classifier bug met by some odd file: report it like any bad file.
+        status, error = "failed", f"{path.name}: could not be imported (internal error: {e!r})"
     except BaseException:
-        # Interrupted (Ctrl-C) or a bug: what was committed stays, and the source says so.
-        imp.finish_source("cancelled", "interrupted")
+        # Interrupted (Ctrl-C): what was committed stays, and the source says so.
+        with contextlib.suppress(sqlite3.Error):
+            imp.finish_source("cancelled", "interrupted")
         raise
     try:
         imp.finish_source(status, error)
