@@ -393,3 +393,56 @@ def test_sort_by_title_from_header(qtbot, window):
     titles = [window.list_model.index(i, 0).data() for i in range(5)]
     assert titles == sorted(titles, key=str.casefold)
     assert window.list_model.sort_order.key == "title"
+
+
+WINDOW_DUMP = """Lighthouse keepers return to the northern cape
+
+- A volunteer crew will staff the tower each summer
+- The lamp was automated forty years ago
+HAVRE: A crew of six volunteers will live in the lighthouse on the cape from June, the first
+keepers there since the lamp was automated.
+They will guide visitors and log the weather twice a day.
+Orchard growers try frost fans before the spring bloom
+
+- Twelve farms share the cost of the machines
+LLEIDA: Fruit growers in the valley have installed tall fans that stir warmer air down onto
+the trees on frosty nights.
+The growers will compare their harvests with farms that use sprinklers.
+"""
+
+
+def test_import_through_the_pipeline_shows_up_live(qtbot, window, lib, tmp_path):
+    """New articles from a real import appear with their counts, selection kept."""
+    from reader.core.importing import import_file
+
+    press(qtbot, window, Qt.Key.Key_J)
+    press(qtbot, window, Qt.Key.Key_J)
+    assert shown_title(window) == "Story 1"
+    top_before = window.article_list.rowAt(0)
+    dump = tmp_path / "evening.txt"
+    dump.write_text(WINDOW_DUMP, encoding="utf-8")
+    result = import_file(lib, dump, section="Science")
+    assert result.status == "done" and result.new == 2
+    science = next(s.id for s in views.sections(lib.conn) if s.name == "Science")
+    unread_before = window.counts.get(UNREAD)
+
+    window.library_changed({science})
+
+    assert window.counts.get(UNREAD) == unread_before + 2
+    assert window.counts.get(View("section", science)) == 2
+    assert window.sidebar_model.item_for(View("source", result.source_id)) is not None
+    assert window.list_model.rowCount() == 35
+    titles = {window.list_model.index(i, 0).data() for i in range(2)}
+    assert titles == {
+        "Lighthouse keepers return to the northern cape",
+        "Orchard growers try frost fans before the spring bloom",
+    }
+    row = window.article_list.currentIndex().row()
+    assert window.list_model.index(row, 0).data() == "Story 1"
+    assert shown_title(window) == "Story 1"
+    assert window.article_list.rowAt(0) == top_before + 2 or top_before == -1
+    # The new articles read like any other: n goes to the next unread one.
+    window.open_view(View("section", science))
+    press(qtbot, window, Qt.Key.Key_N)
+    assert shown_title(window) in titles
+    assert "Science" in window.windowTitle() and "1 unread" in window.windowTitle()
