@@ -540,7 +540,10 @@ def test_resort_runs_on_a_thread_and_leaves_hand_placed_articles(qtbot, lib, tmp
     thread = actions.resort_thread
     assert thread is not None and actions.resort_status.isVisible()
     qtbot.waitUntil(lambda: actions.resort_thread is None, timeout=20000)
-    assert "31 articles" in asked[0] and "1 articles you placed yourself" in asked[0]
+    assert (
+        "31 articles" in asked[0]
+        and "The article you placed yourself stays where it is." in asked[0]
+    )
     qtbot.waitUntil(lambda: actions.resort_thread is None)
     result = actions.last_resort
     assert not result.cancelled and result.examined == 31
@@ -673,3 +676,23 @@ def test_many_moves_stay_undoable_in_order(qtbot, window, lib):
 def _no_real_home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     return Path(tmp_path)
+
+
+def test_moved_articles_still_listed_stay_selected(qtbot, window, lib):
+    window.open_view(ALL)
+    window.article_list.setFocus()
+    key(qtbot, window, Qt.Key.Key_J)
+    key(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    reading = window.reading_pane.article.title
+    key(qtbot, window, Qt.Key.Key_V)
+    qtbot.keyClicks(window.section_actions.picker.edit, "health")
+    qtbot.keyClick(window.section_actions.picker.edit, Qt.Key.Key_Return)
+    # All articles still lists them: both rows stay selected, the article read stays open.
+    selected = sorted(i.row() for i in window.article_list.selectionModel().selectedRows())
+    assert selected == [0, 1]
+    assert [window.list_model.row_at(r).section_id for r in selected] == [
+        section_id(lib, "Health")
+    ] * 2
+    assert window.reading_pane.article.title == reading
+    assert window.reading_pane.article.section == "Health"
+    assert window.list_model.index(0, 1).data() == "Health"  # the Section column follows

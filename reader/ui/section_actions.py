@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from reader.core import section_ops, views
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 #: Moving more articles at once than this asks for a smaller selection (each is looked up).
 MAX_MOVE = 50_000
+#: Moved articles shown selected afterwards, at most (each row is looked up).
+RESELECT_LIMIT = 500
 
 
 @dataclass
@@ -382,17 +384,20 @@ class SectionActions(QObject):
         w.library_changed(section_ids)
         model = w.list_model
         current = w.current_article_id
-        if reselect:
-            rows = [r for r in (model.row_of(i) for i in reselect[:200]) if r is not None]
-            if rows:
-                w._set_current_row(min(rows), open_article=False)
-        elif (
-            current is not None
-            and current in moved.article_ids
-            and first_row is not None
-            and model.rowCount()
-            and model.row_of(current) is None
-        ):
+        ids = reselect if reselect is not None else moved.article_ids
+        rows = [r for r in (model.row_of(i) for i in ids[:RESELECT_LIMIT]) if r is not None]
+        if rows:
+            # Still listed here (a smart view, or put back by undo): show them selected, so the
+            # reader sees what moved; the article being read stays the current row.
+            current_row = model.row_of(current) if current in ids else None
+            w._set_current_row(current_row if current_row is not None else min(rows), False)
+            selection = w.article_list.selectionModel()
+            flags = (
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            )
+            for r in rows:
+                selection.select(model.index(r, 0), flags)
+        elif current in ids and first_row is not None and model.rowCount():
             # The articles left this view (a section): on to the one now in their place.
             w._set_current_row(min(first_row, model.rowCount() - 1))
         self.refresh_reading_pane()
@@ -412,12 +417,15 @@ class SectionActions(QObject):
             self._status("Nothing to re-sort: every article was placed by you", 5000)
             return
         kept = ""
-        if by_hand:
+        if by_hand == 1:
+            kept = "The article you placed yourself stays where it is."
+        elif by_hand:
             kept = f"The {by_hand:,} articles you placed yourself stay where they are."
+        what = "the article" if auto == 1 else f"the {auto:,} articles"
         answer = QMessageBox.question(
             self.window,
             "Re-sort all articles",
-            f"Place the {auto:,} articles Dispatch sorted again, with what it knows now "
+            f"Place {what} Dispatch sorted again, with what it knows now "
             f"(including the moves you made)?\n\n{kept}".rstrip(),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
+    QGraphicsDropShadowEffect,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -32,6 +33,10 @@ MAX_VISIBLE_ROWS = 10
 WIDTH = 380
 
 CREATE_PREFIX = "Create section"
+PICKER_STYLE = """
+#sectionPickerList { border: none; }
+#sectionPickerList::item { padding: 4px 6px; }
+"""
 
 
 def filter_sections(sections: Sequence[Section], text: str) -> list[Section]:
@@ -63,6 +68,12 @@ class SectionPicker(QFrame):
         self.setAccessibleName("Section picker")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
+        self.setStyleSheet(PICKER_STYLE)
+        shadow = QGraphicsDropShadowEffect(self)
+        shadow.setBlurRadius(24)
+        shadow.setOffset(0, 4)
+        shadow.setColor(QColor(0, 0, 0, 90))
+        self.setGraphicsEffect(shadow)
         self.title = QLabel(self)
         self.title.setObjectName("sectionPickerTitle")
         font = self.title.font()
@@ -145,10 +156,10 @@ class SectionPicker(QFrame):
         parent = self.parentWidget()
         if parent is None:
             return
-        rows = max(1, min(MAX_VISIBLE_ROWS, len(self._sections) + 1))
-        row_height = self.list.sizeHintForRow(0) if self.list.count() else 0
-        row_height = max(row_height, self.fontMetrics().height() + 6)
-        list_height = rows * row_height + 2 * self.list.frameWidth() + 4
+        # Tall enough for every section (up to a limit) whatever the filter: no jumping.
+        rows = max(1, min(MAX_VISIBLE_ROWS, len(self._sections)))
+        row_height = max(self.list.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        list_height = rows * row_height + 2 * self.list.frameWidth() + 2
         self.list.setFixedHeight(list_height)
         width = min(WIDTH, max(200, parent.width() - 40))
         self.setFixedWidth(width)
