@@ -20,6 +20,7 @@ GROUPS = (
     "Marking",
     "Views",
     "Sections",
+    "Search",
     "Panes",
     "Reading",
     "History",
@@ -63,6 +64,16 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "delete-section": ("Ctrl+Shift+Del",),
     "resort-all": ("Ctrl+Shift+R",),
     "import-into-section": ("Ctrl+Shift+I",),
+    # Search (reader/ui/search_wiring.py). Renaming and deleting act on what the sidebar has
+    # selected, so a saved search shares F2 and Ctrl+Shift+Del with sections.
+    "search": ("/", "Ctrl+F"),
+    "toggle-search-scope": ("Ctrl+Shift+F",),
+    "toggle-search-order": ("Ctrl+Shift+O",),
+    "next-match": ("F3", "Ctrl+G"),
+    "previous-match": ("Shift+F3", "Ctrl+Shift+G"),
+    "save-search": ("Ctrl+S",),
+    "rename-saved-search": ("F2",),
+    "delete-saved-search": ("Ctrl+Shift+Del",),
     "help": ("?", "F1"),
     "quit": ("Ctrl+Q",),
 }

@@ -8,6 +8,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from reader.core.query import HELP as QUERY_HELP
+
 from .commands import CommandRegistry, Keymap
 
 
@@ -33,7 +35,9 @@ def help_html(registry: CommandRegistry, keymap: Keymap) -> str:
         '<table width="100%"><tr>'
         f'<td valign="top" style="padding-right:36px">{left}</td><td valign="top">{right}</td>'
         "</tr></table>"
-        '<p style="margin-top:16px">Press Esc or ? to close.</p>'
+        f'<p style="margin-top:16px"><b>Search</b> ({e(keymap.display("search"))}): '
+        f"{e(QUERY_HELP)}</p>"
+        '<p style="margin-top:8px">Press Esc or ? to close.</p>'
     )
 
 

@@ -31,6 +31,7 @@ from .article_model import ADDED, SORT_COLUMNS, TITLE, ArticleListModel
 from .commands import CommandRegistry, Keymap, event_sequence
 from .help_overlay import HelpOverlay
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
+from .search_wiring import SEARCH_MENU, WindowSearch
 from .section_actions import SectionActions
 from .sidebar import Sidebar, SidebarModel, ViewKeyRole
 
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
     counts_changed = Signal()
     #: Counts and icons are loaded (just after the first paint).
     startup_finished = Signal()
+    #: The sidebar was built again (groups others add, such as saved searches, go back in).
+    sidebar_rebuilt = Signal()
 
     def __init__(
         self,
@@ -143,6 +146,7 @@ class MainWindow(QMainWindow):
 
         self._register_commands()
         self.section_actions = SectionActions(self)  # registers the Sections commands
+        self.search = WindowSearch(self)  # the search bar, its commands, saved searches
         self._build_menus()
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
@@ -243,6 +247,7 @@ class MainWindow(QMainWindow):
                 "delete-section",
                 "resort-all",
             ],
+            "Search": list(SEARCH_MENU),
             "Help": ["help"],
         }
         self.actions_by_name: dict[str, QAction] = {}
@@ -660,6 +665,7 @@ class MainWindow(QMainWindow):
         self.sidebar.selectionModel().blockSignals(blocker)
         self._sidebar_names = (sections, sources)
         self.sidebar_model.set_counts(self.counts)
+        self.sidebar_rebuilt.emit()
 
     def refresh_counts(self) -> None:
         self.counts = views.counts(self.conn)
