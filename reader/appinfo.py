@@ -11,7 +11,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader import APP_ID, APP_NAME, __version__
+import reader
+from reader import APP_ID, APP_NAME
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -75,4 +76,4 @@ def app_icon() -> QIcon:
 
 def version() -> str:
     """The installed distribution's version, for Help → About and --version."""
-    return __version__
+    return reader.__version__

@@ -10,9 +10,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader import __version__
+import reader
 
 SUBCOMMANDS = ("parse", "import", "search", "resort")
+
+
+class _VersionAction(argparse.Action):
+    """--version, reading the version only when asked (it costs start-up time)."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.exit(message=f"Dispatch {reader.__version__}\n")
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dispatch", description="Dispatch, a reader for plain-text news dumps."
     )
-    parser.add_argument("--version", action="version", version=f"Dispatch {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("parse", help="parse a dump and print its articles")
@@ -59,7 +69,7 @@ def build_window_parser() -> argparse.ArgumentParser:
         description="Dispatch, a reader for plain-text news dumps. "
         f"Sub-commands: {', '.join(SUBCOMMANDS)} (dispatch COMMAND --help).",
     )
-    parser.add_argument("--version", action="version", version=f"Dispatch {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("files", type=Path, nargs="*", metavar="FILE", help="dumps to import")
     _db_arg(parser)
     parser.add_argument(
