@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
+from PySide6.QtGui import QDrag, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from .article_model import ADDED, DATELINE, SECTION, TITLE, ArticleListModel
@@ -73,3 +74,37 @@ class ArticleList(QTableView):
     def visible_rows(self) -> int:
         height = self.verticalHeader().defaultSectionSize() or 1
         return max(1, self.viewport().height() // height)
+
+    def startDrag(self, supported_actions: Qt.DropAction) -> None:
+        """Drag the selected articles with a small label ("3 articles"), not a picture of rows.
+
+        The drop target (a section in the sidebar) moves them; the list itself removes nothing.
+        """
+        rows = self.selectionModel().selectedRows(TITLE)
+        if not rows:
+            return
+        mime = self.list_model().mimeData(rows)
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        text = str(rows[0].data()) if len(rows) == 1 else f"{len(rows):,} articles"
+        drag.setPixmap(self._drag_label(text))
+        drag.setHotSpot(QPoint(-14, -10))  # the label trails the pointer: the row stays visible
+        drag.exec(Qt.DropAction.MoveAction)
+
+    def _drag_label(self, text: str) -> QPixmap:
+        fm = self.fontMetrics()
+        text = fm.elidedText(text, Qt.TextElideMode.ElideRight, 320)
+        ratio = self.devicePixelRatioF()
+        width, height = fm.horizontalAdvance(text) + 20, fm.height() + 10
+        pixmap = QPixmap(int(width * ratio), int(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Highlight))
+        painter.drawRoundedRect(QRect(0, 0, width, height), 6, 6)
+        painter.setPen(self.palette().color(QPalette.ColorRole.HighlightedText))
+        painter.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        return pixmap
