@@ -696,3 +696,21 @@ def test_moved_articles_still_listed_stay_selected(qtbot, window, lib):
     assert window.reading_pane.article.title == reading
     assert window.reading_pane.article.section == "Health"
     assert window.list_model.index(0, 1).data() == "Health"  # the Section column follows
+
+
+def test_closing_the_window_stops_a_running_resort(qtbot, lib, tmp_path):
+    add_articles(
+        lib.conn,
+        [Spec(f"Lakers game {i}", "World", body=SPORT_TEXT, hours_ago=5 + i) for i in range(60)],
+    )
+    window = make_window(qtbot, lib, tmp_path)
+    thread = window.section_actions.start_resort(batch=3)
+    window.close()
+    # The close waited for the worker: no thread outlives the window's library.
+    assert thread.isFinished()
+    in_sport = lib.conn.execute(
+        "SELECT COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id "
+        "WHERE s.name = 'Sport'"
+    ).fetchone()[0]
+    assert in_sport % 3 == 0 or in_sport == 60  # whole batches only
+    assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
