@@ -714,3 +714,14 @@ def test_closing_the_window_stops_a_running_resort(qtbot, lib, tmp_path):
     ).fetchone()[0]
     assert in_sport % 3 == 0 or in_sport == 60  # whole batches only
     assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_too_big_a_selection_is_refused_with_a_message(qtbot, window, lib, monkeypatch):
+    from reader.ui import section_actions
+
+    monkeypatch.setattr(section_actions, "MAX_MOVE", 2)
+    window.open_view(ALL)
+    select_rows(window, [0, 1, 2])
+    window.run_command("move-to-section")
+    assert not window.section_actions.picker.isVisible()
+    assert "at most 2 articles" in window.statusBar().currentMessage()

@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         add(
             "mark-view-read", "Mark every article in this view read", "Marking", self.mark_view_read
         )
-        add("undo", "Undo the last marking", "Marking", self.undo)
+        add("undo", "Undo the last marking or move", "Marking", self.undo)
         add("next-view", "Next view in the sidebar", "Views", lambda: self.move_view(1))
         add("previous-view", "Previous view in the sidebar", "Views", lambda: self.move_view(-1))
         add("focus-next-pane", "Focus the next pane", "Panes", lambda: self.move_focus(1))

@@ -268,30 +268,28 @@ class SectionActions(QObject):
     # =========================================================================================
     # Moving articles
 
-    def selected_article_ids(self) -> list[int]:
-        """The articles selected in the list, in list order; else the one being read."""
-        article_list = self.window.article_list
+    def selected_article_ids(self) -> list[int] | None:
+        """The articles selected in the list, in list order, else the one being read; None when
+        more than :data:`MAX_MOVE` are selected (each would be looked up)."""
         model = self.window.list_model
         rows: set[int] = set()
-        for rng in article_list.selectionModel().selection():
+        for rng in self.window.article_list.selectionModel().selection():
             rows.update(range(rng.top(), rng.bottom() + 1))
             if len(rows) > MAX_MOVE:
-                break
-        if rows and len(rows) <= MAX_MOVE:
+                return None
+        if rows:
             ids = [model.article_id(r) for r in sorted(rows)]
             return [i for i in ids if i is not None]
-        if len(rows) > MAX_MOVE:
-            return list(rows)  # too many: the caller says so
         current = self.window.current_article_id
         return [current] if current is not None else []
 
     def choose_move_target(self) -> None:
         ids = self.selected_article_ids()
+        if ids is None:
+            self._status(f"Select at most {MAX_MOVE:,} articles to move at once", 6000)
+            return
         if not ids:
             self._status("Select the articles to move first", 4000)
-            return
-        if len(ids) > MAX_MOVE:
-            self._status(f"Select at most {MAX_MOVE:,} articles to move at once", 6000)
             return
         sections_of = {
             r[0]
