@@ -346,3 +346,49 @@ def test_a_v2_library_gets_the_saved_searches_table(tmp_path):
         assert {"saved_searches", "articles_date"} <= names
     finally:
         lib.close()
+
+
+def test_results_show_two_line_rows_with_highlighted_snippets(qtbot, window):
+    search_for(qtbot, window, "ferry")
+    view = window.search.results
+    ctl = window.search.ctl
+    assert view.itemDelegateForColumn(0) is ctl.delegate
+    assert view.verticalHeader().defaultSectionSize() >= 2 * view.fontMetrics().height()
+    hit = ctl.model.hits[0]
+    assert "<b>ferry</b>" in hit.snippet_html.casefold()
+
+
+def test_esc_after_reading_a_result_selects_it_in_the_view(qtbot, window):
+    window.article_list.setFocus()
+    search_for(qtbot, window, "ferry")
+    key(qtbot, Qt.Key.Key_Down)  # Down, like Enter, goes to the first result
+    qtbot.waitUntil(lambda: shown_title(window) == "Ferry timetable changes")
+    key(qtbot, Qt.Key.Key_Escape)
+    assert shown_title(window) == "Ferry timetable changes"
+    row = window.article_list.currentIndex().row()
+    assert window.list_model.article_id(row) == window.current_article_id
+    assert window.reading_pane.textCursor().hasSelection() is False
+
+
+def test_keys_in_the_results_tab_between_panes_and_choosing_a_view_ends_the_search(
+    qtbot, window, lib
+):
+    search_for(qtbot, window, "storm")
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.search.results.hasFocus)
+    key(qtbot, Qt.Key.Key_N)  # next unread result
+    assert shown_title(window) == result_titles(window)[1]
+    key(qtbot, Qt.Key.Key_Tab)
+    assert window.reading_pane.hasFocus()
+    key(qtbot, Qt.Key.Key_Tab)
+    assert window.sidebar.hasFocus()
+    key(qtbot, Qt.Key.Key_Tab)
+    assert window.search.results.hasFocus()
+    key(qtbot, Qt.Key.Key_Return)  # focus mode hides the results too
+    assert window.focus_mode and not window.search.pane.isVisible()
+    key(qtbot, Qt.Key.Key_Escape)
+    assert not window.focus_mode and window.search.results.isVisible()
+    assert window.search.active
+    window.sidebar.select_view(View("section", lib.section_id("Sport")))
+    assert not window.search.active and window.article_list.isVisible()
+    assert window.current_view == View("section", lib.section_id("Sport"))

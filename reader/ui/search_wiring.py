@@ -500,9 +500,14 @@ class WindowSearch(QObject):
 
     def _on_ended(self) -> None:
         w = self.window
-        had_focus = self.results.hasFocus() or self.bar.field.hasFocus()
+        focus = QApplication.focusWidget()
+        keeps_focus = focus is not None and focus in (w.sidebar, w.reading_pane)
         self._want_first = False
         self.highlighter.clear()
+        cursor = w.reading_pane.textCursor()  # the last jump's selection goes too
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            w.reading_pane.setTextCursor(cursor)
         self.results.hide()
         self.results.set_empty_text("")
         w.article_list.show()
@@ -520,12 +525,14 @@ class WindowSearch(QObject):
             previous = self._previous_article
             if previous is not None and previous != w.current_article_id:
                 w.show_article(previous)
-            if previous is not None:
-                row = w.list_model.row_of(previous)
-                if row is not None:
-                    self._select_list_row(row)
-        if had_focus:
-            w.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
+            # Back on the row read before the search; else on the result being read, when
+            # the view has it.
+            target = previous if previous is not None else w.current_article_id
+            row = w.list_model.row_of(target) if target is not None else None
+            if row is not None:
+                self._select_list_row(row)
+            if not keeps_focus:
+                w.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _selected_list_article(self) -> int | None:
         w = self.window
@@ -1000,9 +1007,10 @@ class WindowSearch(QObject):
         self._status(f"Deleted the saved search “{s.name if s else ''}”", 4000)
         return True
 
-    def _show_dialog(self, dialog: QWidget) -> None:
+    def _show_dialog(self, dialog: QInputDialog | QMessageBox) -> None:
         self._dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self.window.activateWindow())
         dialog.open()
 
     def _sidebar_menu(self, pos: QPoint) -> None:
