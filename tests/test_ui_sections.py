@@ -725,3 +725,18 @@ def test_too_big_a_selection_is_refused_with_a_message(qtbot, window, lib, monke
     window.run_command("move-to-section")
     assert not window.section_actions.picker.isVisible()
     assert "at most 2 articles" in window.statusBar().currentMessage()
+
+
+def test_drop_on_their_own_section_changes_nothing(qtbot, window, lib):
+    window.open_view(View("section", section_id(lib, "World")))
+    select_rows(window, [0, 1])
+    mime = window.list_model.mimeData(window.article_list.selectionModel().selectedRows(TITLE))
+    sidebar = window.sidebar
+    world = window.sidebar_model.index_for(View("section", section_id(lib, "World")))
+    enter, move, drop = drag_events(sidebar.viewport(), sidebar.visualRect(world).center(), mime)
+    for event in (enter, move, drop):
+        QApplication.sendEvent(sidebar.viewport(), event)
+    assert "Already in World" in window.statusBar().currentMessage()
+    assert lib.conn.execute("SELECT COUNT(*) FROM section_examples").fetchone()[0] == 0
+    assert lib.conn.execute("SELECT MAX(section_by_user) FROM articles").fetchone()[0] == 0
+    assert window.undo_stack == []

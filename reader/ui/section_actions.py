@@ -69,7 +69,7 @@ class SectionActions(QObject):
         sidebar = window.sidebar
         sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         sidebar.customContextMenuRequested.connect(self.context_menu)
-        sidebar.articles_dropped.connect(self.move_articles)
+        sidebar.articles_dropped.connect(self.drop_articles)
         window.installEventFilter(self)
         self._register()
 
@@ -321,6 +321,26 @@ class SectionActions(QObject):
 
     def _on_picker_cancelled(self) -> None:
         self._pick_purpose, self._pick_ids = None, []
+
+    def drop_articles(self, article_ids: Sequence[int], section_id: int) -> Moved | None:
+        """Articles dropped on a section: those already there are left as they are (a drag let
+        go over its own section is a slip, not a lesson for the classifier)."""
+        ids = list(article_ids)
+        there: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            there.update(
+                r[0]
+                for r in self.window.conn.execute(
+                    f"SELECT id FROM articles WHERE section_id = ? AND id IN "
+                    f"({','.join('?' * len(chunk))})",
+                    (section_id, *chunk),
+                )
+            )
+        if ids and len(there) == len(set(ids)):
+            self._status(f"Already in {self._name(section_id)}", 3000)
+            return None
+        return self.move_articles([i for i in ids if i not in there], section_id)
 
     def move_articles(self, article_ids: Sequence[int], section_id: int) -> Moved | None:
         """Move articles (keyboard or drop), undoable with Ctrl+Z; the list stays sensible."""
