@@ -127,7 +127,7 @@ OUT=$(realpath -m "${SMOKE_OUT:-build/smoke}")
 mkdir -p "$OUT"
 PYTHON=${PYTHON:-$(command -v python3)}
 if [ "$EXE" = "$(realpath dist/Dispatch/dispatch 2>/dev/null || true)" ]; then
-    echo "smoke: bundle dist/Dispatch is $(du -sh dist/Dispatch | cut -f1)"
+    echo "smoke: bundle dist/Dispatch is $(du -sh dist/Dispatch | cut -f1) ($("$EXE" --version))"
 fi
 exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
     "$ROOT/packaging/smoke.sh" --inside-xvfb "$EXE" "$ROOT/packaging/smoke-dump.txt" "$OUT" "$PYTHON"
