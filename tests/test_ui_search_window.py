@@ -261,6 +261,7 @@ def test_saved_view_survives_reopening_the_library(qtbot, lib, settings_path, tm
         window = make_window(qtbot, again, settings_path)
         items = window.search.saved_header
         assert items is not None and items.child(0).text() == "Ferries"
+        assert not items.child(0).icon().isNull()  # given with the sidebar's, after first paint
         sid = saved_id_of(items.child(0).data(ViewKeyRole))
         qtbot.waitUntil(lambda: items.child(0).data(CountRole) == 1)
         # Opening it from the sidebar shows its results in the list's place.

@@ -20,10 +20,10 @@ GROUPS = (
     "Marking",
     "Views",
     "Sections",
-    "Search",
     "Panes",
     "Reading",
     "History",
+    "Search",
     "Application",
 )
 

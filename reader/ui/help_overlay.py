@@ -32,12 +32,12 @@ def help_html(registry: CommandRegistry, keymap: Keymap) -> str:
     left, right = "".join(columns[:half]), "".join(columns[half:])
     return (
         '<h2 style="margin:0">Keyboard shortcuts</h2>'
+        f'<p style="margin-top:6px"><b>Search</b> ({e(keymap.display("search"))}): '
+        f"{e(QUERY_HELP)}</p>"
         '<table width="100%"><tr>'
         f'<td valign="top" style="padding-right:36px">{left}</td><td valign="top">{right}</td>'
         "</tr></table>"
-        f'<p style="margin-top:16px"><b>Search</b> ({e(keymap.display("search"))}): '
-        f"{e(QUERY_HELP)}</p>"
-        '<p style="margin-top:8px">Press Esc or ? to close.</p>'
+        '<p style="margin-top:16px">Press Esc or ? to close.</p>'
     )
 
 

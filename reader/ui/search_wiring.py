@@ -268,6 +268,7 @@ class WindowSearch(QObject):
         window.article_shown.connect(self._on_article_shown)
         window.counts_changed.connect(self._on_counts_changed)
         window.sidebar_rebuilt.connect(self._install_saved_group)
+        window.startup_finished.connect(self._enable_icons)
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
@@ -504,6 +505,7 @@ class WindowSearch(QObject):
         keeps_focus = focus is not None and focus in (w.sidebar, w.reading_pane)
         self._want_first = False
         self.highlighter.clear()
+        w.statusBar().clearMessage()  # "3 matches here" is about the search just left
         cursor = w.reading_pane.textCursor()  # the last jump's selection goes too
         if cursor.hasSelection():
             cursor.clearSelection()
@@ -788,6 +790,15 @@ class WindowSearch(QObject):
         finally:
             sm.blockSignals(blocker)
         self.saved_changed.emit()
+
+    def _enable_icons(self) -> None:
+        """The sidebar loads icons after the first paint; saved searches get theirs then."""
+        if self.saved_header is None:
+            return
+        for r in range(self.saved_header.rowCount()):
+            child = self.saved_header.child(r)
+            if child is not None:
+                child.setIcon(icons.icon(SAVED_ICON))
 
     def _saved_item(self, search_id: int) -> QStandardItem | None:
         if self.saved_header is None:
