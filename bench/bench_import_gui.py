@@ -87,10 +87,11 @@ def cli_import(dump: Path, db: Path) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=300)
+    ap.add_argument("--dump", type=Path, help="an existing dump instead of a generated one")
     args = ap.parse_args()
     out = HERE / "out"
     out.mkdir(exist_ok=True)
-    dump = out / f"dump-{args.mb:g}mb.txt"
+    dump = args.dump or out / f"dump-{args.mb:g}mb.txt"
     if not dump.exists():
         print(f"generating {dump.name} ...", flush=True)
         generate(dump, args.mb)
