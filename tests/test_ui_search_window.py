@@ -393,3 +393,28 @@ def test_keys_in_the_results_tab_between_panes_and_choosing_a_view_ends_the_sear
     window.sidebar.select_view(View("section", lib.section_id("Sport")))
     assert not window.search.active and window.article_list.isVisible()
     assert window.current_view == View("section", lib.section_id("Sport"))
+
+
+def test_results_follow_a_move_and_a_saved_search_outlives_its_section(qtbot, window, lib):
+    from reader.core import section_ops
+
+    search_for(qtbot, window, "ferry")
+    hit = window.search.ctl.model.hits[0]
+    sport = lib.section_id("Sport")
+    section_ops.move_articles(lib, [hit.id], sport)
+    window.library_changed()
+    assert window.search.ctl.model.hits[0].section == "Sport"
+    # A search saved in a section that is later deleted searches the whole library.
+    window.search.end()
+    weather = section_ops.create_section(lib, "Weather")
+    window.library_changed()
+    window.open_view(View("section", weather.id))
+    window.article_list.setFocus()
+    search_for(qtbot, window, "storm")
+    assert result_titles(window) == []
+    sid = save_current_search(qtbot, window, "Weather storms")
+    assert saved_searches(window.conn)[0].scope == View("section", weather.id)
+    section_ops.delete_section(lib, weather.id)
+    window.library_changed()
+    assert window.search.saved[0].scope is None
+    qtbot.waitUntil(lambda: saved_item_count(window, sid) == 3)

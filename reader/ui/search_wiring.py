@@ -267,7 +267,7 @@ class WindowSearch(QObject):
         window.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
         window.article_shown.connect(self._on_article_shown)
         window.counts_changed.connect(self._on_counts_changed)
-        window.sidebar_rebuilt.connect(self._install_saved_group)
+        window.sidebar_rebuilt.connect(self.reload_saved)
         window.startup_finished.connect(self._enable_icons)
         window.installEventFilter(self)
         app = QApplication.instance()
@@ -704,28 +704,31 @@ class WindowSearch(QObject):
         self._update_title()
 
     def _refresh_result_flags(self) -> None:
+        """Read, starred and section of the loaded results, as the library has them now."""
         model = self.ctl.model if self.ctl else None
         if model is None:
             return
         ids = [h.id for h in model.hits]
-        flags: dict[int, tuple[int, int]] = {}
+        now: dict[int, tuple[bool, bool, int, str]] = {}
         conn = self.window.conn
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT id, read, starred FROM articles WHERE id IN ({marks})"
-            for i, read, starred in conn.execute(sql, chunk):
-                flags[i] = (read, starred)
+            sql = (
+                "SELECT a.id, a.read, a.starred, a.section_id, s.name FROM articles a"
+                f" JOIN sections s ON s.id = a.section_id WHERE a.id IN ({marks})"
+            )
+            for i, read, starred, section_id, section in conn.execute(sql, chunk):
+                now[i] = (bool(read), bool(starred), section_id, section)
         for row, hit in enumerate(model.hits):
-            got = flags.get(hit.id)
-            if got is None:
+            got = now.get(hit.id)
+            if got is None or (hit.read, hit.starred, hit.section_id, hit.section) == got:
                 continue
-            read, starred = bool(got[0]), bool(got[1])
-            if (hit.read, hit.starred) != (read, starred):
-                model.hits[row] = replace(hit, read=read, starred=starred)
-                model.dataChanged.emit(
-                    model.index(row, 0), model.index(row, model.columnCount() - 1)
-                )
+            read, starred, section_id, section = got
+            model.hits[row] = replace(
+                hit, read=read, starred=starred, section_id=section_id, section=section
+            )
+            model.dataChanged.emit(model.index(row, 0), model.index(row, model.columnCount() - 1))
 
     # =========================================================================================
     # Saved searches in the sidebar
@@ -740,8 +743,18 @@ class WindowSearch(QObject):
         sid = saved_id_of(self.window.sidebar.currentIndex().data(ViewKeyRole))
         return next((s for s in self.saved if s.id == sid), None) if sid is not None else None
 
+    def _load_saved(self) -> list[SavedSearch]:
+        """The saved searches; one whose section or source was deleted searches everything."""
+        model = self.window.sidebar_model
+        out = []
+        for s in saved_searches(self.window.conn):
+            if s.scope is not None and model.item_for(s.scope) is None:
+                s = replace(s, scope=None)
+            out.append(s)
+        return out
+
     def reload_saved(self) -> None:
-        self.saved = saved_searches(self.window.conn)
+        self.saved = self._load_saved()
         self._install_saved_group()
         self.counter.request(lambda: list(self.saved))
 
@@ -750,7 +763,7 @@ class WindowSearch(QObject):
         w = self.window
         model = w.sidebar_model
         if not self.saved and self.saved_header is None:
-            self.saved = saved_searches(w.conn)
+            self.saved = self._load_saved()
         sm = w.sidebar.selectionModel()
         blocker = sm.blockSignals(True)
         try:
