@@ -348,3 +348,40 @@ def test_drag_enter_accepts_only_files(qtbot, window, library_path):
     assert not event.isAccepted()
     assert not controller.queue._thread.isRunning()  # idle: no thread left running
     controller.shutdown()
+
+
+def test_empty_library_button_toolbar_and_menu_open_the_dialog(qtbot, window, library_path, dumps, monkeypatch):
+    from PySide6.QtWidgets import QPushButton
+
+    controller = ImportController(window, library_path)
+    asked = []
+
+    def fake_dialog(parent, title, folder, filters):
+        asked.append(filters)
+        return ([str(dumps["two"])] if len(asked) == 3 else []), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", fake_dialog)
+    button = window.article_list.findChild(QPushButton, "emptyImportButton")
+    qtbot.waitUntil(button.isVisible)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    window.toolbar_actions["import"].trigger()
+    with qtbot.waitSignal(controller.queue.run_finished, timeout=20000):
+        window.actions_by_name["import"].trigger()  # File → Import…
+    assert asked == ["News dumps (*.txt *.text);;All files (*)"] * 3
+    qtbot.waitUntil(lambda: not button.isVisible())  # no longer empty
+    controller.shutdown()
+
+
+def test_import_log_and_cancel_commands(qtbot, window, library_path, dumps):
+    controller = ImportController(window, library_path)
+    window.run_command("cancel-import")
+    assert window.statusBar().currentMessage() == "No import is running"
+    with qtbot.waitSignal(controller.queue.run_finished, timeout=20000):
+        controller.import_paths([dumps["empty"]])
+    window.run_command("import-log")
+    log = controller._log
+    assert log.isVisible()
+    assert log.table.item(0, 0).text() == "empty.txt"
+    assert "empty" in log.table.item(0, 6).text()
+    log.close()
+    controller.shutdown()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QDrag, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView
 
 from .article_model import ADDED, DATELINE, SECTION, TITLE, ArticleListModel
 
@@ -50,6 +50,11 @@ class ArticleList(QTableView):
         self.empty_label.setTextFormat(Qt.TextFormat.RichText)
         self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.empty_label.hide()
+        # The empty library offers the import right there, not only as a key to remember.
+        self.empty_button = QPushButton("Import news dumps…", self.viewport())
+        self.empty_button.setObjectName("emptyImportButton")
+        self.empty_button.setAccessibleName("Import news dumps")
+        self.empty_button.hide()
         self.viewport().installEventFilter(self)
 
     def list_model(self) -> ArticleListModel:
@@ -57,18 +62,34 @@ class ArticleList(QTableView):
         assert isinstance(model, ArticleListModel)
         return model
 
-    def set_empty_text(self, html: str | None) -> None:
+    def set_empty_text(self, html: str | None, import_button: bool = False) -> None:
         """Rich text shown over an empty list (already escaped by the caller)."""
         if html:
             self.empty_label.setText(html)
-            self.empty_label.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
             self.empty_label.show()
         else:
             self.empty_label.hide()
+        self.empty_button.setVisible(bool(html) and import_button)
+        self._place_empty_state()
+
+    def _place_empty_state(self) -> None:
+        """The message, and the button under it, centred in the list's empty space."""
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        if not self.empty_button.isVisible():
+            self.empty_label.setGeometry(area)
+            return
+        text_height = self.empty_label.heightForWidth(area.width())
+        if text_height <= 0:
+            text_height = self.empty_label.sizeHint().height()
+        hint = self.empty_button.sizeHint()
+        top = area.top() + max(0, (area.height() - text_height - hint.height() - 12) // 2)
+        self.empty_label.setGeometry(area.left(), top, area.width(), text_height)
+        left = area.center().x() - hint.width() // 2
+        self.empty_button.setGeometry(left, top + text_height + 12, hint.width(), hint.height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport() and event.type() == QEvent.Type.Resize:
-            self.empty_label.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
+            self._place_empty_state()
         return super().eventFilter(watched, event)
 
     def visible_rows(self) -> int:

@@ -54,6 +54,8 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "text-reset": ("Ctrl+0",),
     "full-screen": ("F11",),
     "import": ("Ctrl+O",),
+    "import-log": ("Ctrl+Shift+L",),
+    "cancel-import": ("Ctrl+Shift+X",),
     # Sections (reader/ui/section_actions.py). Ctrl+Shift+O is left to the search bar's order
     # toggle (search_bar.SEARCH_KEYS).
     "move-to-section": ("V",),

@@ -15,6 +15,18 @@ def icon(name: str, color: str | None = None) -> QIcon:
     return qtawesome.icon(name, **options)
 
 
+_TOOLBAR = {
+    "import": "mdi6.file-import-outline",
+    "mark-view-read": "mdi6.check-all",
+    "search": "mdi6.magnify",
+    "help": "mdi6.keyboard-outline",
+}
+
+
+def toolbar(command: str) -> QIcon:
+    return icon(_TOOLBAR.get(command, "mdi6.circle-small"))
+
+
 def star() -> QIcon:
     return icon("mdi6.star", "#e0a100")
 

@@ -87,6 +87,11 @@ class ImportController(QObject):
 
         if hasattr(window, "set_import_handler"):
             window.set_import_handler(self.choose_files)
+        registry = getattr(window, "registry", None)
+        if registry is not None:
+            for name, run in (("import-log", self.show_log), ("cancel-import", self.cancel)):
+                if name in registry:
+                    registry.replace(name, run)
         section_actions = getattr(window, "section_actions", None)
         if section_actions is not None:  # "Import into section…" asks which, then calls us
             section_actions.set_import_handler(self.import_into_section)
@@ -124,6 +129,8 @@ class ImportController(QObject):
         if self.queue.busy:
             self.status.show_cancelling()
             self.queue.cancel()
+        else:
+            self.window.statusBar().showMessage("No import is running", 3000)
 
     # --- what the worker reports ---------------------------------------------------------------
 

@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.article_list.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
         self.list_model.modelReset.connect(self._update_empty_state)
         self.list_model.modelReset.connect(self._update_scroll_tracking)
+        self.article_list.empty_button.clicked.connect(lambda: self.run_command("import"))
         self.resize(1200, 800)
         self._restore()
 
@@ -197,6 +198,9 @@ class MainWindow(QMainWindow):
         add("text-reset", "Default text size", "Reading", lambda: self.change_text_size(0))
         add("full-screen", "Full screen on / off", "Application", self.toggle_full_screen)
         add("import", "Import news dumps…", "Application", lambda: self._import_handler())
+        # The import feature (importer.ImportController) replaces these two when it plugs in.
+        add("import-log", "Show the import log", "Application", self._import_unavailable)
+        add("cancel-import", "Cancel the running import", "Application", self._import_unavailable)
         add("help", "Show the keyboard shortcuts", "Application", self.show_help)
         add("quit", "Quit Dispatch", "Application", self.close)
 
@@ -215,7 +219,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         """Menus list the commands with their keys; they do not bind keys themselves."""
         menus = {
-            "File": ["import", "import-into-section", "quit"],
+            "File": ["import", "import-into-section", "import-log", "cancel-import", "quit"],
             "Go": [
                 "next-article",
                 "previous-article",
@@ -251,6 +255,7 @@ class MainWindow(QMainWindow):
             "Help": ["help"],
         }
         self.actions_by_name: dict[str, QAction] = {}
+        self.toolbar_actions: dict[str, QAction] = {}
         bar = self.menuBar()
         for title, names in menus.items():
             menu = bar.addMenu(f"&{title}")
@@ -266,8 +271,31 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _=False, n=name: self.run_command(n))
                 menu.addAction(action)
                 self.actions_by_name[name] = action
-                if name in ("import-into-section", "delete-section"):
+                if name in ("import-into-section", "cancel-import", "delete-section"):
                     menu.addSeparator()
+        self._build_toolbar()
+
+    def _build_toolbar(self) -> None:
+        """A few everyday actions within reach of the mouse (the same actions as the menus)."""
+        bar = self.addToolBar("Main")
+        bar.setObjectName("mainToolBar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for name, text in (
+            ("import", "Import"),
+            ("mark-view-read", "Mark all read"),
+            ("search", "Search"),
+            ("help", "Keys"),
+        ):
+            if name not in self.actions_by_name:
+                continue
+            source = self.actions_by_name[name]
+            action = QAction(text, self)
+            action.setObjectName(f"toolbar-{name}")
+            action.setToolTip(source.toolTip() + "  (" + self.keymap.display(name) + ")")
+            action.triggered.connect(lambda _=False, n=name: self.run_command(n))
+            bar.addAction(action)
+            self.toolbar_actions[name] = action
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -695,10 +723,13 @@ class MainWindow(QMainWindow):
             self.article_list.set_empty_text(None)
             return
         if self.counts.total == 0 and not self._library_has_articles():
+            keys = e(self.keymap.display("import").split(", ")[0])
             self.article_list.set_empty_text(
                 "<h3>Your library is empty</h3>"
-                "<p>Press <b>Ctrl+O</b> to import a news dump (a plain-text file).</p>"
-                "<p>From a terminal: <code>dispatch import FILE</code></p>"
+                f"<p>Import a news dump (a plain-text file): press <b>{keys}</b>, drop files"
+                " on this window, or use the button.</p>"
+                "<p>From a terminal: <code>dispatch import FILE</code></p>",
+                import_button=True,
             )
             if self.current_article_id is None:
                 self.reading_pane.show_message(
@@ -885,6 +916,8 @@ class MainWindow(QMainWindow):
             return
         self.refresh_counts()
         self.list_model.set_star_icon(icons.star())
+        for name, action in self.toolbar_actions.items():
+            action.setIcon(icons.toolbar(name))
         self.sidebar_model.enable_icons()
         self.startup_finished.emit()
 
