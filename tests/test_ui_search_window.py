@@ -270,9 +270,11 @@ def test_saved_view_survives_reopening_the_library(qtbot, lib, settings_path, tm
         qtbot.waitUntil(lambda: window.search.active and _results_for(window, "ferry"))
         assert result_titles(window) == ["Ferry timetable changes"]
         assert window.search.open_saved_id == sid
+        assert window.search.bar.whole_library  # the saved search's scope
         # Shift+K back up to the smart views ends the search.
         key(qtbot, Qt.Key.Key_K, Qt.KeyboardModifier.ShiftModifier)
         assert not window.search.active
+        assert not window.search.bar.whole_library  # the reader's own choice again
         assert window.sidebar.currentIndex().data(ViewKeyRole) == "today"
         window.close()
     finally:

@@ -248,6 +248,8 @@ class WindowSearch(QObject):
         self.open_saved_id: int | None = None
         self._scope_override: View | None = None
         self._applying_saved = False
+        # The scope the reader had chosen before a saved search set its own (given back after).
+        self._user_whole: bool | None = None
         self._previous_article: int | None = None
         self._restore_on_end = True
         self._want_first = False
@@ -444,6 +446,7 @@ class WindowSearch(QObject):
     def _on_scope_changed(self, _whole: bool) -> None:
         if not self._applying_saved:
             self._scope_override = None
+            self._user_whole = None  # chosen now: kept after the search
         self._show_scope_label()
 
     def _on_started(self) -> None:
@@ -521,6 +524,14 @@ class WindowSearch(QObject):
             w.sidebar.select_view(view)
             w.sidebar.selectionModel().blockSignals(blocker)
             w.sidebar.viewport().update()
+        if self._user_whole is not None:
+            if self.bar.whole_library != self._user_whole:
+                self._applying_saved = True
+                try:
+                    self.bar.toggle_scope()
+                finally:
+                    self._applying_saved = False
+            self._user_whole = None
         self.bar._update_buttons()
         w._update_title()  # the window titles its view again
         if self._restore_on_end:
@@ -662,10 +673,8 @@ class WindowSearch(QObject):
             w.article_list.hide()
             self.pane.show()
             self.results.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif w.isFullScreen():
-            w.leave()
         else:
-            self.end()
+            self.end()  # full screen stays: the next Esc leaves it
 
     # =========================================================================================
     # Reading pane highlights and keeping the results in step
@@ -853,6 +862,8 @@ class WindowSearch(QObject):
     def open_saved(self, s: SavedSearch) -> None:
         """Show a saved search's results (its query and scope in the bar)."""
         self.open_saved_id = s.id
+        if self._user_whole is None:
+            self._user_whole = self.bar.whole_library
         self._applying_saved = True
         try:
             self._scope_override = s.scope
