@@ -18,6 +18,7 @@ holds no search thread) and shut down when the window closes.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +33,7 @@ from PySide6.QtCore import (
     QRunnable,
     Qt,
     QThreadPool,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QStandardItem
@@ -193,7 +195,13 @@ class _CountJob(QRunnable):
 
 
 class SavedCounter(QObject):
-    """One count at a time; a change during a count asks for one more afterwards."""
+    """One count at a time; a change during a count asks for one more afterwards.
+
+    Counting a saved search costs up to about 1.5 s on a library of 1,000,000 articles (a
+    common word, counted to 10,000), and the window's counts change with every article read: a
+    count that follows a busy one waits twice as long as that one took (at most 5 s), so that
+    reading fast never keeps a core busy with recounts. On small libraries the wait is nil.
+    """
 
     counted = Signal(object)
 
@@ -202,27 +210,38 @@ class SavedCounter(QObject):
         self.path = path
         self.running = False
         self.dirty = False
+        self.last_ms = 0.0
+        self._started = 0.0
         self._signals = _CountSignals()
         self._signals.done.connect(self._on_done)
         self._searches: Callable[[], list[SavedSearch]] = list
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._start)
 
     def request(self, searches: Callable[[], list[SavedSearch]]) -> None:
         self._searches = searches
-        if self.running:
-            self.dirty = True
+        if self.running or self._later.isActive():
+            self.dirty = self.running
             return
-        found = searches()
+        self._start()
+
+    def _start(self) -> None:
+        found = self._searches()
         if not found:
             return
         self.running = True
+        self._started = time.perf_counter()
         QThreadPool.globalInstance().start(_CountJob(self.path, found, self._signals))
 
     def _on_done(self, counts: dict) -> None:
         self.running = False
+        self.last_ms = (time.perf_counter() - self._started) * 1000
         self.counted.emit(counts)
         if self.dirty:
             self.dirty = False
-            self.request(self._searches)
+            wait = min(5000, int(2 * self.last_ms)) if self.last_ms > 50 else 0
+            self._later.start(wait)
 
 
 # --- the window's search -----------------------------------------------------------------------
