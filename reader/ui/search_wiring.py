@@ -17,6 +17,7 @@ holds no search thread) and shut down when the window closes.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -191,7 +192,9 @@ class _CountJob(QRunnable):
                         continue  # shown without a count; the next change counts again
         except Exception:  # the library went away (a test's folder, a moved file): no counts
             out = {}
-        self.signals.done.emit(out)
+        # The window may have closed (the application quitting) while this counted.
+        with contextlib.suppress(RuntimeError):
+            self.signals.done.emit(out)
 
 
 class SavedCounter(QObject):
