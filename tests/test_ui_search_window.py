@@ -366,8 +366,12 @@ def test_esc_after_reading_a_result_selects_it_in_the_view(qtbot, window):
     search_for(qtbot, window, "ferry")
     key(qtbot, Qt.Key.Key_Down)  # Down, like Enter, goes to the first result
     qtbot.waitUntil(lambda: shown_title(window) == "Ferry timetable changes")
+    assert window.windowTitle().startswith("Search: ferry")
+    key(qtbot, Qt.Key.Key_Up)  # Up on the first result: back to the field
+    assert window.search.bar.field.hasFocus()
     key(qtbot, Qt.Key.Key_Escape)
     assert shown_title(window) == "Ferry timetable changes"
+    assert not window.windowTitle().startswith("Search")
     row = window.article_list.currentIndex().row()
     assert window.list_model.article_id(row) == window.current_article_id
     assert window.reading_pane.textCursor().hasSelection() is False

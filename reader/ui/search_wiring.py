@@ -37,7 +37,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QStandardItem
+from PySide6.QtGui import QFont, QKeyEvent, QStandardItem
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -318,6 +318,7 @@ class WindowSearch(QObject):
         w.article_list.setVisible(True)
         self.results.setVisible(False)
         self.results.installEventFilter(w)  # J/K, Enter, Esc... reach the window's keymap
+        self.results.installEventFilter(self)  # Up on the first result: back to the field
         self.results.setFocusProxy(None)
 
     @property
@@ -484,6 +485,7 @@ class WindowSearch(QObject):
 
     def _on_results(self, page: Page) -> None:
         if page.offset == 0:
+            self._update_title()
             self.results.set_empty_text("" if page.hits else "No articles match.")
             self._highlight(self.window.current_article_id)
             current = self.window.current_article_id
@@ -903,8 +905,12 @@ class WindowSearch(QObject):
 
     def _update_title(self) -> None:
         """The window is titled after the open saved search (the window titles its views)."""
+        if not self.active:
+            return
         s = next((x for x in self.saved if x.id == self.open_saved_id), None)
-        if s is None or not self.active:
+        if s is None:
+            text = " ".join(self.bar.text().split())
+            self.window.setWindowTitle(f"Search: {text} — {APP_NAME}")
             return
         n = self.saved_count(s.id) or 0
         unread = f" ({n:,} unread)" if n else ""
@@ -1100,6 +1106,16 @@ class WindowSearch(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             self.shutdown()
+        elif (
+            watched is self.results
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Up
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.results.currentIndex().row() <= 0
+        ):
+            self.bar.field.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
         return False
 
     def shutdown(self) -> None:
