@@ -40,10 +40,10 @@ BATCH_SECONDS = 2.0  # a slow parse still shows new articles every two seconds
 PROGRESS_INTERVAL = 0.2
 # While importing, on the import's own connection: a larger page cache keeps the indexes' pages
 # (fingerprints arrive in random order) in memory across batches, and checkpointing the WAL every
-# 32 MB instead of every 4 MB copies pages rewritten by successive batches once, not each time.
+# 128 MB instead of every 4 MB copies pages rewritten by successive batches once, not each time.
 # Sizes chosen by bench/bench_import.py: larger batches write less but hold more memory.
 IMPORT_CACHE_KIB = 16 * 1024
-IMPORT_WAL_AUTOCHECKPOINT = 8192  # pages
+IMPORT_WAL_AUTOCHECKPOINT = 32768  # pages (128 MB; journal_size_limit shrinks the file after)
 _CHUNK = 64  # articles per hand-off from the parsing thread
 # The parser may run a whole batch ahead, so that it keeps working while a batch is written.
 _QUEUE_CHUNKS = 40
