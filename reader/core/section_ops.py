@@ -29,8 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from reader.core.placement import BODY_CHARS, Placer, placer_for_library
-from reader.core.sections import DEFAULT_SECTIONS as SHIPPED_SECTIONS
+from reader.core.store import DEFAULT_SECTIONS as SHIPPED_SECTIONS
 from reader.core.store import FALLBACK_SECTION, Library, now_utc
 from reader.core.views import SMART_VIEWS, Section
 
@@ -429,7 +428,11 @@ def resort_all(
     conn = lib.conn
     if conn.in_transaction:
         conn.commit()
-    placer: Placer = placer_for_library(lib)
+    # The classifier is imported here, not at the top: the window imports this module at start-up
+    # and only a re-sort needs it.
+    from reader.core.placement import BODY_CHARS, placer_for_library
+
+    placer = placer_for_library(lib)
     signature = _signature(conn)
     (total,) = conn.execute("SELECT COUNT(*) FROM articles WHERE section_by_user = 0").fetchone()
     moved: Counter[str] = Counter()
