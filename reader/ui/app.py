@@ -31,6 +31,11 @@ def run(db: Path | None, files: list[Path]) -> int:
     launch ends: double-clicking dumps in a file manager imports them into the open window.
     """
     app = create_application()
+    # Imports and re-sorts run Python on worker threads. Every call from Qt into Python (each
+    # cell a view paints) waits for the GIL; with the default 5 ms switch interval a busy worker
+    # makes those waits add up to visible stutter. 1 ms measured p95 event-loop lateness of
+    # 3-4 ms instead of 9-15 ms during an import, at no cost to import speed.
+    sys.setswitchinterval(0.001)
     from PySide6.QtWidgets import QMessageBox
 
     from reader.core.store import Library, LibraryError, default_library_path
