@@ -37,11 +37,14 @@ def gui_import(dump: Path, db: Path) -> tuple[float, list[float], int]:
     from reader.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
+    sys.setswitchinterval(0.001)  # as reader.ui.app.run() does
     lib = Library(db)
     window = MainWindow(lib)
     window.resize(1200, 800)
     window.show()
-    controller = ImportController(window, db)
+    from reader.core.placement import classify_for_library
+
+    controller = ImportController(window, db, classify=classify_for_library)  # as the app does
     lateness: list[float] = []
     clock = QElapsedTimer()
     timer = QTimer()
