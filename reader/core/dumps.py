@@ -53,6 +53,9 @@ _SENTENCE_BREAK = re.compile(r"(\S+)[.?!][”’\"']?\s+[“‘\"']?[A-Z0-9]")
 _SEPARATOR_CHARS = "-=*_~#•·+"
 _SEPARATOR_LINE = re.compile(r"^(?:([-=*_~#•·+])\s?)\1?(?:\s?\1){1,}$")
 
+_BYLINE = re.compile(r"^(?:by|from|reporting by|words by)\s", re.IGNORECASE)
+_HAS_DIGIT = re.compile(r"\d")
+
 MAX_HEADLINE_CHARS = 180
 MAX_HEADLINE_WORDS = 28
 
@@ -402,6 +405,16 @@ def _classify_headline_shaped(line: _Line, nxt: _Line | None, cur: _Draft | None
         # a date or a deck line of this article, even when a dateline lead follows.
         if not cur.article.title:
             return "headline" if _announces_article(nxt) else "paragraph"
+        if cur.article.summary or nxt is None:
+            return "paragraph"
+        # A headline left with no body (a lone headline in the dump) followed by a real
+        # article: bullets, or a dateline lead after a line that is neither byline nor date.
+        if nxt.bullet:
+            return "headline"
+        if _announces_article(nxt) and not _BYLINE.match(line.text) and not _HAS_DIGIT.search(
+            line.text
+        ):
+            return "headline"
         return "paragraph"
     if nxt is None:
         return "trailing-title" if untitled_body else "paragraph"
