@@ -50,6 +50,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Protocol
 
+from reader.core.store import DEFAULT_SECTIONS as _LIBRARY_DEFAULTS
+from reader.core.store import FALLBACK_SECTION
+
 __all__ = [
     "DEFAULT_SECTIONS",
     "OTHER",
@@ -58,18 +61,10 @@ __all__ = [
     "Placement",
 ]
 
-DEFAULT_SECTIONS = [
-    "World",
-    "Politics",
-    "Business",
-    "Technology",
-    "Science",
-    "Health",
-    "Sport",
-    "Culture",
-    "Other",
-]
-OTHER = "Other"
+# One list for the whole program: the store creates these in a new library, and the shipped
+# knowledge has one word list per name.
+DEFAULT_SECTIONS = list(_LIBRARY_DEFAULTS)
+OTHER = FALLBACK_SECTION
 
 _DATA = "data/sections"
 
