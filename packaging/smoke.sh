@@ -48,8 +48,14 @@ if [ "${1:-}" = "--inside-xvfb" ]; then
     "$EXE" --db "$DB" "$DUMP" >"$LOG" 2>&1 &
     PID=$!
 
-    WID=$(timeout "$TIMEOUT" xdotool search --sync --onlyvisible --class '^Dispatch$' 2>/dev/null \
-        | head -n 1) || true
+    # Poll every 50 ms (xdotool's own --sync only looks twice a second).
+    WID=
+    deadline=$(( $(date +%s) + TIMEOUT ))
+    while [ -z "$WID" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+        kill -0 "$PID" 2>/dev/null || fail "the application exited before showing a window"
+        WID=$(xdotool search --onlyvisible --class '^Dispatch$' 2>/dev/null | head -n 1) || true
+        [ -n "$WID" ] || sleep 0.05
+    done
     [ -n "$WID" ] || fail "no Dispatch window appeared within ${TIMEOUT}s"
     shown=$(date +%s.%N)
     awk -v s="$start" -v w="$shown" 'BEGIN { printf "smoke: window shown %.2fs after launch\n", w - s }'
@@ -127,7 +133,7 @@ OUT=$(realpath -m "${SMOKE_OUT:-build/smoke}")
 mkdir -p "$OUT"
 PYTHON=${PYTHON:-$(command -v python3)}
 if [ "$EXE" = "$(realpath dist/Dispatch/dispatch 2>/dev/null || true)" ]; then
-    echo "smoke: bundle dist/Dispatch is $(du -sh dist/Dispatch | cut -f1) ($("$EXE" --version))"
+    echo "smoke: bundle dist/Dispatch is $(du -sh dist/Dispatch | cut -f1) ($("$EXE" --version 2>&1))"
 fi
 exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
     "$ROOT/packaging/smoke.sh" --inside-xvfb "$EXE" "$ROOT/packaging/smoke-dump.txt" "$OUT" "$PYTHON"
