@@ -7,6 +7,7 @@ Each sub-command's work lives in its own module, imported only when used, so tha
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -85,6 +86,11 @@ def build_window_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # A windowed launcher (the gui-script on Windows, the bundle) may start us without a console:
+    # printing must not fail there.
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     if argv and argv[0] in SUBCOMMANDS:
         args = build_parser().parse_args(argv)
         if args.command == "parse":

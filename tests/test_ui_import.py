@@ -385,3 +385,15 @@ def test_import_log_and_cancel_commands(qtbot, window, library_path, dumps):
     assert "empty" in log.table.item(0, 6).text()
     log.close()
     controller.shutdown()
+
+
+def test_about_shows_the_version(qtbot, window, monkeypatch):
+    from reader.appinfo import version
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append((title, text)))
+    window.actions_by_name["about"].trigger()
+    ((title, text),) = shown
+    assert title == "About Dispatch"
+    assert f"Dispatch {version()}" in text
+    assert window.keymap.display("about") == "Shift+F1"

@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         add("import-log", "Show the import log", "Application", self._import_unavailable)
         add("cancel-import", "Cancel the running import", "Application", self._import_unavailable)
         add("help", "Show the keyboard shortcuts", "Application", self.show_help)
+        add("about", "About Dispatch", "Application", self.show_about)
         add("quit", "Quit Dispatch", "Application", self.close)
 
     def run_command(self, name: str) -> None:
@@ -252,7 +253,7 @@ class MainWindow(QMainWindow):
                 "resort-all",
             ],
             "Search": list(SEARCH_MENU),
-            "Help": ["help"],
+            "Help": ["help", "about"],
         }
         self.actions_by_name: dict[str, QAction] = {}
         self.toolbar_actions: dict[str, QAction] = {}
@@ -849,6 +850,22 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         self.help_overlay.open(self.registry, self.keymap)
+
+    def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from reader.appinfo import version
+
+        e = html.escape
+        QMessageBox.about(
+            self,
+            "About Dispatch",
+            f"<h3>Dispatch {e(version())}</h3>"
+            "<p>A reader for plain-text news dumps: offline, and entirely from the keyboard.</p>"
+            f"<p>Library: <code>{e(str(self.library.path))}</code><br>"
+            f"{self.counts.total:,} articles</p>"
+            "<p>Press <b>?</b> for every key.</p>",
+        )
 
     # =========================================================================================
     # Start and end
