@@ -7,7 +7,6 @@ a second, so the event loop stays free however fast articles arrive.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import deque
@@ -21,8 +20,6 @@ from reader.core.store import Library, LibraryError
 
 # How often the worker may tell the window about progress and new articles.
 REPORT_INTERVAL = 0.25
-# The worker threads' nice value (see _lower_priority).
-WORKER_NICE = 10
 
 
 @dataclass(frozen=True)
@@ -73,23 +70,6 @@ class RunSummary:
         return ", ".join(parts)
 
 
-def _lower_priority() -> None:
-    """Let the window's thread win the CPU (and so the GIL) when it wants them.
-
-    A nice value is per thread on Linux and passed on to threads started from this one (the
-    pipeline's parsing thread). Elsewhere, or when not allowed, nothing changes.
-    """
-    if os.environ.get("DISPATCH_WORKER_NICE") == "0":
-        return
-    try:
-        tid = threading.get_native_id()
-        current = os.getpriority(os.PRIO_PROCESS, tid)
-        if current < WORKER_NICE:
-            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICE)
-    except (AttributeError, OSError):
-        pass
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
@@ -118,7 +98,6 @@ class ImportWorker(QObject):
 
     @Slot(object, object)
     def run(self, job: ImportJob, cancel: threading.Event) -> None:
-        _lower_priority()
         self.file_started.emit(job)
         try:
             lib = Library(self.library_path)  # this thread's own connection
