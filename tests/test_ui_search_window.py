@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from reader.core.search import saved_searches
@@ -13,9 +13,8 @@ from reader.core.store import MIGRATIONS, migrate
 from reader.core.views import View
 from reader.ui.main_window import MainWindow
 from reader.ui.search_wiring import saved_id_of
-from reader.ui.settings import Settings
 from reader.ui.sidebar import CountRole, ViewKeyRole
-from tests.ui_helpers import Spec, add_articles, numbered, open_library
+from tests.ui_helpers import Spec, add_articles, make_window, numbered, open_library
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -53,16 +52,6 @@ def lib(tmp_path):
 @pytest.fixture
 def settings_path(tmp_path):
     return tmp_path / "settings.ini"
-
-
-def make_window(qtbot, lib, settings_path) -> MainWindow:
-    settings = Settings(QSettings(str(settings_path), QSettings.Format.IniFormat))
-    window = MainWindow(lib, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.counts.total > 0 and window.status_label.text() != "")
-    return window
 
 
 @pytest.fixture

@@ -19,11 +19,9 @@ from reader.core.views import ALL, View
 from reader.ui.article_model import ARTICLE_IDS_MIME, TITLE, article_ids_from_mime
 from reader.ui.commands import DEFAULT_KEYS, Keymap, normalize
 from reader.ui.help_overlay import help_html
-from reader.ui.main_window import MainWindow
 from reader.ui.reading_pane import placement_text
 from reader.ui.section_picker import Section, filter_sections
-from reader.ui.settings import Settings
-from tests.ui_helpers import Spec, add_articles, open_library
+from tests.ui_helpers import Spec, add_articles, make_window, open_library
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -47,22 +45,11 @@ def lib(tmp_path):
     lib.close()
 
 
-def make_window(qtbot, lib, tmp_path) -> MainWindow:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(lib, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    total = lib.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    qtbot.waitUntil(lambda: window.counts.total == total and window.status_label.text() != "")
-    return window
-
-
 @pytest.fixture
 def window(qtbot, lib, tmp_path):
     add_articles(lib.conn, [Spec(f"World story {i}", "World", hours_ago=10 + i) for i in range(6)])
     add_articles(lib.conn, [Spec(f"Match {i}", "Sport", hours_ago=30 + i) for i in range(3)])
-    w = make_window(qtbot, lib, tmp_path)
+    w = make_window(qtbot, lib, tmp_path / "settings.ini")
     yield w
     thread = w.section_actions.resort_thread
     if thread is not None:
@@ -488,7 +475,7 @@ def test_reading_pane_shows_why_the_article_was_placed(qtbot, lib, tmp_path):
             "UPDATE articles SET section_reason = 'Sport: playoffs, Lakers, NBA' WHERE id = ?",
             (ids[0],),
         )
-    window = make_window(qtbot, lib, tmp_path)
+    window = make_window(qtbot, lib, tmp_path / "settings.ini")
     window.show_article(ids[0])
     text = window.reading_pane.toPlainText()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -526,7 +513,7 @@ def test_resort_runs_on_a_thread_and_leaves_hand_placed_articles(qtbot, lib, tmp
             "UPDATE articles SET section_by_user = 1, section_reason = 'Moved by you' WHERE id = ?",
             (hand[0],),
         )
-    window = make_window(qtbot, lib, tmp_path)
+    window = make_window(qtbot, lib, tmp_path / "settings.ini")
     window.open_view(View("section", section_id(lib, "World")))
     window.show_article(auto[0])
     asked = answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
@@ -569,7 +556,7 @@ def test_resort_cancel_keeps_what_was_done(qtbot, lib, tmp_path, monkeypatch):
         lib.conn,
         [Spec(f"Lakers game {i}", "World", body=SPORT_TEXT, hours_ago=5 + i) for i in range(50)],
     )
-    window = make_window(qtbot, lib, tmp_path)
+    window = make_window(qtbot, lib, tmp_path / "settings.ini")
     actions = window.section_actions
     # Every batch is reported, and the worker waits after its first batch until the window has
     # clicked Cancel: the cancel lands between batches whatever the machine's speed.
@@ -703,7 +690,7 @@ def test_closing_the_window_stops_a_running_resort(qtbot, lib, tmp_path):
         lib.conn,
         [Spec(f"Lakers game {i}", "World", body=SPORT_TEXT, hours_ago=5 + i) for i in range(60)],
     )
-    window = make_window(qtbot, lib, tmp_path)
+    window = make_window(qtbot, lib, tmp_path / "settings.ini")
     thread = window.section_actions.start_resort(batch=3)
     window.close()
     # The close waited for the worker: no thread outlives the window's library.

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTableView, QTextBrowser, QTreeView
 
 from reader.core import views
 from reader.core.views import UNREAD, View
 from reader.ui.main_window import MainWindow
-from reader.ui.settings import Settings
-from tests.ui_helpers import Spec, add_articles, add_source, numbered, open_library
+from tests.ui_helpers import Spec, add_articles, add_source, make_window, numbered, open_library
 
 # The offscreen platform plugin says this whenever a main window is shown; it is about the
 # plugin, not the window (under X11 it is not printed).
@@ -27,21 +26,6 @@ def lib(tmp_path):
 @pytest.fixture
 def settings_path(tmp_path):
     return tmp_path / "settings.ini"
-
-
-def make_window(qtbot, lib, settings_path) -> MainWindow:
-    settings = Settings(QSettings(str(settings_path), QSettings.Format.IniFormat))
-    window = MainWindow(lib, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(
-        lambda: (
-            window.counts.total == lib.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-            and window.status_label.text() != ""
-        )
-    )
-    return window
 
 
 def press(qtbot, window: MainWindow, key, modifier=Qt.KeyboardModifier.NoModifier, text=None):

@@ -81,3 +81,20 @@ def numbered(n: int, section: str = "World", start_hours: float = 48.0, **kw) ->
     return [
         Spec(title=f"Story {i}", section=section, hours_ago=start_hours + i, **kw) for i in range(n)
     ]
+
+
+def make_window(qtbot, lib, settings_path: Path):
+    """The real main window on ``lib``, shown, with its counts loaded (they come after paint)."""
+    from PySide6.QtCore import QSettings
+
+    from reader.ui.main_window import MainWindow
+    from reader.ui.settings import Settings
+
+    settings = Settings(QSettings(str(settings_path), QSettings.Format.IniFormat))
+    window = MainWindow(lib, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    total = lib.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    qtbot.waitUntil(lambda: window.counts.total == total and window.status_label.text() != "")
+    return window
