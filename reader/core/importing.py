@@ -47,6 +47,8 @@ IMPORT_WAL_AUTOCHECKPOINT = 32768  # pages (128 MB; journal_size_limit shrinks t
 _CHUNK = 64  # articles per hand-off from the parsing thread
 # The parser may run a whole batch ahead, so that it keeps working while a batch is written.
 _QUEUE_CHUNKS = 40
+# Dumps at least this big are parsed in a separate process (see _ProcessPrefetch).
+PROCESS_PARSE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,72 @@ class _Prefetch:
             self._thread.join(0.05)
 
 
+def _parse_in_child(path: str, keep: bool, out) -> None:
+    """The parsing process: rows in chunks on ``out``, then None (or the error, as text)."""
+    today = datetime.now(timezone.utc).date()
+    try:
+        with open(path, "rb") as f:
+            chunk: list[_Row] = []
+            for article in parse_stream(f):
+                chunk.append(_row(article, today, keep))
+                if len(chunk) >= _CHUNK:
+                    out.put(chunk)
+                    chunk = []
+            if chunk:
+                out.put(chunk)
+        out.put(None)
+    except BaseException as e:
+        out.put(f"{type(e).__name__}: {e}")
+
+
+class _ProcessPrefetch:
+    """Parse in a separate process: big dumps parse on another core without taking the GIL.
+
+    On a thread the parser and the writer share one interpreter lock, so they barely overlap
+    and every call the window makes into Python waits behind them; a process parses truly
+    alongside. It costs a process start (~0.1 s) and pickling the rows, so small files keep
+    the thread (see PROCESS_PARSE_BYTES).
+    """
+
+    def __init__(self, path: Path, keep_articles: bool) -> None:
+        import multiprocessing
+
+        # "spawn": forking a process that runs Qt and other threads is unsafe.
+        ctx = multiprocessing.get_context("spawn")
+        self.quiet: AbstractContextManager[object] = nullcontext()
+        self._queue = ctx.Queue(_QUEUE_CHUNKS)
+        self._process = ctx.Process(
+            target=_parse_in_child,
+            args=(str(path), keep_articles, self._queue),
+            name="dispatch-parse",
+            daemon=True,
+        )
+        self._process.start()
+
+    def __iter__(self) -> Iterator[_Row]:
+        while True:
+            try:
+                item = self._queue.get(timeout=0.5)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    code = self._process.exitcode
+                    message = f"the parsing process stopped (exit status {code})"
+                    raise RuntimeError(message) from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, str):
+                raise RuntimeError(item)
+            yield from item
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(5)
+        self._queue.close()
+        self._queue.cancel_join_thread()
+
+
 # --- writing side -------------------------------------------------------------------------------
 
 _INSERT = (
@@ -241,6 +309,7 @@ class _Importer:
         self.batch_articles = max(1, batch_articles)
         self.progress_interval = progress_interval
         self.source_id: int | None = None
+        self.process_parse_bytes = PROCESS_PARSE_BYTES
         self.size = 0
         self.bytes_done = 0
         self.new = self.duplicates = self.skipped = 0
@@ -409,7 +478,9 @@ class _Importer:
         (autocheckpoint,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
         conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_AUTOCHECKPOINT}")
-        reader = _Prefetch(self.path, keep_articles=self.classify is not None)
+        keep = self.classify is not None
+        big = self.size >= self.process_parse_bytes
+        reader = (_ProcessPrefetch if big else _Prefetch)(self.path, keep_articles=keep)
         self.quiet = reader.quiet
         try:
             return self._loop(reader)
@@ -465,6 +536,7 @@ def import_file(
     on_commit: Callable[[Batch], None] | None = None,
     batch_articles: int = BATCH_ARTICLES,
     progress_interval: float = PROGRESS_INTERVAL,
+    process_parse_bytes: int = PROCESS_PARSE_BYTES,
 ) -> ImportResult:
     """Import one dump into ``lib``. Never raises for a bad file: the result says what happened.
 
@@ -489,6 +561,7 @@ def import_file(
         batch_articles,
         progress_interval,
     )
+    imp.process_parse_bytes = process_parse_bytes
     error: str | None = None
     try:
         imp.start_source()
