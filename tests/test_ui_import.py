@@ -397,3 +397,12 @@ def test_about_shows_the_version(qtbot, window, monkeypatch):
     assert title == "About Dispatch"
     assert f"Dispatch {version()}" in text
     assert window.keymap.display("about") == "Shift+F1"
+
+
+def test_welcome_gives_way_once_articles_arrive(qtbot, window, library_path, dumps):
+    assert "Welcome to Dispatch" in window.reading_pane.toPlainText()
+    controller = ImportController(window, library_path)
+    with qtbot.waitSignal(controller.queue.run_finished, timeout=20000):
+        controller.import_paths([dumps["one"]])
+    qtbot.waitUntil(lambda: "No article open" in window.reading_pane.toPlainText())
+    controller.shutdown()

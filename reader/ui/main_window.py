@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.history: list[int] = []
         self.history_pos = -1
         self.current_article_id: int | None = None
+        self._welcome_shown = False  # the reading pane greets an empty library
         self.focus_mode = False
         self._closed = False
         self._opening = False  # set while the list's current row is moved by code
@@ -718,10 +719,23 @@ class MainWindow(QMainWindow):
         else:
             self.setWindowTitle(f"{name} — {APP_NAME}")
 
+    def _show_no_article(self) -> None:
+        self._welcome_shown = False
+        self.reading_pane.show_message(
+            "No article open",
+            [
+                "J and K move through the list; N opens the next unread article.",
+                "Space reads on, page by page, then on to the next unread.",
+                "Press ? for every key.",
+            ],
+        )
+
     def _update_empty_state(self) -> None:
         e = html.escape
         if self.list_model.rowCount():
             self.article_list.set_empty_text(None)
+            if self._welcome_shown and self.current_article_id is None:
+                self._show_no_article()  # the first import arrived: the welcome is out of date
             return
         if self.counts.total == 0 and not self._library_has_articles():
             keys = e(self.keymap.display("import").split(", ")[0])
@@ -733,6 +747,7 @@ class MainWindow(QMainWindow):
                 import_button=True,
             )
             if self.current_article_id is None:
+                self._welcome_shown = True
                 self.reading_pane.show_message(
                     "Welcome to Dispatch",
                     [
@@ -914,14 +929,7 @@ class MainWindow(QMainWindow):
                 if row is not None:
                     self._set_current_row(row, open_article=False)
         if self.current_article_id is None and self.list_model.rowCount():
-            self.reading_pane.show_message(
-                "No article open",
-                [
-                    "J and K move through the list; N opens the next unread article.",
-                    "Space reads on, page by page, then on to the next unread.",
-                    "Press ? for every key.",
-                ],
-            )
+            self._show_no_article()
         self._update_title()
         self.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
         # Counts read the whole library's indexes and qtawesome takes 0.4 s to import: both
