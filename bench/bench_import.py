@@ -73,7 +73,7 @@ def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
     import sqlite3
 
     from reader.core.dumps import parse_path
-    from reader.core.importing import published_from_dateline
+    from reader.core.importing import _row
     from reader.core.store import _V1, FTS_HASHSIZE
 
     today = date.today()
@@ -82,22 +82,8 @@ def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
     for a in parse_path(dump):
         if not a.words:
             continue
-        rows.append(
-            (
-                a.title,
-                a.dateline,
-                "\n".join(a.summary),
-                a.body_text,
-                a.fingerprint,
-                a.words,
-                published_from_dateline(a.dateline, today),
-                1,
-                None,
-                0,
-                None,
-                "2026-01-01 00:00:00.000",
-            )
-        )
+        # The pipeline's own row (title … published_at), then the floor's fixed columns.
+        rows.append((*_row(a, today, False)[:7], 1, None, 0, None, "2026-01-01 00:00:00.000"))
     parse_s = time.perf_counter() - t
 
     _fresh(db)

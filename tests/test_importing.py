@@ -423,8 +423,8 @@ def test_duplicates_are_not_classified(lib: Library, three: Path, overlap: Path)
     assert (mixed.new, mixed.duplicates, len(calls)) == (2, 1, 2)
 
 
-def test_big_dumps_parse_in_a_separate_process(tmp_path):
-    """The process path gives exactly what the thread path gives (forced here on a small file)."""
+def _generated(tmp_path: Path, mb: float, seed: int) -> Path:
+    """A dump from the benchmark generator (bench/gen_dump.py)."""
     import sys as _sys
 
     _sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -433,7 +433,13 @@ def test_big_dumps_parse_in_a_separate_process(tmp_path):
     finally:
         _sys.path.pop(0)
     dump = tmp_path / "gen.txt"
-    generate(dump, 0.5, seed=11)
+    generate(dump, mb, seed=seed)
+    return dump
+
+
+def test_big_dumps_parse_in_a_separate_process(tmp_path):
+    """The process path gives exactly what the thread path gives (forced here on a small file)."""
+    dump = _generated(tmp_path, 0.5, seed=11)
     results = {}
     for name, threshold in (("thread", 1 << 40), ("process", 0)):
         with Library(tmp_path / f"{name}.sqlite3") as lib:
@@ -454,15 +460,7 @@ def test_big_dumps_parse_in_a_separate_process(tmp_path):
 
 
 def test_process_parse_can_be_cancelled(tmp_path):
-    import sys as _sys
-
-    _sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    try:
-        from gen_dump import generate
-    finally:
-        _sys.path.pop(0)
-    dump = tmp_path / "gen.txt"
-    generate(dump, 2, seed=12)
+    dump = _generated(tmp_path, 2, seed=12)
     with Library(tmp_path / "lib.sqlite3") as lib:
         calls = []
         result = import_file(
