@@ -137,7 +137,7 @@ def child_window(t0: float, library: Path) -> dict:
     )
     window = MainWindow(lib, settings)
     window.resize(1200, 800)
-    phase("build the window (COUNT of All)")
+    phase("build the window")
     out: dict = {"phases": phases}
 
     def measure() -> None:

@@ -302,3 +302,66 @@ def test_a_library_from_an_older_dispatch_is_upgraded_at_open(tmp_path: Path) ->
         ]
         assert _fts_ids(lib, "upgrade") == [1]
         assert lib.integrity_ok()
+
+
+def _kept_counts(lib: Library) -> dict[int, tuple[int, int, int, int]]:
+    rows = lib.conn.execute(
+        "SELECT section_id, articles, unread, starred, starred_unread FROM section_counts"
+    )
+    return {r[0]: tuple(r[1:]) for r in rows if any(r[1:])}
+
+
+def test_section_counts_follow_every_change_to_articles(tmp_path: Path) -> None:
+    """Inserts, markings, moves and deletes, by the app or by hand, keep the kept counts exact."""
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        world, sport = lib.section_id("World"), lib.section_id("Sport")
+        with lib.conn:
+            for i in range(5):
+                lib.conn.execute(ARTICLE_SQL, (f"Story {i}", "", "Text.", world, f"fp{i}", 1))
+        assert _kept_counts(lib) == {world: (5, 5, 0, 0)}
+        with lib.conn:
+            lib.conn.execute("UPDATE articles SET read = 1 WHERE id IN (1, 2)")
+            lib.conn.execute("UPDATE articles SET starred = 1 WHERE id IN (2, 3)")
+            lib.conn.execute("UPDATE articles SET read = 1 WHERE id = 1")  # no change at all
+        assert _kept_counts(lib) == {world: (5, 3, 2, 1)}
+        with lib.conn:
+            lib.conn.execute("UPDATE articles SET section_id = ? WHERE id IN (3, 4)", (sport,))
+        assert _kept_counts(lib) == {world: (3, 1, 1, 0), sport: (2, 2, 1, 1)}
+        with lib.conn:
+            lib.conn.execute(
+                "UPDATE articles SET read = 0, starred = 0, section_id = ? WHERE id = 2", (sport,)
+            )
+            lib.conn.execute("DELETE FROM articles WHERE id = 3")
+        assert _kept_counts(lib) == {world: (2, 1, 0, 0), sport: (2, 2, 0, 0)}
+        assert lib.integrity_ok()
+        with lib.conn:
+            lib.conn.execute("DELETE FROM articles WHERE section_id = ?", (sport,))
+            lib.conn.execute("DELETE FROM sections WHERE id = ?", (sport,))
+        assert lib.conn.execute(
+            "SELECT count(*) FROM section_counts WHERE section_id = ?", (sport,)
+        ).fetchone() == (0,)
+        assert lib.integrity_ok()
+
+
+def test_integrity_ok_notices_counts_out_of_step(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        with lib.conn:
+            lib.conn.execute(ARTICLE_SQL, ("One", "", "Text.", 1, "fp", 1))
+        assert lib.integrity_ok()
+        with lib.conn:
+            lib.conn.execute("UPDATE section_counts SET unread = unread + 1")
+        assert not lib.integrity_ok()
+
+
+def test_upgrading_to_kept_counts_counts_what_is_there(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    conn = sqlite3.connect(path)
+    migrate(conn, MIGRATIONS[:3])
+    for i in range(4):
+        conn.execute(ARTICLE_SQL, (f"Old {i}", "", "Text.", 1 + i % 2, f"fp{i}", 1))
+    conn.execute("UPDATE articles SET read = 1, starred = 1 WHERE id = 1")
+    conn.commit()
+    conn.close()
+    with Library(path) as lib:
+        assert _kept_counts(lib) == {1: (2, 1, 1, 0), 2: (2, 2, 0, 0)}
+        assert lib.integrity_ok()

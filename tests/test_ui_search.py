@@ -17,15 +17,14 @@ from reader.ui.search_bar import (
     SEARCH_KEYS,
     IdRole,
     MatchHighlighter,
-    SearchBar,
     SearchController,
     SearchResultsModel,
     SearchRunner,
     SnippetHtmlRole,
     TitleHtmlRole,
     matched_words,
-    status_text,
 )
+from reader.ui.search_field import SearchBar, status_text
 
 _fp = itertools.count()
 FILLER = "Officials spoke to reporters after the meeting on Monday afternoon."

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from reader.core.search import saved_searches
-from reader.core.store import MIGRATIONS, migrate
+from reader.core.store import MIGRATIONS, SCHEMA_VERSION, migrate
 from reader.core.views import View
 from reader.ui.main_window import MainWindow
 from reader.ui.search_wiring import saved_id_of
@@ -333,7 +333,7 @@ def test_a_v2_library_gets_the_saved_searches_table(tmp_path):
     conn.close()
     lib = open_library(path)
     try:
-        assert lib.schema_version == 3
+        assert lib.schema_version == SCHEMA_VERSION
         names = {r[0] for r in lib.conn.execute("SELECT name FROM sqlite_master")}
         assert "saved_searches" in names
     finally:

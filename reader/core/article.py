@@ -6,7 +6,6 @@ plain text (``body_text``) so that people who open the SQLite file themselves ca
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -64,8 +63,10 @@ class Article:
         Spacing is ignored (the parser already folded white space), so the same story scraped
         twice is recognised; any change of words or punctuation makes a different article.
         """
+        from hashlib import blake2b  # imported here: the window reads articles, never hashes
+
         text = "\x1e".join((self.title, *self.summary, *(text for _, text in self.blocks)))
-        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        return blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
     @property
     def crosshead_positions(self) -> list[int]:

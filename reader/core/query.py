@@ -23,6 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from reader.core.query_help import HELP, PLACEHOLDER
+
 MAX_CHARS = 1000
 # Each word costs the ranking a pass over the articles that contain it (bm25's IDF).
 MAX_TERMS = 16
@@ -34,11 +36,6 @@ EXPLICIT_PREFIX_MIN = 2
 FIELDS = ("title", "section", "source", "is", "before", "after")
 IS_VALUES = ("unread", "read", "starred", "unstarred")
 
-HELP = (
-    'words (all must match) · "exact phrase" · OR · -exclude · title: section: source: · '
-    "is:unread is:starred · before:/after: 2024-05-01 or 7d"
-)
-PLACEHOLDER = 'Search: words, "phrase", OR, -word, title:, section:, is:unread, after:7d'
 
 # The date an article is filtered by: its publication date when the dump gave one.
 DATE_SQL = "COALESCE(a.published_at, a.added_at)"

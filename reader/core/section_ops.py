@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from reader.core.store import DEFAULT_SECTIONS as SHIPPED_SECTIONS
-from reader.core.store import FALLBACK_SECTION, Library, now_utc
+from reader.core.store import FALLBACK_SECTION, MOVED_REASON, Library, now_utc
 from reader.core.views import SMART_VIEWS, Section
 
 __all__ = [
@@ -54,7 +54,6 @@ __all__ = [
 ]
 
 MAX_NAME = 60
-MOVED_REASON = "Moved by you"
 RESORT_BATCH = 2000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 

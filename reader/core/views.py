@@ -189,28 +189,43 @@ class Counts:
 
 
 def counts(conn: sqlite3.Connection, cutoff: str | None = None) -> Counts:
-    """Every count the sidebar shows, each read from an index that covers it."""
+    """Every count the sidebar shows: kept per section by triggers, Today from its index."""
     cutoff = cutoff or today_cutoff()
     out = Counts()
-    out.total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    unread = 0
+    kept = dict(conn.execute("SELECT section_id, unread FROM section_counts").fetchall())
     for (section_id,) in conn.execute("SELECT id FROM sections").fetchall():
-        n = conn.execute(
-            "SELECT count(*) FROM articles WHERE section_id = ? AND read = 0", (section_id,)
-        ).fetchone()[0]
-        out.unread[View("section", section_id).key] = n
-        unread += n
-    out.unread["all"] = unread
-    out.unread["unread"] = unread
-    out.unread["starred"] = conn.execute(
-        "SELECT count(*) FROM articles WHERE starred = 1 AND read = 0"
-    ).fetchone()[0]
+        out.unread[View("section", section_id).key] = kept.get(section_id, 0)
+    total, unread, starred_unread = conn.execute(
+        "SELECT total(articles), total(unread), total(starred_unread) FROM section_counts"
+    ).fetchone()
+    out.total = int(total)
+    out.unread["all"] = int(unread)
+    out.unread["unread"] = int(unread)
+    out.unread["starred"] = int(starred_unread)
     out.unread["today"] = conn.execute(
         "SELECT count(*) FROM articles WHERE read = 0 AND added_at >= ?", (cutoff,)
     ).fetchone()[0]
     for source_id, n in conn.execute("SELECT id, new_count FROM sources"):
         out.unread[View("source", source_id).key] = n
     return out
+
+
+_KEPT_SIZES = {
+    "all": "SELECT total(articles) FROM section_counts",
+    "unread": "SELECT total(unread) FROM section_counts",
+    "starred": "SELECT total(starred) FROM section_counts",
+    "section": "SELECT total(articles) FROM section_counts WHERE section_id = ?",
+}
+
+
+def view_size(conn: sqlite3.Connection, view: View, cutoff: str | None = None) -> int:
+    """How many articles a view lists: kept counts where there are some, else a COUNT."""
+    sql = _KEPT_SIZES.get(view.kind)
+    if sql is not None:
+        params = (view.id,) if view.kind == "section" else ()
+        return int(conn.execute(sql, params).fetchone()[0])
+    where, params = view_filter(view, cutoff)
+    return conn.execute(f"SELECT count(*) FROM articles WHERE {where}", params).fetchone()[0]
 
 
 def apply_change_to_counts(c: Counts, change: Change, cutoff: str | None = None) -> bool:
@@ -337,9 +352,7 @@ class ViewQuery:
     # -- public
 
     def count(self) -> int:
-        n = self.conn.execute(
-            f"SELECT count(*) FROM articles WHERE {self.count_where}", self.params
-        ).fetchone()[0]
+        n = view_size(self.conn, self.view, self.cutoff)
         if self._size is None:
             self.set_size(n)
         return n + len(self.kept)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from reader.core.query import HELP as QUERY_HELP
+from reader.core.query_help import HELP as QUERY_HELP
 
 from .commands import CommandRegistry, Keymap
 

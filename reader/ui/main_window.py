@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,11 +34,21 @@ from .article_model import ADDED, SORT_COLUMNS, TITLE, ArticleListModel
 from .commands import CommandRegistry, Keymap, event_sequence
 from .help_overlay import HelpOverlay
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
-from .search_wiring import SEARCH_MENU, WindowSearch
+from .search_field import SEARCH_MENU, SearchBar
 from .section_actions import SectionActions
 from .sidebar import Sidebar, SidebarModel, ViewKeyRole
 
+if TYPE_CHECKING:
+    from .search_wiring import WindowSearch
+
 APP_NAME = "Dispatch"
+#: The toolbar's buttons (commands) and their labels, in order.
+TOOLBAR = (
+    ("import", "Import"),
+    ("mark-view-read", "Mark all read"),
+    ("search", "Search"),
+    ("help", "Keys"),
+)
 UNDO_LIMIT = 50
 HISTORY_LIMIT = 500
 
@@ -109,6 +122,7 @@ class MainWindow(QMainWindow):
         self._welcome_shown = False  # the reading pane greets an empty library
         self.focus_mode = False
         self._closed = False
+        self._started = False  # the first paint happened and what waits for it was done
         self._opening = False  # set while the list's current row is moved by code
         self._import_handler: Callable[[], object] = self._import_unavailable
 
@@ -122,9 +136,21 @@ class MainWindow(QMainWindow):
         self.article_list = ArticleList(self.list_model)
         self.reading_pane = ReadingPane()
 
+        # The search field sits over the list from the start; the rest of search (results in
+        # the list's place, highlights, saved searches) is built just after the first paint.
+        self.search_bar = SearchBar()
+        self.list_pane = QWidget()
+        self.list_pane.setObjectName("listPane")
+        pane_layout = QVBoxLayout(self.list_pane)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        pane_layout.setSpacing(0)
+        pane_layout.addWidget(self.search_bar)
+        pane_layout.addWidget(self.article_list, 1)
+        self._search: WindowSearch | None = None
+
         self.list_splitter = QSplitter(Qt.Orientation.Vertical)
         self.list_splitter.setObjectName("listSplitter")
-        self.list_splitter.addWidget(self.article_list)
+        self.list_splitter.addWidget(self.list_pane)
         self.list_splitter.addWidget(self.reading_pane)
         self.list_splitter.setStretchFactor(0, 2)
         self.list_splitter.setStretchFactor(1, 3)
@@ -147,7 +173,6 @@ class MainWindow(QMainWindow):
 
         self._register_commands()
         self.section_actions = SectionActions(self)  # registers the Sections commands
-        self.search = WindowSearch(self)  # the search bar, its commands, saved searches
         self._build_menus()
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
@@ -207,7 +232,27 @@ class MainWindow(QMainWindow):
         add("quit", "Quit Dispatch", "Application", self.close)
 
     def run_command(self, name: str) -> None:
+        if name not in self.registry and self._search is None:
+            self.search  # noqa: B018  (a search command before search was built: build it now)
         self.registry.run(name)
+
+    @property
+    def started(self) -> bool:
+        """The first paint happened, and what waits for it (counts, icons, search) is done."""
+        return self._started
+
+    @property
+    def search(self) -> WindowSearch:
+        """Search in the window, built after the first paint (or sooner, when first needed).
+
+        Its engine, results table and saved searches take 50 ms to import and build: the window
+        paints first. The field itself (:attr:`search_bar`) is there from the start.
+        """
+        if self._search is None:
+            from .search_wiring import WindowSearch
+
+            self._search = WindowSearch(self)
+        return self._search
 
     def set_import_handler(self, handler: Callable[[], object]) -> None:
         """Plug in the import feature: Ctrl+O and File → Import call ``handler()``."""
@@ -258,46 +303,64 @@ class MainWindow(QMainWindow):
         }
         self.actions_by_name: dict[str, QAction] = {}
         self.toolbar_actions: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}
         bar = self.menuBar()
         for title, names in menus.items():
             menu = bar.addMenu(f"&{title}")
             menu.setObjectName(f"menu{title}")
-            for name in names:
-                command = self.registry[name]
-                keys = self.keymap.display(name).split(", ")[0]
-                action = QAction(f"{command.description}\t{keys}", self)
-                action.setObjectName(f"action-{name}")
-                action.setToolTip(command.description)
-                action.setStatusTip(command.description)
-                action.setWhatsThis(command.description)
-                action.triggered.connect(lambda _=False, n=name: self.run_command(n))
-                menu.addAction(action)
-                self.actions_by_name[name] = action
-                if name in ("import-into-section", "cancel-import", "delete-section"):
-                    menu.addSeparator()
+            self.menus[title] = menu
+            # Search registers its commands after the first paint and fills its menu then.
+            self.add_menu_commands(title, [n for n in names if n in self.registry])
         self._build_toolbar()
+
+    def add_menu_commands(self, title: str, names: list[str] | tuple[str, ...]) -> None:
+        """Menu entries that run registered commands and show their first key."""
+        menu = self.menus[title]
+        for name in names:
+            command = self.registry[name]
+            keys = self.keymap.display(name).split(", ")[0]
+            action = QAction(f"{command.description}\t{keys}", self)
+            action.setObjectName(f"action-{name}")
+            action.setToolTip(command.description)
+            action.setStatusTip(command.description)
+            action.setWhatsThis(command.description)
+            action.triggered.connect(lambda _=False, n=name: self.run_command(n))
+            menu.addAction(action)
+            self.actions_by_name[name] = action
+            if name in ("import-into-section", "cancel-import", "delete-section"):
+                menu.addSeparator()
 
     def _build_toolbar(self) -> None:
         """A few everyday actions within reach of the mouse (the same actions as the menus)."""
-        bar = self.addToolBar("Main")
+        self.toolbar = bar = self.addToolBar("Main")
         bar.setObjectName("mainToolBar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for name, text in (
-            ("import", "Import"),
-            ("mark-view-read", "Mark all read"),
-            ("search", "Search"),
-            ("help", "Keys"),
-        ):
-            if name not in self.actions_by_name:
-                continue
-            source = self.actions_by_name[name]
-            action = QAction(text, self)
-            action.setObjectName(f"toolbar-{name}")
-            action.setToolTip(source.toolTip() + "  (" + self.keymap.display(name) + ")")
-            action.triggered.connect(lambda _=False, n=name: self.run_command(n))
-            bar.addAction(action)
-            self.toolbar_actions[name] = action
+        for name, _text in TOOLBAR:
+            self.add_toolbar_command(name)
+
+    def add_toolbar_command(self, name: str) -> None:
+        """The toolbar button of a command that has a menu entry, in :data:`TOOLBAR`'s order."""
+        names = [n for n, _ in TOOLBAR]
+        if name not in names or name not in self.actions_by_name or name in self.toolbar_actions:
+            return
+        source = self.actions_by_name[name]
+        action = QAction(dict(TOOLBAR)[name], self)
+        action.setObjectName(f"toolbar-{name}")
+        action.setToolTip(source.toolTip() + "  (" + self.keymap.display(name) + ")")
+        action.triggered.connect(lambda _=False, n=name: self.run_command(n))
+        if self._started:
+            action.setIcon(icons.toolbar(name))
+        later = [
+            self.toolbar_actions[n]
+            for n in names[names.index(name) + 1 :]
+            if n in self.toolbar_actions
+        ]
+        if later:
+            self.toolbar.insertAction(later[0], action)
+        else:
+            self.toolbar.addAction(action)
+        self.toolbar_actions[name] = action
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -814,7 +877,7 @@ class MainWindow(QMainWindow):
                 return
         self.focus_mode = True
         self.sidebar.hide()
-        self.article_list.hide()
+        self.list_pane.hide()
         self.reading_pane.setFocus(Qt.FocusReason.OtherFocusReason)
         self.statusBar().showMessage("Focus mode — Esc to return", 3000)
 
@@ -823,6 +886,7 @@ class MainWindow(QMainWindow):
             self.focus_mode = False
             self.statusBar().clearMessage()
             self.sidebar.show()
+            self.list_pane.show()
             self.article_list.show()
             self.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self.isFullScreen():
@@ -939,11 +1003,13 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         if self._closed:
             return
+        self.search  # noqa: B018  (builds the rest of search)
         self.refresh_counts()
         self.list_model.set_star_icon(icons.star())
         for name, action in self.toolbar_actions.items():
             action.setIcon(icons.toolbar(name))
         self.sidebar_model.enable_icons()
+        self._started = True
         self.startup_finished.emit()
 
     def save_state(self) -> None:

@@ -14,8 +14,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QResizeEvent, QTextFra
 from PySide6.QtWidgets import QTextBrowser
 
 from reader.core.article import text_to_blocks
-from reader.core.section_ops import MOVED_REASON
-from reader.core.store import FALLBACK_SECTION
+from reader.core.store import FALLBACK_SECTION, MOVED_REASON
 from reader.core.views import ArticleRecord
 
 from .article_model import full_date

@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -71,9 +70,9 @@ from .search_bar import (
     SECTION,
     TITLE,
     MatchHighlighter,
-    SearchBar,
     SearchController,
 )
+from .search_field import SEARCH_MENU
 from .sidebar import CountRole, KindRole, ViewKeyRole
 
 if TYPE_CHECKING:
@@ -84,17 +83,6 @@ if TYPE_CHECKING:
 APP_NAME = "Dispatch"
 SAVED_PREFIX = "search:"
 SAVED_ICON = "mdi6.text-search"
-#: Commands this module adds, in the order the Search menu lists them.
-SEARCH_MENU = (
-    "search",
-    "toggle-search-scope",
-    "toggle-search-order",
-    "next-match",
-    "previous-match",
-    "save-search",
-    "rename-saved-search",
-    "delete-saved-search",
-)
 #: A saved search's unread count stops at this (the sidebar then shows "10,000+").
 COUNT_LIMIT = 10_000
 
@@ -260,7 +248,7 @@ class WindowSearch(QObject):
         super().__init__(window)
         self.window = window
         self.path = Path(window.library.path)
-        self.bar = SearchBar()
+        self.bar = window.search_bar
         self.results = SearchResultsView()
         self.highlighter = MatchHighlighter(window.reading_pane)
         self.ctl: SearchController | None = None
@@ -297,26 +285,24 @@ class WindowSearch(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
+        # Built after the window's first paint: its menu, toolbar button and saved searches now.
+        window.add_menu_commands("Search", SEARCH_MENU)
+        window.add_toolbar_command("search")
+        self.reload_saved()
+        if window.started:  # else the window's startup_finished brings the icons
+            self._enable_icons()
 
     # =========================================================================================
     # Layout
 
     def _build_pane(self) -> None:
-        """The bar over the list; the results share the list's place."""
+        """The results share the list's place, under the window's search field."""
         w = self.window
-        splitter = w.list_splitter
-        index = splitter.indexOf(w.article_list)
-        self.pane = QWidget()
-        self.pane.setObjectName("listPane")
-        layout = QVBoxLayout(self.pane)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        splitter.replaceWidget(index, self.pane)
-        layout.addWidget(self.bar)
-        layout.addWidget(w.article_list, 1)
-        layout.addWidget(self.results, 1)
-        w.article_list.setVisible(True)
+        self.pane = w.list_pane
         self.results.setVisible(False)
+        layout = self.pane.layout()
+        assert layout is not None
+        layout.addWidget(self.results, 1)
         self.results.installEventFilter(w)  # J/K, Enter, Esc... reach the window's keymap
         self.results.installEventFilter(self)  # Up on the first result: back to the field
         self.results.setFocusProxy(None)
