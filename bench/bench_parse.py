@@ -49,13 +49,17 @@ def dump_of(mb: float) -> Path:
     path = OUT / f"dump-{mb:g}mb.txt"
     if not path.exists():
         print(f"generating {path.name} ...", flush=True)
-        subprocess.run([sys.executable, str(HERE / "gen_dump.py"), str(path), "--mb", str(mb)], check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "gen_dump.py"), str(path), "--mb", str(mb)], check=True
+        )
     return path
 
 
 def measure(path: Path, runs: int) -> None:
     size = path.stat().st_size / 1e6
-    floor = min((run([sys.executable, "-c", FLOOR, str(path)]) for _ in range(runs)), key=lambda r: r[0])
+    floor = min(
+        (run([sys.executable, "-c", FLOOR, str(path)]) for _ in range(runs)), key=lambda r: r[0]
+    )
     parse = min(
         (run([sys.executable, "-m", "reader", "parse", str(path), "--json"]) for _ in range(runs)),
         key=lambda r: r[0],

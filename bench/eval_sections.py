@@ -63,9 +63,7 @@ def report_accuracy(clf: Classifier, rows: list[dict], name: str, detail: bool) 
             precision = tp / n_pred if n_pred else float("nan")
             recall = tp / n_gold if n_gold else float("nan")
             print(f"  {section:<12}{n_gold:>4}{precision:>11.1%}{recall:>8.1%}")
-        confusions = Counter(
-            (g, p) for p, g in zip(predicted, gold, strict=True) if p != g
-        )
+        confusions = Counter((g, p) for p, g in zip(predicted, gold, strict=True) if p != g)
         if confusions:
             print("  most common confusions (labelled -> placed):")
             for (g, p), n in confusions.most_common(8):
@@ -141,7 +139,9 @@ def report_speed(clf: Classifier, rows: list[dict]) -> None:
 
 def report_learning(clf: Classifier, rows: list[dict]) -> None:
     print("\nlearning a new section from the reader's moves")
-    print("  (train: the dev stories of the kind, moved one by one; held-out: the test stories of the")
+    print(
+        "  (train: the dev stories of the kind, moved one by one; held-out: the test stories of the"
+    )
     print("   kind; unrelated: all other test stories; averaged over every rotation of the moves)")
     test = [r for r in rows if r["split"] == "test"]
     for topic, name in NEW_SECTIONS.items():
@@ -150,9 +150,13 @@ def report_learning(clf: Classifier, rows: list[dict]) -> None:
         unrelated = [r for r in test if r.get("topic") != topic]
         sections = [*DEFAULT_SECTIONS, name]
         before = classify_all(clf, unrelated, sections)
-        print(f"\n  {name}: {len(pool)} stories to move, {len(held)} held out, "
-              f"{len(unrelated)} unrelated")
-        print(f"  {'moves':>7}{'held-out caught':>17}{'unrelated kept':>16}{'unrelated stolen':>18}")
+        print(
+            f"\n  {name}: {len(pool)} stories to move, {len(held)} held out, "
+            f"{len(unrelated)} unrelated"
+        )
+        print(
+            f"  {'moves':>7}{'held-out caught':>17}{'unrelated kept':>16}{'unrelated stolen':>18}"
+        )
         first_half = first_most = None
         for k in CURVE:
             if k > len(pool):
@@ -177,16 +181,20 @@ def report_learning(clf: Classifier, rows: list[dict]) -> None:
                 first_half = k
             if first_most is None and caught_rate >= 0.8:
                 first_most = k
-        print(f"  -> half the held-out stories land in {name!r} after {first_half} moves; "
-              f"80% after {first_most} moves")
+        print(
+            f"  -> half the held-out stories land in {name!r} after {first_half} moves; "
+            f"80% after {first_most} moves"
+        )
 
 
 def main() -> None:
     rows = load()
     started = time.perf_counter()
     clf = Classifier.default()
-    print(f"knowledge loaded in {time.perf_counter() - started:.2f}s: "
-          f"{len(clf._table):,} terms and phrases (with plurals) over {len(clf.sections)} sections")
+    print(
+        f"knowledge loaded in {time.perf_counter() - started:.2f}s: "
+        f"{len(clf._table):,} terms and phrases (with plurals) over {len(clf.sections)} sections"
+    )
     test = [r for r in rows if r["split"] == "test"]
     dev = [r for r in rows if r["split"] == "dev"]
     report_accuracy(clf, test, "TEST split (unseen by the knowledge)", detail=True)

@@ -112,9 +112,7 @@ def run(files: list[Path], db: Path | None = None, section: str | None = None) -
         for path in files:
             view = _ProgressView(path.name or str(path), sys.stderr)
             try:
-                result = import_file(
-                    lib, path, section=section, classify=classify, progress=view
-                )
+                result = import_file(lib, path, section=section, classify=classify, progress=view)
             except KeyboardInterrupt:
                 view.clear()
                 print(

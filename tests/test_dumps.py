@@ -110,23 +110,35 @@ def test_leads_without_dateline(fixtures_dir):
 
 
 def test_lone_headline_before_an_article(fixtures_dir):
-    text = "A headline with no story under it\n" + (fixtures_dir / "parse_crossheads.txt").read_text()
+    text = (
+        "A headline with no story under it\n" + (fixtures_dir / "parse_crossheads.txt").read_text()
+    )
     arts = parse_text(text)
     assert [a.title for a in arts[:2]] == [
         "A headline with no story under it",
         "Town votes to keep its last cinema",
     ]
     assert arts[0].blocks == [] and arts[0].summary == []
-    assert arts[1].summary == ["Residents raised the money in six weeks", "The council will match every euro"]
+    assert arts[1].summary == [
+        "Residents raised the money in six weeks",
+        "The council will match every euro",
+    ]
     assert arts[1].dateline == "GHENT"
-    two = parse_text("First headline with nothing below\nSecond headline about the port\nOSLO: The port reopened.\n")
-    assert [a.title for a in two] == ["First headline with nothing below", "Second headline about the port"]
+    two = parse_text(
+        "First headline with nothing below\nSecond headline about the port\nOSLO: The port reopened.\n"
+    )
+    assert [a.title for a in two] == [
+        "First headline with nothing below",
+        "Second headline about the port",
+    ]
     assert two[1].dateline == "OSLO"
 
 
 @pytest.mark.parametrize("line", ["By Ann Lee", "Updated 24 November 2026, 10:31"])
 def test_byline_or_date_under_a_headline(line):
-    (a,) = parse_text(f"Harbour reopens after storm repairs\n{line}\nOSLO: The port reopened.\nShips returned.\n")
+    (a,) = parse_text(
+        f"Harbour reopens after storm repairs\n{line}\nOSLO: The port reopened.\nShips returned.\n"
+    )
     assert a.title == "Harbour reopens after storm repairs"
     assert a.paragraphs == [line, "The port reopened.", "Ships returned."]
     assert a.dateline == "OSLO"

@@ -445,7 +445,10 @@ def test_big_dumps_parse_in_a_separate_process(tmp_path):
         with Library(tmp_path / f"{name}.sqlite3") as lib:
             seen = []
             result = import_file(
-                lib, dump, process_parse_bytes=threshold, classify=lambda a: ("Other", "test"),
+                lib,
+                dump,
+                process_parse_bytes=threshold,
+                classify=lambda a: ("Other", "test"),
                 progress=seen.append,
             )
             assert result.status == "done", result.error
@@ -464,8 +467,12 @@ def test_process_parse_can_be_cancelled(tmp_path):
     with Library(tmp_path / "lib.sqlite3") as lib:
         calls = []
         result = import_file(
-            lib, dump, process_parse_bytes=0, batch_articles=50,
-            on_commit=calls.append, cancelled=lambda: len(calls) >= 1,
+            lib,
+            dump,
+            process_parse_bytes=0,
+            batch_articles=50,
+            on_commit=calls.append,
+            cancelled=lambda: len(calls) >= 1,
         )
         assert result.status == "cancelled"
         (n,) = lib.conn.execute("SELECT count(*) FROM articles").fetchone()

@@ -257,14 +257,19 @@ def test_example_from_article():
     from reader.core.article import Article
 
     doc = Article(title="A headline", summary=["A deck"], blocks=[("p", "A body.")])
-    assert Example.from_article("Sport", doc) == Example("Sport", "A headline", ["A deck"], "A body.")
+    assert Example.from_article("Sport", doc) == Example(
+        "Sport", "A headline", ["A deck"], "A body."
+    )
 
 
 # -- reasons --------------------------------------------------------------------------------------
 
 
 def _text_words(s: dict) -> set[str]:
-    return {w.casefold() for w in re.findall(r"[^\W_]+", " ".join([s["title"], *s["summary"], s["text"]]))}
+    return {
+        w.casefold()
+        for w in re.findall(r"[^\W_]+", " ".join([s["title"], *s["summary"], s["text"]]))
+    }
 
 
 @pytest.mark.parametrize("s", [SPORT, BUSINESS, POLITICS, HEALTH, TECH, UKRAINE])
@@ -284,8 +289,14 @@ def test_reasons_keep_the_article_s_spelling(clf):
         "LeBron James scored 30 points as the Lakers won the playoff game at the arena.",
     )
     assert placement.section == "Sport"
-    assert set(placement.reasons) <= {"Lakers", "Celtics", "NBA", "playoffs", "LeBron James",
-                                      "playoff"}
+    assert set(placement.reasons) <= {
+        "Lakers",
+        "Celtics",
+        "NBA",
+        "playoffs",
+        "LeBron James",
+        "playoff",
+    }
     assert placement.explain() == "Sport: " + ", ".join(placement.reasons)
 
 

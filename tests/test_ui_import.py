@@ -350,7 +350,9 @@ def test_drag_enter_accepts_only_files(qtbot, window, library_path):
     controller.shutdown()
 
 
-def test_empty_library_button_toolbar_and_menu_open_the_dialog(qtbot, window, library_path, dumps, monkeypatch):
+def test_empty_library_button_toolbar_and_menu_open_the_dialog(
+    qtbot, window, library_path, dumps, monkeypatch
+):
     from PySide6.QtWidgets import QPushButton
 
     controller = ImportController(window, library_path)
@@ -391,7 +393,9 @@ def test_about_shows_the_version(qtbot, window, monkeypatch):
     from reader.appinfo import version
 
     shown = []
-    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "about", lambda parent, title, text: shown.append((title, text))
+    )
     window.actions_by_name["about"].trigger()
     ((title, text),) = shown
     assert title == "About Dispatch"

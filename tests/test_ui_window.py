@@ -430,3 +430,66 @@ def test_import_through_the_pipeline_shows_up_live(qtbot, window, lib, tmp_path)
     press(qtbot, window, Qt.Key.Key_N)
     assert shown_title(window) in titles
     assert "Science" in window.windowTitle() and "1 unread" in window.windowTitle()
+
+
+def test_window_module_leaves_the_heavy_parts_for_after_the_first_paint():
+    """Importing the window (what a start needs before painting) skips what can wait."""
+    import subprocess
+    import sys
+
+    deferred = (
+        "qtawesome sqlite_utils platformdirs _strptime hashlib reader.core.search "
+        "reader.core.query reader.core.section_ops reader.ui.search_bar reader.ui.search_wiring "
+        "reader.ui.section_actions"
+    )
+    code = (
+        "import sys; import reader.ui.app, reader.ui.main_window; "
+        f"print(' '.join(m for m in {deferred.split()!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == []
+
+
+def test_search_and_section_commands_come_after_the_first_paint(qtbot, lib, settings_path):
+    from PySide6.QtCore import QSettings
+
+    from reader.ui.settings import Settings
+
+    add_articles(lib.conn, numbered(3))
+    window = MainWindow(lib, Settings(QSettings(str(settings_path), QSettings.Format.IniFormat)))
+    qtbot.addWidget(window)
+    assert window._search is None and window._section_actions is None
+    assert window.search_bar.isVisibleTo(window)  # the field is there from the start
+    assert [a for a in window.menus["Sections"].actions() if not a.isSeparator()] == []
+    with qtbot.waitSignal(window.startup_finished):
+        window.show()
+    assert window._search is not None and window._section_actions is not None
+    file_menu = [a.text().split("\t")[0] or "-" for a in window.menus["File"].actions()]
+    assert file_menu == [
+        "Import news dumps…",
+        "Import news dumps into a section…",
+        "-",
+        "Show the import log",
+        "Cancel the running import",
+        "-",
+        "Quit Dispatch",
+    ]
+    sections_menu = [a.objectName() or "-" for a in window.menus["Sections"].actions()]
+    assert sections_menu[-2:] == ["-", "action-resort-all"] and len(sections_menu) == 8
+    assert window.menus["Search"].actions()[0].objectName() == "action-search"
+    toolbar = [a.objectName() for a in window.toolbar.actions()]
+    assert toolbar == ["toolbar-import", "toolbar-mark-view-read", "toolbar-search", "toolbar-help"]
+
+
+def test_a_search_key_before_the_first_paint_builds_search(qtbot, lib, settings_path):
+    from PySide6.QtCore import QSettings
+
+    from reader.ui.settings import Settings
+
+    window = MainWindow(lib, Settings(QSettings(str(settings_path), QSettings.Format.IniFormat)))
+    qtbot.addWidget(window)
+    assert window._search is None
+    window.run_command("toggle-search-scope")
+    assert window._search is not None and window.search_bar.whole_library

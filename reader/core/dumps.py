@@ -411,8 +411,10 @@ def _classify_headline_shaped(line: _Line, nxt: _Line | None, cur: _Draft | None
         # article: bullets, or a dateline lead after a line that is neither byline nor date.
         if nxt.bullet:
             return "headline"
-        if _announces_article(nxt) and not _BYLINE.match(line.text) and not _HAS_DIGIT.search(
-            line.text
+        if (
+            _announces_article(nxt)
+            and not _BYLINE.match(line.text)
+            and not _HAS_DIGIT.search(line.text)
         ):
             return "headline"
         return "paragraph"

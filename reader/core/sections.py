@@ -179,9 +179,14 @@ class _ArticleLike(Protocol):
 class Knowledge:
     """Term weights per section and the word lists learning needs, parsed from the data files."""
 
-    def __init__(self, sections: list[str], terms: dict[str, dict[int, float]],
-                 cased: dict[str, str], common: dict[str, float],
-                 variants: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        sections: list[str],
+        terms: dict[str, dict[int, float]],
+        cased: dict[str, str],
+        common: dict[str, float],
+        variants: dict[str, str] | None = None,
+    ) -> None:
         self.sections = sections
         self.terms = terms
         self.cased = cased
@@ -573,8 +578,13 @@ class Classifier:
                         taught_terms[index] = vector  # the shared words are found if it wins
         return totals, matched, taught_terms
 
-    def _reasons(self, matched: list[tuple[str, float, tuple[tuple[int, float], ...]]],
-                 taught_terms: Mapping[str, float], index: int, analysis: _Analysis) -> list[str]:
+    def _reasons(
+        self,
+        matched: list[tuple[str, float, tuple[tuple[int, float], ...]]],
+        taught_terms: Mapping[str, float],
+        index: int,
+        analysis: _Analysis,
+    ) -> list[str]:
         """The few terms that gave the chosen section most of its evidence, as written."""
         if taught_terms:
             centroid = self._centroids[index]

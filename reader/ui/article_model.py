@@ -44,8 +44,9 @@ _Index = QModelIndex | QPersistentModelIndex
 
 @lru_cache(maxsize=4096)
 def _parse_stamp(stamp: str) -> datetime | None:
+    # fromisoformat, not strptime: the first strptime imports _strptime (8 ms of a cold start).
     try:
-        return datetime.strptime(stamp[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+        return datetime.fromisoformat(stamp[:19]).replace(tzinfo=timezone.utc)
     except ValueError:
         return None
 

@@ -92,9 +92,8 @@ class ImportController(QObject):
             for name, run in (("import-log", self.show_log), ("cancel-import", self.cancel)):
                 if name in registry:
                     registry.replace(name, run)
-        section_actions = getattr(window, "section_actions", None)
-        if section_actions is not None:  # "Import into section…" asks which, then calls us
-            section_actions.set_import_handler(self.import_into_section)
+        if hasattr(window, "set_section_import_handler"):  # asks which section, then calls us
+            window.set_section_import_handler(self.import_into_section)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
 

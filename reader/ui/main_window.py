@@ -35,13 +35,51 @@ from .commands import CommandRegistry, Keymap, event_sequence
 from .help_overlay import HelpOverlay
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
 from .search_field import SEARCH_MENU, SearchBar
-from .section_actions import SectionActions
 from .sidebar import Sidebar, SidebarModel, ViewKeyRole
 
 if TYPE_CHECKING:
     from .search_wiring import WindowSearch
+    from .section_actions import SectionActions
 
 APP_NAME = "Dispatch"
+#: The menus and the commands they list ("-": a separator).
+MENUS: dict[str, tuple[str, ...]] = {
+    "File": ("import", "import-into-section", "-", "import-log", "cancel-import", "-", "quit"),
+    "Go": (
+        "next-article",
+        "previous-article",
+        "next-unread",
+        "previous-unread",
+        "next-view",
+        "previous-view",
+        "back",
+        "forward",
+    ),
+    "Article": ("toggle-read", "toggle-star", "mark-view-read", "undo"),
+    "View": (
+        "focus-mode",
+        "page-down",
+        "page-up",
+        "text-bigger",
+        "text-smaller",
+        "text-reset",
+        "full-screen",
+        "focus-next-pane",
+        "focus-previous-pane",
+    ),
+    "Sections": (
+        "move-to-section",
+        "new-section",
+        "rename-section",
+        "move-section-up",
+        "move-section-down",
+        "delete-section",
+        "-",
+        "resort-all",
+    ),
+    "Search": SEARCH_MENU,
+    "Help": ("help", "about"),
+}
 #: The toolbar's buttons (commands) and their labels, in order.
 TOOLBAR = (
     ("import", "Import"),
@@ -172,7 +210,8 @@ class MainWindow(QMainWindow):
         self.help_overlay = HelpOverlay(self)
 
         self._register_commands()
-        self.section_actions = SectionActions(self)  # registers the Sections commands
+        self._section_actions: SectionActions | None = None
+        self.section_import_handler: Callable[[str], object] | None = None
         self._build_menus()
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
@@ -232,9 +271,20 @@ class MainWindow(QMainWindow):
         add("quit", "Quit Dispatch", "Application", self.close)
 
     def run_command(self, name: str) -> None:
-        if name not in self.registry and self._search is None:
-            self.search  # noqa: B018  (a search command before search was built: build it now)
+        if name not in self.registry:
+            # A command of a part built after the first paint, asked for before: build it now.
+            self.section_actions  # noqa: B018
+            self.search  # noqa: B018
         self.registry.run(name)
+
+    @property
+    def section_actions(self) -> SectionActions:
+        """The section commands, built after the first paint (or when first needed)."""
+        if self._section_actions is None:
+            from .section_actions import SectionActions
+
+            self._section_actions = SectionActions(self)
+        return self._section_actions
 
     @property
     def started(self) -> bool:
@@ -254,6 +304,10 @@ class MainWindow(QMainWindow):
             self._search = WindowSearch(self)
         return self._search
 
+    def set_section_import_handler(self, handler: Callable[[str], object]) -> None:
+        """Plug in "Import into section…": ``handler(section_name)`` asks for files, imports."""
+        self.section_import_handler = handler
+
     def set_import_handler(self, handler: Callable[[], object]) -> None:
         """Plug in the import feature: Ctrl+O and File → Import call ``handler()``."""
         self._import_handler = handler
@@ -264,71 +318,58 @@ class MainWindow(QMainWindow):
         )
 
     def _build_menus(self) -> None:
-        """Menus list the commands with their keys; they do not bind keys themselves."""
-        menus = {
-            "File": ["import", "import-into-section", "import-log", "cancel-import", "quit"],
-            "Go": [
-                "next-article",
-                "previous-article",
-                "next-unread",
-                "previous-unread",
-                "next-view",
-                "previous-view",
-                "back",
-                "forward",
-            ],
-            "Article": ["toggle-read", "toggle-star", "mark-view-read", "undo"],
-            "View": [
-                "focus-mode",
-                "page-down",
-                "page-up",
-                "text-bigger",
-                "text-smaller",
-                "text-reset",
-                "full-screen",
-                "focus-next-pane",
-                "focus-previous-pane",
-            ],
-            "Sections": [
-                "move-to-section",
-                "new-section",
-                "rename-section",
-                "move-section-up",
-                "move-section-down",
-                "delete-section",
-                "resort-all",
-            ],
-            "Search": list(SEARCH_MENU),
-            "Help": ["help", "about"],
-        }
+        """Menus list the commands with their keys; they do not bind keys themselves.
+
+        Search and the section commands are built after the first paint: their menus exist
+        from the start and their entries take their places in :data:`MENUS` when they register.
+        """
         self.actions_by_name: dict[str, QAction] = {}
         self.toolbar_actions: dict[str, QAction] = {}
         self.menus: dict[str, QMenu] = {}
+        self._separators: dict[tuple[str, int], QAction] = {}
         bar = self.menuBar()
-        for title, names in menus.items():
+        for title, entries in MENUS.items():
             menu = bar.addMenu(f"&{title}")
             menu.setObjectName(f"menu{title}")
             self.menus[title] = menu
-            # Search registers its commands after the first paint and fills its menu then.
-            self.add_menu_commands(title, [n for n in names if n in self.registry])
+            for i, entry in enumerate(entries):
+                if entry == "-":
+                    self._separators[(title, i)] = menu.addSeparator()
+        self.add_menu_entries()
         self._build_toolbar()
 
-    def add_menu_commands(self, title: str, names: list[str] | tuple[str, ...]) -> None:
-        """Menu entries that run registered commands and show their first key."""
+    def add_menu_entries(self) -> None:
+        """Menu entries (and toolbar buttons) for the commands registered since the last call."""
+        for title, entries in MENUS.items():
+            for name in entries:
+                if name != "-" and name in self.registry and name not in self.actions_by_name:
+                    self._add_menu_entry(title, name)
+        if hasattr(self, "toolbar"):
+            for name, _text in TOOLBAR:
+                self.add_toolbar_command(name)
+
+    def _add_menu_entry(self, title: str, name: str) -> None:
         menu = self.menus[title]
-        for name in names:
-            command = self.registry[name]
-            keys = self.keymap.display(name).split(", ")[0]
-            action = QAction(f"{command.description}\t{keys}", self)
-            action.setObjectName(f"action-{name}")
-            action.setToolTip(command.description)
-            action.setStatusTip(command.description)
-            action.setWhatsThis(command.description)
-            action.triggered.connect(lambda _=False, n=name: self.run_command(n))
+        entries = MENUS[title]
+        command = self.registry[name]
+        keys = self.keymap.display(name).split(", ")[0]
+        action = QAction(f"{command.description}\t{keys}", self)
+        action.setObjectName(f"action-{name}")
+        action.setToolTip(command.description)
+        action.setStatusTip(command.description)
+        action.setWhatsThis(command.description)
+        action.triggered.connect(lambda _=False, n=name: self.run_command(n))
+        before = None
+        for i in range(entries.index(name) + 1, len(entries)):
+            entry = entries[i]
+            before = self._separators.get((title, i)) or self.actions_by_name.get(entry)
+            if before is not None:
+                break
+        if before is None:
             menu.addAction(action)
-            self.actions_by_name[name] = action
-            if name in ("import-into-section", "cancel-import", "delete-section"):
-                menu.addSeparator()
+        else:
+            menu.insertAction(before, action)
+        self.actions_by_name[name] = action
 
     def _build_toolbar(self) -> None:
         """A few everyday actions within reach of the mouse (the same actions as the menus)."""
@@ -1003,7 +1044,9 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         if self._closed:
             return
-        self.search  # noqa: B018  (builds the rest of search)
+        # What the first paint did not need: the section commands and the rest of search.
+        self.section_actions  # noqa: B018
+        self.search  # noqa: B018
         self.refresh_counts()
         self.list_model.set_star_icon(icons.star())
         for name, action in self.toolbar_actions.items():

@@ -72,7 +72,6 @@ from .search_bar import (
     MatchHighlighter,
     SearchController,
 )
-from .search_field import SEARCH_MENU
 from .sidebar import CountRole, KindRole, ViewKeyRole
 
 if TYPE_CHECKING:
@@ -286,8 +285,7 @@ class WindowSearch(QObject):
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
         # Built after the window's first paint: its menu, toolbar button and saved searches now.
-        window.add_menu_commands("Search", SEARCH_MENU)
-        window.add_toolbar_command("search")
+        window.add_menu_entries()
         self.reload_saved()
         if window.started:  # else the window's startup_finished brings the icons
             self._enable_icons()

@@ -59,7 +59,6 @@ class SectionActions(QObject):
         self.picker.cancelled.connect(self._on_picker_cancelled)
         self._pick_purpose: str | None = None
         self._pick_ids: list[int] = []
-        self._import_into: Callable[[str], object] | None = None
         self.resort_thread: ResortThread | None = None
         self.resort_status = ResortStatus()
         window.statusBar().addPermanentWidget(self.resort_status)
@@ -72,6 +71,7 @@ class SectionActions(QObject):
         sidebar.articles_dropped.connect(self.drop_articles)
         window.installEventFilter(self)
         self._register()
+        window.add_menu_entries()  # built after the first paint: the Sections menu now
 
     @property
     def lib(self):
@@ -506,12 +506,8 @@ class SectionActions(QObject):
     # =========================================================================================
     # Import into a section
 
-    def set_import_handler(self, handler: Callable[[str], object]) -> None:
-        """Plug in the import feature: ``handler(section_name)`` asks for files and imports."""
-        self._import_into = handler
-
     def import_into_section(self) -> None:
-        if self._import_into is None:
+        if self.window.section_import_handler is None:
             self._status(
                 "Import into a section from the command line: dispatch import --section NAME FILE…",
                 8000,
@@ -522,8 +518,9 @@ class SectionActions(QObject):
         self.picker.open(self._sections(), "Import into section…")
 
     def _start_import(self, name: str) -> None:
-        if self._import_into is not None:
-            self._import_into(name)
+        handler = self.window.section_import_handler
+        if handler is not None:
+            handler(name)
 
     # =========================================================================================
     # The sidebar's context menu
