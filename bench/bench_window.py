@@ -66,7 +66,23 @@ def _after_first_paint(widget, t0: float, then) -> None:
     widget.installEventFilter(watch)
 
 
+def _phases(t0: float):
+    """A dict of phase durations and a function that ends the current phase under a name."""
+    phases: dict[str, float] = {}
+    mark = t0
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now = time.time()
+        phases[name] = now - mark
+        mark = now
+
+    return phases, phase
+
+
 def child_floor(t0: float) -> dict:
+    phases, phase = _phases(t0)
+    phase("interpreter start")
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import (
         QApplication,
@@ -77,7 +93,9 @@ def child_floor(t0: float) -> dict:
         QTreeView,
     )
 
+    phase("import PySide6")
     app = QApplication(sys.argv[:1])
+    phase("application")
     window = QMainWindow()
     table = QTableView()
     right = QSplitter(Qt.Orientation.Vertical)
@@ -88,32 +106,34 @@ def child_floor(t0: float) -> dict:
     main.addWidget(right)
     window.setCentralWidget(main)
     window.resize(1200, 800)
-    out: dict = {}
+    out: dict = {"phases": phases}
 
     def painted(seconds: float) -> None:
+        phase("show and first paint")
         out["first_paint"] = seconds
         out["rss"], out["hwm"] = _rss_mb()
         app.quit()
 
     _after_first_paint(table.viewport(), t0, painted)
+    phase("build the window")
     window.show()
     app.exec()
     return out
 
 
 def child_window(t0: float, library: Path) -> dict:
-    phases: dict[str, float] = {}
-    mark = t0
-
-    def phase(name: str) -> None:
-        nonlocal mark
-        now = time.time()
-        phases[name] = now - mark
-        mark = now
-
+    phases, phase = _phases(t0)
     phase("interpreter start")
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication  # noqa: F401  (the floor imports this too)
+    # The floor's imports (the window uses each of them), so that the phases compare.
+    from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: F401
+    from PySide6.QtWidgets import (  # noqa: F401
+        QApplication,
+        QMainWindow,
+        QSplitter,
+        QTableView,
+        QTextBrowser,
+        QTreeView,
+    )
 
     phase("import PySide6")
     import reader  # noqa: F401
@@ -121,7 +141,7 @@ def child_window(t0: float, library: Path) -> dict:
     phase("import reader (package version)")
     from reader.core.store import Library
 
-    phase("import store (sqlite_utils)")
+    phase("import store")
     from reader.core.views import ALL, STARRED, TODAY, UNREAD
     from reader.ui.app import create_application
     from reader.ui.main_window import MainWindow
@@ -290,10 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     ):
         print(f"{label:34}{'':12}{_ms(med(windows, key)):>12}")
     print(f"{'rows held in memory':34}{'':12}{windows[0]['cached_rows']:>12,}")
-    print("\nwhere Dispatch's first paint goes (medians):")
+    print("\nwhere the first paint goes (medians; the floor's phases beside Dispatch's):")
     for name in windows[0]["phases"]:
         t = statistics.median(w["phases"][name] for w in windows)
-        print(f"  {name:40}{_ms(t)}")
+        if name in floors[0]["phases"]:
+            f = statistics.median(r["phases"][name] for r in floors)
+            print(f"  {name:40}{_ms(f)}{_ms(t)}")
+        else:
+            print(f"  {name:40}{'':11}{_ms(t)}")
     return 0
 
 

@@ -45,8 +45,12 @@ def test_run_opens_the_window_on_the_library(qapp, tmp_path):
     def close_window():
         # No assertion in here: an exception in a timer would leave the loop running.
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if windows and not all(w.started for w in windows):
+            QTimer.singleShot(50, close_window)  # the icon and counts come after the first paint
+            return
         seen["windows"] = len(windows)
         for window in windows:
+            seen["icon"] = not window.windowIcon().isNull()
             seen["title"] = window.windowTitle()
             seen["rows"] = window.list_model.rowCount()
             window.close()  # the last window: app.exec() returns
@@ -58,4 +62,4 @@ def test_run_opens_the_window_on_the_library(qapp, tmp_path):
     assert "Dispatch" in seen["title"]
     assert qapp.applicationName() == "Dispatch"
     assert qapp.desktopFileName() == "org.dispatchreader.Dispatch"
-    assert not qapp.windowIcon().isNull()
+    assert not qapp.windowIcon().isNull() and seen["icon"]

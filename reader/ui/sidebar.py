@@ -17,7 +17,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTreeView,
@@ -166,6 +165,10 @@ class CountDelegate(QStyledItemDelegate):
         if index.data(KindRole) != "view" or not count:
             super().paint(painter, option, index)
             return
+        # Here, not at the top: QStyle's first use builds its thousand enum values (8 ms), and
+        # the first paint has no counts yet (they are read just after it).
+        from PySide6.QtWidgets import QStyle
+
         text = f"{count:,}"
         fm = option.fontMetrics
         width = fm.horizontalAdvance(text) + 12
