@@ -43,7 +43,10 @@ PROGRESS_INTERVAL = 0.2
 # 128 MB instead of every 4 MB copies pages rewritten by successive batches once, not each time.
 # Sizes chosen by bench/bench_import.py: larger batches write less but hold more memory.
 IMPORT_CACHE_KIB = 16 * 1024
-IMPORT_WAL_AUTOCHECKPOINT = 32768  # pages (128 MB; journal_size_limit shrinks the file after)
+# The write-ahead log is folded back into the file by a checkpointing thread with a connection of
+# its own (see _Checkpointer) once it holds this much, so that the writer never waits for a
+# checkpoint's fsync: 8.0-11.2 s -> 7.4-9.1 s for a 100 MB dump, final checkpoint included.
+IMPORT_CHECKPOINT_BYTES = 128 * 1024 * 1024
 _CHUNK = 64  # articles per hand-off from the parsing thread
 # The parser may run a whole batch ahead, so that it keeps working while a batch is written.
 _QUEUE_CHUNKS = 40
@@ -278,6 +281,60 @@ class _ProcessPrefetch:
 
 # --- writing side -------------------------------------------------------------------------------
 
+
+class _Checkpointer:
+    """Folds the write-ahead log back into the library on a thread and connection of its own.
+
+    SQLite's automatic checkpoint runs inside the writer's commit and waits for two fsyncs of
+    everything written since the last one; here the writer goes on with the next batch
+    meanwhile. A PASSIVE checkpoint never blocks the writer or readers, and the log restarts
+    from its beginning at the next batch once it has been copied entirely.
+    """
+
+    def __init__(self, path: Path, every_bytes: int) -> None:
+        self._wal = Path(f"{path}-wal")
+        self._path = path
+        self._every = every_bytes
+        self._done_at = 0  # log size at the last checkpoint
+        self._wake = threading.Event()
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="dispatch-checkpoint", daemon=True)
+        self._thread.start()
+
+    def committed(self) -> None:
+        """After each batch: a checkpoint starts when the log grew by ``every_bytes``."""
+        try:
+            size = self._wal.stat().st_size
+        except OSError:
+            return
+        if size < self._done_at:  # the log restarted and was truncated
+            self._done_at = 0
+        if size - self._done_at >= self._every:
+            self._done_at = size
+            self._wake.set()
+
+    def close(self) -> None:
+        self._stop = True
+        self._wake.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(str(self._path), timeout=5.0)
+        try:
+            conn.execute("PRAGMA synchronous = NORMAL")
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                if self._stop:
+                    return
+                # A checkpoint that cannot run now (a reader, the disk) is tried after the next
+                # batch; the import itself never depends on one.
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            conn.close()
+
+
 _INSERT = (
     "INSERT OR IGNORE INTO articles (title, dateline, summary, body, fingerprint, words, "
     "published_at, section_id, section_reason, section_by_user, source_id, added_at) "
@@ -317,6 +374,7 @@ class _Importer:
         self._last_progress = float("-inf")
         self._fixed: tuple[int, str | None, int] | None = None
         self.quiet: AbstractContextManager[object] = nullcontext()
+        self.checkpointer: _Checkpointer | None = None
 
     # sources row ---------------------------------------------------------------------------
     def start_source(self) -> None:
@@ -461,6 +519,8 @@ class _Importer:
             raise
         self.new += new
         self.duplicates += len(batch) - new
+        if self.checkpointer is not None:
+            self.checkpointer.committed()
         if self.on_commit is not None and placed:
             self.on_commit(Batch([i for i, _ in placed], {s for _, s in placed}))
 
@@ -477,16 +537,21 @@ class _Importer:
         (cache,) = conn.execute("PRAGMA cache_size").fetchone()
         (autocheckpoint,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
-        conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_AUTOCHECKPOINT}")
         keep = self.classify is not None
         big = self.size >= self.process_parse_bytes
         reader = (_ProcessPrefetch if big else _Prefetch)(self.path, keep_articles=keep)
         self.quiet = reader.quiet
+        if big:
+            self.checkpointer = _Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
         try:
             return self._loop(reader)
         finally:
             reader.close()
             self.quiet = nullcontext()
+            if self.checkpointer is not None:
+                self.checkpointer.close()
+                self.checkpointer = None
             conn.execute(f"PRAGMA cache_size = {int(cache)}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
 
