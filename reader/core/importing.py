@@ -35,6 +35,9 @@ Status = Literal["done", "cancelled", "failed"]
 Classifier = Callable[[Article], tuple[str, str]]
 
 BATCH_ARTICLES = 2000
+# The first batch is small and each next one twice as big up to BATCH_ARTICLES: writing (and
+# the window's list) starts as soon as a few articles are parsed, not after a whole batch.
+FIRST_BATCH_ARTICLES = 200
 BATCH_BYTES = 16 * 1024 * 1024  # text held for one batch, whatever the article sizes
 BATCH_SECONDS = 2.0  # a slow parse still shows new articles every two seconds
 PROGRESS_INTERVAL = 0.2
@@ -560,6 +563,7 @@ class _Importer:
         pending_bytes = 0
         batch_started = time.monotonic()
         articles = 0
+        limit = min(FIRST_BATCH_ARTICLES, self.batch_articles)
         for row in reader:
             articles += 1
             self.bytes_done = row[7]
@@ -569,7 +573,7 @@ class _Importer:
                 pending.append(row)
                 pending_bytes += len(row[0]) + len(row[2]) + len(row[3])
             if (
-                len(pending) >= self.batch_articles
+                len(pending) >= limit
                 or pending_bytes >= BATCH_BYTES
                 or (pending and time.monotonic() - batch_started >= BATCH_SECONDS)
             ):
@@ -578,6 +582,7 @@ class _Importer:
                 self.write(pending)
                 pending, pending_bytes = [], 0
                 batch_started = time.monotonic()
+                limit = min(limit * 2, self.batch_articles)
             self.report(articles)
             if self.is_cancelled():
                 return "cancelled"
