@@ -74,7 +74,7 @@ def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
 
     from reader.core.dumps import parse_path
     from reader.core.importing import _row
-    from reader.core.store import _V1, FTS_HASHSIZE
+    from reader.core.store import _V1, FTS_AUTOMERGE, FTS_HASHSIZE
 
     today = date.today()
     t = time.perf_counter()
@@ -99,6 +99,9 @@ def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
     # Same full-text configuration as a library (a larger in-memory buffer speeds 'rebuild' too).
     conn.execute(
         "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?)", (FTS_HASHSIZE,)
+    )
+    conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', ?)", (FTS_AUTOMERGE,)
     )
     conn.execute("INSERT INTO sections (name, position) VALUES ('Other', 0)")
     conn.commit()

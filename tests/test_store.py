@@ -365,3 +365,11 @@ def test_upgrading_to_kept_counts_counts_what_is_there(tmp_path: Path) -> None:
     with Library(path) as lib:
         assert _kept_counts(lib) == {1: (2, 1, 1, 0), 2: (2, 2, 0, 0)}
         assert lib.integrity_ok()
+
+
+def test_full_text_index_merges_in_bigger_steps(tmp_path: Path) -> None:
+    from reader.core.store import FTS_AUTOMERGE, FTS_HASHSIZE
+
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        config = dict(lib.conn.execute("SELECT k, v FROM articles_fts_config"))
+        assert config["automerge"] == FTS_AUTOMERGE and config["hashsize"] == FTS_HASHSIZE

@@ -36,6 +36,10 @@ FALLBACK_SECTION = "Other"
 #: ``articles.section_reason`` of an article the reader moved by hand.
 MOVED_REASON = "Moved by you"
 FTS_HASHSIZE = 8 * 1024 * 1024
+# FTS5 merges a level's segments once it holds this many (default 4). At 16 an import writes
+# about a quarter less (100 MB dump: 529 -> 393 MB) and searches took as long (21,000 articles,
+# ten queries: within noise).
+FTS_AUTOMERGE = 16
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -244,6 +248,12 @@ def _migrate_v4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_v5(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', ?)", (FTS_AUTOMERGE,)
+    )
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -256,6 +266,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "section training examples, built-in knowledge of sections", _migrate_v2),
     Migration(3, "saved searches", _migrate_v3),
     Migration(4, "sidebar counts kept by triggers", _migrate_v4),
+    Migration(5, "full-text index merges in bigger steps", _migrate_v5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
