@@ -498,3 +498,24 @@ def test_big_imports_fold_the_log_back_on_a_thread_of_their_own(tmp_path, monkey
         assert path.stat().st_size > before + 1024 * 1024
         assert not [t for t in threading.enumerate() if t.name == "dispatch-checkpoint"]
         assert lib.integrity_ok()
+
+
+@pytest.mark.parametrize("thread", [True, False])
+def test_the_checkpointing_thread_is_used_only_when_asked(tmp_path, thread):
+    """The window's worker asks for SQLite's own checkpoints (its event loop stalls less)."""
+    import threading
+
+    dump = _generated(tmp_path, 0.3, seed=14)
+    seen = []
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        result = import_file(
+            lib,
+            dump,
+            process_parse_bytes=0,
+            checkpoint_thread=thread,
+            on_commit=lambda _b: seen.append(
+                any(t.name == "dispatch-checkpoint" for t in threading.enumerate())
+            ),
+        )
+        assert result.status == "done" and seen
+        assert set(seen) == {thread}

@@ -46,10 +46,14 @@ PROGRESS_INTERVAL = 0.2
 # 128 MB instead of every 4 MB copies pages rewritten by successive batches once, not each time.
 # Sizes chosen by bench/bench_import.py: larger batches write less but hold more memory.
 IMPORT_CACHE_KIB = 16 * 1024
-# The write-ahead log is folded back into the file by a checkpointing thread with a connection of
-# its own (see _Checkpointer) once it holds this much, so that the writer never waits for a
-# checkpoint's fsync: 8.0-11.2 s -> 7.4-9.1 s for a 100 MB dump, final checkpoint included.
+# For the command line, the write-ahead log is folded back into the file by a checkpointing
+# thread with a connection of its own (see _Checkpointer) once it holds this much, so that the
+# writer never waits for a checkpoint's fsync: 8.0-11.2 s -> 7.4-9.1 s for a 100 MB dump, final
+# checkpoint included. The window's worker keeps SQLite's own checkpoints every IMPORT_WAL_PAGES:
+# with the thread the window's event loop stalled for up to 370-700 ms (100 MB, two runs)
+# against 114-158 ms (bench_import_gui).
 IMPORT_CHECKPOINT_BYTES = 128 * 1024 * 1024
+IMPORT_WAL_AUTOCHECKPOINT = 32768  # pages (128 MB; journal_size_limit shrinks the file after)
 _CHUNK = 64  # articles per hand-off from the parsing thread
 # The parser may run a whole batch ahead, so that it keeps working while a batch is written.
 _QUEUE_CHUNKS = 40
@@ -378,6 +382,7 @@ class _Importer:
         self._fixed: tuple[int, str | None, int] | None = None
         self.quiet: AbstractContextManager[object] = nullcontext()
         self.checkpointer: _Checkpointer | None = None
+        self.checkpoint_thread = True
 
     # sources row ---------------------------------------------------------------------------
     def start_source(self) -> None:
@@ -544,9 +549,11 @@ class _Importer:
         big = self.size >= self.process_parse_bytes
         reader = (_ProcessPrefetch if big else _Prefetch)(self.path, keep_articles=keep)
         self.quiet = reader.quiet
-        if big:
+        if big and self.checkpoint_thread:
             self.checkpointer = _Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)
             conn.execute("PRAGMA wal_autocheckpoint = 0")
+        else:
+            conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_AUTOCHECKPOINT}")
         try:
             return self._loop(reader)
         finally:
@@ -607,6 +614,7 @@ def import_file(
     batch_articles: int = BATCH_ARTICLES,
     progress_interval: float = PROGRESS_INTERVAL,
     process_parse_bytes: int = PROCESS_PARSE_BYTES,
+    checkpoint_thread: bool = True,
 ) -> ImportResult:
     """Import one dump into ``lib``. Never raises for a bad file: the result says what happened.
 
@@ -615,6 +623,8 @@ def import_file(
     "Other". ``progress`` is called at most every ``progress_interval`` seconds and once at the
     end; ``cancelled`` is polled between articles; ``on_commit`` after every committed batch.
     A cancelled or failed import keeps the batches already committed.
+    ``checkpoint_thread``: for dumps parsed in a separate process, checkpoint the log on a
+    thread of its own (faster; the window's worker turns it off, see IMPORT_CHECKPOINT_BYTES).
     """
     if section is not None and not section.strip():
         raise ValueError("section needs a name")
@@ -632,6 +642,7 @@ def import_file(
         progress_interval,
     )
     imp.process_parse_bytes = process_parse_bytes
+    imp.checkpoint_thread = checkpoint_thread
     error: str | None = None
     try:
         imp.start_source()

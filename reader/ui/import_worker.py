@@ -137,6 +137,8 @@ class ImportWorker(QObject):
             cancelled=cancel.is_set,
             on_commit=on_commit,
             progress_interval=min(self.report_interval, 0.1),
+            # SQLite's own checkpoints: the thread's made the event loop stall longer.
+            checkpoint_thread=False,
             **self.batch,
         )
         if pending_sections:
