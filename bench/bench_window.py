@@ -80,9 +80,8 @@ def _phases(t0: float):
     return phases, phase
 
 
-def child_floor(t0: float) -> dict:
-    phases, phase = _phases(t0)
-    phase("interpreter start")
+def _import_floor_qt():
+    """What the floor imports; the window child imports it too, so that the phases compare."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import (
         QApplication,
@@ -93,6 +92,15 @@ def child_floor(t0: float) -> dict:
         QTreeView,
     )
 
+    return Qt, QApplication, QMainWindow, QSplitter, QTableView, QTextBrowser, QTreeView
+
+
+def child_floor(t0: float) -> dict:
+    phases, phase = _phases(t0)
+    phase("interpreter start")
+    Qt, QApplication, QMainWindow, QSplitter, QTableView, QTextBrowser, QTreeView = (
+        _import_floor_qt()
+    )
     phase("import PySide6")
     app = QApplication(sys.argv[:1])
     phase("application")
@@ -124,16 +132,8 @@ def child_floor(t0: float) -> dict:
 def child_window(t0: float, library: Path) -> dict:
     phases, phase = _phases(t0)
     phase("interpreter start")
-    # The floor's imports (the window uses each of them), so that the phases compare.
-    from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: F401
-    from PySide6.QtWidgets import (  # noqa: F401
-        QApplication,
-        QMainWindow,
-        QSplitter,
-        QTableView,
-        QTextBrowser,
-        QTreeView,
-    )
+    _import_floor_qt()  # the window uses each of these too
+    from PySide6.QtCore import QSettings, QTimer
 
     phase("import PySide6")
     import reader  # noqa: F401
