@@ -22,3 +22,19 @@ def seed_dump() -> Path:
     if not path.exists():
         pytest.skip("../shared/samples is not present")
     return path
+
+
+@pytest.fixture
+def lib(tmp_path):
+    """An empty library file of its own, through the store (schema, migrations, PRAGMAs)."""
+    from tests.ui_helpers import open_library
+
+    lib = open_library(tmp_path / "library.sqlite3")
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def settings_path(tmp_path):
+    """Where a test window keeps its QSettings (an INI file in the test's folder)."""
+    return tmp_path / "settings.ini"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
 from reader.core import views
@@ -10,14 +9,7 @@ from reader.core.views import ALL, UNREAD, View
 from reader.ui import article_model
 from reader.ui.article_model import ArticleListModel
 from reader.ui.sidebar import CountRole, SidebarModel
-from tests.ui_helpers import Spec, add_articles, add_source, numbered, open_library
-
-
-@pytest.fixture
-def lib(tmp_path):
-    lib = open_library(tmp_path / "library.sqlite3")
-    yield lib
-    lib.close()
+from tests.ui_helpers import Spec, add_articles, add_source, numbered
 
 
 def test_article_model_passes_qtmodeltester(qtmodeltester, lib):

@@ -50,11 +50,6 @@ def lib(tmp_path):
 
 
 @pytest.fixture
-def settings_path(tmp_path):
-    return tmp_path / "settings.ini"
-
-
-@pytest.fixture
 def window(qtbot, lib, settings_path):
     w = make_window(qtbot, lib, settings_path)
     yield w

@@ -21,7 +21,7 @@ from reader.ui.commands import DEFAULT_KEYS, Keymap, normalize
 from reader.ui.help_overlay import help_html
 from reader.ui.reading_pane import placement_text
 from reader.ui.section_picker import Section, filter_sections
-from tests.ui_helpers import Spec, add_articles, make_window, open_library
+from tests.ui_helpers import Spec, add_articles, make_window
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -36,13 +36,6 @@ BUSINESS_TEXT = (
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def lib(tmp_path):
-    lib = open_library(tmp_path / "library.sqlite3")
-    yield lib
-    lib.close()
 
 
 @pytest.fixture

@@ -9,23 +9,11 @@ from PySide6.QtWidgets import QApplication, QTableView, QTextBrowser, QTreeView
 from reader.core import views
 from reader.core.views import UNREAD, View
 from reader.ui.main_window import MainWindow
-from tests.ui_helpers import Spec, add_articles, add_source, make_window, numbered, open_library
+from tests.ui_helpers import Spec, add_articles, add_source, make_window, numbered
 
 # The offscreen platform plugin says this whenever a main window is shown; it is about the
 # plugin, not the window (under X11 it is not printed).
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-@pytest.fixture
-def lib(tmp_path):
-    lib = open_library(tmp_path / "library.sqlite3")
-    yield lib
-    lib.close()
-
-
-@pytest.fixture
-def settings_path(tmp_path):
-    return tmp_path / "settings.ini"
 
 
 def press(qtbot, window: MainWindow, key, modifier=Qt.KeyboardModifier.NoModifier, text=None):

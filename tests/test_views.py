@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from reader.core import views
 from reader.core.views import ALL, STARRED, TODAY, UNREAD, Sort, View, ViewQuery
-from tests.ui_helpers import Spec, add_articles, add_source, numbered, open_library
-
-
-@pytest.fixture
-def lib(tmp_path):
-    lib = open_library(tmp_path / "library.sqlite3")
-    yield lib
-    lib.close()
+from tests.ui_helpers import Spec, add_articles, add_source, numbered
 
 
 def walk(q: ViewQuery, page: int) -> list[views.Row]:
