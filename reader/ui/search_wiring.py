@@ -37,7 +37,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QKeyEvent, QStandardItem
+from PySide6.QtGui import QKeyEvent, QStandardItem
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -72,7 +72,7 @@ from .search_bar import (
     MatchHighlighter,
     SearchController,
 )
-from .sidebar import CountRole, KindRole, ViewKeyRole
+from .sidebar import CountRole, KindRole, ViewKeyRole, header_item
 
 if TYPE_CHECKING:
     from reader.core.search import Page
@@ -789,14 +789,7 @@ class WindowSearch(QObject):
             self.saved_header = None
             if not self.saved:
                 return
-            header = QStandardItem("Saved searches")
-            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            header.setData("header", KindRole)
-            font = QFont()
-            font.setBold(True)
-            if font.pointSizeF() > 0:
-                font.setPointSizeF(font.pointSizeF() * 0.85)
-            header.setFont(font)
+            header = header_item("Saved searches")
             for s in self.saved:
                 item = QStandardItem(s.name)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)

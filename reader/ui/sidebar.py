@@ -40,6 +40,19 @@ SMART_ICONS = {
 }
 
 
+def header_item(text: str) -> QStandardItem:
+    """A group's heading in the sidebar (Sections, Sources, Saved searches): small bold text."""
+    item = QStandardItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+    item.setData("header", KindRole)
+    font = QFont()
+    font.setBold(True)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+    item.setFont(font)
+    return item
+
+
 class SidebarModel(QStandardItemModel):
     """Items carry their view key; counts are a role painted by :class:`CountDelegate`."""
 
@@ -48,19 +61,8 @@ class SidebarModel(QStandardItemModel):
         self._items: dict[str, QStandardItem] = {}
         self._icon_names: dict[str, str] = {}
         self.icons_enabled = False
-        self.sections_header = self._header("Sections")
-        self.sources_header = self._header("Sources")
-
-    def _header(self, text: str) -> QStandardItem:
-        item = QStandardItem(text)
-        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        item.setData("header", KindRole)
-        font = QFont()
-        font.setBold(True)
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(font.pointSizeF() * 0.85)
-        item.setFont(font)
-        return item
+        self.sections_header = header_item("Sections")
+        self.sources_header = header_item("Sources")
 
     def _view_item(
         self, view: View, text: str, icon_name: str | None, tooltip: str
@@ -94,7 +96,7 @@ class SidebarModel(QStandardItemModel):
             root.appendRow(
                 self._view_item(View(kind), SMART_VIEW_NAMES[kind], SMART_ICONS[kind], tip)
             )
-        self.sections_header = self._header("Sections")
+        self.sections_header = header_item("Sections")
         root.appendRow(self.sections_header)
         for s in sections:
             self.sections_header.appendRow(
@@ -102,7 +104,7 @@ class SidebarModel(QStandardItemModel):
                     View("section", s.id), s.name, "mdi6.folder-outline", f"Section {s.name}"
                 )
             )
-        self.sources_header = self._header("Sources")
+        self.sources_header = header_item("Sources")
         root.appendRow(self.sources_header)
         for src in sources:
             status = "" if src.status == "done" else f" ({src.status})"
