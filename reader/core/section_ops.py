@@ -316,21 +316,29 @@ def delete_section(lib: Library, section_id: int) -> Deleted:
 # --- articles -----------------------------------------------------------------------------------
 
 
+def _placements(conn: sqlite3.Connection, ids: list[int]) -> list[tuple]:
+    """(id, section, reason, by user, example's section, example's time) of existing articles."""
+    rows = []
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows += conn.execute(
+            "SELECT a.id, a.section_id, a.section_reason, a.section_by_user, "
+            "e.section_id, e.moved_at FROM articles a "
+            f"LEFT JOIN section_examples e ON e.article_id = a.id WHERE a.id IN ({marks})",
+            chunk,
+        ).fetchall()
+    return rows
+
+
 def move_articles(lib: Library, article_ids: Iterable[int], section_id: int) -> Moved:
     """Move articles to a section by hand: placed by the reader, and learned from from now on."""
     ids = list(dict.fromkeys(int(i) for i in article_ids))
     moved_at = now_utc()
     with _write(lib) as conn:
         _get(conn, section_id)
-        previous = []
+        previous = _placements(conn, ids)
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            previous += conn.execute(
-                "SELECT a.id, a.section_id, a.section_reason, a.section_by_user, "
-                "e.section_id, e.moved_at FROM articles a "
-                f"LEFT JOIN section_examples e ON e.article_id = a.id WHERE a.id IN ({marks})",
-                chunk,
-            ).fetchall()
             conn.execute(
                 "UPDATE articles SET section_id = ?, section_by_user = 1, section_reason = ? "
                 f"WHERE id IN ({marks})",
@@ -365,15 +373,7 @@ def undo_move(lib: Library, moved: Moved) -> Moved:
             if ex_sid is not None and ex_sid not in existing:
                 ex_sid = None
             restore.append((aid, sid, why, by_user, ex_sid, ex_at))
-        now = []
-        for chunk in _chunks([r[0] for r in restore]):
-            marks = ",".join("?" * len(chunk))
-            now += conn.execute(
-                "SELECT a.id, a.section_id, a.section_reason, a.section_by_user, "
-                "e.section_id, e.moved_at FROM articles a "
-                f"LEFT JOIN section_examples e ON e.article_id = a.id WHERE a.id IN ({marks})",
-                chunk,
-            ).fetchall()
+        now = _placements(conn, [r[0] for r in restore])
         alive = {r[0] for r in now}
         restore = [r for r in restore if r[0] in alive]
         conn.executemany(
