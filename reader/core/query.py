@@ -166,37 +166,36 @@ def _tokenizer() -> sqlite3.Connection:
     return conn
 
 
+def _tokens(table: str, texts: list[str], where: str = "") -> list[tuple[int, str]]:
+    """(text's index, token) pairs from one of the tokenizer's tables, in text order."""
+    if not texts:
+        return []
+    conn = _tokenizer()
+    with conn:
+        conn.execute(f"DELETE FROM {table}")
+        conn.executemany(
+            f"INSERT INTO {table} (rowid, x) VALUES (?, ?)", [(i, t) for i, t in enumerate(texts)]
+        )
+        rows = conn.execute(
+            f"SELECT doc, term FROM {table}_v {where} ORDER BY doc, offset"
+        ).fetchall()
+        conn.execute(f"DELETE FROM {table}")
+    return rows
+
+
 def tokenize(texts: list[str]) -> list[list[str]]:
     """The FTS5 tokens of each text (lower-cased, diacritics removed), in order."""
     out: list[list[str]] = [[] for _ in texts]
-    if not texts:
-        return out
-    conn = _tokenizer()
-    with conn:
-        conn.execute("DELETE FROM tok")
-        conn.executemany(
-            "INSERT INTO tok (rowid, x) VALUES (?, ?)", [(i, t) for i, t in enumerate(texts)]
-        )
-        for doc, term in conn.execute("SELECT doc, term FROM tok_v ORDER BY doc, offset"):
-            out[doc].append(term)
-        conn.execute("DELETE FROM tok")
+    for doc, term in _tokens("tok", texts):
+        out[doc].append(term)
     return out
 
 
 def stems(words: list[str]) -> list[str | None]:
     """The library tokenizer's form of each single word (porter stem), None when it has none."""
     out: list[str | None] = [None] * len(words)
-    if not words:
-        return out
-    conn = _tokenizer()
-    with conn:
-        conn.execute("DELETE FROM stem")
-        conn.executemany(
-            "INSERT INTO stem (rowid, x) VALUES (?, ?)", [(i, w) for i, w in enumerate(words)]
-        )
-        for doc, term in conn.execute("SELECT doc, term FROM stem_v WHERE offset = 0"):
-            out[doc] = term
-        conn.execute("DELETE FROM stem")
+    for doc, term in _tokens("stem", words, "WHERE offset = 0"):
+        out[doc] = term
     return out
 
 
