@@ -13,6 +13,10 @@ BlockKind = Literal["p", "h"]
 Block = tuple[BlockKind, str]
 
 
+# An article longer than this, or with this many cross-heads, is flagged as possibly merged.
+SUSPECT_WORDS = 6000
+SUSPECT_CROSSHEADS = 8
+
 # Cross-heads are stored as Markdown-style "## " lines; a paragraph that happens to start with
 # "#" or "\" is escaped so that the round trip is exact.
 _HEAD_PREFIX = "## "
@@ -31,8 +35,16 @@ class Article:
     lead_prefix: str = ""
     # Index in ``blocks`` of the paragraph the dateline was taken from (after a byline it is 1).
     lead_block: int = 0
-    # Lines the parser recognised as scraping debris (a repeated headline) and kept out of the text.
+    # Lines the parser kept out of the text: scraping debris (a repeated headline), separators,
+    # sign-offs and credits ("Reuter", "(Reporting by ...)"), captions and page boilerplate.
     dropped: list[str] = field(default_factory=list)
+    # "By Ann Lee", "Ann Lee, Reuters": who wrote it, without the "By ".
+    byline: str | None = None
+    # Publication date as an ISO date ("2019-03-02"), from a date line or a dated dateline; never
+    # with an invented year.
+    published: str | None = None
+    # The dump gave no headline: ``title`` was made from the first sentence.
+    title_derived: bool = False
 
     @property
     def paragraphs(self) -> list[str]:
@@ -79,9 +91,25 @@ class Article:
                 out.append(n)
         return out
 
+    def doubts(self) -> list[str]:
+        """Why this article may be parsed wrong (empty when it looks right); words for a person."""
+        out = []
+        words = self.words
+        if words > SUSPECT_WORDS:
+            out.append(f"very long ({words:,} words): articles may be merged")
+        heads = sum(1 for kind, _ in self.blocks if kind == "h")
+        if heads >= SUSPECT_CROSSHEADS:
+            out.append(f"{heads} cross-heads: headlines may have been taken for cross-heads")
+        if self.title_derived:
+            out.append("no headline: the title was made from the first sentence")
+        return out
+
     def to_json(self) -> dict:
         return {
             "title": self.title,
+            "title_derived": self.title_derived,
+            "byline": self.byline,
+            "published": self.published,
             "dateline": self.dateline,
             "summary": list(self.summary),
             "paragraphs": self.paragraphs,
@@ -89,6 +117,7 @@ class Article:
             "crosshead_positions": self.crosshead_positions,
             "words": self.words,
             "fingerprint": self.fingerprint,
+            "dropped": list(self.dropped),
             "start": self.start,
             "end": self.end,
         }

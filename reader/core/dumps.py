@@ -27,7 +27,43 @@ from typing import BinaryIO
 from reader.core.article import Article
 from reader.core.textio import CHUNK_SIZE, iter_lines, sniff_encoding
 
-__all__ = ["DumpError", "check_dump", "parse_lines", "parse_path", "parse_stream"]
+__all__ = [
+    "LAYOUTS",
+    "DumpError",
+    "ParseReport",
+    "check_dump",
+    "parse_lines",
+    "parse_path",
+    "parse_stream",
+]
+
+# How a dump lays out its paragraphs. "auto" (the default) detects it from the dump itself.
+#   lines    one paragraph per line (blank lines optional, e.g. between articles)
+#   blank    paragraphs separated by blank lines
+#   wrapped  hard-wrapped lines; a paragraph starts after a blank line or at an indented line
+#   markdown a web-to-markdown scrape: "#" headlines, **bold**, [links](url), lists, quotes
+LAYOUTS = ("auto", "lines", "blank", "wrapped", "markdown")
+
+
+@dataclass(slots=True)
+class ParseReport:
+    """What a parse found out about its dump, filled in as it goes."""
+
+    layout: str = ""  # the layout used (detected, or the one asked for)
+    detected: bool = True  # False when the caller forced the layout
+    articles: int = 0
+    doubtful: int = 0  # articles whose ``doubts()`` are not empty
+    merged: int = 0  # of those, articles that look like several merged into one
+
+    def warning(self) -> str | None:
+        """One line for a person when the parse looks doubtful ("3 articles look merged")."""
+        if self.merged:
+            n = self.merged
+            return f"{n:,} article{'s' if n != 1 else ''} look{'s' if n == 1 else ''} merged"
+        if self.doubtful:
+            n = self.doubtful
+            return f"{n:,} article{'s' if n != 1 else ''} may be parsed wrong"
+        return None
 
 
 class DumpError(Exception):
