@@ -72,6 +72,16 @@ def sniff_encoding(head: bytes) -> tuple[str | None, int]:
 
 def iter_lines(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, int]]:
     """Yield (normalised line, byte offset just after the line) for every line of ``stream``."""
+    for text, end, _indent in iter_indented_lines(stream, chunk_size):
+        yield text, end
+
+
+def iter_indented_lines(
+    stream: BinaryIO, chunk_size: int = CHUNK_SIZE
+) -> Iterator[tuple[str, int, int]]:
+    """(normalised line, end offset, indent) for every line: the indent is the width of the white
+    space that normalising took off the line's start (a tab counts 4), which hard-wrapped dumps use
+    to start paragraphs."""
     head = stream.read(chunk_size)
     encoding, bom = sniff_encoding(head)
     if encoding is None:
@@ -80,9 +90,18 @@ def iter_lines(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple
         yield from _iter_wide(stream, head, bom, encoding, chunk_size)
 
 
+def indent_of(line: str) -> int:
+    """Width of a raw line's leading white space (a tab counts 4); 0 for a blank line."""
+    stripped = line.lstrip()
+    if not stripped:
+        return 0
+    lead = line[: len(line) - len(stripped)]
+    return len(lead) + 3 * lead.count("\t")
+
+
 def _iter_ascii_compatible(
     stream: BinaryIO, first: bytes, start: int, chunk_size: int
-) -> Iterator[tuple[str, int]]:
+) -> Iterator[tuple[str, int, int]]:
     """UTF-8 / Windows-1252: line ends are plain bytes, so split bytes and decode line by line."""
     pos = start
     pending = first[start:]
@@ -110,13 +129,14 @@ def _iter_ascii_compatible(
             text = raw.decode("ascii") if raw.isascii() else _decode(raw)
             # normalise(), inlined: this loop runs once per line of the dump.
             if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-                yield text, pos
+                yield text, pos, 0
             else:
-                yield normalise(text), pos
+                yield normalise(text), pos, indent_of(text)
         if at_eof:
             if rest:
                 pos += len(rest)
-                yield normalise(_decode(rest)), pos
+                text = _decode(rest)
+                yield normalise(text), pos, indent_of(text)
             return
         # A blob with no line ends: hand it out in bounded pieces.
         while len(rest) > MAX_LINE:
@@ -124,7 +144,7 @@ def _iter_ascii_compatible(
             cut = cut + 1 if cut > 0 else MAX_LINE
             piece, rest = rest[:cut], rest[cut:]
             pos += len(piece)
-            yield normalise(_decode(piece)), pos
+            yield normalise(_decode(piece)), pos, 0
         chunk = stream.read(chunk_size)
         pending = rest + chunk
 
@@ -144,25 +164,28 @@ def _dirty(text: str) -> bool:
     )
 
 
-def _lf_lines(body: bytes, parts: list[bytes], pos: int) -> Iterator[tuple[str, int]]:
+def _lf_lines(body: bytes, parts: list[bytes], pos: int) -> Iterator[tuple[str, int, int]]:
     """Lines of ``body`` (complete LF-ended lines, already split into ``parts``) with offsets."""
     ends = accumulate(map(add, map(len, parts), repeat(1)), initial=pos)
     next(ends)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:  # a legacy line somewhere: decide line by line
-        yield from zip([normalise(_decode(raw)) for raw in parts], ends, strict=True)
+        raws = [_decode(raw) for raw in parts]
+        yield from zip(map(normalise, raws), ends, map(indent_of, raws), strict=True)
         return
     lines = text.split("\n")
     lines.pop()
     if _dirty(text):
-        lines = list(map(normalise, lines))
-    yield from zip(lines, ends, strict=True)
+        indents = [indent_of(line) if line[:1] in " \t\u00a0\u3000" else 0 for line in lines]
+        yield from zip(map(normalise, lines), ends, indents, strict=True)
+        return
+    yield from zip(lines, ends, repeat(0), strict=False)
 
 
 def _iter_wide(
     stream: BinaryIO, first: bytes, start: int, encoding: str, chunk_size: int
-) -> Iterator[tuple[str, int]]:
+) -> Iterator[tuple[str, int, int]]:
     """UTF-16: decode incrementally, then split text; offsets are exact at chunk ends."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     pos = start
@@ -180,14 +203,14 @@ def _iter_wide(
         parts = _TEXT_LINE_ENDS.split(pending)
         rest = parts.pop()
         for line in parts:
-            yield normalise(line), consumed
+            yield normalise(line), consumed, indent_of(line)
         if at_eof:
             if rest:
-                yield normalise(rest), consumed
+                yield normalise(rest), consumed, indent_of(rest)
             return
         while len(rest) > MAX_LINE:
             piece, rest = rest[:MAX_LINE], rest[MAX_LINE:]
-            yield normalise(piece), consumed
+            yield normalise(piece), consumed, 0
         pending = rest
         pos = consumed
         data = stream.read(chunk_size)
