@@ -77,6 +77,7 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "rename-saved-search": ("F2",),
     "delete-saved-search": ("Ctrl+Shift+Del",),
     "help": ("?", "F1"),
+    "show-log": (),  # no key: Help → Show the log file
     "about": ("Shift+F1",),
     "quit": ("Ctrl+Q",),
 }

@@ -79,7 +79,7 @@ MENUS: dict[str, tuple[str, ...]] = {
         "resort-all",
     ),
     "Search": SEARCH_MENU,
-    "Help": ("help", "about"),
+    "Help": ("help", "show-log", "about"),
 }
 #: The toolbar's buttons (commands) and their labels, in order.
 TOOLBAR = (
@@ -267,6 +267,7 @@ class MainWindow(QMainWindow):
         add("import-log", "Show the import log", "Application", self._import_unavailable)
         add("cancel-import", "Cancel the running import", "Application", self._import_unavailable)
         add("help", "Show the keyboard shortcuts", "Application", self.show_help)
+        add("show-log", "Show the log file", "Application", self.show_log)
         add("about", "About Dispatch", "Application", self.show_about)
         add("quit", "Quit Dispatch", "Application", self.close)
 
@@ -970,6 +971,12 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         self.help_overlay.open(self.registry, self.keymap)
+
+    def show_log(self) -> None:
+        from reader.logs import log_path, open_log_file
+
+        if not open_log_file():
+            self.statusBar().showMessage(f"No application could open the log: {log_path()}", 8000)
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -18,6 +18,7 @@ holds no search thread) and shut down when the window closes.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import time
 from collections.abc import Callable
@@ -178,6 +179,7 @@ class _CountJob(QRunnable):
                     except sqlite3.Error:
                         continue  # shown without a count; the next change counts again
         except Exception:  # the library went away (a test's folder, a moved file): no counts
+            logging.getLogger(__name__).exception("saved searches could not be counted")
             out = {}
         # The window may have closed (the application quitting) while this counted.
         with contextlib.suppress(RuntimeError):
