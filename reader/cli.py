@@ -7,23 +7,38 @@ Each sub-command's work lives in its own module, imported only when used, so tha
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import reader
 
-SUBCOMMANDS = ("parse", "import", "search", "resort")
+#: The sub-commands and the one line ``dispatch --help`` says of each.
+COMMANDS: dict[str, str] = {
+    "parse": "show how a dump splits into articles",
+    "import": "import dumps (files, or folders of .txt/.text files) into the library",
+    "search": "search the library",
+    "resort": "sort every article again (articles you placed by hand stay where they are)",
+}
+SUBCOMMANDS = tuple(COMMANDS)
+
+NO_DISPLAY = (
+    "dispatch: no display: Dispatch needs a graphical session; "
+    "the command-line sub-commands work without one"
+)
 
 
 class _VersionAction(argparse.Action):
-    """--version, reading the version only when asked (it costs start-up time)."""
+    """--version on stdout, reading the version only when asked (it costs start-up time)."""
 
     def __init__(self, option_strings, dest, **kwargs) -> None:
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        parser.exit(message=f"Dispatch {reader.__version__}\n")
+        print(f"Dispatch {reader.__version__}")
+        parser.exit()
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
@@ -36,42 +51,62 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The sub-commands' parser (``dispatch COMMAND ...``)."""
     parser = argparse.ArgumentParser(
         prog="dispatch", description="Dispatch, a reader for plain-text news dumps."
     )
     parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("parse", help="parse a dump and print its articles")
-    p.add_argument("file", type=Path)
+    def add(name: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=COMMANDS[name], description=_sentence(COMMANDS[name]))
+
+    p = add("parse")
+    p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="one JSON object per article per line")
 
-    p = sub.add_parser("import", help="import dumps into the library")
-    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p = add("import")
+    p.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="DUMP",
+        help="a dump file, or a folder: its .txt and .text files, sub-folders included",
+    )
     p.add_argument("--section", metavar="NAME", help="put every article of these files in NAME")
     _db_arg(p)
 
-    p = sub.add_parser("search", help="search the library")
-    p.add_argument("query")
+    p = add("search")
+    p.add_argument("query", metavar="QUERY")
     p.add_argument("--json", action="store_true", help="one JSON object per result per line")
     p.add_argument("--limit", type=int, default=20, metavar="N")
     _db_arg(p)
 
-    p = sub.add_parser(
-        "resort", help="sort every article again (articles you placed by hand stay where they are)"
-    )
+    p = add("resort")
     _db_arg(p)
     return parser
 
 
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + "."
+
+
 def build_window_parser() -> argparse.ArgumentParser:
+    """``dispatch [FILE...]``: the window; its --help also lists the sub-commands."""
+    width = max(map(len, COMMANDS)) + 2
+    commands = "\n".join(f"  {name:<{width}}{text}" for name, text in COMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="dispatch",
-        description="Dispatch, a reader for plain-text news dumps. "
-        f"Sub-commands: {', '.join(SUBCOMMANDS)} (dispatch COMMAND --help).",
+        usage="%(prog)s [FILE ...] [--db PATH]\n       %(prog)s COMMAND [OPTIONS]",
+        description="Dispatch, a reader for plain-text news dumps. With no command it opens\n"
+        "the window on your library, importing the dumps (files or folders) given.",
+        epilog=f"commands:\n{commands}\n\n'dispatch COMMAND --help' tells a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction)
-    parser.add_argument("files", type=Path, nargs="*", metavar="FILE", help="dumps to import")
+    parser.add_argument(
+        "files", type=Path, nargs="*", metavar="FILE", help="dumps or folders to import"
+    )
     _db_arg(parser)
     parser.add_argument(
         "--install-desktop",
@@ -84,6 +119,48 @@ def build_window_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def unknown_word(word: str) -> str | None:
+    """The one-line error for a first word that is neither a command nor a file; else None."""
+    if Path(word).exists():
+        return None
+    if word in COMMANDS:
+        return f"dispatch: options go after the command: dispatch {word} [OPTIONS]"
+    close = difflib.get_close_matches(word, COMMANDS, n=1)
+    if close:
+        return f"dispatch: '{word}' is not a command or a file; did you mean '{close[0]}'?"
+    return (
+        f"dispatch: '{word}' is not a command or a file "
+        f"(commands: {', '.join(COMMANDS)}; see dispatch --help)"
+    )
+
+
+def no_display(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
+    """True when the window could not open for want of a display server (Linux only).
+
+    Qt aborts the whole process in that case (SIGABRT, and a message about a missing
+    xcb-cursor0); checking first gives one honest line. A platform that needs no display
+    (offscreen, minimal, eglfs, vnc...) in QT_QPA_PLATFORM turns the check off.
+    """
+    env = os.environ if environ is None else environ
+    if not (platform or sys.platform).startswith("linux"):
+        return False
+    x11, wayland = bool(env.get("DISPLAY")), bool(env.get("WAYLAND_DISPLAY"))
+    wanted = [p.split(":")[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";")]
+    wanted = [p for p in wanted if p]
+    if not wanted:
+        return not (x11 or wayland)
+    for name in wanted:
+        if name == "xcb":
+            if x11:
+                return False
+        elif name.startswith("wayland"):
+            if wayland:
+                return False
+        else:
+            return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # A windowed launcher (the gui-script on Windows, the bundle) may start us without a console:
@@ -91,34 +168,65 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
-    if argv and argv[0] in SUBCOMMANDS:
-        args = build_parser().parse_args(argv)
-        if args.command == "parse":
-            from reader.parse_cli import run
-
-            return run(args.file, as_json=args.json)
-        if args.command == "import":
-            from reader.import_cli import run
-
-            return run(args.files, db=args.db, section=args.section)
-        if args.command == "search":
-            from reader.search_cli import run
-
-            return run(args.query, db=args.db, as_json=args.json, limit=args.limit)
-        if args.command == "resort":
-            from reader.resort_cli import run
-
-            return run(args.db)
-    if argv and argv[0] in ("-h", "--help"):
-        build_window_parser().print_help()
-        print("\nsub-commands:")
-        build_parser().print_usage()
-        return 0
+    if argv and argv[0] in COMMANDS:
+        return run_command(build_parser().parse_args(argv))
     args = build_window_parser().parse_args(argv)
     if args.install_desktop or args.uninstall_desktop:
         from reader import desktop
 
         return desktop.install() if args.install_desktop else desktop.uninstall()
+    if args.files:
+        error = unknown_word(str(args.files[0]))
+        if error:
+            print(error, file=sys.stderr)
+            return 2
+    if no_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    from reader import logs
+
+    logs.setup()
     from reader.ui.app import run
 
     return run(db=args.db, files=args.files)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed sub-command; its exit status."""
+    if args.command == "parse":  # its output is the point: nothing else is set up
+        from reader.parse_cli import run
+
+        return run(args.file, as_json=args.json)
+    from reader import logs
+
+    logs.setup()
+    if args.command == "import":
+        return _import(args)
+    if args.command == "search":
+        from reader.search_cli import run as search
+
+        return search(args.query, db=args.db, as_json=args.json, limit=args.limit)
+    from reader.resort_cli import run as resort
+
+    return resort(args.db)
+
+
+def _import(args: argparse.Namespace) -> int:
+    """``dispatch import``: folders become their dump files, as in the window."""
+    from reader.core.dump_files import DUMP_SUFFIXES, expand_paths
+    from reader.import_cli import run
+
+    files: list[Path] = []
+    status = 0
+    for path in args.files:
+        found, skipped = expand_paths([path])
+        for s in skipped:
+            print(f"{s.path}: {s.reason}", file=sys.stderr)
+        if path.is_dir() and not found:
+            kinds = " or ".join(DUMP_SUFFIXES)
+            print(f"dispatch: {path}: no {kinds} files in this folder", file=sys.stderr)
+            status = 1
+        files += found
+    if not files:
+        return status or 1
+    return max(status, run(files, db=args.db, section=args.section))

@@ -11,6 +11,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _log_folder(tmp_path_factory):
+    """The log file (reader.logs) goes to a folder of the session's, here and in the processes
+    the tests start, never to the user's log folder."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+        yield
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

@@ -6,57 +6,26 @@ for drops and for closing), so the window itself knows nothing about workers.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from reader.core import dump_files
 from reader.core.importing import ImportResult
 from reader.ui.import_panel import ImportLog, ImportStatus, LogNote
 from reader.ui.import_worker import FileProgress, ImportQueue, RunSummary
 
-DUMP_SUFFIXES = (".txt", ".text")
-FILE_FILTER = "News dumps (*.txt *.text);;All files (*)"
+FILE_FILTER = f"News dumps ({' '.join('*' + s for s in dump_files.DUMP_SUFFIXES)});;All files (*)"
 _LAST_FOLDER_KEY = "import/last_folder"
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[LogNote]]:
-    """Files to import, and notes for what a dropped folder held that is not a dump.
-
-    A folder contributes its text files (recursively, in name order); anything else inside it
-    is skipped with a note. Files named directly are always tried: the pipeline tells whether
-    they are dumps.
-    """
-    files: list[Path] = []
-    notes: list[LogNote] = []
-    for path in paths:
-        if path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs.sort()
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                for name in sorted(names):
-                    p = Path(root) / name
-                    if name.startswith("."):
-                        continue
-                    if p.suffix.lower() in DUMP_SUFFIXES and p.is_file():
-                        files.append(p)
-                    else:
-                        notes.append(
-                            LogNote(name, str(p), f"skipped: not a text dump ({_kind(p)})")
-                        )
-        else:
-            files.append(path)
-    return files, notes
-
-
-def _kind(p: Path) -> str:
-    if p.is_symlink() and not p.exists():
-        return "a broken link"
-    if not p.is_file():
-        return "not a regular file"
-    return f"a {p.suffix.lower()} file" if p.suffix else "no .txt extension"
+    """Files to import, and notes for what a dropped folder held that is not a dump (the rule
+    is the core's, shared with ``dispatch import DIR``)."""
+    files, skipped = dump_files.expand_paths(paths)
+    return files, [LogNote(s.name, str(s.path), s.reason) for s in skipped]
 
 
 class ImportController(QObject):
