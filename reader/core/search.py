@@ -733,6 +733,35 @@ def count(
     return n, n < limit
 
 
+def unread_matches(
+    lib: Library | sqlite3.Connection,
+    query: str | ParsedQuery,
+    *,
+    scope: View | None = None,
+    cutoff: str | None = None,
+) -> list[int]:
+    """The ids of every unread article a search finds: what "mark the results read" marks."""
+    conn = _conn(lib)
+    q = query if isinstance(query, ParsedQuery) else parse_query(query)
+    if q.is_empty:
+        return []
+    where, params = _filters(q, scope, cutoff)
+    where.append("a.read = 0")
+    if q.match:
+        sql = (
+            "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid"
+            f" WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
+        )
+        args = [q.match, *params]
+    else:
+        if q.exclude:
+            where.append("a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(q.exclude)
+        sql = f"SELECT a.id FROM articles a WHERE {' AND '.join(where)}"
+        args = params
+    return [r[0] for r in conn.execute(sql, args)]
+
+
 # --- saved searches ---------------------------------------------------------------------------
 
 # Proposed for the store's next migration (the store owns the schema); the functions below use

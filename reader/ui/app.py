@@ -53,12 +53,8 @@ def run(db: Path | None, files: list[Path]) -> int:
         QMessageBox.critical(None, f"{APP_NAME} cannot open the library", str(e))
         print(f"dispatch: {e}", file=sys.stderr)
         return 1
-    from .importer import ImportController
-    from .main_window import MainWindow
-
     try:
-        window = MainWindow(library, files=files)
-        importer = ImportController(window, library.path, classify=_classifier_factory())
+        window, importer = open_window(library, files)
         server = InstanceServer(instance, window)
         server.listen()
         server.files_received.connect(lambda paths: _hand_over_received(window, importer, paths))
@@ -71,6 +67,20 @@ def run(db: Path | None, files: list[Path]) -> int:
         return status
     finally:
         library.close()
+
+
+def open_window(library, files: list[Path], settings=None):
+    """The main window and its import controller, plugged in before the first paint.
+
+    This is the start-up order ``dispatch`` uses (search and the section commands join after
+    the first paint); tests build the window through here to meet the same order.
+    """
+    from .importer import ImportController
+    from .main_window import MainWindow
+
+    window = MainWindow(library, settings, files=files)
+    importer = ImportController(window, library.path, classify=_classifier_factory())
+    return window, importer
 
 
 def _hand_over_received(window, importer, paths: list[Path]) -> None:

@@ -212,6 +212,11 @@ class ArticleListModel(QAbstractTableModel):
         pos = self.query.position_of(article_id)
         return pos if pos is not None and pos < self._count else None
 
+    def lists(self, article_id: int) -> bool:
+        """Whether the open view lists this article (kept rows included)."""
+        q = self.query
+        return q is not None and (article_id in q.kept or bool(q.matches([article_id])))
+
     def cached_rows(self) -> int:
         return sum(len(p) for p in self._pages.values())
 

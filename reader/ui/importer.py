@@ -65,6 +65,8 @@ class ImportController(QObject):
             window.set_section_import_handler(self.import_into_section)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
+        if hasattr(window, "add_part"):  # asked first when the window closes
+            window.add_part(self, first=True)
 
     # --- starting imports --------------------------------------------------------------------
 
@@ -161,12 +163,12 @@ class ImportController(QObject):
                 event.acceptProposedAction()
                 self.import_paths(paths)
                 return True
-        elif kind == QEvent.Type.Close and self.queue.busy and not self._confirm_quit():
-            event.ignore()
-            return True
         return super().eventFilter(watched, event)
 
-    def _confirm_quit(self) -> bool:
+    def can_close(self) -> bool:
+        """Closing during an import asks first; "Yes" cancels it (what is stored stays)."""
+        if not self.queue.busy:
+            return True
         answer = QMessageBox.question(
             self.window,
             "An import is running",
@@ -174,10 +176,7 @@ class ImportController(QObject):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        self.shutdown()
-        return True
+        return answer == QMessageBox.StandardButton.Yes
 
     def shutdown(self) -> None:
         """Stop importing; the file in hand is wound up cleanly (source marked cancelled)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
@@ -101,6 +101,18 @@ FOCUS_STYLE = """
 """
 
 
+class ClosingPart(Protocol):
+    """A part of the window with work to wind up when the window closes."""
+
+    def can_close(self) -> bool:
+        """Whether the window may close now (it may ask the reader)."""
+        ...
+
+    def shutdown(self) -> None:
+        """Stop for good: the window is closing."""
+        ...
+
+
 class _FirstPaint(QObject):
     """Calls ``then`` once, right after ``widget`` has painted for the first time."""
 
@@ -155,12 +167,14 @@ class MainWindow(QMainWindow):
         self._counts_loaded = False
         self.undo_stack: list[Change] = []
         self._view_markings: set[int] = set()  # ids of undo records made by mark-view-read
-        self.history: list[int] = []
+        #: The articles read, each with the view it was read in (Alt+Left goes back to both).
+        self.history: list[tuple[View, int]] = []
         self.history_pos = -1
         self.current_article_id: int | None = None
         self._welcome_shown = False  # the reading pane greets an empty library
         self.focus_mode = False
         self._closed = False
+        self._parts: list[ClosingPart] = []
         self._started = False  # the first paint happened and what waits for it was done
         self._opening = False  # set while the list's current row is moved by code
         self._import_handler: Callable[[], object] = self._import_unavailable
@@ -451,7 +465,9 @@ class MainWindow(QMainWindow):
             row = self.list_model.cached_row_of(self.current_article_id)
             if row is not None:
                 self._set_current_row(row, open_article=False)
+        self.close_article_not_listed()
         self._update_title()
+        self._update_status_counts()
         self._update_empty_state()
         self.view_opened.emit(view.key)
 
@@ -574,8 +590,9 @@ class MainWindow(QMainWindow):
         self.reading_pane.show_article(record)
         if record_history:
             del self.history[self.history_pos + 1 :]
-            if not self.history or self.history[-1] != article_id:
-                self.history.append(article_id)
+            entry = (self.current_view, article_id)
+            if not self.history or self.history[-1] != entry:
+                self.history.append(entry)
                 del self.history[:-HISTORY_LIMIT]
             self.history_pos = len(self.history) - 1
         self.article_shown.emit(article_id)
@@ -675,7 +692,9 @@ class MainWindow(QMainWindow):
             and self.reading_pane.article.id in set(change.ids)
             and change.column == "starred"
         ):
-            self.reading_pane.show_article(self.reading_pane.article._replace(starred=change.value))
+            self.reading_pane.refresh_article(
+                self.reading_pane.article._replace(starred=change.value)
+            )
 
     def _toggle(self, column: str) -> None:
         article_id = self.current_article_id
@@ -727,6 +746,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Marked {change.count:,} articles in {name} read — Ctrl+Z to undo", 5000
         )
+
+    def mark_articles_read(self, ids: list[int], name: str) -> None:
+        """Mark these articles read (what a search lists), undoable like any marking."""
+        change = views.set_flag(self.conn, ids, "read", True)
+        if change.count == 0:
+            self.statusBar().showMessage("Nothing unread here", 3000)
+            return
+        self._changed(change, undoable=True)
+        what = "1 article" if change.count == 1 else f"{change.count:,} articles"
+        self.statusBar().showMessage(f"Marked {what} in {name} read — Ctrl+Z to undo", 5000)
 
     def undo(self) -> None:
         if not self.undo_stack:
@@ -811,9 +840,20 @@ class MainWindow(QMainWindow):
     def _counts_updated(self) -> None:
         self.sidebar_model.set_counts(self.counts)
         self._update_title()
-        unread = self.counts.get(View("unread"))
-        self.status_label.setText(f"{unread:,} unread · {self.counts.total:,} articles")
+        self._update_status_counts()
         self.counts_changed.emit()
+
+    def _update_status_counts(self) -> None:
+        """The status bar counts the open view: its unread articles and the rows it lists."""
+        if not self._counts_loaded:
+            return
+        view = self.current_view
+        rows = self.list_model.rowCount()
+        listed = f"{rows:,} article{'s' if rows != 1 else ''}"
+        if view.kind == "source":  # a source's count is of what it brought, not unread
+            self.status_label.setText(listed)
+        else:
+            self.status_label.setText(f"{self.counts.get(view):,} unread · {listed}")
 
     def _update_title(self) -> None:
         view = self.current_view
@@ -823,6 +863,13 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{name} ({unread:,} unread) — {APP_NAME}")
         else:
             self.setWindowTitle(f"{name} — {APP_NAME}")
+
+    def close_article_not_listed(self) -> None:
+        """The reading pane shows an article of the open view, or "No article open"."""
+        article_id = self.current_article_id
+        if article_id is not None and not self.list_model.lists(article_id):
+            self.current_article_id = None
+            self._show_no_article()
 
     def _show_no_article(self) -> None:
         self._welcome_shown = False
@@ -945,7 +992,9 @@ class MainWindow(QMainWindow):
             self._go_to_history()
 
     def _go_to_history(self) -> None:
-        article_id = self.history[self.history_pos]
+        view, article_id = self.history[self.history_pos]
+        if view != self.current_view and self.sidebar_model.item_for(view) is not None:
+            self.open_view(view)
         row = self.list_model.row_of(article_id)
         self.show_article(article_id, record_history=False)
         if row is not None:
@@ -1035,7 +1084,7 @@ class MainWindow(QMainWindow):
             if record is not None:
                 self.current_article_id = article_id
                 self.reading_pane.show_article(record)
-                self.history = [article_id]
+                self.history = [(view, article_id)]
                 self.history_pos = 0
                 row = self.list_model.row_of(article_id)
                 if row is not None:
@@ -1080,8 +1129,24 @@ class MainWindow(QMainWindow):
         s.set(S.KEYMAP, self.keymap.to_json())
         s.sync()
 
+    def add_part(self, part: ClosingPart, first: bool = False) -> None:
+        """A part the window asks before closing, then shuts down (see :meth:`closeEvent`)."""
+        if first:
+            self._parts.insert(0, part)
+        else:
+            self._parts.append(part)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        """The one close path: every part may refuse (the import first); then each shuts down."""
+        if self._closed:
+            super().closeEvent(event)
+            return
+        if not all(part.can_close() for part in list(self._parts)):
+            event.ignore()
+            return
         self._closed = True
+        for part in list(self._parts):
+            part.shutdown()
         self.save_state()
         for change in self.undo_stack:
             self._discard(change)

@@ -61,6 +61,7 @@ from reader.core.search import (
     save_search,
     saved_search_unread,
     saved_searches,
+    unread_matches,
 )
 from reader.core.store import Library
 from reader.core.views import ALL, View
@@ -282,7 +283,7 @@ class WindowSearch(QObject):
         window.counts_changed.connect(self._on_counts_changed)
         window.sidebar_rebuilt.connect(self.reload_saved)
         window.startup_finished.connect(self._enable_icons)
-        window.installEventFilter(self)
+        window.add_part(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -556,6 +557,7 @@ class WindowSearch(QObject):
                 self._select_list_row(row)
             if not keeps_focus:
                 w.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
+        w.close_article_not_listed()  # a result the view does not list is not left open
 
     def _selected_list_article(self) -> int | None:
         w = self.window
@@ -648,7 +650,17 @@ class WindowSearch(QObject):
         self.unread_result(backwards=False)
 
     def _mark_view_read(self) -> None:
-        self._status("Esc leaves the search; Shift+A then marks the view read", 5000)
+        """Shift+A in the results: every unread article the search finds, read (Ctrl+Z undoes)."""
+        text = self.bar.text()
+        scope = None if self.bar.whole_library else self._scope()
+        try:
+            ids = unread_matches(self.window.conn, text, scope=None if scope == ALL else scope)
+        except sqlite3.Error as e:
+            self._status(f"Could not mark the results read: {e}", 6000)
+            return
+        saved = next((s for s in self.saved if s.id == self.open_saved_id), None)
+        name = saved.name if saved is not None else f"the results for “{' '.join(text.split())}”"
+        self.window.mark_articles_read(ids, name)
 
     def _panes(self) -> list[QWidget]:
         w = self.window
@@ -1083,9 +1095,7 @@ class WindowSearch(QObject):
     # End
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.shutdown()
-        elif (
+        if (
             watched is self.results
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
@@ -1097,7 +1107,11 @@ class WindowSearch(QObject):
             return True
         return False
 
+    def can_close(self) -> bool:
+        return True
+
     def shutdown(self) -> None:
+        """The window closes (or the application quits): the search thread stops."""
         ctl, self.ctl = self.ctl, None
         if ctl is not None:
             ctl.shutdown()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from reader.core import section_ops, views
@@ -69,7 +69,7 @@ class SectionActions(QObject):
         sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         sidebar.customContextMenuRequested.connect(self.context_menu)
         sidebar.articles_dropped.connect(self.drop_articles)
-        window.installEventFilter(self)
+        window.add_part(self)
         self._register()
         window.add_menu_entries()  # built after the first paint: the Sections menu now
 
@@ -494,14 +494,15 @@ class SectionActions(QObject):
         if thread is not None:
             thread.deleteLater()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Closing: a running re-sort stops at its next batch (what it did is kept).
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            thread = self.resort_thread
-            if thread is not None:
-                thread.cancel()
-                thread.wait()
-        return super().eventFilter(watched, event)
+    def can_close(self) -> bool:
+        return True
+
+    def shutdown(self) -> None:
+        """Closing: a running re-sort stops at its next batch (what it did is kept)."""
+        thread = self.resort_thread
+        if thread is not None:
+            thread.cancel()
+            thread.wait()
 
     # =========================================================================================
     # Import into a section
