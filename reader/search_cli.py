@@ -8,6 +8,7 @@ the output stays machine-readable.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def run(query: str, db: Path | None, as_json: bool, limit: int) -> int:
     try:
         page = search(lib, query, limit=limit)
     except Exception as e:  # a damaged file, a locked disk: say so in one line
+        logging.getLogger(__name__).exception("searching %s failed", path)
         print(f"dispatch search: the library {path} could not be searched: {e}", file=sys.stderr)
         return 2
     finally:

@@ -145,3 +145,30 @@ def test_saved_search_counts_log_why_they_failed(tmp_path: Path, caplog) -> None
     assert results == [{}]
     (record,) = [r for r in caplog.records if r.name == "reader.ui.search_wiring"]
     assert record.exc_info is not None and "not a Dispatch library" in caplog.text
+
+
+def test_a_classifier_bug_is_logged_with_its_traceback(lib, fixtures_dir: Path, caplog) -> None:
+    from reader.core.importing import import_file
+
+    def broken(article):
+        raise ZeroDivisionError("a bug in the classifier")
+
+    with caplog.at_level(logging.ERROR):
+        result = import_file(lib, fixtures_dir / "store_three.txt", classify=broken)
+    assert result.status == "failed"
+    (record,) = [r for r in caplog.records if r.name == "reader.core.importing"]
+    assert record.exc_info is not None and record.exc_info[0] is ZeroDivisionError
+
+
+def test_a_query_that_cannot_be_parsed_is_logged(monkeypatch, caplog) -> None:
+    from reader.core import query
+
+    def broken(raw, today):
+        raise IndexError("a bug in the query parser")
+
+    monkeypatch.setattr(query, "_parse", broken)
+    with caplog.at_level(logging.ERROR):
+        parsed = query.parse_query("storm")
+    assert "Could not read the query (IndexError)" in (parsed.message or "")
+    (record,) = [r for r in caplog.records if r.name == "reader.core.query"]
+    assert record.exc_info is not None and record.exc_info[0] is IndexError

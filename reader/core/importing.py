@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import queue
 import re
 import sqlite3
@@ -441,6 +442,7 @@ class _Importer:
         try:
             name, reason = self.classify(article)
         except Exception as e:
+            logging.getLogger(__name__).exception("the classifier failed")
             title = article.title or "an untitled article"
             raise _Failed(f"the classifier failed on “{title}”: {e}") from e
         if not name or not name.strip():
@@ -659,6 +661,7 @@ def import_file(
         status, error = "failed", f"{path.name}: cannot be decoded as text ({e})"
     except Exception as e:
         # A parser or classifier bug met by some odd file: report it like any bad file.
+        logging.getLogger(__name__).exception("importing %s failed", path)
         status, error = "failed", f"{path.name}: could not be imported (internal error: {e!r})"
     except BaseException:
         # Interrupted (Ctrl-C): what was committed stays, and the source says so.

@@ -16,6 +16,7 @@ searched as plain words, and ``ParsedQuery.message`` says so for the search fiel
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import threading
@@ -302,6 +303,7 @@ def parse_query(text: str, today: date | None = None) -> ParsedQuery:
     try:
         return _parse(text, today)
     except Exception as e:  # the contract is "never raises": say why instead
+        logging.getLogger(__name__).exception("could not parse the query %r", text)
         return _plain(
             clean(text), f"Could not read the query ({type(e).__name__}); searching for the words."
         )
@@ -446,6 +448,7 @@ def _plain(text: str, message: str, today: date | None = None) -> ParsedQuery:
     try:
         toks = tokenize([" ".join(rest)])[0]
     except Exception:
+        logging.getLogger(__name__).exception("could not tokenize the query %r", text)
         toks = []
     toks = toks[:MAX_TERMS]
     groups = []

@@ -8,6 +8,7 @@ was re-sorted stays re-sorted.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -60,6 +61,7 @@ class ResortThread(QThread):
         except (SectionError, LibraryError) as e:
             self.failed.emit(str(e))
         except Exception as e:
+            logging.getLogger(__name__).exception("re-sorting stopped")
             self.failed.emit(f"Re-sorting stopped: {e}")
         else:
             self.resorted.emit(result)

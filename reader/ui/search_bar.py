@@ -20,6 +20,7 @@ Article text reaches rich text only through ``reader.core.search.marked_to_html`
 from __future__ import annotations
 
 import itertools
+import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -157,6 +158,7 @@ class _SearchWorker(QObject):
             self.done.emit(SearchResult(request, None, str(e)))
             return
         except Exception as e:  # a damaged file, say: shown in the status line, never raised
+            logging.getLogger(__name__).exception("search for %r failed", request.text)
             self.done.emit(SearchResult(request, None, f"Search failed: {e}"))
             return
         self.done.emit(SearchResult(request, page))
