@@ -567,7 +567,7 @@ class _Importer:
             conn.execute(f"PRAGMA cache_size = {int(cache)}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
 
-    def _loop(self, reader: _Prefetch) -> Status:
+    def _loop(self, reader: _Prefetch | _ProcessPrefetch) -> Status:
         pending: list[_Row] = []
         pending_bytes = 0
         batch_started = time.monotonic()

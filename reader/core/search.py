@@ -25,6 +25,7 @@ import html
 import secrets
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -149,6 +150,7 @@ def search(
     ranked_among = None
     total = None
     span = _id_span(conn, q, scope) if q.match else None
+    rows: Sequence[tuple[int, float | None]]
     if span == _EMPTY:
         rows = []
     elif q.match and order == "rank":
@@ -491,7 +493,7 @@ def _filtered(
 def _hits(
     conn: sqlite3.Connection,
     q: ParsedQuery,
-    rows: list[tuple[int, float | None]],
+    rows: Sequence[tuple[int, float | None]],
     contiguous: bool,
 ) -> list:
     if not rows:
@@ -839,6 +841,7 @@ def save_search(
             " SELECT ?, ?, ?, COALESCE(MAX(position), -1) + 1, ? FROM saved_searches",
             (name, query, scope.key if scope else None, now_utc()),
         )
+    assert cur.lastrowid is not None  # set by every INSERT
     return cur.lastrowid
 
 

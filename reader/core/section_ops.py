@@ -205,6 +205,7 @@ def _fallback_id(conn: sqlite3.Connection) -> int:
         "FROM sections",
         (FALLBACK_SECTION, FALLBACK_SECTION, FALLBACK_SECTION),
     )
+    assert cur.lastrowid is not None  # set by every INSERT
     return cur.lastrowid
 
 
@@ -231,6 +232,7 @@ def create_section(lib: Library, name: str, position: int | None = None) -> Sect
             (cleaned, len(order), shipped),
         )
         new_id = cur.lastrowid
+        assert new_id is not None  # set by every INSERT
         if position is None:
             last = order[-1] if order else None
             position = len(order)

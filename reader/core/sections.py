@@ -427,10 +427,10 @@ class Classifier:
         self._taught_words: dict[str, list[tuple[int, float]]] = {}
         self._centroids: dict[int, dict[str, float]] = {}
         self._thresholds: dict[int, float] = {}
-        for index, taught in self._taught_index:
-            self._centroids[index] = taught.centroid
-            self._thresholds[index] = taught.threshold
-            for term, weight in taught.centroid.items():
+        for index, learned in self._taught_index:
+            self._centroids[index] = learned.centroid
+            self._thresholds[index] = learned.threshold
+            for term, weight in learned.centroid.items():
                 self._taught_words.setdefault(term, []).append((index, weight))
 
     # -- construction -------------------------------------------------------------------------

@@ -383,6 +383,7 @@ class Library:
                 "SELECT ?, COALESCE(MAX(position), -1) + 1 FROM sections",
                 (name,),
             )
+        assert cur.lastrowid is not None  # set by every INSERT
         return cur.lastrowid
 
     def integrity_ok(self) -> bool:

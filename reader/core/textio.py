@@ -24,7 +24,9 @@ _LINE_ENDS = re.compile(rb"\r\n|\r|\n")
 _TEXT_LINE_ENDS = re.compile(r"\r\n|\r|\n")
 
 # Control characters carry no words: drop them (tabs and other white space are folded later).
-_CONTROL = {c: None for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROL: dict[int, str | None] = {
+    c: None for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))
+}
 _CONTROL.update({0x09: " ", 0x0C: " ", 0xFEFF: None, 0x200B: None})
 
 
@@ -123,7 +125,7 @@ def _iter_ascii_compatible(
             # The common case, a chunk at a time: one decode, one split, offsets summed in C.
             yield from _lf_lines(pending[: len(pending) - len(rest)], parts, pos)
             pos += len(pending) - len(rest)
-            parts = ends = []
+            parts, ends = [], []
         for raw, sep in zip(parts, ends, strict=False):
             pos += len(raw) + sep
             text = raw.decode("ascii") if raw.isascii() else _decode(raw)

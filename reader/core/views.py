@@ -60,7 +60,7 @@ class View:
     def from_key(cls, key: str) -> View | None:
         kind, _, ident = key.partition(":")
         if kind in SMART_VIEWS and not ident:
-            return cls(kind)  # type: ignore[arg-type]
+            return cls(kind)
         if kind in ("section", "source") and ident.isdigit():
             return cls(kind, int(ident))  # type: ignore[arg-type]
         return None
@@ -502,7 +502,7 @@ def set_flag(
     """Set read or starred on articles; the Change lists those whose value actually changed."""
     if column not in ("read", "starred"):
         raise ValueError(column)
-    value = int(bool(value))
+    flag = int(bool(value))
     ids = list(ids)
     rows: list[RowInfo] = []
     with conn:
@@ -513,14 +513,14 @@ def set_flag(
                 for r in conn.execute(
                     f"SELECT id, section_id, added_at, read, starred FROM articles"
                     f" WHERE id IN ({marks}) AND {column} != ?",
-                    (*chunk, value),
+                    (*chunk, flag),
                 )
             ]
             conn.execute(
                 f"UPDATE articles SET {column} = ? WHERE id IN ({marks}) AND {column} != ?",
-                (value, *chunk, value),
+                (flag, *chunk, flag),
             )
-    return Change(column, value, rows, len(rows), {r.section_id for r in rows})
+    return Change(column, flag, rows, len(rows), {r.section_id for r in rows})
 
 
 def mark_view_read(conn: sqlite3.Connection, view: View, cutoff: str | None = None) -> Change:

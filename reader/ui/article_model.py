@@ -23,14 +23,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon
 
 from reader.core import views
-from reader.core.views import Change, Row, Sort, View, ViewQuery
+from reader.core.views import Change, Row, Sort, SortKey, View, ViewQuery
 
 PAGE = 200
 MAX_PAGES = 40  # 8,000 rows at most in memory
 
 TITLE, SECTION, DATELINE, ADDED = range(4)
 HEADERS = ("Title", "Section", "Dateline", "Added")
-SORT_COLUMNS = {TITLE: "title", ADDED: "date"}
+SORT_COLUMNS: dict[int, SortKey] = {TITLE: "title", ADDED: "date"}
 
 #: Dragged articles: their ids as ASCII decimal numbers, one per line.
 ARTICLE_IDS_MIME = "application/x-dispatch-article-ids"
@@ -344,5 +344,5 @@ class ArticleListModel(QAbstractTableModel):
             # Only rows that are listed here stay listed; others were never in this view.
             listed = {r.id for p in self._pages.values() for r in p}
             self.query.keep(changed & listed)
-        if first is not None:
+        if first is not None and last is not None:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(HEADERS) - 1))

@@ -145,7 +145,7 @@ class ImportController(QObject):
 
     def _refresh_log(self) -> None:
         if self._log is not None and self._log.isVisible():
-            self._log.fill(self.window.conn, self.notes)
+            self._log.fill(self.window.conn, self.notes)  # type: ignore[attr-defined]
 
     # --- drops and closing -----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ for focus and every key stays with it while it is open.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
@@ -108,7 +109,7 @@ class SectionPicker(QFrame):
         self.edit.textChanged.connect(self._refill)
         self.edit.installEventFilter(self)
         self.list.itemClicked.connect(self._pick_item)
-        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        cast(QApplication, QApplication.instance()).focusChanged.connect(self._on_focus_changed)
         self.hide()
 
     # --- opening and closing --------------------------------------------------------------------

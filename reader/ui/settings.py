@@ -33,7 +33,7 @@ TEXT_SIZE = Setting("reading/text_size", int, 0)  # steps above/below the defaul
 SORT_KEY = Setting("list/sort", str, "date")
 SORT_DESCENDING = Setting("list/descending", bool, True)
 SOURCES_EXPANDED = Setting("sidebar/sources_expanded", bool, False)
-KEYMAP = Setting("keys/overrides", dict, {})  # command name -> list of key sequences
+KEYMAP: Setting[dict] = Setting("keys/overrides", dict, {})  # command name -> list of key sequences
 
 ALL_SETTINGS = (
     GEOMETRY,

@@ -262,7 +262,8 @@ class Sidebar(QTreeView):
         old, self._drop_row = self._drop_row, new
         for i in (old, new):
             if i is not None and i.isValid():
-                self.viewport().update(self.visualRect(QModelIndex(i)))
+                index = QModelIndex(i)  # type: ignore[call-overload]  # stubs lack this one
+                self.viewport().update(self.visualRect(index))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if article_ids_from_mime(event.mimeData()):
@@ -320,4 +321,6 @@ class Sidebar(QTreeView):
 
     def drop_target(self) -> QModelIndex:
         """The section row a drag hovers (painted highlighted), or an invalid index."""
-        return QModelIndex(self._drop_row) if self._drop_row is not None else QModelIndex()
+        if self._drop_row is None:
+            return QModelIndex()
+        return QModelIndex(self._drop_row)  # type: ignore[call-overload]  # stubs lack this one
