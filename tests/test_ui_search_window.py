@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from reader.core.search import saved_searches
 from reader.core.store import MIGRATIONS, SCHEMA_VERSION, migrate
 from reader.core.views import View
+from reader.ui.changes import LibraryChange
 from reader.ui.main_window import MainWindow
 from reader.ui.search_wiring import saved_id_of
 from reader.ui.sidebar import CountRole, ViewKeyRole
@@ -392,12 +393,12 @@ def test_results_follow_a_move_and_a_saved_search_outlives_its_section(qtbot, wi
     hit = window.search.ctl.model.hits[0]
     sport = lib.section_id("Sport")
     section_ops.move_articles(lib, [hit.id], sport)
-    window.library_changed()
+    window.publish(LibraryChange.everything())
     assert window.search.ctl.model.hits[0].section == "Sport"
     # A search saved in a section that is later deleted searches the whole library.
     window.search.end()
     weather = section_ops.create_section(lib, "Weather")
-    window.library_changed()
+    window.publish(LibraryChange.everything())
     window.open_view(View("section", weather.id))
     window.article_list.setFocus()
     search_for(qtbot, window, "storm")
@@ -405,6 +406,6 @@ def test_results_follow_a_move_and_a_saved_search_outlives_its_section(qtbot, wi
     sid = save_current_search(qtbot, window, "Weather storms")
     assert saved_searches(window.conn)[0].scope == View("section", weather.id)
     section_ops.delete_section(lib, weather.id)
-    window.library_changed()
+    window.publish(LibraryChange.everything())
     assert window.search.saved[0].scope is None
     qtbot.waitUntil(lambda: saved_item_count(window, sid) == 3)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QTableView, QTextBrowser, QTreeView
 
 from reader.core import views
 from reader.core.views import UNREAD, View
+from reader.ui.changes import LibraryChange
 from reader.ui.main_window import MainWindow
 from tests.ui_helpers import Spec, add_articles, add_source, make_window, numbered
 
@@ -79,7 +80,7 @@ def test_n_skips_read_and_crosses_to_next_view(qtbot, window, lib):
         lib.conn.execute(
             "UPDATE articles SET read = 1 WHERE section_id = ? AND title != 'Story 29'", (world,)
         )
-    window.refresh_counts()
+    window.publish(LibraryChange.everything())
     window.open_view(View("section", world))
     press(qtbot, window, Qt.Key.Key_N)
     assert shown_title(window) == "Story 29"
@@ -318,7 +319,7 @@ def test_library_changed_keeps_selection_and_shows_new_articles(qtbot, window, l
         ],
     )
     unread_before = window.counts.get(UNREAD)
-    window.library_changed(None)
+    window.publish(LibraryChange.everything())
     assert window.list_model.rowCount() == 35
     assert window.list_model.index(0, 0).data() == "Breaking one"
     row = window.article_list.currentIndex().row()
@@ -398,7 +399,7 @@ def test_import_through_the_pipeline_shows_up_live(qtbot, window, lib, tmp_path)
     science = next(s.id for s in views.sections(lib.conn) if s.name == "Science")
     unread_before = window.counts.get(UNREAD)
 
-    window.library_changed({science})
+    window.publish(LibraryChange.of_import({science}))
 
     assert window.counts.get(UNREAD) == unread_before + 2
     assert window.counts.get(View("section", science)) == 2

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from reader.core import dump_files
 from reader.core.importing import ImportResult
+from reader.ui.changes import LibraryChange
 from reader.ui.import_panel import ImportLog, ImportStatus, LogNote
 from reader.ui.import_worker import FileProgress, ImportQueue, RunSummary
 
@@ -108,16 +109,17 @@ class ImportController(QObject):
         self.status.show_progress(fp)
 
     def _on_articles_added(self, section_ids: set[int]) -> None:
-        changed = getattr(self.window, "library_changed", None)
-        if changed is not None:
-            changed(section_ids)
+        self._publish(LibraryChange.of_import(section_ids))
 
     def _on_file_finished(self, result: ImportResult) -> None:
         # Sources appear in the sidebar; a failed file leaves a row in the log.
-        changed = getattr(self.window, "library_changed", None)
-        if changed is not None:
-            changed(set())
+        self._publish(LibraryChange(names=True))
         self._refresh_log()
+
+    def _publish(self, change: LibraryChange) -> None:
+        publish = getattr(self.window, "publish", None)
+        if publish is not None:
+            publish(change)
 
     def _on_run_finished(self, summary: RunSummary) -> None:
         self.last_summary = summary

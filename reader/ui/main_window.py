@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
@@ -32,11 +32,13 @@ from . import icons
 from . import settings as S
 from .article_list import ArticleList
 from .article_model import ADDED, SORT_COLUMNS, TITLE, ArticleListModel
+from .changes import LibraryChange
 from .commands import CommandRegistry, Keymap, event_sequence
 from .help_overlay import HelpOverlay
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
 from .search_field import SEARCH_MENU, SearchBar
 from .sidebar import Sidebar, SidebarModel, ViewKeyRole
+from .undo import MarkingUndo, UndoStack
 
 if TYPE_CHECKING:
     from .search_wiring import WindowSearch
@@ -88,7 +90,6 @@ TOOLBAR = (
     ("search", "Search"),
     ("help", "Keys"),
 )
-UNDO_LIMIT = 50
 HISTORY_LIMIT = 500
 
 # The focused pane is framed in the highlight colour; the others keep an invisible frame of the
@@ -142,8 +143,8 @@ class MainWindow(QMainWindow):
     article_shown = Signal(int)
     #: The list now shows another view (its key, e.g. "section:3").
     view_opened = Signal(str)
-    #: Read/star state or counts changed.
-    counts_changed = Signal()
+    #: The library changed (a :class:`~reader.ui.changes.LibraryChange`): every pane subscribes.
+    changed = Signal(object)
     #: Counts and icons are loaded (just after the first paint).
     startup_finished = Signal()
     #: The sidebar was built again (groups others add, such as saved searches, go back in).
@@ -165,8 +166,7 @@ class MainWindow(QMainWindow):
         self.keymap = Keymap(self.settings.get(S.KEYMAP))
         self.counts = Counts()
         self._counts_loaded = False
-        self.undo_stack: list[Change] = []
-        self._view_markings: set[int] = set()  # ids of undo records made by mark-view-read
+        self.undo_stack = UndoStack()
         #: The articles read, each with the view it was read in (Alt+Left goes back to both).
         self.history: list[tuple[View, int]] = []
         self.history_pos = -1
@@ -234,6 +234,8 @@ class MainWindow(QMainWindow):
         self.sidebar.expanded.connect(self._on_sidebar_expanded)
         self.sidebar.collapsed.connect(self._on_sidebar_expanded)
         self.article_list.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
+        for subscriber in (self._update_counts, self._update_list, self._update_reading_pane):
+            self.changed.connect(subscriber)
         self.list_model.modelReset.connect(self._update_empty_state)
         self.list_model.modelReset.connect(self._update_scroll_tracking)
         self.article_list.empty_button.clicked.connect(lambda: self.run_command("import"))
@@ -284,6 +286,10 @@ class MainWindow(QMainWindow):
         add("show-log", "Show the log file", "Application", self.show_log)
         add("about", "About Dispatch", "Application", self.show_about)
         add("quit", "Quit Dispatch", "Application", self.close)
+
+    def key_hint(self, name: str) -> str:
+        """The first key bound to a command, as people read it ("Ctrl+Z"), for hints."""
+        return self.keymap.display(name).split(", ")[0]
 
     def run_command(self, name: str) -> None:
         if name not in self.registry:
@@ -584,10 +590,12 @@ class MainWindow(QMainWindow):
             return
         self.current_article_id = article_id
         if not record.read:
-            change = views.set_flag(self.conn, [article_id], "read", True)
-            self._changed(change)
             record = record._replace(read=1)
-        self.reading_pane.show_article(record)
+            self.reading_pane.show_article(record)
+            change = views.set_flag(self.conn, [article_id], "read", True)
+            self.publish(LibraryChange.of_marking(change))
+        else:
+            self.reading_pane.show_article(record)
         if record_history:
             del self.history[self.history_pos + 1 :]
             entry = (self.current_view, article_id)
@@ -675,28 +683,7 @@ class MainWindow(QMainWindow):
     # =========================================================================================
     # Marking
 
-    def _changed(self, change: Change, undoable: bool = False) -> None:
-        """Tell the list and the counts what a marking changed."""
-        if change.count == 0:
-            return
-        if undoable:
-            self.undo_stack.append(change)
-            while len(self.undo_stack) > UNDO_LIMIT:
-                self._discard(self.undo_stack.pop(0))
-        self.list_model.apply_change(change)
-        if not views.apply_change_to_counts(self.counts, change):
-            self.counts = views.counts(self.conn)
-        self._counts_updated()
-        if (
-            self.reading_pane.article is not None
-            and self.reading_pane.article.id in set(change.ids)
-            and change.column == "starred"
-        ):
-            self.reading_pane.refresh_article(
-                self.reading_pane.article._replace(starred=change.value)
-            )
-
-    def _toggle(self, column: str) -> None:
+    def _toggle(self, column: Literal["read", "starred"]) -> None:
         article_id = self.current_article_id
         if article_id is None:
             return
@@ -705,20 +692,21 @@ class MainWindow(QMainWindow):
             return
         value = not getattr(row, column)
         change = views.set_flag(self.conn, [article_id], column, value)
-        self._changed(change, undoable=True)
+        self._mark(change)
         what = {
             ("read", True): "Marked read",
             ("read", False): "Marked unread",
             ("starred", True): "Starred",
             ("starred", False): "Unstarred",
         }[(column, value)]
-        self.statusBar().showMessage(f"{what} — Ctrl+Z to undo", 3000)
+        self.statusBar().showMessage(f"{what} — {self.key_hint('undo')} to undo", 3000)
 
-    def _discard(self, record) -> None:
-        if isinstance(record, Change):
-            views.discard(self.conn, record)
-        else:
-            record.discard()
+    def _mark(self, change: Change) -> None:
+        """An undoable marking: kept for Ctrl+Z, told to every pane."""
+        if change.count == 0:
+            return
+        self.undo_stack.push(MarkingUndo(self.conn, change, self.publish))
+        self.publish(LibraryChange.of_marking(change))
 
     def toggle_read(self) -> None:
         self._toggle("read")
@@ -737,14 +725,11 @@ class MainWindow(QMainWindow):
         if change.count == 0:
             self.statusBar().showMessage("Nothing unread here", 3000)
             return
-        self.undo_stack.append(change)
-        self._view_markings.add(id(change))
-        self.counts = views.counts(self.conn)
-        self._counts_updated()
-        self._reload_list()
+        self._mark(change)
         name = self.sidebar_model.name_of(view)
         self.statusBar().showMessage(
-            f"Marked {change.count:,} articles in {name} read — Ctrl+Z to undo", 5000
+            f"Marked {change.count:,} articles in {name} read — {self.key_hint('undo')} to undo",
+            5000,
         )
 
     def mark_articles_read(self, ids: list[int], name: str) -> None:
@@ -753,48 +738,61 @@ class MainWindow(QMainWindow):
         if change.count == 0:
             self.statusBar().showMessage("Nothing unread here", 3000)
             return
-        self._changed(change, undoable=True)
+        self._mark(change)
         what = "1 article" if change.count == 1 else f"{change.count:,} articles"
-        self.statusBar().showMessage(f"Marked {what} in {name} read — Ctrl+Z to undo", 5000)
+        self.statusBar().showMessage(
+            f"Marked {what} in {name} read — {self.key_hint('undo')} to undo", 5000
+        )
 
     def undo(self) -> None:
-        if not self.undo_stack:
-            self.statusBar().showMessage("Nothing to undo", 3000)
-            return
-        change = self.undo_stack.pop()
-        if not isinstance(change, Change):  # a section move (section_actions.MoveUndo)
-            self.statusBar().showMessage(change.undo(), 4000)
-            return
-        reverse = views.undo(self.conn, change)
-        if id(change) in self._view_markings:
-            self._view_markings.discard(id(change))
-            self.counts = views.counts(self.conn)
-            self._counts_updated()
-            self._reload_list()
-        else:
-            self._changed(reverse)
-        self.statusBar().showMessage(f"Undone ({reverse.count:,} articles)", 3000)
+        done = self.undo_stack.undo()
+        self.statusBar().showMessage(done or "Nothing to undo", 4000 if done else 3000)
 
     # =========================================================================================
-    # Library changes (imports)
+    # The one "library changed" event: every pane keeps itself right
 
-    def library_changed(self, section_ids: set[int] | None = None) -> None:
-        """New articles, sections or sources: refresh the sidebar, counts and open view.
+    def publish(self, change: LibraryChange) -> None:
+        """Tell every pane what an operation changed (they subscribe to :attr:`changed`)."""
+        self.changed.emit(change)
 
-        The selection and the scroll position stay on the same articles; new articles appear
-        in place. ``section_ids`` (the sections that got articles, None for unknown) lets a
-        section view that did not change skip re-reading.
-        """
-        sections = views.sections(self.conn)
-        sources = views.sources(self.conn)
-        if self._sidebar_names != (sections, sources):
-            self._populate_sidebar(sections, sources)
-        self.counts = views.counts(self.conn)
+    def _update_counts(self, change: LibraryChange) -> None:
+        """The sidebar's rows and counts, the title and the status bar."""
+        if change.names:
+            sections = views.sections(self.conn)
+            sources = views.sources(self.conn)
+            if self._sidebar_names != (sections, sources):
+                self._populate_sidebar(sections, sources)
+        marking = change.marking
+        if marking is None or not views.apply_change_to_counts(self.counts, marking):
+            self.counts = views.counts(self.conn)
         self._counts_updated()
-        view = self.current_view
-        if view.kind == "section" and section_ids is not None and view.id not in section_ids:
+
+    def _update_list(self, change: LibraryChange) -> None:
+        """The open list: cached rows follow a small marking; anything else re-reads the view."""
+        marking = change.marking
+        if marking is not None and marking.rows is not None:
+            self.list_model.apply_change(marking)
             return
-        self._reload_list(keep_kept=True)
+        view = self.current_view
+        if view.kind == "section" and not change.touches_section(view.id) and not change.names:
+            return
+        # A whole view marked (or its undo) lists the view afresh; other changes keep the rows
+        # a marking kept listed (an article read in Unread stays until the view is reopened).
+        self._reload_list(keep_kept=marking is None)
+
+    def _update_reading_pane(self, change: LibraryChange) -> None:
+        """The open article's state (flags, section) as the library has it now, in place."""
+        pane = self.reading_pane
+        if pane.article is None or not change.touches_article(pane.article.id):
+            return
+        record = views.article(self.conn, pane.article.id)
+        if record is None:
+            self.current_article_id = None
+            self._show_no_article()
+        elif record != pane.article:
+            pane.refresh_article(record)  # the reader keeps their place
+        if change.marking is None:
+            self.close_article_not_listed()
 
     def _reload_list(self, keep_kept: bool = False) -> None:
         """Re-read the open view, keeping the current article and the top visible row."""
@@ -831,7 +829,8 @@ class MainWindow(QMainWindow):
         self.sidebar_model.set_counts(self.counts)
         self.sidebar_rebuilt.emit()
 
-    def refresh_counts(self) -> None:
+    def _load_counts(self) -> None:
+        """The first counts, just after the first paint."""
         self.counts = views.counts(self.conn)
         self._counts_loaded = True
         self._counts_updated()
@@ -841,7 +840,6 @@ class MainWindow(QMainWindow):
         self.sidebar_model.set_counts(self.counts)
         self._update_title()
         self._update_status_counts()
-        self.counts_changed.emit()
 
     def _update_status_counts(self) -> None:
         """The status bar counts the open view: its unread articles and the rows it lists."""
@@ -1103,7 +1101,7 @@ class MainWindow(QMainWindow):
         # What the first paint did not need: the section commands and the rest of search.
         self.section_actions  # noqa: B018
         self.search  # noqa: B018
-        self.refresh_counts()
+        self._load_counts()
         app_icon = icons.app_icon()
         self.setWindowIcon(app_icon)
         app = QApplication.instance()
@@ -1148,7 +1146,5 @@ class MainWindow(QMainWindow):
         for part in list(self._parts):
             part.shutdown()
         self.save_state()
-        for change in self.undo_stack:
-            self._discard(change)
         self.undo_stack.clear()
         super().closeEvent(event)

@@ -67,6 +67,7 @@ from reader.core.store import Library
 from reader.core.views import ALL, View
 
 from . import icons
+from .changes import LibraryChange
 from .search_bar import (
     DATE,
     SECTION,
@@ -280,7 +281,7 @@ class WindowSearch(QObject):
         window.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         window.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
         window.article_shown.connect(self._on_article_shown)
-        window.counts_changed.connect(self._on_counts_changed)
+        window.changed.connect(self._on_library_changed)
         window.sidebar_rebuilt.connect(self.reload_saved)
         window.startup_finished.connect(self._enable_icons)
         window.add_part(self)
@@ -726,8 +727,8 @@ class WindowSearch(QObject):
             keys = self.window.keymap.display("next-match").split(", ")[0]
             self._status(f"{n} match{'es' if n != 1 else ''} here — {keys} to go to the next", 4000)
 
-    def _on_counts_changed(self) -> None:
-        """Read/star changes: the results' bold titles follow; saved searches are recounted."""
+    def _on_library_changed(self, _change: LibraryChange) -> None:
+        """The results' flags and sections follow; saved searches are recounted."""
         if self.ctl is not None and self.ctl.model.hits:
             self._refresh_result_flags()
         if self.saved:

@@ -3,8 +3,8 @@
 Every command is a plain function registered in the window's :class:`CommandRegistry` (keys in
 ``commands.DEFAULT_KEYS``), also reachable from the sidebar's context menu and the Sections menu.
 The work is done by :mod:`reader.core.section_ops`, which says what changed; this module hands
-that to the window's refresh paths (``library_changed``) and keeps the reading pane and the
-selection sensible. Errors are SectionError messages, shown as they are.
+that to every pane as one :class:`~reader.ui.changes.LibraryChange` (``window.publish``) and
+keeps the selection sensible. Errors are SectionError messages, shown as they are.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox
 
-from reader.core import section_ops, views
+from reader.core import section_ops
 from reader.core.section_ops import Moved, SectionError
 from reader.core.store import FALLBACK_SECTION
 from reader.core.views import Section, View
 
+from .changes import LibraryChange
 from .resort_worker import ResortStatus, ResortThread
 from .section_picker import SectionPicker
 from .sidebar import ViewKeyRole
@@ -139,18 +140,9 @@ class SectionActions(QObject):
             self._status("Select a section in the sidebar first", 4000)
         return found
 
-    def _refresh(self, section_ids: set[int] | None) -> None:
-        """Sidebar, counts, open view, then the article in the reading pane (section, reason)."""
-        self.window.library_changed(section_ids)
-        self.refresh_reading_pane()
-
-    def refresh_reading_pane(self) -> None:
-        pane = self.window.reading_pane
-        if pane.article is None:
-            return
-        record = views.article(self.window.conn, pane.article.id)
-        if record is not None and record != pane.article:
-            pane.refresh_article(record)
+    def _publish(self, change: LibraryChange) -> None:
+        """Every pane (sidebar, list, reading pane, search) follows what an edit changed."""
+        self.window.publish(change)
 
     # =========================================================================================
     # Managing sections
@@ -169,7 +161,7 @@ class SectionActions(QObject):
         except SectionError as e:
             self._error("Cannot create the section", e)
             return None
-        self._refresh({section.id})
+        self._publish(LibraryChange(section_ids=frozenset({section.id}), names=True))
         self._status(f"Created section {section.name}")
         return section
 
@@ -198,7 +190,9 @@ class SectionActions(QObject):
             self._error("Cannot rename the section", e)
             return
         if renamed.name != section.name:
-            self._refresh({renamed.id})
+            self._publish(
+                LibraryChange(article_ids=None, section_ids=frozenset({renamed.id}), names=True)
+            )
             self._status(f"Renamed {section.name} to {renamed.name}")
 
     def move_section(self, step: int, section_id: int | None = None) -> None:
@@ -216,7 +210,7 @@ class SectionActions(QObject):
         except SectionError as e:
             self._error("Cannot move the section", e)
             return
-        self._refresh(set())
+        self._publish(LibraryChange(names=True))
         self.window.sidebar.select_view(self.window.current_view)
 
     def delete_section(self, section_id: int | None = None) -> None:
@@ -258,7 +252,13 @@ class SectionActions(QObject):
             return
         # Undo records of earlier moves may name the deleted section: undo_move sends those
         # articles to Other, so they stay valid.
-        self._refresh(deleted.section_ids)
+        self._publish(
+            LibraryChange(
+                article_ids=frozenset(deleted.article_ids),
+                section_ids=frozenset(deleted.section_ids),
+                names=True,
+            )
+        )
         if was_open:
             self.window.open_view(View("section", deleted.moved_to))
         moved = len(deleted.article_ids)
@@ -355,7 +355,7 @@ class SectionActions(QObject):
             return None
         if not moved.article_ids:
             self._status("Those articles no longer exist", 4000)
-            self._refresh(None)
+            self._publish(LibraryChange.everything())
             return moved
         self._push_undo(MoveUndo(self, moved))
         self._after_move(moved, first_row, moved.section_ids)
@@ -366,12 +366,7 @@ class SectionActions(QObject):
         return moved
 
     def _push_undo(self, record: MoveUndo) -> None:
-        from .main_window import UNDO_LIMIT  # the window imports this module
-
-        stack = self.window.undo_stack
-        stack.append(record)
-        while len(stack) > UNDO_LIMIT:
-            self.window._discard(stack.pop(0))
+        self.window.undo_stack.push(record)
 
     def undo_move(self, moved: Moved) -> str:
         try:
@@ -399,9 +394,9 @@ class SectionActions(QObject):
         reselect: list[int] | None = None,
     ) -> None:
         w = self.window
-        w.library_changed(section_ids)
+        current = w.current_article_id  # before the change: the pane may close it
+        w.publish(LibraryChange.of_articles(moved.article_ids, section_ids))
         model = w.list_model
-        current = w.current_article_id
         ids = reselect if reselect is not None else moved.article_ids
         rows = [r for r in (model.row_of(i) for i in ids[:RESELECT_LIMIT]) if r is not None]
         if rows:
@@ -418,7 +413,6 @@ class SectionActions(QObject):
         elif current in ids and first_row is not None and model.rowCount():
             # The articles left this view (a section): on to the one now in their place.
             w._set_current_row(min(first_row, model.rowCount() - 1))
-        self.refresh_reading_pane()
 
     # =========================================================================================
     # Re-sorting
@@ -470,7 +464,7 @@ class SectionActions(QObject):
 
     def _on_resorted(self, result: section_ops.Resorted) -> None:
         self.last_resort = result
-        self._refresh(result.section_ids)
+        self._publish(LibraryChange.of_articles(None, result.section_ids))
         moved = result.total_moved
         if moved:
             top = sorted(result.moved.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
@@ -485,7 +479,7 @@ class SectionActions(QObject):
             self._status(f"Re-sorted {result.examined:,} articles: {detail}", 10000)
 
     def _on_resort_failed(self, message: str) -> None:
-        self._refresh(None)
+        self._publish(LibraryChange.everything())
         self._error("Re-sorting failed", message)
 
     def _on_resort_thread_finished(self) -> None:
