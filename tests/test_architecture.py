@@ -163,3 +163,33 @@ def test_no_import_cycles_outside_the_window() -> None:
 )
 def test_no_import_cycles_in_the_window() -> None:
     assert cycles(import_graph("reader.ui.")) == []
+
+
+def test_the_application_imports_only_its_declared_dependencies() -> None:
+    """What reader/ imports from outside the standard library is in pyproject's dependencies
+    (sqlite-utils, say, is a test dependency: a user's install does not have it)."""
+    import re
+    from importlib.metadata import packages_distributions
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    def normal(dist: str) -> str:
+        return re.sub(r"[-_.]+", "-", dist).lower()
+
+    project = tomllib.loads((ROOT.parent / "pyproject.toml").read_text())["project"]
+    declared = {normal(re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0]) for d in project["dependencies"]}
+    distributions = packages_distributions()
+    outside: dict[str, set[str]] = {}
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                tops = {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                tops = {node.module.split(".")[0]}
+            else:
+                continue
+            for top in tops - set(sys.stdlib_module_names) - {"reader", "__future__"}:
+                dists = {normal(d) for d in distributions.get(top, [top])}
+                if not dists & declared:
+                    outside.setdefault(top, set()).add(name)
+    assert outside == {}

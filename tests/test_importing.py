@@ -20,6 +20,7 @@ from reader.core.importing import (
     published_from_dateline,
 )
 from reader.core.store import DEFAULT_SECTIONS, Library
+from tests.ui_helpers import tables
 
 TIME_FORMAT = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$")
 
@@ -67,7 +68,7 @@ def fts_count(lib: Library, query: str) -> int:
 
 def source(lib: Library, source_id: int | None) -> dict:
     assert source_id is not None
-    return lib.db["sources"].get(source_id)
+    return tables(lib)["sources"].get(source_id)
 
 
 def test_import_stores_articles_as_parsed(lib: Library, three: Path) -> None:
@@ -77,7 +78,7 @@ def test_import_stores_articles_as_parsed(lib: Library, three: Path) -> None:
     assert result.error is None and result.name == "store_three.txt" and result.articles == 3
 
     expected = list(parse_path(three))
-    rows = list(lib.db.query("SELECT * FROM articles ORDER BY id"))
+    rows = list(tables(lib).query("SELECT * FROM articles ORDER BY id"))
     other = lib.section_id("Other")
     for a, row in zip(expected, rows, strict=True):
         assert row["title"] == a.title
@@ -114,7 +115,7 @@ def test_reimport_adds_nothing(lib: Library, three: Path) -> None:
     again = import_file(lib, three)
     assert (again.status, again.new, again.duplicates) == ("done", 0, 3)
     assert count(lib) == 3
-    assert lib.db["sources"].count == 2
+    assert tables(lib)["sources"].count == 2
     src = source(lib, again.source_id)
     assert (src["status"], src["new_count"], src["duplicate_count"]) == ("done", 0, 3)
     assert lib.integrity_ok()
@@ -156,7 +157,7 @@ def test_classifier_places_each_article(lib: Library, three: Path) -> None:
     result = import_file(lib, three, classify=classify)
     assert result.new == 3 and len(seen) == 3
     rows = list(
-        lib.db.query(
+        tables(lib).query(
             "SELECT s.name, a.section_reason, a.section_by_user FROM articles a "
             "JOIN sections s ON s.id = a.section_id ORDER BY a.id"
         )
@@ -238,7 +239,7 @@ def test_a_bad_file_among_good_ones(lib: Library, tmp_path: Path, three: Path, o
     results = [import_file(lib, f) for f in files]
     assert [r.status for r in results] == ["done", "failed", "done", "failed"]
     assert count(lib) == 4
-    statuses = [r["status"] for r in lib.db.query("SELECT status FROM sources ORDER BY id")]
+    statuses = [r["status"] for r in tables(lib).query("SELECT status FROM sources ORDER BY id")]
     assert statuses == ["done", "failed", "done", "failed"]
     assert lib.integrity_ok()
 
@@ -303,7 +304,7 @@ def test_interrupt_marks_the_source_and_keeps_commits(lib: Library, tmp_path: Pa
             progress_interval=0,
         )  # fmt: skip
     assert count(lib) == 30
-    src = lib.db["sources"].get(1)
+    src = tables(lib)["sources"].get(1)
     assert (src["status"], src["error"], src["new_count"]) == ("cancelled", "interrupted", 30)
     assert lib.integrity_ok()
 
@@ -403,7 +404,7 @@ def test_blank_section_name_is_a_caller_error_before_anything_is_written(
 ) -> None:
     with pytest.raises(ValueError):
         import_file(lib, three, section="   ")
-    assert lib.db["sources"].count == 0 and count(lib) == 0
+    assert tables(lib)["sources"].count == 0 and count(lib) == 0
 
 
 def test_duplicates_are_not_classified(lib: Library, three: Path, overlap: Path) -> None:

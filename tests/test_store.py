@@ -20,6 +20,7 @@ from reader.core.store import (
     default_library_path,
     migrate,
 )
+from tests.ui_helpers import tables
 
 ARTICLE_SQL = (
     "INSERT INTO articles (title, summary, body, section_id, fingerprint, words, added_at) "
@@ -51,9 +52,9 @@ def test_new_library_has_schema_defaults_and_pragmas(tmp_path: Path) -> None:
         assert lib.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
         assert lib.conn.execute("PRAGMA journal_size_limit").fetchone()[0] == 64 * 1024 * 1024
         assert {"articles", "sections", "sources", "articles_fts", "schema_migrations"} <= set(
-            lib.db.table_names()
+            tables(lib).table_names()
         )
-        versions = [r["version"] for r in lib.db["schema_migrations"].rows]
+        versions = [r["version"] for r in tables(lib)["schema_migrations"].rows]
         assert versions == [m.version for m in MIGRATIONS]
         assert lib.integrity_ok()
 
@@ -62,8 +63,8 @@ def test_reopening_runs_no_migration_again(tmp_path: Path) -> None:
     path = tmp_path / "lib.sqlite3"
     Library(path).close()
     with Library(path) as lib:
-        assert lib.db["schema_migrations"].count == len(MIGRATIONS)
-        assert lib.db["sections"].count == len(DEFAULT_SECTIONS)
+        assert tables(lib)["schema_migrations"].count == len(MIGRATIONS)
+        assert tables(lib)["sections"].count == len(DEFAULT_SECTIONS)
 
 
 def test_default_path_is_in_the_user_data_folder(tmp_path: Path, monkeypatch) -> None:
@@ -295,7 +296,7 @@ def test_a_library_from_an_older_dispatch_is_upgraded_at_open(tmp_path: Path) ->
         pytest.skip("only one schema version exists")
     with Library(path) as lib:
         assert lib.schema_version == SCHEMA_VERSION
-        applied = [r["version"] for r in lib.db["schema_migrations"].rows]
+        applied = [r["version"] for r in tables(lib)["schema_migrations"].rows]
         assert applied == [m.version for m in MIGRATIONS]
         assert lib.conn.execute("SELECT title, section_id FROM articles").fetchall() == [
             ("Kept through the upgrade", 7)

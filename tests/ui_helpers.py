@@ -98,3 +98,10 @@ def make_window(qtbot, lib, settings_path: Path):
     total = lib.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     qtbot.waitUntil(lambda: window.counts.total == total and window.status_label.text() != "")
     return window
+
+
+def tables(lib):
+    """The library's tables through sqlite-utils (a test dependency: counts and rows in a line)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(lib.conn)

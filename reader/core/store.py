@@ -16,10 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 DEFAULT_SECTIONS = (
     "World",
@@ -323,16 +319,6 @@ class Library:
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_library_path()
         self.conn = _open(self.path)
-        self._db: sqlite_utils.Database | None = None
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """The library through sqlite-utils, made on first use: importing it costs start-up time."""
-        if self._db is None:
-            import sqlite_utils
-
-            self._db = sqlite_utils.Database(self.conn)
-        return self._db
 
     # context manager ---------------------------------------------------------------------------
     def __enter__(self) -> Library:
