@@ -156,11 +156,6 @@ def test_no_import_cycles_outside_the_window() -> None:
     assert cycles(graph) == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="main_window, search_wiring and section_actions import each other until the window "
-    "is split into parts (issue 14, parts14)",
-)
 def test_no_import_cycles_in_the_window() -> None:
     assert cycles(import_graph("reader.ui.")) == []
 
