@@ -230,3 +230,43 @@ def test_a_command_without_its_argument_is_a_usage_error(capsys) -> None:
     assert "dispatch import: error: the following arguments are required: DUMP" in (
         capsys.readouterr().err
     )
+
+
+# --- import --db: a file that is not a library is refused untouched --------------------------
+
+
+def _refused_untouched(tmp_path: Path, fixtures_dir: Path, not_a_library: Path) -> None:
+    before = not_a_library.read_bytes()
+    files_before = sorted(p.name for p in tmp_path.iterdir())
+    proc = dispatch("import", str(fixtures_dir / "store_three.txt"), "--db", str(not_a_library))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dispatch: "), proc.stderr
+    assert not_a_library.name in lines[0]
+    assert not_a_library.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == files_before  # no -wal, no -journal
+
+
+def test_import_into_a_text_file_is_refused(tmp_path: Path, fixtures_dir: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list\n- bread\n- apples\n" * 50)
+    _refused_untouched(tmp_path, fixtures_dir, notes)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the store identifies Dispatch libraries in issue 13 (robust-core); until then a "
+    "foreign SQLite file with a user_version is switched to WAL before it is refused",
+)
+def test_import_into_another_programs_database_is_refused(
+    tmp_path: Path, fixtures_dir: Path
+) -> None:
+    other = tmp_path / "contacts.sqlite3"
+    conn = sqlite3.connect(other)
+    with conn:
+        conn.execute("CREATE TABLE people (name TEXT, phone TEXT)")
+        conn.execute("INSERT INTO people VALUES ('Ada', '555-0100')")
+        conn.execute("PRAGMA user_version = 3")  # its own schema version, as many programs keep
+    conn.close()
+    _refused_untouched(tmp_path, fixtures_dir, other)
