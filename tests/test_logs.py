@@ -125,7 +125,7 @@ def test_help_show_log(qtbot, lib, settings_path, opened: Path, log_file: Path) 
     from tests.ui_helpers import make_window
 
     window = make_window(qtbot, lib, settings_path)
-    action = window.actions_by_name["show-log"]
+    action = window.menus.actions["show-log"]
     assert action in window.menus["Help"].actions()
     action.trigger()
     qtbot.waitUntil(opened.exists)

@@ -366,9 +366,9 @@ def test_empty_library_button_toolbar_and_menu_open_the_dialog(
     button = window.article_list.findChild(QPushButton, "emptyImportButton")
     qtbot.waitUntil(button.isVisible)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    window.toolbar_actions["import"].trigger()
+    window.menus.toolbar_actions["import"].trigger()
     with qtbot.waitSignal(controller.queue.run_finished, timeout=20000):
-        window.actions_by_name["import"].trigger()  # File → Import…
+        window.menus.actions["import"].trigger()  # File → Import…
     assert asked == ["News dumps (*.txt *.text);;All files (*)"] * 3
     qtbot.waitUntil(lambda: not button.isVisible())  # no longer empty
     controller.shutdown()
@@ -396,7 +396,7 @@ def test_about_shows_the_version(qtbot, window, monkeypatch):
     monkeypatch.setattr(
         QMessageBox, "about", lambda parent, title, text: shown.append((title, text))
     )
-    window.actions_by_name["about"].trigger()
+    window.menus.actions["about"].trigger()
     ((title, text),) = shown
     assert title == "About Dispatch"
     assert f"Dispatch {version()}" in text

@@ -52,7 +52,7 @@ def test_object_names_and_widget_kinds(window):
     assert isinstance(window.findChild(QTextBrowser, "readingPane"), QTextBrowser)
     for w in (window.sidebar, window.article_list, window.reading_pane):
         assert w.accessibleName()
-    for name, action in window.actions_by_name.items():
+    for name, action in window.menus.actions.items():
         assert action.text() and action.toolTip(), name
     assert "All articles" in window.windowTitle() and "Dispatch" in window.windowTitle()
     assert "33 unread" in window.windowTitle()
@@ -468,7 +468,7 @@ def test_search_and_section_commands_come_after_the_first_paint(qtbot, lib, sett
     sections_menu = [a.objectName() or "-" for a in window.menus["Sections"].actions()]
     assert sections_menu[-2:] == ["-", "action-resort-all"] and len(sections_menu) == 8
     assert window.menus["Search"].actions()[0].objectName() == "action-search"
-    toolbar = [a.objectName() for a in window.toolbar.actions()]
+    toolbar = [a.objectName() for a in window.menus.toolbar.actions()]
     assert toolbar == ["toolbar-import", "toolbar-mark-view-read", "toolbar-search", "toolbar-help"]
 
 

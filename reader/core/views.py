@@ -454,6 +454,11 @@ def article(conn: sqlite3.Connection, article_id: int) -> ArticleRecord | None:
     return ArticleRecord(*r) if r else None
 
 
+def has_articles(conn: sqlite3.Connection) -> bool:
+    """Whether the library holds any article at all (an empty one greets the reader)."""
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1
+
+
 def row(conn: sqlite3.Connection, article_id: int) -> Row | None:
     r = conn.execute(f"SELECT {_ROW_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
     return Row(*r) if r else None

@@ -289,7 +289,7 @@ class WindowSearch(QObject):
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
         # Built after the window's first paint: its menu, toolbar button and saved searches now.
-        window.add_menu_entries()
+        window.menus.add_entries()
         self.reload_saved()
         if window.started:  # else the window's startup_finished brings the icons
             self._enable_icons()
@@ -545,7 +545,7 @@ class WindowSearch(QObject):
                     self._applying_saved = False
             self._user_whole = None
         self.bar._update_buttons()
-        w._update_title()  # the window titles its view again
+        w.pane_updates.update_title()  # the window titles its view again
         if self._restore_on_end:
             previous = self._previous_article
             if previous is not None and previous != w.current_article_id:
@@ -558,7 +558,7 @@ class WindowSearch(QObject):
                 self._select_list_row(row)
             if not keeps_focus:
                 w.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
-        w.close_article_not_listed()  # a result the view does not list is not left open
+        w.reading.close_article_not_listed()  # a result the view does not list is not left open
 
     def _selected_list_article(self) -> int | None:
         w = self.window
@@ -661,7 +661,7 @@ class WindowSearch(QObject):
             return
         saved = next((s for s in self.saved if s.id == self.open_saved_id), None)
         name = saved.name if saved is not None else f"the results for “{' '.join(text.split())}”"
-        self.window.mark_articles_read(ids, name)
+        self.window.marking.mark_articles_read(ids, name)
 
     def _panes(self) -> list[QWidget]:
         w = self.window

@@ -72,7 +72,7 @@ class SectionActions(QObject):
         sidebar.articles_dropped.connect(self.drop_articles)
         window.add_part(self)
         self._register()
-        window.add_menu_entries()  # built after the first paint: the Sections menu now
+        window.menus.add_entries()  # built after the first paint: the Sections menu now
 
     @property
     def lib(self):
@@ -403,7 +403,9 @@ class SectionActions(QObject):
             # Still listed here (a smart view, or put back by undo): show them selected, so the
             # reader sees what moved; the article being read stays the current row.
             current_row = model.row_of(current) if current in ids else None
-            w._set_current_row(current_row if current_row is not None else min(rows), False)
+            w.reading.list.set_current_row(
+                current_row if current_row is not None else min(rows), open_article=False
+            )
             selection = w.article_list.selectionModel()
             flags = (
                 QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
@@ -412,7 +414,7 @@ class SectionActions(QObject):
                 selection.select(model.index(r, 0), flags)
         elif current in ids and first_row is not None and model.rowCount():
             # The articles left this view (a section): on to the one now in their place.
-            w._set_current_row(min(first_row, model.rowCount() - 1))
+            w.reading.list.set_current_row(min(first_row, model.rowCount() - 1))
 
     # =========================================================================================
     # Re-sorting

@@ -1,0 +1,91 @@
+"""Marking: read / unread, star, a whole view read, and Ctrl+Z.
+
+Every marking is kept on the window's undo stack and published as one
+:class:`~reader.ui.changes.LibraryChange`, which every pane follows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from reader.core import views
+from reader.core.views import Change
+
+from .changes import LibraryChange
+from .undo import MarkingUndo
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+_DONE = {
+    ("read", True): "Marked read",
+    ("read", False): "Marked unread",
+    ("starred", True): "Starred",
+    ("starred", False): "Unstarred",
+}
+
+
+class Marking:
+    """The marking commands of one window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def _status(self, text: str, ms: int) -> None:
+        self.window.statusBar().showMessage(text, ms)
+
+    def _undo_hint(self) -> str:
+        return f"{self.window.key_hint('undo')} to undo"
+
+    def mark(self, change: Change) -> None:
+        """An undoable marking: kept for Ctrl+Z, told to every pane."""
+        if change.count == 0:
+            return
+        w = self.window
+        w.undo_stack.push(MarkingUndo(w.conn, change, w.publish))
+        w.publish(LibraryChange.of_marking(change))
+
+    def toggle(self, column: Literal["read", "starred"]) -> None:
+        w = self.window
+        article_id = w.current_article_id
+        if article_id is None:
+            return
+        row = views.row(w.conn, article_id)
+        if row is None:
+            return
+        value = not getattr(row, column)
+        self.mark(views.set_flag(w.conn, [article_id], column, value))
+        self._status(f"{_DONE[(column, value)]} — {self._undo_hint()}", 3000)
+
+    def toggle_read(self) -> None:
+        self.toggle("read")
+
+    def toggle_star(self) -> None:
+        self.toggle("starred")
+
+    def mark_view_read(self) -> None:
+        w = self.window
+        view = w.current_view
+        query = w.list_model.query
+        cutoff = query.cutoff if view.kind == "today" and query is not None else None
+        change = views.mark_view_read(w.conn, view, cutoff)
+        if change.count == 0:
+            self._status("Nothing unread here", 3000)
+            return
+        self.mark(change)
+        name = w.sidebar_model.name_of(view)
+        self._status(f"Marked {change.count:,} articles in {name} read — {self._undo_hint()}", 5000)
+
+    def mark_articles_read(self, ids: list[int], name: str) -> None:
+        """Mark these articles read (what a search lists), undoable like any marking."""
+        change = views.set_flag(self.window.conn, ids, "read", True)
+        if change.count == 0:
+            self._status("Nothing unread here", 3000)
+            return
+        self.mark(change)
+        what = "1 article" if change.count == 1 else f"{change.count:,} articles"
+        self._status(f"Marked {what} in {name} read — {self._undo_hint()}", 5000)
+
+    def undo(self) -> None:
+        done = self.window.undo_stack.undo()
+        self._status(done or "Nothing to undo", 4000 if done else 3000)

@@ -1,0 +1,162 @@
+"""The menu bar and the toolbar: the registered commands, listed with their keys.
+
+Menus and toolbar buttons run commands by name; they never bind keys (the keymap does), and the
+key shown beside each entry is read from the keymap. Search and the section commands register
+after the first paint: their entries take their places in :data:`MENUS` when they do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from . import icons
+from .commands import CommandRegistry, Keymap
+from .search_field import SEARCH_MENU
+
+#: The menus and the commands they list ("-": a separator).
+MENUS: dict[str, tuple[str, ...]] = {
+    "File": ("import", "import-into-section", "-", "import-log", "cancel-import", "-", "quit"),
+    "Go": (
+        "next-article",
+        "previous-article",
+        "next-unread",
+        "previous-unread",
+        "next-view",
+        "previous-view",
+        "back",
+        "forward",
+    ),
+    "Article": ("toggle-read", "toggle-star", "mark-view-read", "undo"),
+    "View": (
+        "focus-mode",
+        "page-down",
+        "page-up",
+        "text-bigger",
+        "text-smaller",
+        "text-reset",
+        "full-screen",
+        "focus-next-pane",
+        "focus-previous-pane",
+    ),
+    "Sections": (
+        "move-to-section",
+        "new-section",
+        "rename-section",
+        "move-section-up",
+        "move-section-down",
+        "delete-section",
+        "-",
+        "resort-all",
+    ),
+    "Search": SEARCH_MENU,
+    "Help": ("help", "show-log", "about"),
+}
+#: The toolbar's buttons (commands) and their labels, in order.
+TOOLBAR = (
+    ("import", "Import"),
+    ("mark-view-read", "Mark all read"),
+    ("search", "Search"),
+    ("help", "Keys"),
+)
+
+
+class WindowMenus:
+    """The menus and toolbar of one window; ``menus["File"]`` is the File menu."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        registry: CommandRegistry,
+        keymap: Keymap,
+        run: Callable[[str], object],
+    ) -> None:
+        self.window = window
+        self.registry = registry
+        self.keymap = keymap
+        self.run = run
+        self.icons_enabled = False
+        #: Menu entries by command name.
+        self.actions: dict[str, QAction] = {}
+        self.toolbar_actions: dict[str, QAction] = {}
+        self._menus: dict[str, QMenu] = {}
+        self._separators: dict[tuple[str, int], QAction] = {}
+        bar = window.menuBar()
+        for title, entries in MENUS.items():
+            menu = bar.addMenu(f"&{title}")
+            menu.setObjectName(f"menu{title}")
+            self._menus[title] = menu
+            for i, entry in enumerate(entries):
+                if entry == "-":
+                    self._separators[(title, i)] = menu.addSeparator()
+        self.toolbar = window.addToolBar("Main")
+        self.toolbar.setObjectName("mainToolBar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.add_entries()
+
+    def __getitem__(self, title: str) -> QMenu:
+        return self._menus[title]
+
+    def add_entries(self) -> None:
+        """Menu entries (and toolbar buttons) for the commands registered since the last call."""
+        for title, entries in MENUS.items():
+            for name in entries:
+                if name != "-" and name in self.registry and name not in self.actions:
+                    self._add_entry(title, name)
+        for name, _text in TOOLBAR:
+            self._add_toolbar_button(name)
+
+    def enable_icons(self) -> None:
+        """Toolbar icons come after the first paint (qtawesome takes 0.4 s to import)."""
+        self.icons_enabled = True
+        for name, action in self.toolbar_actions.items():
+            action.setIcon(icons.toolbar(name))
+
+    def _add_entry(self, title: str, name: str) -> None:
+        menu = self._menus[title]
+        entries = MENUS[title]
+        command = self.registry[name]
+        keys = self.keymap.display(name).split(", ")[0]
+        action = QAction(f"{command.description}\t{keys}", self.window)
+        action.setObjectName(f"action-{name}")
+        action.setToolTip(command.description)
+        action.setStatusTip(command.description)
+        action.setWhatsThis(command.description)
+        action.triggered.connect(lambda _=False, n=name: self.run(n))
+        before = None
+        for i in range(entries.index(name) + 1, len(entries)):
+            before = self._separators.get((title, i)) or self.actions.get(entries[i])
+            if before is not None:
+                break
+        if before is None:
+            menu.addAction(action)
+        else:
+            menu.insertAction(before, action)
+        self.actions[name] = action
+
+    def _add_toolbar_button(self, name: str) -> None:
+        """The toolbar button of a command that has a menu entry, in :data:`TOOLBAR`'s order."""
+        names = [n for n, _ in TOOLBAR]
+        if name not in self.actions or name in self.toolbar_actions:
+            return
+        source = self.actions[name]
+        action = QAction(dict(TOOLBAR)[name], self.window)
+        action.setObjectName(f"toolbar-{name}")
+        action.setToolTip(source.toolTip() + "  (" + self.keymap.display(name) + ")")
+        action.triggered.connect(lambda _=False, n=name: self.run(n))
+        if self.icons_enabled:
+            action.setIcon(icons.toolbar(name))
+        later = [
+            self.toolbar_actions[n]
+            for n in names[names.index(name) + 1 :]
+            if n in self.toolbar_actions
+        ]
+        if later:
+            self.toolbar.insertAction(later[0], action)
+        else:
+            self.toolbar.addAction(action)
+        self.toolbar_actions[name] = action
