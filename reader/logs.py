@@ -3,7 +3,8 @@
 The window and the command-line sub-commands call :func:`setup` once at start; modules log
 through ``logging.getLogger(__name__)`` as usual. Uncaught exceptions (on any thread) are written
 to the file too, then handed to the hook that was there before, so a terminal still shows them.
-The file is opened on the first record only: a session where nothing happens writes nothing.
+The file (and the folder) is made at the first record only: a session where nothing happens
+writes nothing and pays nothing for it.
 
 This module imports no Qt: the command line uses it too.
 """
@@ -11,9 +12,7 @@ This module imports no Qt: the command line uses it too.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -39,40 +38,84 @@ def log_path() -> Path:
     return log_dir() / LOG_NAME
 
 
-def setup(path: Path | None = None, level: int = logging.INFO) -> Path | None:
-    """Send records to the rotating file ``path`` (default :func:`log_path`); its path.
+def setup(path: Path | None = None, level: int = logging.INFO) -> None:
+    """Send records to the rotating file ``path`` (default: :func:`log_path`, found when the
+    first record comes).
 
     Calling it again with the same path does nothing; with another path (a test's folder) the
-    file handler moves there. When the folder cannot be made (a read-only home), nothing is
-    installed and None is returned: logging's last resort still prints warnings on stderr.
+    file handler moves there.
     """
-    path = Path(path) if path is not None else log_path()
     root = logging.getLogger()
-    current = _file_handler()
-    if current is not None and Path(current.baseFilename) == path.absolute():
-        return path
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
+    current = file_handler()
     if current is not None:
+        if current.path == path:
+            return
         root.removeHandler(current)
         current.close()
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
-    )
+    handler = _LazyFileHandler(path)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)
     _install_hooks()
-    return path
 
 
-def _file_handler() -> logging.handlers.RotatingFileHandler | None:
+class _LazyFileHandler(logging.Handler):
+    """A RotatingFileHandler made at the first record.
+
+    A start that logs nothing (nearly all of them) then pays neither for importing
+    logging.handlers nor for finding and making the log folder: the window's start is measured.
+    When the file cannot be made (a read-only home), records go to logging's last resort
+    (warnings and errors on stderr) instead.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        super().__init__()
+        self.path = path
+        self._file: logging.Handler | None = None
+        self._failed = False
+
+    def file_path(self) -> Path:
+        return self.path if self.path is not None else log_path()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None and not self._failed:
+            self._file = self._open()
+            self._failed = self._file is None
+        if self._file is not None:
+            self._file.emit(record)
+        elif logging.lastResort is not None and record.levelno >= logging.lastResort.level:
+            logging.lastResort.handle(record)
+
+    def _open(self) -> logging.Handler | None:
+        import logging.handlers
+
+        path = self.file_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.handlers.RotatingFileHandler(
+                path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+            )
+        except OSError:
+            return None
+        handler.setFormatter(self.formatter)
+        return handler
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
+def file_handler() -> _LazyFileHandler | None:
+    """The handler :func:`setup` installed, if any."""
     for h in logging.getLogger().handlers:
-        if h.get_name() == _HANDLER_NAME and isinstance(h, logging.handlers.RotatingFileHandler):
+        if h.get_name() == _HANDLER_NAME and isinstance(h, _LazyFileHandler):
             return h
     return None
 
@@ -109,8 +152,10 @@ def open_log_file(path: Path | None = None) -> bool:
     """Open the log in the desktop's viewer for text files (Help → Show log); False when no
     viewer could be started. The file is created empty first when nothing was logged yet."""
     if path is None:
-        handler = _file_handler()
-        path = Path(handler.baseFilename) if handler is not None else log_path()
+        handler = file_handler()
+        path = handler.file_path() if handler is not None else log_path()
+    import subprocess
+
     log = logging.getLogger(__name__)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,9 +18,9 @@ from reader import logs
 def log_file(tmp_path: Path):
     """The file handler pointed at the test's folder; the user's log folder is never touched."""
     path = tmp_path / "log" / logs.LOG_NAME
-    assert logs.setup(path) == path
+    logs.setup(path)
     yield path
-    handler = logs._file_handler()
+    handler = logs.file_handler()
     if handler is not None:
         logging.getLogger().removeHandler(handler)
         handler.close()
@@ -35,7 +35,7 @@ def test_default_folder_is_the_users_log_folder(tmp_path, monkeypatch) -> None:
 def test_records_reach_the_file_and_setup_is_idempotent(log_file: Path) -> None:
     logs.setup(log_file)
     logging.getLogger("reader.test").warning("disk on fire")
-    logs._file_handler().flush()
+    logs.file_handler().flush()
     lines = log_file.read_text().splitlines()
     assert len(lines) == 1  # one handler, not two
     assert lines[0].endswith("WARNING reader.test: disk on fire")
@@ -45,23 +45,30 @@ def test_the_file_rotates_at_about_a_megabyte(log_file: Path) -> None:
     log = logging.getLogger("reader.test")
     for _ in range(2_600):
         log.warning("x" * 1_000)
-    logs._file_handler().flush()
+    logs.file_handler().flush()
     sizes = {p.name: p.stat().st_size for p in log_file.parent.iterdir()}
     assert set(sizes) == {"dispatch.log", "dispatch.log.1", "dispatch.log.2"}
     assert all(size <= logs.MAX_BYTES for size in sizes.values())
 
 
-def test_nothing_is_written_until_something_is_logged(log_file: Path) -> None:
-    assert log_file.parent.is_dir()
-    assert not log_file.exists()
+def test_nothing_is_made_until_something_is_logged(log_file: Path) -> None:
+    assert not log_file.parent.exists()  # not even the folder: starts that log nothing pay nothing
+    logging.getLogger("reader.test").info("now")
+    assert log_file.exists()
 
 
-def test_an_unwritable_folder_installs_nothing(tmp_path: Path) -> None:
+def test_an_unwritable_folder_falls_back_to_stderr(tmp_path: Path, capsys) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    before = list(logging.getLogger().handlers)
-    assert logs.setup(blocker / "log" / "dispatch.log") is None
-    assert logging.getLogger().handlers == before
+    logs.setup(blocker / "log" / "dispatch.log")
+    try:
+        logging.getLogger("reader.test").info("not shown")
+        logging.getLogger("reader.test").error("the disk is read-only")
+        assert capsys.readouterr().err == "the disk is read-only\n"
+    finally:
+        handler = logs.file_handler()
+        logging.getLogger().removeHandler(handler)
+        handler.close()
 
 
 def test_uncaught_exceptions_are_logged_on_any_thread(tmp_path: Path) -> None:
@@ -172,3 +179,17 @@ def test_a_query_that_cannot_be_parsed_is_logged(monkeypatch, caplog) -> None:
     assert "Could not read the query (IndexError)" in (parsed.message or "")
     (record,) = [r for r in caplog.records if r.name == "reader.core.query"]
     assert record.exc_info is not None and record.exc_info[0] is IndexError
+
+
+def test_setting_up_costs_the_start_no_imports() -> None:
+    """The window's start is measured: setup() leaves logging.handlers, platformdirs and
+    subprocess for the first record (or Help → Show log)."""
+    code = (
+        "import sys; from reader import logs; logs.setup(); "
+        "print(' '.join(m for m in ('logging.handlers', 'platformdirs', 'subprocess') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert out.split() == []
