@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTableView, QTextBrowser, QVBoxLayout, QWidget
 from reader.core.search import highlight_article, search
 from reader.core.store import Library
 from reader.core.views import UNREAD
-from reader.ui.search_bar import (
+from reader.ui.search_engine import (
     SEARCH_KEYS,
     IdRole,
     MatchHighlighter,

@@ -57,7 +57,7 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "import-log": ("Ctrl+Shift+L",),
     "cancel-import": ("Ctrl+Shift+X",),
     # Sections (reader/ui/section_actions.py). Ctrl+Shift+O is left to the search bar's order
-    # toggle (search_bar.SEARCH_KEYS).
+    # toggle (search_engine.SEARCH_KEYS).
     "move-to-section": ("V",),
     "new-section": ("Ctrl+Shift+N",),
     "rename-section": ("F2",),

@@ -1,6 +1,6 @@
 """The search field above the article list: the part of search the window shows from its start.
 
-Kept apart from :mod:`reader.ui.search_bar` (the worker, the results, the highlights) so that
+Kept apart from :mod:`reader.ui.search_engine` (the worker, the results, the highlights) so that
 the window paints without importing the search engine; the rest comes just after the first
 paint. See :class:`SearchBar`.
 """

@@ -3,7 +3,7 @@ highlighted in the reading pane, and saved searches as smart views in the sideba
 
 The window stays a thin wiring layer: it creates one :class:`WindowSearch`, which
 
-* puts the :class:`~reader.ui.search_bar.SearchBar` above the article list and a results table
+* puts the :class:`~reader.ui.search_field.SearchBar` above the article list and a results table
   beside it (shown instead of the list while a search is on; the list keeps its own model and
   selection, so the window's own code never sees the results);
 * registers the search commands (keys are data in ``commands.DEFAULT_KEYS``) and, while a search
@@ -68,7 +68,7 @@ from reader.core.views import ALL, View
 
 from . import icons
 from .changes import LibraryChange
-from .search_bar import (
+from .search_engine import (
     DATE,
     SECTION,
     TITLE,

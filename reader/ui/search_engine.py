@@ -1,8 +1,8 @@
-"""Search as you type: the field above the article list, its worker, its results, its highlights.
+"""Running searches as the reader types: the worker, the results, the highlights.
 
 Pieces, each usable alone, and :class:`SearchController` wiring them together:
 
-* :class:`SearchBar` — the field (placeholder = the query language), a scope toggle (this view /
+* :class:`~reader.ui.search_field.SearchBar` (in :mod:`.search_field`) — the field (placeholder = the query language), a scope toggle (this view /
   whole library), an order toggle (relevance / newest) and a status line (result count, "searched
   as plain words", "ranked among the newest 20,000"). Typing is debounced; Esc clears; Enter (or
   Down) asks to move to the first result.
