@@ -9,13 +9,28 @@ shared across threads, so a worker opens its own.
 from __future__ import annotations
 
 import contextlib
-import os
+import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
+
+from reader.core.libfile import (
+    Identity,
+    LibraryDamaged,
+    LibraryError,
+    check_writable,
+    full_check,
+    identify,
+    is_corruption,
+    owner_alive,
+    plain_error,
+    ro_uri,
+)
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SECTIONS = (
     "World",
@@ -37,12 +52,6 @@ FTS_HASHSIZE = 8 * 1024 * 1024
 # ten queries: within noise).
 FTS_AUTOMERGE = 16
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
-
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-class LibraryError(Exception):
-    """A library that cannot be opened or used; the message is fit to show a user."""
 
 
 def default_library_path() -> Path:
@@ -250,6 +259,12 @@ def _migrate_v5(conn: sqlite3.Connection) -> None:
     )
 
 
+# v6: which process runs an import ('running' sources), so that a later open can tell an import
+# still running elsewhere from one whose process was killed (see reconcile_interrupted).
+def _migrate_v6(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE sources ADD COLUMN owner TEXT")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -263,6 +278,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "saved searches", _migrate_v3),
     Migration(4, "sidebar counts kept by triggers", _migrate_v4),
     Migration(5, "full-text index merges in bigger steps", _migrate_v5),
+    Migration(6, "the process that runs an import", _migrate_v6),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -314,11 +330,16 @@ def _newer_message(found: int, supported: int) -> str:
 
 
 class Library:
-    """An open library file. Not shared between threads: each thread opens its own."""
+    """An open library file. Not shared between threads: each thread opens its own.
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    ``read_only`` opens without writing anything (a library on a read-only disk or owned by
+    someone else can still be read and searched); otherwise the file must be writable.
+    """
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path).expanduser() if path is not None else default_library_path()
-        self.conn = _open(self.path)
+        self.read_only = read_only
+        self.conn = _open_read_only(self.path) if read_only else _open(self.path)
 
     # context manager ---------------------------------------------------------------------------
     def __enter__(self) -> Library:
@@ -335,10 +356,13 @@ class Library:
     def close(self) -> None:
         conn = getattr(self, "conn", None)
         if conn is not None:
-            if conn.in_transaction:
-                conn.rollback()
-            conn.close()
             self.conn = None  # type: ignore[assignment]
+            # A full disk or a damaged file can make even these fail: closing never raises.
+            with contextlib.suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.rollback()
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
 
     # queries -------------------------------------------------------------------------------------
     @property
@@ -398,9 +422,42 @@ class Library:
         ).fetchall()
         return kept == self.conn.execute(RECOUNT_SQL).fetchall()
 
-    def checkpoint(self) -> None:
-        """Fold the write-ahead log back into the file (after a big import)."""
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    def damage(self) -> str | None:
+        """SQLite's quick_check of the whole file: None when sound, else what is wrong.
+
+        Reads every page (seconds on a big library): for when an error reported corruption.
+        """
+        return full_check(self.conn)
+
+    def checkpoint(self) -> bool:
+        """Fold the write-ahead log back into the file (after a big import); False if it could not.
+
+        A checkpoint that fails (a full disk, a read-only log) loses nothing: the log keeps the
+        committed data and SQLite folds it back at a later open.
+        """
+        if self.read_only:
+            return False
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error as e:
+            log.info("checkpoint of %s failed: %s", self.path, e)
+            return False
+        return True
+
+
+def _refuse(path: Path, ident: Identity) -> None:
+    """Raise the user's message for a file that is not a library to open; return for one that is."""
+    if ident.kind == "not-sqlite":
+        raise LibraryError(f"{path} is not a Dispatch library (not an SQLite database).")
+    if ident.kind == "foreign":
+        raise LibraryError(
+            f"{path} is an SQLite database of another program, not a Dispatch library; "
+            "it was left untouched."
+        )
+    if ident.kind == "newer":
+        raise LibraryError(_newer_message(ident.version, SCHEMA_VERSION))
+    if ident.kind == "damaged":
+        raise LibraryDamaged(path, ident.detail)
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -410,31 +467,14 @@ def _open(path: Path) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise LibraryError(f"Cannot create the folder for the library {path}: {e.strerror}.") from e
-    if path.exists():
-        try:
-            with path.open("rb") as f:
-                head = f.read(len(_SQLITE_MAGIC))
-        except OSError as e:
-            raise LibraryError(f"Cannot read the library {path}: {e.strerror}.") from e
-        if head and head != _SQLITE_MAGIC:
-            raise LibraryError(f"{path} is not a Dispatch library (not an SQLite database).")
-        if not os.access(path, os.W_OK):
-            raise LibraryError(f"Cannot write to the library {path}: permission denied.")
-    elif not os.access(path.parent, os.W_OK):
-        raise LibraryError(f"Cannot create the library {path}: permission denied.")
+    ident = identify(path, SCHEMA_VERSION)  # before anything writes, even journal_mode
+    _refuse(path, ident)
+    check_writable(path)
     try:
         conn = sqlite3.connect(str(path), timeout=5.0)
     except sqlite3.Error as e:
         raise LibraryError(f"Cannot open the library {path}: {e}.") from e
     try:
-        # Read the version before changing anything (even journal_mode writes to the file).
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise LibraryError(_newer_message(version, SCHEMA_VERSION))
-        if version == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
-            raise LibraryError(
-                f"{path} is an SQLite database of another program, not a Dispatch library."
-            )
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -445,12 +485,55 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         migrate(conn)
         _check_tables(conn, path)
+        reconcile_interrupted(conn)
     except LibraryError:
         conn.close()
         raise
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise LibraryError(f"Cannot open the library {path}: {e}.") from e
+        raise _open_error(path, e) from e
+    return conn
+
+
+def _open_error(path: Path, e: sqlite3.DatabaseError) -> LibraryError:
+    if is_corruption(e):
+        return LibraryDamaged(path, plain_error(e))
+    text = str(e)
+    if "readonly" in text or "read-only" in text:
+        return LibraryError(f"Cannot write to the library {path}: it is read-only.")
+    if "disk is full" in text or "disk I/O" in text:
+        return LibraryError(f"Cannot write to the library {path}: {text} (is the disk full?).")
+    return LibraryError(f"Cannot open the library {path}: {text}.")
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes: for searching a library the user cannot write to."""
+    if path.is_dir():
+        raise LibraryError(f"{path} is a folder, not a library file.")
+    ident = identify(path, SCHEMA_VERSION)
+    if ident.kind in ("missing", "empty"):
+        raise LibraryError(f"There is no library at {path} yet.")
+    _refuse(path, ident)
+    if ident.version < SCHEMA_VERSION:
+        raise LibraryError(
+            f"{path} was written by an older Dispatch and must be upgraded, which needs write "
+            "access to it."
+        )
+    try:
+        conn = sqlite3.connect(ro_uri(path, immutable=False), uri=True, timeout=5.0)
+        try:
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        except sqlite3.OperationalError:
+            conn.close()
+            # A read-only folder with no -shm beside the file: SQLite can only read it as a
+            # file nobody changes, which is what a read-only folder promises.
+            if Path(f"{path}-wal").exists():
+                raise
+            conn = sqlite3.connect(ro_uri(path, immutable=True), uri=True, timeout=5.0)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA query_only = ON")
+    except sqlite3.DatabaseError as e:
+        raise _open_error(path, e) from e
     return conn
 
 
@@ -462,3 +545,31 @@ def _check_tables(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} is an SQLite file but not a Dispatch library "
             f"(missing tables: {', '.join(sorted(missing))})."
         )
+
+
+# --- imports whose process died -------------------------------------------------------------------
+
+#: ``sources.error`` of an import that stopped before its end (killed, logged out, Ctrl-C).
+INTERRUPTED = "interrupted"
+
+
+def reconcile_interrupted(conn: sqlite3.Connection) -> int:
+    """Mark 'running' imports whose process is gone as interrupted; how many were.
+
+    Cheap (one small query) when there are none. A lock held by a running import only delays
+    this to a later open.
+    """
+    try:
+        rows = conn.execute("SELECT id, owner FROM sources WHERE status = 'running'").fetchall()
+        dead = [(INTERRUPTED, sid) for sid, owner in rows if not owner_alive(owner)]
+        if dead:
+            with conn:
+                conn.executemany(
+                    "UPDATE sources SET status = 'cancelled', error = ?, owner = NULL "
+                    "WHERE id = ? AND status = 'running'",
+                    dead,
+                )
+    except sqlite3.OperationalError as e:  # busy, read-only: next time
+        log.info("interrupted imports not reconciled now: %s", e)
+        return 0
+    return len(dead)

@@ -1,0 +1,63 @@
+"""What every command that opens the library says when it cannot: one line, never a traceback.
+
+A damaged library is set aside here (renamed, never deleted) and the line says how to recover
+what it still holds; ``dispatch recover`` does that (see reader.core.recovery).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+from reader.core.store import Library, LibraryDamaged, LibraryError, default_library_path
+
+
+def library_path(db: Path | None) -> Path:
+    return Path(db).expanduser() if db is not None else default_library_path()
+
+
+def recover_hint(path: Path, db: Path | None) -> str:
+    return "dispatch recover" + (f" --db {path}" if db is not None else "")
+
+
+def damaged_line(path: Path, detail: str, db: Path | None) -> str:
+    """Set the damaged file aside and say so, with what to do next."""
+    from reader.core.recovery import set_aside
+
+    try:
+        dest = set_aside(path)
+    except LibraryError as e:
+        return f"dispatch: {e}"
+    return (
+        f"dispatch: {path.name} is damaged ({detail}); it was set aside, untouched, as "
+        f"{dest.name} and a new library starts in its place. To copy what can still be read "
+        f"into it, run: {recover_hint(path, db)}"
+    )
+
+
+def open_library(
+    db: Path | None, *, prefix: str = "dispatch", read_only: bool = False
+) -> Library | str:
+    """The library, or the line to print instead."""
+    path = library_path(db)
+    try:
+        return Library(path, read_only=read_only)
+    except LibraryDamaged as e:
+        return damaged_line(path, e.detail, db)
+    except LibraryError as e:
+        return f"{prefix}: {e}"
+
+
+def library_failed(path: Path, e: sqlite3.Error, db: Path | None, prefix: str = "dispatch") -> str:
+    """The line for an SQLite error met while working on an open library (closed by now)."""
+    from reader.core.importing import library_error_text
+    from reader.core.store import is_corruption
+
+    if is_corruption(e):
+        return damaged_line(path, "SQLite cannot read parts of it", db)
+    return f"{prefix}: {library_error_text(e)}"
+
+
+def say(line: str) -> None:
+    print(line, file=sys.stderr)
