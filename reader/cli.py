@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "import": "import dumps (files, or folders of .txt/.text files) into the library",
     "search": "search the library",
     "resort": "sort every article again (articles you placed by hand stay where they are)",
+    "recover": "copy what a damaged library still holds into the library",
 }
 SUBCOMMANDS = tuple(COMMANDS)
 
@@ -77,12 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
 
     p = add("search")
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument("query", nargs="+", metavar="QUERY", help="words to find (-word: without it)")
     p.add_argument("--json", action="store_true", help="one JSON object per result per line")
     p.add_argument("--limit", type=int, default=20, metavar="N")
     _db_arg(p)
 
     p = add("resort")
+    _db_arg(p)
+
+    p = add("recover")
+    p.add_argument(
+        "damaged", type=Path, nargs="?", metavar="FILE",
+        help="the damaged file (default: the library if damaged, else the newest one set aside)",
+    )  # fmt: skip
     _db_arg(p)
     return parser
 
@@ -169,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     if argv and argv[0] in COMMANDS:
+        if argv[0] == "search":  # "dispatch search -market": a word to exclude, not an option
+            from reader.search_cli import query_args
+
+            argv = [argv[0], *query_args(argv[1:])]
         return run_command(build_parser().parse_args(argv))
     args = build_window_parser().parse_args(argv)
     if args.install_desktop or args.uninstall_desktop:
@@ -205,7 +217,11 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "search":
         from reader.search_cli import run as search
 
-        return search(args.query, db=args.db, as_json=args.json, limit=args.limit)
+        return search(" ".join(args.query), db=args.db, as_json=args.json, limit=args.limit)
+    if args.command == "recover":
+        from reader.recover_cli import run as recover
+
+        return recover(args.db, args.damaged)
     from reader.resort_cli import run as resort
 
     return resort(args.db)

@@ -7,13 +7,17 @@ be piped. On a terminal progress is a bar redrawn in place; otherwise an occasio
 from __future__ import annotations
 
 import shutil
+import signal
+import sqlite3
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TextIO
 
 from reader.core.importing import ImportResult, Progress, import_file
-from reader.core.store import Library, LibraryError
+from reader.core.store import Library
+from reader.library_cli import damaged_line, library_failed, open_library, say
 
 PLAIN_PROGRESS_EVERY = 5.0  # seconds between progress lines when stderr is not a terminal
 
@@ -33,10 +37,15 @@ def summary(r: ImportResult) -> str:
     """The one line a user reads after a file was imported."""
     took = _seconds(r.seconds)
     if r.status == "failed":
-        return f"{r.error or r.name + ': failed'} — not imported"
+        error = r.error or f"{r.name}: failed"
+        if r.new:
+            return f"{error} — {_n(r.new, 'new article')} kept, the rest not imported"
+        return f"{error} — not imported"
     if r.articles == 0:
-        return f"{r.name}: no articles found ({took})"
+        return f"{r.name}: no articles found: nothing in it reads as news text ({took})"
     head = f"{r.name}: {_n(r.articles, 'article')} — "
+    if r.resumed:
+        head += f"resumed an interrupted import ({_n(r.resumed, 'article')} it had stored); "
     if r.status == "cancelled":
         return f"{head}interrupted; {_n(r.new, 'new article')} kept ({took})"
     if r.new == 0:
@@ -92,45 +101,95 @@ class _ProgressView:
             self.drawn = False
 
 
+class _Stop:
+    """SIGTERM (a logout, a shutdown) and SIGHUP (the terminal closed) stop the import between
+    articles, like Ctrl-C: what was stored is kept and the source is marked interrupted."""
+
+    SIGNALS = ("SIGTERM", "SIGHUP")
+
+    def __init__(self) -> None:
+        self.signum = 0
+        self._old: dict[int, object] = {}
+
+    def __call__(self) -> str | bool:
+        return f"stopped by {signal.Signals(self.signum).name}" if self.signum else False
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.signum = signum
+
+    def __enter__(self) -> _Stop:
+        if threading.current_thread() is threading.main_thread():
+            for name in self.SIGNALS:
+                num = getattr(signal, name, None)
+                if num is not None:
+                    self._old[num] = signal.signal(num, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for num, old in self._old.items():
+            signal.signal(num, old)  # type: ignore[arg-type]
+
+
 def run(files: list[Path], db: Path | None = None, section: str | None = None) -> int:
-    """Import each file in turn; 0 when all were imported, 1 if any failed, 130 on Ctrl-C."""
+    """Import each file in turn; 0 when all were imported, 1 if any failed, 2 when the library
+    cannot be used, 130 on Ctrl-C, 128 + the signal's number on SIGTERM or SIGHUP."""
     if section is not None and not section.strip():
         print("dispatch: --section needs a section name.", file=sys.stderr)
         return 2
-    try:
-        lib = Library(db)
-    except LibraryError as e:
-        print(f"dispatch: {e}", file=sys.stderr)
-        return 2
-    results: list[ImportResult] = []
-    try:
-        classify = None
-        if section is None:
-            from reader.core.placement import classify_for_library
+    with _Stop() as stop:
+        lib = open_library(db)
+        if isinstance(lib, str):
+            say(lib)
+            return 2
+        try:
+            return _import_all(lib, files, section, stop, db)
+        except sqlite3.Error as e:  # reading the sections, the final checkpoint, ...
+            lib.close()
+            say(library_failed(lib.path, e, db))
+            return 2
+        finally:
+            lib.close()
 
-            classify = classify_for_library(lib)  # once: sections and examples as they are now
-        for path in files:
-            view = _ProgressView(path.name or str(path), sys.stderr)
-            try:
-                result = import_file(lib, path, section=section, classify=classify, progress=view)
-            except KeyboardInterrupt:
-                view.clear()
-                print(
-                    f"{path.name}: interrupted; what was already stored is kept.", file=sys.stderr
-                )
-                return 130
+
+def _import_all(
+    lib: Library, files: list[Path], section: str | None, stop: _Stop, db: Path | None
+) -> int:
+    results: list[ImportResult] = []
+    classify = None
+    if section is None:
+        from reader.core.placement import classify_for_library
+
+        classify = classify_for_library(lib)  # once: sections and examples as they are now
+    for path in files:
+        view = _ProgressView(path.name or str(path), sys.stderr)
+        try:
+            result = import_file(
+                lib, path, section=section, classify=classify, progress=view, cancelled=stop
+            )
+        except KeyboardInterrupt:
             view.clear()
-            results.append(result)
-            line = summary(result)
-            if result.status == "failed":
-                print(line, file=sys.stderr)
-            else:
-                print(line)
-        if len(results) > 1:
-            print(_total(results))
-        lib.checkpoint()
-    finally:
-        lib.close()
+            say(f"{path.name}: interrupted; what was already stored is kept.")
+            return 130
+        view.clear()
+        results.append(result)
+        if result.library_damaged:
+            lib.close()
+            say(damaged_line(lib.path, "SQLite cannot read parts of it", db))
+            return 2
+        if result.status == "cancelled" and stop.signum:
+            say(
+                f"{result.name}: {result.error or 'interrupted'}; {_n(result.new, 'new article')} "
+                "kept. Import it again to finish."
+            )
+            return 128 + stop.signum
+        line = summary(result)
+        if result.status == "failed":
+            say(line)
+        else:
+            print(line)
+    if len(results) > 1:
+        print(_total(results))
+    lib.checkpoint()  # never fails: a log left unfolded loses nothing
     return 1 if any(r.status != "done" for r in results) else 0
 
 

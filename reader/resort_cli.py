@@ -7,12 +7,13 @@ interruption (Ctrl-C) keeps what was re-sorted so far and leaves the library con
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from pathlib import Path
 
 from reader.core.section_ops import Resorted, SectionError, resort_all
-from reader.core.store import Library, LibraryError
+from reader.library_cli import library_failed, open_library, say
 
 PROGRESS_EVERY = 2.0  # seconds between progress lines
 
@@ -34,10 +35,9 @@ def summary(r: Resorted, by_hand: int) -> str:
 
 def run(db: Path | None = None) -> int:
     """0 when done, 2 when the library cannot be opened or changed, 130 on Ctrl-C."""
-    try:
-        lib = Library(db)
-    except LibraryError as e:
-        print(f"dispatch: {e}", file=sys.stderr)
+    lib = open_library(db)
+    if isinstance(lib, str):
+        say(lib)
         return 2
     last = time.monotonic()
 
@@ -62,6 +62,10 @@ def run(db: Path | None = None) -> int:
             return 2
         print(summary(result, by_hand))
         lib.checkpoint()
+    except sqlite3.Error as e:  # a damaged file, a full disk: one line, the library set aside
+        lib.close()
+        say(library_failed(lib.path, e, db))
+        return 2
     finally:
         lib.close()
     return 0

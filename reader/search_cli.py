@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
+from reader.core.libfile import library_writable
 from reader.core.search import Page, mark_spans, search
-from reader.core.store import Library, LibraryError, default_library_path
+from reader.core.textio import visible
+from reader.library_cli import library_failed, library_path, open_library, say
 
 _BOLD = "\x1b[1m"
 _RESET = "\x1b[0m"
@@ -23,19 +26,24 @@ def run(query: str, db: Path | None, as_json: bool, limit: int) -> int:
     if limit < 1:
         print("dispatch search: --limit must be at least 1", file=sys.stderr)
         return 2
-    path = Path(db).expanduser() if db is not None else default_library_path()
+    path = library_path(db)
     if not path.exists():
         hint = "" if db is not None else " Import a dump first: dispatch import FILE"
         print(f"dispatch search: no library at {path}.{hint}", file=sys.stderr)
         return 2
-    try:
-        lib = Library(path)
-    except LibraryError as e:
-        print(f"dispatch search: {e}", file=sys.stderr)
+    # Searching writes nothing: a library on a read-only disk or someone else's is searched as is.
+    lib = open_library(db, prefix="dispatch search", read_only=not library_writable(path))
+    if isinstance(lib, str):
+        say(lib)
         return 2
     try:
         page = search(lib, query, limit=limit)
-    except Exception as e:  # a damaged file, a locked disk: say so in one line
+    except sqlite3.Error as e:  # a damaged file, a locked disk: say so in one line
+        logging.getLogger(__name__).warning("searching %s failed: %s", path, e)
+        lib.close()
+        say(library_failed(path, e, db, "dispatch search"))
+        return 2
+    except Exception as e:
         logging.getLogger(__name__).exception("searching %s failed", path)
         print(f"dispatch search: the library {path} could not be searched: {e}", file=sys.stderr)
         return 2
@@ -79,7 +87,7 @@ def _write_json(page: Page) -> None:
 
 
 def _emphasise(marked: str, bold: bool) -> str:
-    text, spans = mark_spans(marked)
+    text, spans = mark_spans(visible(marked))
     if not bold or not spans:
         return text
     out, pos = [], 0
@@ -93,12 +101,12 @@ def _emphasise(marked: str, bold: bool) -> str:
 def _write_human(page: Page, bold: bool) -> None:
     out = sys.stdout
     for note in page.notes:
-        out.write(f"({note})\n")
+        out.write(f"({visible(note)})\n")
     for n, h in enumerate(page.hits, 1):
         date = (h.published_at or h.added_at or "")[:10]
         flags = ("★ " if h.starred else "") + ("" if h.read else "• ")
         out.write(f"{n}. {flags}{_emphasise(h.title_marked, bold)}\n")
-        out.write(f"   {h.section} · {date} · #{h.id}\n")
+        out.write(f"   {visible(h.section)} · {date} · #{h.id}\n")
         if h.snippet:
             out.write(f"   {_emphasise(h.snippet, bold)}\n")
         out.write("\n")
@@ -108,3 +116,29 @@ def _write_human(page: Page, bold: bool) -> None:
         return
     more = " (more with --limit)" if page.more else ""
     out.write(f"{shown} result{'s' if shown != 1 else ''}{more}\n")
+
+
+_FLAGS = {"--json", "-h", "--help"}
+_WITH_VALUE = {"--limit", "--db"}
+
+
+def query_args(args: list[str]) -> list[str]:
+    """``search``'s arguments with the query's words after ``--``: ``-market`` is a word to
+    exclude, not an option. Known options stay options wherever they are."""
+    options: list[str] = []
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            words += args[i + 1 :]
+            break
+        if arg in _FLAGS or (arg.split("=", 1)[0] in _WITH_VALUE and "=" in arg):
+            options.append(arg)
+        elif arg in _WITH_VALUE:
+            options += args[i : i + 2]
+            i += 1
+        else:
+            words.append(arg)
+        i += 1
+    return [*options, "--", *words] if words else options

@@ -151,7 +151,9 @@ def test_summary_wording() -> None:
     assert import_cli.summary(r(status="cancelled", new=1000, duplicates=1)) == (
         "d.txt: 1,001 articles — interrupted; 1,000 new articles kept (1 min 15 s)"
     )
-    assert import_cli.summary(r()) == "d.txt: no articles found (1 min 15 s)"
+    assert import_cli.summary(r()) == (
+        "d.txt: no articles found: nothing in it reads as news text (1 min 15 s)"
+    )
 
 
 def test_module_entry_point_exit_status(tmp_path: Path, fixtures_dir: Path) -> None:

@@ -16,12 +16,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import queue
 import re
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -29,11 +27,25 @@ from pathlib import Path
 from typing import Literal
 
 from reader.core.article import Article
-from reader.core.dumps import DumpError, check_dump, parse_stream
-from reader.core.store import FALLBACK_SECTION, Library, now_utc
+from reader.core.dumps import DumpError, check_dump
+from reader.core.libfile import process_owner
+from reader.core.readahead import Checkpointer, ProcessPrefetch, ThreadPrefetch
+from reader.core.store import (
+    FALLBACK_SECTION,
+    INTERRUPTED,
+    Library,
+    is_corruption,
+    now_utc,
+    reconcile_interrupted,
+)
+
+log = logging.getLogger(__name__)
 
 Status = Literal["done", "cancelled", "failed"]
 Classifier = Callable[[Article], tuple[str, str]]
+# Polled between articles: true to stop; a text says why it stopped (a signal, a shutdown), and
+# the source is then marked interrupted rather than cancelled by the reader.
+CancelCheck = Callable[[], "bool | str"]
 
 BATCH_ARTICLES = 2000
 # The first batch is small and each next one twice as big up to BATCH_ARTICLES: writing (and
@@ -48,17 +60,14 @@ PROGRESS_INTERVAL = 0.2
 # Sizes chosen by bench/bench_import.py: larger batches write less but hold more memory.
 IMPORT_CACHE_KIB = 16 * 1024
 # For the command line, the write-ahead log is folded back into the file by a checkpointing
-# thread with a connection of its own (see _Checkpointer) once it holds this much, so that the
+# thread with a connection of its own (readahead.Checkpointer) once it holds this much, so that the
 # writer never waits for a checkpoint's fsync: 8.0-11.2 s -> 7.4-9.1 s for a 100 MB dump, final
 # checkpoint included. The window's worker keeps SQLite's own checkpoints every IMPORT_WAL_PAGES:
 # with the thread the window's event loop stalled for up to 370-700 ms (100 MB, two runs)
 # against 114-158 ms (bench_import_gui).
 IMPORT_CHECKPOINT_BYTES = 128 * 1024 * 1024
 IMPORT_WAL_AUTOCHECKPOINT = 32768  # pages (128 MB; journal_size_limit shrinks the file after)
-_CHUNK = 64  # articles per hand-off from the parsing thread
-# The parser may run a whole batch ahead, so that it keeps working while a batch is written.
-_QUEUE_CHUNKS = 40
-# Dumps at least this big are parsed in a separate process (see _ProcessPrefetch).
+# Dumps at least this big are parsed in a separate process (see readahead.ProcessPrefetch).
 PROCESS_PARSE_BYTES = 16 * 1024 * 1024
 
 
@@ -91,6 +100,11 @@ class ImportResult:
     skipped: int
     seconds: float
     error: str | None = None
+    #: Articles an earlier, interrupted import of this file had stored: this run resumed its
+    #: source row (they are among ``duplicates``).
+    resumed: int = 0
+    #: The import stopped because SQLite found the library damaged (see reader.core.recovery).
+    library_damaged: bool = False
 
     @property
     def articles(self) -> int:
@@ -99,6 +113,10 @@ class ImportResult:
 
 class _Failed(Exception):
     """An import that cannot go on; the message is fit to show a user."""
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 # --- parsing side (runs on the helper thread) -------------------------------------------------
@@ -151,198 +169,6 @@ def _row(a: Article, today: date, keep: bool) -> _Row:
     )
 
 
-class _Prefetch:
-    """Parse on a helper thread, a bounded number of chunks ahead of the writer.
-
-    ``quiet`` is held by the parser while it works on one article and by the writer around its
-    short SQL statements. Without it, every one of the thousand small steps of an ``executemany``
-    would give the GIL to the parser and wait up to the interpreter's switch interval (5 ms) to
-    get it back; with it the parser only runs while SQLite indexes or commits, which is the point.
-    """
-
-    def __init__(self, path: Path, keep_articles: bool) -> None:
-        self._path = path
-        self._keep = keep_articles
-        self.quiet = threading.Lock()
-        self._queue: queue.Queue[list[_Row] | BaseException | None] = queue.Queue(_QUEUE_CHUNKS)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="dispatch-parse", daemon=True)
-        self._thread.start()
-
-    def _put(self, item: list[_Row] | BaseException | None) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _run(self) -> None:
-        today = datetime.now(timezone.utc).date()
-        try:
-            with self._path.open("rb") as f:
-                chunk: list[_Row] = []
-                articles = parse_stream(f)
-                while True:
-                    with self.quiet:
-                        article = next(articles, None)
-                        if article is None:
-                            break
-                        row = _row(article, today, self._keep)
-                    chunk.append(row)
-                    if len(chunk) >= _CHUNK:
-                        if not self._put(chunk):
-                            return
-                        chunk = []
-                if chunk and not self._put(chunk):
-                    return
-            self._put(None)
-        except BaseException as e:  # handed to the writer, which reports it
-            self._put(e)
-
-    def __iter__(self) -> Iterator[_Row]:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield from item
-
-    def close(self) -> None:
-        self._stop.set()
-        while self._thread.is_alive():
-            try:
-                while True:
-                    self._queue.get_nowait()
-            except queue.Empty:
-                pass
-            self._thread.join(0.05)
-
-
-def _parse_in_child(path: str, keep: bool, out) -> None:
-    """The parsing process: rows in chunks on ``out``, then None (or the error, as text)."""
-    today = datetime.now(timezone.utc).date()
-    try:
-        with open(path, "rb") as f:
-            chunk: list[_Row] = []
-            for article in parse_stream(f):
-                chunk.append(_row(article, today, keep))
-                if len(chunk) >= _CHUNK:
-                    out.put(chunk)
-                    chunk = []
-            if chunk:
-                out.put(chunk)
-        out.put(None)
-    except BaseException as e:
-        out.put(f"{type(e).__name__}: {e}")
-
-
-class _ProcessPrefetch:
-    """Parse in a separate process: big dumps parse on another core without taking the GIL.
-
-    On a thread the parser and the writer share one interpreter lock, so they barely overlap
-    and every call the window makes into Python waits behind them; a process parses truly
-    alongside. It costs a process start (~0.1 s) and pickling the rows, so small files keep
-    the thread (see PROCESS_PARSE_BYTES).
-    """
-
-    def __init__(self, path: Path, keep_articles: bool) -> None:
-        import multiprocessing
-
-        # "spawn": forking a process that runs Qt and other threads is unsafe.
-        ctx = multiprocessing.get_context("spawn")
-        self.quiet: AbstractContextManager[object] = nullcontext()
-        self._queue = ctx.Queue(_QUEUE_CHUNKS)
-        self._process = ctx.Process(
-            target=_parse_in_child,
-            args=(str(path), keep_articles, self._queue),
-            name="dispatch-parse",
-            daemon=True,
-        )
-        self._process.start()
-
-    def __iter__(self) -> Iterator[_Row]:
-        while True:
-            try:
-                item = self._queue.get(timeout=0.5)
-            except queue.Empty:
-                if not self._process.is_alive():
-                    code = self._process.exitcode
-                    message = f"the parsing process stopped (exit status {code})"
-                    raise RuntimeError(message) from None
-                continue
-            if item is None:
-                return
-            if isinstance(item, str):
-                raise RuntimeError(item)
-            yield from item
-
-    def close(self) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join(5)
-        self._queue.close()
-        self._queue.cancel_join_thread()
-
-
-# --- writing side -------------------------------------------------------------------------------
-
-
-class _Checkpointer:
-    """Folds the write-ahead log back into the library on a thread and connection of its own.
-
-    SQLite's automatic checkpoint runs inside the writer's commit and waits for two fsyncs of
-    everything written since the last one; here the writer goes on with the next batch
-    meanwhile. A PASSIVE checkpoint never blocks the writer or readers, and the log restarts
-    from its beginning at the next batch once it has been copied entirely.
-    """
-
-    def __init__(self, path: Path, every_bytes: int) -> None:
-        self._wal = Path(f"{path}-wal")
-        self._path = path
-        self._every = every_bytes
-        self._done_at = 0  # log size at the last checkpoint
-        self._wake = threading.Event()
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, name="dispatch-checkpoint", daemon=True)
-        self._thread.start()
-
-    def committed(self) -> None:
-        """After each batch: a checkpoint starts when the log grew by ``every_bytes``."""
-        try:
-            size = self._wal.stat().st_size
-        except OSError:
-            return
-        if size < self._done_at:  # the log restarted and was truncated
-            self._done_at = 0
-        if size - self._done_at >= self._every:
-            self._done_at = size
-            self._wake.set()
-
-    def close(self) -> None:
-        self._stop = True
-        self._wake.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        conn = sqlite3.connect(str(self._path), timeout=5.0)
-        try:
-            conn.execute("PRAGMA synchronous = NORMAL")
-            while True:
-                self._wake.wait()
-                self._wake.clear()
-                if self._stop:
-                    return
-                # A checkpoint that cannot run now (a reader, the disk) is tried after the next
-                # batch; the import itself never depends on one.
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        finally:
-            conn.close()
-
-
 _INSERT = (
     "INSERT OR IGNORE INTO articles (title, dateline, summary, body, fingerprint, words, "
     "published_at, section_id, section_reason, section_by_user, source_id, added_at) "
@@ -358,7 +184,7 @@ class _Importer:
         section: str | None,
         classify: Classifier | None,
         progress: Callable[[Progress], None] | None,
-        cancelled: Callable[[], bool] | None,
+        cancelled: CancelCheck | None,
         on_commit: Callable[[Batch], None] | None,
         batch_articles: int,
         progress_interval: float,
@@ -378,76 +204,131 @@ class _Importer:
         self.size = 0
         self.bytes_done = 0
         self.new = self.duplicates = self.skipped = 0
+        self.resumed = 0  # articles stored by the interrupted import this one resumes
+        self.stop_reason: str | None = None  # why ``cancelled`` stopped it, when it said
         self._sections: dict[str, int] = {}
         self._last_progress = float("-inf")
-        self._fixed: tuple[int, str | None, int] | None = None
+        self._fixed: tuple[str, str | None, int] | None = None
         self.quiet: AbstractContextManager[object] = nullcontext()
-        self.checkpointer: _Checkpointer | None = None
+        self.checkpointer: Checkpointer | None = None
         self.checkpoint_thread = True
 
     # sources row ---------------------------------------------------------------------------
     def start_source(self) -> None:
+        """The file's row in ``sources``: a new one, or the one an interrupted import left.
+
+        Resuming keeps one row per file: articles the interrupted run stored come back as
+        duplicates and are counted as this row's own (``resumed``), so the totals come out as
+        if the import had never stopped.
+        """
         try:
             self.size = self.path.stat().st_size
         except OSError:
             self.size = 0
-        with self.conn:
-            cur = self.conn.execute(
-                "INSERT INTO sources (path, name, size, imported_at, status) "
-                "VALUES (?, ?, ?, ?, 'running')",
-                (str(self.path.absolute()), self.path.name or str(self.path), self.size, now_utc()),
-            )
-        self.source_id = cur.lastrowid
+        reconcile_interrupted(self.conn)  # a run killed since the library was opened
+        where = str(self.path.absolute())
+        owner = process_owner()
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(
+                "SELECT id, new_count FROM sources WHERE path = ? AND status = 'cancelled' "
+                "AND error LIKE ? ORDER BY id DESC LIMIT 1",
+                (where, INTERRUPTED + "%"),
+            ).fetchone()
+            if row is not None:
+                self.source_id, self.resumed = row
+                conn.execute(
+                    "UPDATE sources SET status = 'running', error = NULL, finished_at = NULL, "
+                    "owner = ?, size = ?, imported_at = ? WHERE id = ?",
+                    (owner, self.size, now_utc(), self.source_id),
+                )
+            else:
+                cur = conn.execute(
+                    "INSERT INTO sources (path, name, size, imported_at, status, owner) "
+                    "VALUES (?, ?, ?, ?, 'running', ?)",
+                    (where, self.path.name or str(self.path), self.size, now_utc(), owner),
+                )
+                self.source_id = cur.lastrowid
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+    def counts(self, new: int = 0, duplicates: int = 0) -> tuple[int, int]:
+        """(new, duplicates) as the source row keeps them: a resumed run's earlier articles are
+        its own, not duplicates."""
+        dup = self.duplicates + duplicates
+        return self.resumed + self.new + new, max(0, dup - self.resumed)
 
     def finish_source(self, status: Status, error: str | None) -> None:
         if self.source_id is None:
             return
         if self.conn.in_transaction:
             self.conn.rollback()
+        new, duplicates = self.counts()
         with self.conn:
             self.conn.execute(
                 "UPDATE sources SET status = ?, error = ?, finished_at = ?, new_count = ?, "
-                "duplicate_count = ?, skipped_count = ? WHERE id = ?",
-                (
-                    status,
-                    error,
-                    now_utc(),
-                    self.new,
-                    self.duplicates,
-                    self.skipped,
-                    self.source_id,
-                ),
+                "duplicate_count = ?, skipped_count = ?, owner = NULL WHERE id = ?",
+                (status, error, now_utc(), new, duplicates, self.skipped, self.source_id),
             )
 
     # sections ------------------------------------------------------------------------------
-    def section_for(self, name: str) -> int:
-        key = " ".join(name.split()).casefold()
-        sid = self._sections.get(key)
-        if sid is None:
-            sid = self.lib.ensure_section(name)  # its own tiny commit, outside any batch
-            self._sections[key] = sid
-        return sid
-
-    def place(self, article: Article | None) -> tuple[int, str | None, int]:
-        """(section id, reason, chosen by the user)."""
+    def place(self, article: Article | None) -> tuple[str, str | None, int]:
+        """(section name, reason, chosen by the user); ids are looked up at write time."""
         if self._fixed is not None:
             return self._fixed
         if self.section is not None:
-            self._fixed = (self.section_for(self.section), "chosen when importing", 1)
+            self._fixed = (self.section, "chosen when importing", 1)
             return self._fixed
         if self.classify is None:
-            self._fixed = (self.section_for(FALLBACK_SECTION), None, 0)
+            self._fixed = (FALLBACK_SECTION, None, 0)
             return self._fixed
         assert article is not None  # kept by the parsing thread when there is a classifier
         try:
             name, reason = self.classify(article)
         except Exception as e:
-            logging.getLogger(__name__).exception("the classifier failed")
+            log.exception("the classifier failed")
             title = article.title or "an untitled article"
             raise _Failed(f"the classifier failed on “{title}”: {e}") from e
         if not name or not name.strip():
             name = FALLBACK_SECTION
-        return self.section_for(name), reason, 0
+        return name, reason, 0
+
+    def section_ids(self, names: set[str]) -> dict[str, int]:
+        """Each name's section id, inside the batch's transaction.
+
+        The reader may delete or rename a section while an import runs: ids cached from earlier
+        batches are checked against the table (one query) and a missing one is looked up again
+        by name, or the section made again, in this same transaction: no foreign key can fail.
+        """
+        conn = self.conn
+        cached = [self._sections[k] for k in {_key(n) for n in names} if k in self._sections]
+        alive = {
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM sections WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(cached),),
+            )
+        }
+        out = {}
+        for name in names:
+            key = _key(name)
+            sid = self._sections.get(key)
+            if sid is None or sid not in alive:
+                clean = " ".join(name.split())
+                row = conn.execute("SELECT id FROM sections WHERE name = ?", (clean,)).fetchone()
+                if row is None:
+                    row = conn.execute(
+                        "INSERT INTO sections (name, position) "
+                        "SELECT ?, COALESCE(MAX(position), -1) + 1 FROM sections RETURNING id",
+                        (clean,),
+                    ).fetchone()
+                sid = self._sections[key] = row[0]
+                alive.add(sid)
+            out[name] = sid
+        return out
 
     # progress ------------------------------------------------------------------------------
     def report(self, articles: int, force: bool = False) -> None:
@@ -469,7 +350,12 @@ class _Importer:
         )
 
     def is_cancelled(self) -> bool:
-        return self.cancelled is not None and bool(self.cancelled())
+        if self.cancelled is None:
+            return False
+        answer = self.cancelled()
+        if isinstance(answer, str) and answer:
+            self.stop_reason = answer
+        return bool(answer)
 
     # the batch -----------------------------------------------------------------------------
     def write(self, batch: list[_Row]) -> None:
@@ -494,9 +380,9 @@ class _Importer:
             if fp in known:
                 continue
             known.add(fp)
-            sid, reason, by_user = self.place(article)
+            name, reason, by_user = self.place(article)
             rows.append(
-                (title, dateline, summary, body, fp, words, published, sid, reason, by_user)
+                (title, dateline, summary, body, fp, words, published, name, reason, by_user)
             )
         if not rows:
             self.duplicates += len(batch)
@@ -507,9 +393,12 @@ class _Importer:
         try:
             with quiet:
                 conn.execute("BEGIN IMMEDIATE")
+                ids = self.section_ids({r[7] for r in rows})
                 conn.execute("INSERT INTO fts_deferred (flag) VALUES (1)")
                 (before,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()
-                conn.executemany(_INSERT, [(*r, self.source_id, added) for r in rows])
+                conn.executemany(
+                    _INSERT, [(*r[:7], ids[r[7]], *r[8:], self.source_id, added) for r in rows]
+                )
             # One long step with the GIL released: the parser works meanwhile.
             conn.execute(
                 "INSERT INTO articles_fts (rowid, title, summary, body) "
@@ -525,7 +414,8 @@ class _Importer:
                 self._update_source_counts(new, len(batch) - new)
             conn.commit()
         except BaseException:
-            conn.rollback()
+            with contextlib.suppress(sqlite3.Error):
+                conn.rollback()
             raise
         self.new += new
         self.duplicates += len(batch) - new
@@ -537,7 +427,7 @@ class _Importer:
     def _update_source_counts(self, new: int = 0, duplicates: int = 0) -> None:
         self.conn.execute(
             "UPDATE sources SET new_count = ?, duplicate_count = ?, skipped_count = ? WHERE id = ?",
-            (self.new + new, self.duplicates + duplicates, self.skipped, self.source_id),
+            (*self.counts(new, duplicates), self.skipped, self.source_id),
         )
 
     # the loop ------------------------------------------------------------------------------
@@ -549,10 +439,10 @@ class _Importer:
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
         keep = self.classify is not None
         big = self.size >= self.process_parse_bytes
-        reader = (_ProcessPrefetch if big else _Prefetch)(self.path, keep_articles=keep)
+        reader = (ProcessPrefetch if big else ThreadPrefetch)(self.path, keep, _row)
         self.quiet = reader.quiet
         if big and self.checkpoint_thread:
-            self.checkpointer = _Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)
+            self.checkpointer = Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)
             conn.execute("PRAGMA wal_autocheckpoint = 0")
         else:
             conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_AUTOCHECKPOINT}")
@@ -567,7 +457,7 @@ class _Importer:
             conn.execute(f"PRAGMA cache_size = {int(cache)}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
 
-    def _loop(self, reader: _Prefetch | _ProcessPrefetch) -> Status:
+    def _loop(self, reader: ThreadPrefetch | ProcessPrefetch) -> Status:
         pending: list[_Row] = []
         pending_bytes = 0
         batch_started = time.monotonic()
@@ -611,7 +501,7 @@ def import_file(
     section: str | None = None,
     classify: Classifier | None = None,
     progress: Callable[[Progress], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: CancelCheck | None = None,
     on_commit: Callable[[Batch], None] | None = None,
     batch_articles: int = BATCH_ARTICLES,
     progress_interval: float = PROGRESS_INTERVAL,
@@ -623,8 +513,10 @@ def import_file(
     ``section`` puts every article in that section (created if missing). Otherwise ``classify``
     (article → (section name, reason)) places each article; without it everything goes to
     "Other". ``progress`` is called at most every ``progress_interval`` seconds and once at the
-    end; ``cancelled`` is polled between articles; ``on_commit`` after every committed batch.
-    A cancelled or failed import keeps the batches already committed.
+    end; ``cancelled`` is polled between articles (a text it returns is kept as why the import
+    was interrupted); ``on_commit`` after every committed batch. A cancelled or failed import
+    keeps the batches already committed. Importing a file whose last import was interrupted
+    resumes that import's source row (``ImportResult.resumed``).
     ``checkpoint_thread``: for dumps parsed in a separate process, checkpoint the log on a
     thread of its own (faster; the window's worker turns it off, see IMPORT_CHECKPOINT_BYTES).
     """
@@ -646,32 +538,40 @@ def import_file(
     imp.process_parse_bytes = process_parse_bytes
     imp.checkpoint_thread = checkpoint_thread
     error: str | None = None
+    damaged = False
     try:
         imp.start_source()
         status = imp.run()
+        if status == "cancelled" and imp.stop_reason:
+            error = f"{INTERRUPTED}: {imp.stop_reason}"
     except DumpError as e:
         status, error = "failed", str(e)
     except _Failed as e:
         status, error = "failed", f"{path.name}: {e}"
     except sqlite3.Error as e:
-        status, error = "failed", f"{path.name}: could not write to the library ({e})"
+        damaged = is_corruption(e)
+        status, error = "failed", f"{path.name}: {library_error_text(e)}"
     except OSError as e:
         status, error = "failed", f"{path.name}: cannot be read ({e.strerror or e})"
     except UnicodeError as e:
         status, error = "failed", f"{path.name}: cannot be decoded as text ({e})"
     except Exception as e:
         # A parser or classifier bug met by some odd file: report it like any bad file.
-        logging.getLogger(__name__).exception("importing %s failed", path)
+        log.exception("importing %s failed", path)
         status, error = "failed", f"{path.name}: could not be imported (internal error: {e!r})"
     except BaseException:
         # Interrupted (Ctrl-C): what was committed stays, and the source says so.
         with contextlib.suppress(sqlite3.Error):
-            imp.finish_source("cancelled", "interrupted")
+            imp.finish_source("cancelled", f"{INTERRUPTED}: stopped by Ctrl-C")
         raise
     try:
         imp.finish_source(status, error)
     except sqlite3.Error as e:
-        status, error = "failed", error or f"{path.name}: could not write to the library ({e})"
+        # The row stays 'running' with this process as its owner: the next open marks it
+        # interrupted, and importing the file again resumes it.
+        damaged = damaged or is_corruption(e)
+        status = "failed"
+        error = error or f"{path.name}: {library_error_text(e)}"
     return ImportResult(
         source_id=imp.source_id,
         path=path,
@@ -682,4 +582,23 @@ def import_file(
         skipped=imp.skipped,
         seconds=time.perf_counter() - t0,
         error=error,
+        resumed=imp.resumed,
+        library_damaged=damaged,
     )
+
+
+def library_error_text(e: sqlite3.Error) -> str:
+    """What went wrong with the library, in words a reader can act on."""
+    text = str(e)
+    code = getattr(e, "sqlite_errorcode", 0) & 0xFF
+    if is_corruption(e):
+        return "the library is damaged (SQLite cannot read parts of it)"
+    if code == 13 or "disk is full" in text:
+        return "the disk holding the library is full"
+    if code == 8 or "readonly" in text:
+        return "the library cannot be written to (read-only)"
+    if code == 10 or "disk I/O" in text:
+        return f"a disk error while writing the library ({text})"
+    if code in (5, 6) or "locked" in text:
+        return "the library stayed busy with another program's write for too long"
+    return f"could not write to the library ({text})"

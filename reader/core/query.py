@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from reader.core.query_help import HELP, PLACEHOLDER
+from reader.core.textio import INVISIBLE
 
 MAX_CHARS = 1000
 # Each word costs the ranking a pass over the articles that contain it (bm25's IDF).
@@ -208,12 +209,16 @@ _FIELD = re.compile(r"(-?)([A-Za-z]+):(?=\S)")
 
 
 def clean(text: str) -> str:
-    """Text safe to bind and tokenize: no lone surrogates, no control characters, bounded."""
+    """Text safe to bind and tokenize: no lone surrogates, controls or invisible marks; bounded.
+
+    Invisible characters (a zero-width space pasted inside a word) are dropped, not spaced:
+    the word must still match what it reads as.
+    """
     if not isinstance(text, str):
         text = str(text)
     text = text.encode("utf-8", "replace").decode("utf-8", "replace")
     text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub(" ", text).translate(_QUOTES)
+    text = _CONTROL.sub(" ", text.translate(INVISIBLE)).translate(_QUOTES)
     return text[:MAX_CHARS]
 
 

@@ -27,7 +27,25 @@ _TEXT_LINE_ENDS = re.compile(r"\r\n|\r|\n")
 _CONTROL: dict[int, str | None] = {
     c: None for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))
 }
-_CONTROL.update({0x09: " ", 0x0C: " ", 0xFEFF: None, 0x200B: None})
+_CONTROL.update({0x09: " ", 0x0C: " ", 0xFEFF: None})
+# Invisible characters that reorder or hide text (bidi overrides, embeddings, isolates and marks,
+# zero-width spaces and joiners): in a title they spoof the list and the terminal, in a query
+# they make a word match nothing. ZWJ and ZWNJ (U+200C/D) stay: scripts and emoji need them.
+INVISIBLE: dict[int, str | None] = {
+    c: None for c in (0x061C, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF)
+}
+INVISIBLE.update({c: None for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_CONTROL.update(INVISIBLE)
+_TERMINAL: dict[int, str | None] = {c: None for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))}
+_TERMINAL.update({0x09: " ", 0x0A: " ", 0x0D: " ", **INVISIBLE})
+
+
+def visible(text: str) -> str:
+    """Text safe to print on a terminal: no controls (escape sequences), no bidi or zero-width
+    characters; line ends and tabs become spaces."""
+    if text.isprintable():
+        return text
+    return text.translate(_TERMINAL)
 
 
 def normalise(line: str) -> str:

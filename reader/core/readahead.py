@@ -1,0 +1,277 @@
+"""Reading ahead of the import's writer: parsing on a thread or in a process, checkpointing.
+
+The import pipeline (reader.core.importing) writes batches on its own thread; what feeds it and
+what folds its log back into the library run beside it, here. ``row`` is the pipeline's
+article-to-row function, handed in so this module needs nothing from the pipeline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import queue
+import signal
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from reader.core.article import Article
+from reader.core.dumps import parse_stream
+
+_CHUNK = 64  # articles per hand-off from the parsing thread
+# The parser may run a whole batch ahead, so that it keeps working while a batch is written.
+_QUEUE_CHUNKS = 40
+
+Row = tuple[Any, ...]
+RowFunction = Callable[[Article, date, bool], Row]
+
+
+class ThreadPrefetch:
+    """Parse on a helper thread, a bounded number of chunks ahead of the writer.
+
+    ``quiet`` is held by the parser while it works on one article and by the writer around its
+    short SQL statements. Without it, every one of the thousand small steps of an ``executemany``
+    would give the GIL to the parser and wait up to the interpreter's switch interval (5 ms) to
+    get it back; with it the parser only runs while SQLite indexes or commits, which is the point.
+    """
+
+    def __init__(self, path: Path, keep_articles: bool, row: RowFunction) -> None:
+        self._path = path
+        self._keep = keep_articles
+        self._row = row
+        self.quiet = threading.Lock()
+        self._queue: queue.Queue[list[Row] | BaseException | None] = queue.Queue(_QUEUE_CHUNKS)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="dispatch-parse", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: list[Row] | BaseException | None) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        today = datetime.now(timezone.utc).date()
+        try:
+            with self._path.open("rb") as f:
+                chunk: list[Row] = []
+                articles = parse_stream(f)
+                while True:
+                    with self.quiet:
+                        article = next(articles, None)
+                        if article is None:
+                            break
+                        row = self._row(article, today, self._keep)
+                    chunk.append(row)
+                    if len(chunk) >= _CHUNK:
+                        if not self._put(chunk):
+                            return
+                        chunk = []
+                if chunk and not self._put(chunk):
+                    return
+            self._put(None)
+        except BaseException as e:  # handed to the writer, which reports it
+            self._put(e)
+
+    def __iter__(self) -> Iterator[Row]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                while True:
+                    self._queue.get_nowait()
+            except queue.Empty:
+                pass
+            self._thread.join(0.05)
+
+
+def _parse_in_child(path: str, keep: bool, out, row: RowFunction) -> None:
+    """The parsing process: pickled chunks of rows on ``out``, then None (or the error, as text).
+
+    ``out`` is the only writing end of a pipe whose reading end only the parent holds: when the
+    parent dies, however it dies (kill -9 included), the next send fails and this process ends,
+    instead of parsing on, or waiting on a full pipe, for good.
+    """
+    # Ctrl-C reaches the whole process group; the parent decides what it means.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    today = datetime.now(timezone.utc).date()
+    try:
+        try:
+            with open(path, "rb") as f:
+                chunk: list[Row] = []
+                for article in parse_stream(f):
+                    chunk.append(row(article, today, keep))
+                    if len(chunk) >= _CHUNK:
+                        out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+                        chunk = []
+                if chunk:
+                    out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+            out.send_bytes(pickle.dumps(None))
+        except (BrokenPipeError, ConnectionError):
+            return  # the parent is gone or stopped reading: nothing to do
+        except Exception as e:
+            out.send_bytes(pickle.dumps(f"{type(e).__name__}: {e}"))
+    except OSError:
+        return
+    finally:
+        with contextlib.suppress(OSError):
+            out.close()
+
+
+_CHILD_GONE = object()
+
+
+class ProcessPrefetch:
+    """Parse in a separate process: big dumps parse on another core without taking the GIL.
+
+    On a thread the parser and the writer share one interpreter lock, so they barely overlap
+    and every call the window makes into Python waits behind them; a process parses truly
+    alongside. It costs a process start (~0.1 s) and pickling the rows, so small files keep
+    the thread (see PROCESS_PARSE_BYTES).
+
+    Rows come through a plain pipe (no multiprocessing.Queue, whose feeder thread and locks
+    outlive a killed parent); a thread here drains it into a bounded queue so the child can
+    parse up to a batch ahead. The child's only tie is that pipe: it stops when this process
+    stops reading, dies or is killed.
+    """
+
+    def __init__(self, path: Path, keep_articles: bool, row: RowFunction) -> None:
+        import multiprocessing
+
+        # "spawn": forking a process that runs Qt and other threads is unsafe.
+        ctx = multiprocessing.get_context("spawn")
+        self.quiet: AbstractContextManager[object] = nullcontext()
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._queue: queue.Queue[bytes | object] = queue.Queue(_QUEUE_CHUNKS)
+        self._stop = threading.Event()
+        self._process = ctx.Process(
+            target=_parse_in_child,
+            args=(str(path), keep_articles, send, row),
+            name="dispatch-parse",
+            daemon=True,
+        )
+        try:
+            self._process.start()
+        finally:
+            send.close()  # the child's copy is the only writer left: its end is our EOF
+        self._thread = threading.Thread(target=self._drain, name="dispatch-parse-pipe", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        try:
+            while not self._stop.is_set():
+                data = self._recv.recv_bytes()  # waits with the GIL released
+                while not self._stop.is_set():
+                    try:
+                        self._queue.put(data, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+        except (EOFError, OSError):
+            pass
+        with contextlib.suppress(queue.Full):
+            self._queue.put(_CHILD_GONE, timeout=1.0)
+
+    def __iter__(self) -> Iterator[Row]:
+        while True:
+            item = self._queue.get()
+            if item is _CHILD_GONE:
+                self._process.join(1.0)
+                code = self._process.exitcode
+                raise RuntimeError(f"the parsing process stopped (exit status {code})")
+            assert isinstance(item, bytes)
+            rows = pickle.loads(item)
+            if rows is None:
+                return
+            if isinstance(rows, str):
+                raise RuntimeError(rows)
+            yield from rows
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(5)
+        # The child's end is closed now: the draining thread sees the end of the pipe.
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self._queue.get_nowait()
+            self._thread.join(0.05)
+        self._recv.close()
+        self._process.close()
+
+
+# --- writing side -------------------------------------------------------------------------------
+
+
+class Checkpointer:
+    """Folds the write-ahead log back into the library on a thread and connection of its own.
+
+    SQLite's automatic checkpoint runs inside the writer's commit and waits for two fsyncs of
+    everything written since the last one; here the writer goes on with the next batch
+    meanwhile. A PASSIVE checkpoint never blocks the writer or readers, and the log restarts
+    from its beginning at the next batch once it has been copied entirely.
+    """
+
+    def __init__(self, path: Path, every_bytes: int) -> None:
+        self._wal = Path(f"{path}-wal")
+        self._path = path
+        self._every = every_bytes
+        self._done_at = 0  # log size at the last checkpoint
+        self._wake = threading.Event()
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="dispatch-checkpoint", daemon=True)
+        self._thread.start()
+
+    def committed(self) -> None:
+        """After each batch: a checkpoint starts when the log grew by ``every_bytes``."""
+        try:
+            size = self._wal.stat().st_size
+        except OSError:
+            return
+        if size < self._done_at:  # the log restarted and was truncated
+            self._done_at = 0
+        if size - self._done_at >= self._every:
+            self._done_at = size
+            self._wake.set()
+
+    def close(self) -> None:
+        self._stop = True
+        self._wake.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(str(self._path), timeout=5.0)
+        try:
+            conn.execute("PRAGMA synchronous = NORMAL")
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                if self._stop:
+                    return
+                # A checkpoint that cannot run now (a reader, the disk) is tried after the next
+                # batch; the import itself never depends on one.
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            conn.close()
