@@ -69,7 +69,7 @@ def test_unknown_words_in_process(tmp_path: Path, monkeypatch, capsys) -> None:
     )
     assert unknown_word("zzzz") == (
         "dispatch: 'zzzz' is not a command or a file "
-        "(commands: parse, import, search, resort; see dispatch --help)"
+        "(commands: parse, import, search, resort, recover; see dispatch --help)"
     )
     assert unknown_word("missing.txt").startswith("dispatch: 'missing.txt' is not a command")
     assert not (tmp_path / "lib.sqlite3").exists()
@@ -199,8 +199,9 @@ def test_help_lists_every_command_once_and_ends_cleanly() -> None:
     assert text.startswith("usage: dispatch ")
     assert text.count("usage:") == 1
     lines = text.splitlines()
+    width = max(map(len, COMMANDS)) + 2
     for name, line in COMMANDS.items():
-        assert [x for x in lines if x.split()[:1] == [name]] == [f"  {name:<8}{line}"]
+        assert [x for x in lines if x.split()[:1] == [name]] == [f"  {name:<{width}}{line}"]
     assert lines[-1] == "'dispatch COMMAND --help' tells a command's options."
     assert dispatch("-h").stdout == text
 

@@ -260,3 +260,21 @@ def test_a_running_source_whose_process_died_is_marked_interrupted_at_open(tmp_p
     with Library(path) as lib:
         rows = lib.conn.execute("SELECT name, status, error FROM sources ORDER BY id").fetchall()
     assert rows == [("dead.txt", "cancelled", INTERRUPTED), ("alive.txt", "running", None)]
+
+
+def test_interrupted_imports_are_listed_until_imported_again(tmp_path: Path) -> None:
+    from reader.core.store import interrupted_imports
+
+    dump = many_articles(tmp_path / "d.txt", 300)
+    with Library(tmp_path / "library.sqlite3") as lib:
+        commits: list[object] = []
+        stopped = import_file(
+            lib, dump, on_commit=commits.append, batch_articles=50,
+            cancelled=lambda: "Dispatch was closed" if commits else False,
+        )  # fmt: skip
+        assert stopped.status == "cancelled" and 0 < stopped.new < 300
+        (found,) = interrupted_imports(lib.conn)
+        assert (found.name, found.error) == ("d.txt", "interrupted: Dispatch was closed")
+        again = import_file(lib, dump)
+        assert again.source_id == found.source_id and again.resumed == stopped.new
+        assert interrupted_imports(lib.conn) == []

@@ -277,7 +277,8 @@ def _copy_sources(src: sqlite3.Connection, lib: Library) -> dict[int, int]:
                 )
             except sqlite3.IntegrityError:
                 continue  # a row damaged into nonsense
-            mapping[values["id"]] = cur.lastrowid
+            if cur.lastrowid is not None:
+                mapping[values["id"]] = cur.lastrowid
     return mapping
 
 
@@ -316,8 +317,8 @@ def recover(
                     unreadable += 1
                     continue
                 values = dict(zip(keep, row, strict=True))
-                values["section_id"] = sections.get(values.get("section_id"), fallback)
-                values["source_id"] = sources.get(values.get("source_id"))
+                values["section_id"] = sections.get(values.get("section_id") or 0, fallback)
+                values["source_id"] = sources.get(values.get("source_id") or 0)
                 try:
                     cur = conn.execute(insert, [values[c] for c in fields])
                 except (sqlite3.IntegrityError, sqlite3.InterfaceError):

@@ -573,3 +573,25 @@ def reconcile_interrupted(conn: sqlite3.Connection) -> int:
         log.info("interrupted imports not reconciled now: %s", e)
         return 0
     return len(dead)
+
+
+@dataclass(frozen=True)
+class InterruptedImport:
+    """An import that stopped before its end; importing ``path`` again resumes it."""
+
+    source_id: int
+    path: str
+    name: str
+    imported_at: str
+    new_count: int
+    error: str
+
+
+def interrupted_imports(conn: sqlite3.Connection) -> list[InterruptedImport]:
+    """Imports whose process was killed or stopped (newest first), for offering 'Import again'."""
+    rows = conn.execute(
+        "SELECT id, path, name, imported_at, new_count, error FROM sources "
+        "WHERE status = 'cancelled' AND error LIKE ? ORDER BY id DESC",
+        (INTERRUPTED + "%",),
+    ).fetchall()
+    return [InterruptedImport(*r) for r in rows]
