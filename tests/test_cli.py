@@ -255,11 +255,6 @@ def test_import_into_a_text_file_is_refused(tmp_path: Path, fixtures_dir: Path) 
     _refused_untouched(tmp_path, fixtures_dir, notes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the store identifies Dispatch libraries in issue 13 (robust-core); until then a "
-    "foreign SQLite file with a user_version is switched to WAL before it is refused",
-)
 def test_import_into_another_programs_database_is_refused(
     tmp_path: Path, fixtures_dir: Path
 ) -> None:
