@@ -18,20 +18,27 @@ Blank lines never end an article by themselves. Memory is bounded by the largest
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
 from reader.core.article import Article
-from reader.core.textio import CHUNK_SIZE, iter_lines, sniff_encoding
+from reader.core.boundaries import Segmenter, Style, is_headline_shaped
+from reader.core.furniture import find_dateline, is_bullet, is_separator
+from reader.core.layout import PROFILE_CHARS, PROFILE_LINES, make_units, measure
+from reader.core.textio import CHUNK_SIZE, iter_indented_lines, iter_lines, sniff_encoding
 
 __all__ = [
     "LAYOUTS",
     "DumpError",
     "ParseReport",
     "check_dump",
+    "find_dateline",
+    "is_bullet",
+    "is_headline_shaped",
+    "is_separator",
     "parse_lines",
     "parse_path",
     "parse_stream",
@@ -54,6 +61,7 @@ class ParseReport:
     articles: int = 0
     doubtful: int = 0  # articles whose ``doubts()`` are not empty
     merged: int = 0  # of those, articles that look like several merged into one
+    markup: bool = False  # markdown markup was taken off the text
 
     def warning(self) -> str | None:
         """One line for a person when the parse looks doubtful ("3 articles look merged")."""
@@ -71,435 +79,105 @@ class DumpError(Exception):
 
 
 # ---------------------------------------------------------------------------------------------
-# Line shapes
-
-_BULLET = re.compile(r"^[-•–*·▪] ")
-_CLOSING = "\"'”’»)]›"
-_TERMINAL = ".,;:…"
-_OPENING_OK = "\"'“‘’”«(‹¿¡"
-# Abbreviations whose full stop does not end a sentence ("Mr. Witkoff", "U.S. Senate").
-_ABBREV = {
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov", "sen", "rep", "prof", "lt", "col",
-    "capt", "sgt", "vs", "no", "inc", "co", "corp", "ltd", "mt", "ft", "rev", "u.s", "u.k", "u.n",
-    "e.u", "d.c", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "a.m", "p.m", "approx", "est", "dept", "univ",
-}  # fmt: skip
-_SENTENCE_BREAK = re.compile(r"(\S+)[.?!][”’\"']?\s+[“‘\"']?[A-Z0-9]")
-
-_SEPARATOR_CHARS = "-=*_~#•·+"
-_SEPARATOR_LINE = re.compile(r"^(?:([-=*_~#•·+])\s?)\1?(?:\s?\1){1,}$")
-
-_BYLINE = re.compile(r"^(?:by|from|reporting by|words by)\s", re.IGNORECASE)
-_HAS_DIGIT = re.compile(r"\d")
-
-MAX_HEADLINE_CHARS = 180
-MAX_HEADLINE_WORDS = 28
-
-# Datelines. A place is one to five capitalised words ("Gaza City", "EL SEGUNDO", "Rio de Janeiro"),
-# optionally followed by a region or a date ("KYIV, Ukraine", "LONDON, Nov 24"), optionally by an
-# agency in brackets, then a colon or a dash.
-_PLACE_WORD = r"[A-Z][\w'’.\-]*"
-_PLACE_LINK = r"(?:al|el|de|del|des|di|da|do|dos|du|la|le|les|los|las|of|on|upon|am|an|der|sur|y|e)"
-_PLACE = rf"{_PLACE_WORD}(?:[ \-](?:{_PLACE_WORD}|{_PLACE_LINK}(?=[ \-][A-Z]))){{0,4}}"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_DATE = rf"{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
-_AGENCY = r"\((?:[A-Z][\w&./\- ]{0,24})\)"
-# Spaced hyphens or dashes ("LONDON - "), or unspaced em/en dashes ("LONDON—"); never an unspaced
-# hyphen ("NEW YORK-based").
-_SEPARATOR = r"(?:\s+[—–-]{1,2}\s+|\s*[—–]{1,2}\s*)"
-
-_DATELINE_COLON = re.compile(rf"^(?P<dl>{_PLACE}(?:,\s*{_PLACE})?(?:\s+{_AGENCY})?)\s*:\s+(?=\S)")
-_DATELINE_DASH = re.compile(
-    rf"^(?P<dl>(?P<place>{_PLACE})(?P<extra>(?:,\s*(?:{_DATE}|{_PLACE}))*)"
-    rf"(?:\s*(?P<agency>{_AGENCY}))?){_SEPARATOR}(?=\S)"
-)
-# "(CNN) — Lead": an agency with no place.
-_DATELINE_AGENCY = re.compile(rf"^(?P<dl>{_AGENCY}){_SEPARATOR}(?=\S)")
-_MAX_DATELINE = 60
+# The parse
 
 
-def find_dateline(line: str) -> tuple[str, str] | None:
-    """(dateline as written, the prefix to strip from the paragraph) or None."""
-    m = _DATELINE_COLON.match(line)
-    if m:
-        dl = m.group("dl")
-        if len(dl) <= _MAX_DATELINE:
-            return dl, m.group(0)
-    m = _DATELINE_DASH.match(line)
-    if m:
-        dl = m.group("dl")
-        place = m.group("place")
-        # "Trump - who ..." must not pass: a dash dateline needs an agency, a date, or capitals.
-        shouty = place.upper() == place and sum(c.isalpha() for c in place) >= 2
-        dated = bool(re.search(_DATE, m.group("extra") or ""))
-        if len(dl) <= _MAX_DATELINE and (m.group("agency") or shouty or dated):
-            return dl, m.group(0)
-    if line[:1] == "(":
-        m = _DATELINE_AGENCY.match(line)
-        if m:
-            return m.group("dl"), m.group(0)
-    return None
+def parse_indented(
+    lines: Iterable[tuple[str, int, int]],
+    *,
+    layout: str | None = None,
+    report: ParseReport | None = None,
+) -> Iterator[Article]:
+    """Articles from (normalised line, end offset, indent) triples.
 
-
-def is_separator(line: str) -> bool:
-    return line[:1] in _SEPARATOR_CHARS and _SEPARATOR_LINE.match(line) is not None
-
-
-def is_bullet(line: str) -> bool:
-    return _BULLET.match(line) is not None
-
-
-def is_headline_shaped(line: str) -> bool:
-    """Short, not a sentence: no closing full stop, no sentence break inside."""
-    if len(line) > MAX_HEADLINE_CHARS or not line:
-        return False
-    first = line[0]
-    # "iPhone sales..." and "eBay..." are headlines; "and then he said" is not.
-    camel = first.isalpha() and len(line) > 1 and line[1].isupper()
-    if not (first.isupper() or first.isdigit() or first in _OPENING_OK or camel):
-        return False
-    core = line.rstrip(_CLOSING)
-    if not core or core[-1] in _TERMINAL:
-        return False
-    if line.count(" ") >= MAX_HEADLINE_WORDS:
-        return False
-    for m in _SENTENCE_BREAK.finditer(line):
-        if m.group(1).rstrip(".").lower().lstrip("(“‘\"'") not in _ABBREV:
-            return False
-    return True
-
-
-# ---------------------------------------------------------------------------------------------
-# Tokens: non-blank lines with what surrounds them
-
-
-@dataclass(slots=True)
-class _Line:
-    text: str
-    end: int  # byte offset just after the line
-    start: int  # byte offset of the line's start (after the previous line's end)
-    blank_before: bool
-    _headline: bool | None = None
-    _dateline: tuple[str, str] | bool | None = False
-
-    @property
-    def bullet(self) -> bool:
-        return self.text[:1] in "-•–*·▪" and is_bullet(self.text) and not is_separator(self.text)
-
-    @property
-    def separator(self) -> bool:
-        return is_separator(self.text)
-
-    @property
-    def headline_shaped(self) -> bool:
-        if self._headline is None:
-            self._headline = not self.bullet and is_headline_shaped(self.text)
-        return self._headline
-
-    @property
-    def dateline(self) -> tuple[str, str] | None:
-        if self._dateline is False:
-            self._dateline = find_dateline(self.text)
-        return self._dateline  # type: ignore[return-value]
-
-
-def _tokens(lines: Iterable[tuple[str, int]]) -> Iterator[_Line]:
-    blank = False
-    prev_end = 0
-    for text, end in lines:
-        if text:
-            yield _Line(text, end, prev_end, blank)
-            blank = False
-        else:
-            blank = True
-        prev_end = end
-
-
-# ---------------------------------------------------------------------------------------------
-# The article being assembled
-
-
-class _Draft:
-    __slots__ = ("article", "blank_gaps", "closed", "paragraph_lines", "pending_heads")
-
-    def __init__(self, title: str, start: int) -> None:
-        self.article = Article(title=title, start=start, end=start)
-        self.closed = False  # a trailing headline ended it: the next line starts a new article
-        self.paragraph_lines = 0
-        self.blank_gaps = 0  # paragraphs preceded by a blank line
-        self.pending_heads: list[tuple[int, str]] = []
-
-    @property
-    def has_body(self) -> bool:
-        return bool(self.article.blocks)
-
-    def add_paragraph(self, line: _Line) -> None:
-        a = self.article
-        text = line.text
-        # The lead is the first paragraph, or the second after a short one (a byline, a date).
-        if a.dateline is None and (
-            self.paragraph_lines == 0
-            or (self.paragraph_lines == 1 and a.blocks[0][1].count(" ") < 10)
-        ):
-            found = line.dateline
-            if found is not None:
-                dl, prefix = found
-                a.dateline = dl
-                a.lead_prefix = prefix
-                a.lead_block = len(a.blocks)
-                text = text[len(prefix) :]
-        a.blocks.append(("p", text))
-        self.paragraph_lines += 1
-        if line.blank_before:
-            self.blank_gaps += 1
-        a.end = line.end
-
-    def add_crosshead(self, line: _Line) -> None:
-        self.article.blocks.append(("h", line.text))
-        self.article.end = line.end
-
-    def finish(self) -> Article:
-        a = self.article
-        # A cross-head with nothing after it heads nothing: it is the article's closing line.
-        if a.blocks and a.blocks[-1][0] == "h":
-            a.blocks[-1] = ("p", a.blocks[-1][1])
-        return a
-
-    def split_at_last_dateline(self) -> _Draft | None:
-        """Cut off the tail that starts at the last dateline-led paragraph after the lead.
-
-        Used when a repeated headline shows up after a body: the headline belongs to an article
-        whose lead (with its dateline) was taken for a paragraph of the article before it.
-        """
-        blocks = self.article.blocks
-        for i in range(len(blocks) - 1, 0, -1):
-            kind, text = blocks[i]
-            if kind == "p":
-                found = find_dateline(text)
-                if found:
-                    tail = _Draft("", self.article.end)
-                    tail.article.blocks = blocks[i:]
-                    dl, prefix = found
-                    tail.article.dateline = dl
-                    tail.article.lead_prefix = prefix
-                    tail.article.blocks[0] = ("p", text[len(prefix) :])
-                    tail.article.end = self.article.end
-                    tail.paragraph_lines = len(tail.article.blocks)
-                    del blocks[i:]
-                    return tail
-        return None
-
-
-# ---------------------------------------------------------------------------------------------
-# The parser
-
-
-def parse_lines(lines: Iterable[tuple[str, int]]) -> Iterator[Article]:
-    """Articles from (normalised line, end offset) pairs; see the module docstring for the rules."""
-    it = _tokens(lines)
-    look: list[_Line] = []
-
-    def peek(k: int = 0) -> _Line | None:
-        while len(look) <= k:
-            nxt = next(it, None)
-            if nxt is None:
-                return None
-            look.append(nxt)
-        return look[k]
-
-    def take() -> _Line | None:
-        if look:
-            return look.pop(0)
-        return next(it, None)
-
-    cur: _Draft | None = None
-    pending_dropped: list[str] = []
-
-    def start(title: str, line: _Line) -> _Draft:
-        d = _Draft(title, line.start)
-        d.article.end = line.end
-        if pending_dropped:
-            d.article.dropped.extend(pending_dropped)
-            pending_dropped.clear()
-        return d
-
-    special_first = _SEPARATOR_CHARS + "-•–*·▪"
-    while True:
-        line = take() if look else next(it, None)
-        if line is None:
+    The layout is measured on a bounded window of the first lines (or taken from ``layout``),
+    then the lines are cut into units and the units weighed into articles.
+    """
+    it = iter(lines)
+    window: list[tuple[str, int, int]] = []
+    chars = 0
+    for item in it:
+        window.append(item)
+        chars += len(item[0])
+        if len(window) >= PROFILE_LINES or chars >= PROFILE_CHARS:
             break
-
-        text = line.text
-        if (
-            len(text) > MAX_HEADLINE_CHARS
-            and cur is not None
-            and not cur.closed
-            and cur.paragraph_lines >= 2
-            and text[0] not in special_first
-        ):
-            # The common case, kept cheap: one more long paragraph of an article well under way.
-            a = cur.article
-            a.blocks.append(("p", text))
-            cur.paragraph_lines += 1
-            if line.blank_before:
-                cur.blank_gaps += 1
-            a.end = line.end
-            continue
-
-        if line.separator:
-            # "---", "* * *", "=====": between articles a boundary, inside one a scene break.
-            # Either way it is markup, not text: it is kept in `dropped`, not in the body.
-            nxt = peek()
-            if cur is None:
-                pending_dropped.append(line.text)  # before any article: given to the first one
-                continue
-            cur.article.dropped.append(line.text)
-            if nxt is not None and nxt.headline_shaped and cur.has_body:
-                cur.closed = True
-            continue
-
-        if line.bullet:
-            if cur is None or cur.closed:
-                if cur is not None:
-                    yield cur.finish()
-                cur = start("", line)
-            if not cur.has_body:
-                cur.article.summary.append(line.text[2:].strip())
-                cur.article.end = line.end
-            else:
-                cur.add_paragraph(line)
-            continue
-
-        if not line.headline_shaped:
-            if cur is None or cur.closed:
-                if cur is not None:
-                    yield cur.finish()
-                cur = start("", line)
-            cur.add_paragraph(line)
-            continue
-
-        # A headline-shaped line: a new article's headline, a trailing headline, or a cross-head.
-        nxt = peek()
-        if nxt is not None and nxt.text == line.text and not nxt.blank_before:
-            # Repeated: scraping debris. The repeat is dropped.
-            take()
-            if cur is not None and not cur.closed and cur.has_body and not cur.article.title:
-                cur.article.title = line.text
-                cur.article.dropped.append(nxt.text)
-                cur.article.end = nxt.end
-                cur.closed = True
-                continue
-            if cur is not None and not cur.closed and cur.has_body:
-                tail = cur.split_at_last_dateline()
-                if tail is not None:
-                    yield cur.finish()
-                    tail.article.title = line.text
-                    tail.article.dropped.append(nxt.text)
-                    tail.article.end = nxt.end
-                    tail.closed = True
-                    cur = tail
-                    continue
-            if cur is not None:
-                yield cur.finish()
-            cur = start(line.text, line)
-            cur.article.dropped.append(nxt.text)
-            cur.article.end = nxt.end
-            continue
-
-        decision = _classify_headline_shaped(line, nxt, cur)
-        if decision == "headline":
-            if cur is not None:
-                yield cur.finish()
-            cur = start(line.text, line)
-        elif decision == "trailing-title":
-            assert cur is not None
-            cur.article.title = line.text
-            cur.article.end = line.end
-            cur.closed = True
-        elif decision == "crosshead":
-            assert cur is not None
-            cur.add_crosshead(line)
-        else:  # a paragraph that happens to be short
-            if cur is None or cur.closed:
-                if cur is not None:
-                    yield cur.finish()
-                cur = start("", line)
-            cur.add_paragraph(line)
-
-    if cur is not None:
-        yield cur.finish()
+    measured = measure(window)
+    if layout and layout != "auto":
+        if layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}; one of {', '.join(LAYOUTS)}")
+        measured.kind = layout
+        if layout == "wrapped" and not measured.wrap_width:
+            measured.wrap_width = _wrap_width(window)
+        if layout == "markdown" and not measured.heading_levels:
+            measured.article_level = 1
+    if report is not None:
+        report.layout = measured.kind
+        report.markup = measured.kind == "markdown" or measured.inline_markdown
+        report.detected = not (layout and layout != "auto")
+    # The dump's headline style, learned from a dry run over the window, guides the real run.
+    style = Style()
+    if window:
+        for _ in Segmenter(measured, style, dry=True).articles(make_units(window, measured)):
+            pass
+    seg = Segmenter(measured, style.scaled(12))
+    for article in seg.articles(make_units(chain(window, it), measured)):
+        if report is not None:
+            report.articles += 1
+            doubts = article.doubts()
+            if doubts:
+                report.doubtful += 1
+                if any(d.startswith(("very long", "many", "1 cross", "8", "9")) for d in doubts):
+                    report.merged += 1
+        yield article
 
 
-def _classify_headline_shaped(line: _Line, nxt: _Line | None, cur: _Draft | None) -> str:
-    if cur is None or cur.closed:
-        if nxt is None:
-            return "headline"  # a lone headline at the end: an article with no body yet
-        return "headline"
-    untitled_body = cur.has_body and not cur.article.title
-    if not cur.has_body:
-        # Right after a headline (or its bullets), before any paragraph: a byline ("By Ann Lee"),
-        # a date or a deck line of this article, even when a dateline lead follows.
-        if not cur.article.title:
-            return "headline" if _announces_article(nxt) else "paragraph"
-        if cur.article.summary or nxt is None:
-            return "paragraph"
-        # A headline left with no body (a lone headline in the dump) followed by a real
-        # article: bullets, or a dateline lead after a line that is neither byline nor date.
-        if nxt.bullet:
-            return "headline"
-        if (
-            _announces_article(nxt)
-            and not _BYLINE.match(line.text)
-            and not _HAS_DIGIT.search(line.text)
-        ):
-            return "headline"
-        return "paragraph"
-    if nxt is None:
-        return "trailing-title" if untitled_body else "paragraph"
-    if _announces_article(nxt):
-        return "headline"
-    if untitled_body and (nxt.blank_before or nxt.headline_shaped):
-        return "trailing-title"
-    if nxt.blank_before and not nxt.headline_shaped:
-        # "Headline\n\nLead paragraph with no dateline" vs a cross-head set off by blank lines.
-        # Headlines are rarely under five words and cross-heads rarely over six; in between, a
-        # blank line in a dump that does not separate its paragraphs with blanks is structural.
-        words = line.text.count(" ") + 1
-        if words >= 7:
-            return "headline"
-        if words <= 4:
-            return "crosshead"
-        blank_style = cur.paragraph_lines >= 2 and cur.blank_gaps * 2 >= cur.paragraph_lines
-        return "crosshead" if blank_style else "headline"
-    return "crosshead"
+def _wrap_width(window: list[tuple[str, int, int]]) -> int:
+    lengths = sorted(len(t) for t, _, _ in window if t)
+    return lengths[int(len(lengths) * 0.95)] if lengths else 80
 
 
-def _announces_article(nxt: _Line | None) -> bool:
-    if nxt is None:
-        return False
-    return nxt.bullet or (not nxt.headline_shaped and nxt.dateline is not None)
+def parse_lines(
+    lines: Iterable[tuple[str, int]], *, layout: str | None = None
+) -> Iterator[Article]:
+    """Articles from (normalised line, end offset) pairs (no indentation known)."""
+    return parse_indented(((t, e, 0) for t, e in lines), layout=layout)
 
 
 # ---------------------------------------------------------------------------------------------
 # Entry points
 
 
-def parse_stream(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[Article]:
-    """Articles from a binary stream, yielded as they are found."""
-    return parse_lines(iter_lines(stream, chunk_size))
+def parse_stream(
+    stream: BinaryIO,
+    chunk_size: int = CHUNK_SIZE,
+    *,
+    layout: str | None = None,
+    report: ParseReport | None = None,
+) -> Iterator[Article]:
+    """Articles from a binary stream, yielded as they are found.
+
+    ``layout`` forces one of ``LAYOUTS`` (None or "auto": detect); ``report``, when given, is
+    filled in with the layout used and how many articles look doubtful.
+    """
+    return parse_indented(iter_indented_lines(stream, chunk_size), layout=layout, report=report)
 
 
-def parse_bytes(data: bytes) -> list[Article]:
+def parse_bytes(data: bytes, *, layout: str | None = None) -> list[Article]:
     import io
 
-    return list(parse_stream(io.BytesIO(data)))
+    return list(parse_stream(io.BytesIO(data), layout=layout))
 
 
-def parse_path(path: str | os.PathLike[str]) -> Iterator[Article]:
+def parse_path(
+    path: str | os.PathLike[str],
+    *,
+    layout: str | None = None,
+    report: ParseReport | None = None,
+) -> Iterator[Article]:
     """Articles of the dump at ``path``; raises DumpError (before yielding) when it is no dump."""
     check_dump(path)
     with open(path, "rb") as f:
-        yield from parse_stream(f)
+        yield from parse_stream(f, layout=layout, report=report)
 
 
 # ---------------------------------------------------------------------------------------------
