@@ -140,17 +140,17 @@ def test_help_show_log(qtbot, lib, settings_path, opened: Path, log_file: Path) 
 
 
 def test_saved_search_counts_log_why_they_failed(tmp_path: Path, caplog) -> None:
-    from reader.ui.search_wiring import _CountJob, _CountSignals
+    from reader.ui.saved_searches import CountJob, CountSignals
 
     not_a_library = tmp_path / "notes.sqlite3"
     not_a_library.write_text("shopping list\n")
-    signals = _CountSignals()
+    signals = CountSignals()
     results = []
     signals.done.connect(results.append)
     with caplog.at_level(logging.ERROR):
-        _CountJob(not_a_library, [], signals).run()
+        CountJob(not_a_library, [], signals).run()
     assert results == [{}]
-    (record,) = [r for r in caplog.records if r.name == "reader.ui.search_wiring"]
+    (record,) = [r for r in caplog.records if r.name == "reader.ui.saved_searches"]
     assert record.exc_info is not None and "not a Dispatch library" in caplog.text
 
 

@@ -14,7 +14,6 @@ from reader.core.search import highlight_article, search
 from reader.core.store import Library
 from reader.core.views import UNREAD
 from reader.ui.search_engine import (
-    SEARCH_KEYS,
     IdRole,
     MatchHighlighter,
     SearchController,
@@ -85,7 +84,6 @@ def test_toggles(qtbot) -> None:
     with qtbot.waitSignal(bar.order_changed) as blocker:
         bar.toggle_order()
     assert blocker.args == ["date"] and bar.order_button.text() == "Newest"
-    assert set(SEARCH_KEYS) >= {"search", "toggle-search-scope", "next-match"}
 
 
 def test_runner_searches_in_its_thread(qtbot, library: Path) -> None:

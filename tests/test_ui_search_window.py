@@ -13,7 +13,7 @@ from reader.core.store import MIGRATIONS, SCHEMA_VERSION, migrate
 from reader.core.views import View
 from reader.ui.changes import LibraryChange
 from reader.ui.main_window import MainWindow
-from reader.ui.search_wiring import saved_id_of
+from reader.ui.saved_searches import saved_id_of
 from reader.ui.sidebar import CountRole, ViewKeyRole
 from tests.ui_helpers import Spec, add_articles, make_window, numbered, open_library
 
@@ -208,7 +208,7 @@ def save_current_search(qtbot, window: MainWindow, name: str) -> int:
 
 
 def saved_item_count(window: MainWindow, sid: int) -> int | None:
-    return window.search.saved_count(sid)
+    return window.search.saved_views.count(sid)
 
 
 def test_saved_search_is_a_sidebar_view_with_a_live_unread_count(qtbot, window, lib):
@@ -244,7 +244,7 @@ def test_saved_view_survives_reopening_the_library(qtbot, lib, settings_path, tm
     again = open_library(tmp_path / "library.sqlite3")
     try:
         window = make_window(qtbot, again, settings_path)
-        items = window.search.saved_header
+        items = window.search.saved_views.header
         assert items is not None and items.child(0).text() == "Ferries"
         assert not items.child(0).icon().isNull()  # given with the sidebar's, after first paint
         sid = saved_id_of(items.child(0).data(ViewKeyRole))
@@ -254,7 +254,7 @@ def test_saved_view_survives_reopening_the_library(qtbot, lib, settings_path, tm
         window.sidebar.setCurrentIndex(items.child(0).index())
         qtbot.waitUntil(lambda: window.search.active and _results_for(window, "ferry"))
         assert result_titles(window) == ["Ferry timetable changes"]
-        assert window.search.open_saved_id == sid
+        assert window.search.saved_views.open_id == sid
         assert window.search.bar.whole_library  # the saved search's scope
         # Shift+K back up to the smart views ends the search.
         key(qtbot, Qt.Key.Key_K, Qt.KeyboardModifier.ShiftModifier)
@@ -269,15 +269,18 @@ def test_saved_view_survives_reopening_the_library(qtbot, lib, settings_path, tm
 def test_rename_and_delete_a_saved_search_from_the_sidebar(qtbot, window):
     search_for(qtbot, window, "ferry")
     sid = save_current_search(qtbot, window, "Ferries")
-    index = window.search._saved_item(sid).index()
-    menu = window.search.build_sidebar_menu(index)
+    index = window.search.saved_views.item(sid).index()
+    menu = window.search.saved_views.build_sidebar_menu(index)
     names = [a.objectName() for a in menu.actions()]
     assert names == [
         "menu-open-saved-search",
         "menu-rename-saved-search",
         "menu-delete-saved-search",
     ]
-    assert window.search.build_sidebar_menu(window.sidebar_model.index_for(View("all"))) is None
+    assert (
+        window.search.saved_views.build_sidebar_menu(window.sidebar_model.index_for(View("all")))
+        is None
+    )
     window.sidebar.setCurrentIndex(index)
     window.sidebar.setFocus()
     key(qtbot, Qt.Key.Key_F2)  # F2 renames what the sidebar has selected
@@ -286,13 +289,13 @@ def test_rename_and_delete_a_saved_search_from_the_sidebar(qtbot, window):
     dialog.setTextValue("  Boats \n ")
     dialog.accept()
     assert [s.name for s in saved_searches(window.conn)] == ["Boats"]
-    assert window.search._saved_item(sid).text() == "Boats"
+    assert window.search.saved_views.item(sid).text() == "Boats"
     key(qtbot, Qt.Key.Key_Delete, CTRL_SHIFT)
     box = window.findChild(QMessageBox, "deleteSavedSearchDialog")
     assert box is not None and "Boats" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
     assert saved_searches(window.conn) == []
-    assert window.search.saved_header is None
+    assert window.search.saved_views.header is None
     assert not window.search.active and window.article_list.isVisible()
 
 
@@ -407,5 +410,5 @@ def test_results_follow_a_move_and_a_saved_search_outlives_its_section(qtbot, wi
     assert saved_searches(window.conn)[0].scope == View("section", weather.id)
     section_ops.delete_section(lib, weather.id)
     window.publish(LibraryChange.everything())
-    assert window.search.saved[0].scope is None
+    assert window.search.saved_views.saved[0].scope is None
     qtbot.waitUntil(lambda: saved_item_count(window, sid) == 3)

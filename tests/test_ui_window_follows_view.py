@@ -201,8 +201,8 @@ def test_shift_a_in_a_saved_search_marks_what_is_listed(qtbot, window, lib):
     from reader.core.search import save_search
 
     sid = save_search(lib.conn, "Paragraphs", "paragraph")
-    window.search.reload_saved()
-    item = window.search._saved_item(sid)
+    window.search.saved_views.reload()
+    item = window.search.saved_views.item(sid)
     window.sidebar.setCurrentIndex(item.index())
     qtbot.waitUntil(
         lambda: (

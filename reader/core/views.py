@@ -459,6 +459,23 @@ def has_articles(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1
 
 
+def article_states(
+    conn: sqlite3.Connection, ids: Sequence[int]
+) -> dict[int, tuple[bool, bool, int, str]]:
+    """Read, starred, section id and section name of these articles (search results follow
+    the library's changes with them)."""
+    out: dict[int, tuple[bool, bool, int, str]] = {}
+    for chunk in _chunks(list(ids), 500):
+        marks = ",".join("?" * len(chunk))
+        sql = (
+            "SELECT a.id, a.read, a.starred, a.section_id, s.name FROM articles a"
+            f" JOIN sections s ON s.id = a.section_id WHERE a.id IN ({marks})"
+        )
+        for i, read, starred, section_id, section in conn.execute(sql, chunk):
+            out[i] = (bool(read), bool(starred), section_id, section)
+    return out
+
+
 def row(conn: sqlite3.Connection, article_id: int) -> Row | None:
     r = conn.execute(f"SELECT {_ROW_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
     return Row(*r) if r else None

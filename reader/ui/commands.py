@@ -1,9 +1,11 @@
 """Commands and key bindings (qutebrowser's way).
 
-A command is a plain function with a name, a description and a group. Bindings are data: the
-defaults live in :data:`DEFAULT_KEYS`, the user's overrides (persisted in settings) sit on top.
-The window dispatches every key press through :meth:`Keymap.command_for`; nothing else binds
-keys, so the help overlay generated from the registry is always the truth.
+A command is a plain function with a name, a description and a group, registered once. Bindings
+are data, mode by mode (:data:`MODE_KEYS`): a mode (normal, search results, focus mode…) decides
+which commands keys reach. The user's overrides (persisted in settings) sit on top. The window
+dispatches every key press through :meth:`Keymap.command_for` with the modes active now;
+nothing else binds keys, so the help overlay and every key hint, generated from the keymap, are
+always the truth.
 """
 
 from __future__ import annotations
@@ -27,60 +29,94 @@ GROUPS = (
     "Application",
 )
 
-# Default bindings: command name -> key sequences (QKeySequence portable text).
-DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
-    # The arrow keys keep their usual meaning in each pane (rows in the list, views in the
-    # sidebar, lines in the article), so they are not bound here.
-    "next-article": ("J",),
-    "previous-article": ("K",),
-    "next-unread": ("N",),
-    "previous-unread": ("P",),
-    "page-down": ("Space",),
-    "page-up": ("Shift+Space",),
-    "toggle-read": ("M",),
-    "toggle-star": ("S",),
-    "mark-view-read": ("Shift+A",),
-    "undo": ("Ctrl+Z",),
-    "next-view": ("Shift+J",),
-    "previous-view": ("Shift+K",),
-    "focus-next-pane": ("Tab", "L"),
-    "focus-previous-pane": ("Shift+Tab", "Backtab", "H"),
-    "focus-mode": ("Return", "Enter"),
-    "leave": ("Esc",),
-    "back": ("Alt+Left",),
-    "forward": ("Alt+Right",),
-    "text-bigger": ("Ctrl+=", "Ctrl++"),
-    "text-smaller": ("Ctrl+-",),
-    "text-reset": ("Ctrl+0",),
-    "full-screen": ("F11",),
-    "import": ("Ctrl+O",),
-    "import-log": ("Ctrl+Shift+L",),
-    "cancel-import": ("Ctrl+Shift+X",),
-    # Sections (reader/ui/section_actions.py). Ctrl+Shift+O is left to the search bar's order
-    # toggle (search_engine.SEARCH_KEYS).
-    "move-to-section": ("V",),
-    "new-section": ("Ctrl+Shift+N",),
-    "rename-section": ("F2",),
-    "move-section-up": ("Ctrl+Shift+Up",),
-    "move-section-down": ("Ctrl+Shift+Down",),
-    "delete-section": ("Ctrl+Shift+Del",),
-    "resort-all": ("Ctrl+Shift+R",),
-    "import-into-section": ("Ctrl+Shift+I",),
-    # Search (reader/ui/search_wiring.py). Renaming and deleting act on what the sidebar has
-    # selected, so a saved search shares F2 and Ctrl+Shift+Del with sections.
-    "search": ("/", "Ctrl+F"),
-    "toggle-search-scope": ("Ctrl+Shift+F",),
-    "toggle-search-order": ("Ctrl+Shift+O",),
-    "next-match": ("F3", "Ctrl+G"),
-    "previous-match": ("Shift+F3", "Ctrl+Shift+G"),
-    "save-search": ("Ctrl+S",),
-    "rename-saved-search": ("F2",),
-    "delete-saved-search": ("Ctrl+Shift+Del",),
-    "help": ("?", "F1"),
-    "show-log": (),  # no key: Help → Show the log file
-    "about": ("Shift+F1",),
-    "quit": ("Ctrl+Q",),
+#: Key modes, innermost first (qutebrowser's per-mode bindings). A key press reaches the
+#: commands of the modes active at that moment, the innermost first, normal mode's last; so
+#: reading the tables below tells what every key does in every mode.
+MODES = ("focus", "saved-search", "search", "normal")
+MODE_NAMES = {
+    "focus": "in focus mode",
+    "saved-search": "with a saved search selected in the sidebar",
+    "search": "in search results",
+    "normal": "",
 }
+
+# Default bindings, mode by mode: command name -> key sequences (QKeySequence portable text).
+# Every command belongs to one mode.
+MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "normal": {
+        # The arrow keys keep their usual meaning in each pane (rows in the list, views in the
+        # sidebar, lines in the article), so they are not bound here.
+        "next-article": ("J",),
+        "previous-article": ("K",),
+        "next-unread": ("N",),
+        "previous-unread": ("P",),
+        "page-down": ("Space",),
+        "page-up": ("Shift+Space",),
+        "toggle-read": ("M",),
+        "toggle-star": ("S",),
+        "mark-view-read": ("Shift+A",),
+        "undo": ("Ctrl+Z",),
+        "next-view": ("Shift+J",),
+        "previous-view": ("Shift+K",),
+        "focus-next-pane": ("Tab", "L"),
+        "focus-previous-pane": ("Shift+Tab", "Backtab", "H"),
+        "focus-mode": ("Return", "Enter"),
+        "leave": ("Esc",),
+        "back": ("Alt+Left",),
+        "forward": ("Alt+Right",),
+        "text-bigger": ("Ctrl+=", "Ctrl++"),
+        "text-smaller": ("Ctrl+-",),
+        "text-reset": ("Ctrl+0",),
+        "full-screen": ("F11",),
+        "import": ("Ctrl+O",),
+        "import-log": ("Ctrl+Shift+L",),
+        "cancel-import": ("Ctrl+Shift+X",),
+        # Sections (reader/ui/section_actions.py). Ctrl+Shift+O is the search order toggle.
+        "move-to-section": ("V",),
+        "new-section": ("Ctrl+Shift+N",),
+        "rename-section": ("F2",),
+        "move-section-up": ("Ctrl+Shift+Up",),
+        "move-section-down": ("Ctrl+Shift+Down",),
+        "delete-section": ("Ctrl+Shift+Del",),
+        "resort-all": ("Ctrl+Shift+R",),
+        "import-into-section": ("Ctrl+Shift+I",),
+        # Search (reader/ui/search_wiring.py).
+        "search": ("/", "Ctrl+F"),
+        "toggle-search-scope": ("Ctrl+Shift+F",),
+        "toggle-search-order": ("Ctrl+Shift+O",),
+        "next-match": ("F3", "Ctrl+G"),
+        "previous-match": ("Shift+F3", "Ctrl+Shift+G"),
+        "save-search": ("Ctrl+S",),
+        "help": ("?", "F1"),
+        "show-log": (),  # no key: Help → Show the log file
+        "about": ("Shift+F1",),
+        "quit": ("Ctrl+Q",),
+    },
+    # While search results are shown in the list's place, the list keys act on them.
+    "search": {
+        "next-result": ("J",),
+        "previous-result": ("K",),
+        "next-unread-result": ("N",),
+        "previous-unread-result": ("P",),
+        "page-down-results": ("Space",),
+        "mark-results-read": ("Shift+A",),
+        "leave-search": ("Esc",),
+    },
+    # F2 and Ctrl+Shift+Del act on what the sidebar has selected: sections, or a saved search.
+    "saved-search": {
+        "rename-saved-search": ("F2",),
+        "delete-saved-search": ("Ctrl+Shift+Del",),
+    },
+    "focus": {
+        "leave-focus-mode": ("Esc",),
+    },
+}
+#: Every command's default keys, whatever its mode.
+DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
+    name: keys for bindings in MODE_KEYS.values() for name, keys in bindings.items()
+}
+#: The mode each command is bound in.
+MODE_OF: dict[str, str] = {name: mode for mode, bindings in MODE_KEYS.items() for name in bindings}
 
 
 @dataclass(frozen=True)
@@ -101,11 +137,6 @@ class CommandRegistry:
         if group not in GROUPS:
             raise ValueError(f"unknown group {group!r}")
         self._commands[name] = Command(name, description, group, run)
-
-    def replace(self, name: str, run: Callable[[], object]) -> None:
-        """Swap the function behind a command (the import command is provided later)."""
-        old = self._commands[name]
-        self._commands[name] = Command(old.name, old.description, old.group, run)
 
     def __getitem__(self, name: str) -> Command:
         return self._commands[name]
@@ -166,7 +197,7 @@ def event_sequence(event: QKeyEvent) -> str | None:
 
 
 class Keymap:
-    """Key sequence -> command name, from the defaults with the user's overrides on top."""
+    """Key sequence -> command name, mode by mode: the defaults with the user's overrides on top."""
 
     def __init__(self, overrides: dict[str, Iterable[str]] | None = None) -> None:
         self.overrides: dict[str, tuple[str, ...]] = {}
@@ -176,10 +207,10 @@ class Keymap:
         self._rebuild()
 
     def _rebuild(self) -> None:
-        self._by_key: dict[str, str] = {}
-        for name in DEFAULT_KEYS:
+        self._by_key: dict[str, dict[str, str]] = {mode: {} for mode in MODES}
+        for name, mode in MODE_OF.items():
             for key in self.keys(name):
-                self._by_key.setdefault(key, name)
+                self._by_key[mode].setdefault(key, name)
 
     def keys(self, name: str) -> tuple[str, ...]:
         if name in self.overrides:
@@ -187,16 +218,33 @@ class Keymap:
         return tuple(normalize(k) for k in DEFAULT_KEYS.get(name, ()))
 
     def bind(self, name: str, keys: Iterable[str]) -> None:
-        """Override a command's keys; other commands lose those keys."""
+        """Override a command's keys; other commands of its mode lose those keys."""
         keys = tuple(normalize(k) for k in keys)
-        for other in DEFAULT_KEYS:
-            if other != name and set(self.keys(other)) & set(keys):
+        mode = MODE_OF.get(name, "normal")
+        for other, other_mode in MODE_OF.items():
+            if other != name and other_mode == mode and set(self.keys(other)) & set(keys):
                 self.overrides[other] = tuple(k for k in self.keys(other) if k not in keys)
         self.overrides[name] = keys
         self._rebuild()
 
-    def command_for(self, sequence: str | None) -> str | None:
-        return self._by_key.get(sequence) if sequence else None
+    def command_for(self, sequence: str | None, modes: Iterable[str] = ("normal",)) -> str | None:
+        """The command a key runs when ``modes`` are active (innermost first; normal is last)."""
+        if not sequence:
+            return None
+        for mode in (*modes, "normal"):
+            name = self._by_key.get(mode, {}).get(sequence)
+            if name is not None:
+                return name
+        return None
+
+    def resolve(self, name: str, modes: Iterable[str]) -> str:
+        """What a menu entry for ``name`` runs now: the command its key reaches in ``modes``.
+
+        Go → Next article while search results are shown moves through the results, as J does.
+        """
+        keys = self.keys(name)
+        found = self.command_for(keys[0], modes) if keys else None
+        return found if found is not None else name
 
     def display(self, name: str) -> str:
         """Keys as shown to people ("J, Down")."""

@@ -37,7 +37,7 @@ def help_html(registry: CommandRegistry, keymap: Keymap) -> str:
         '<table width="100%"><tr>'
         f'<td valign="top" style="padding-right:36px">{left}</td><td valign="top">{right}</td>'
         "</tr></table>"
-        '<p style="margin-top:16px">Press Esc or ? to close.</p>'
+        f'<p style="margin-top:16px">Press Esc or {e(keymap.display("help"))} to close.</p>'
     )
 
 

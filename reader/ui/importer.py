@@ -56,12 +56,7 @@ class ImportController(QObject):
         q.library_error.connect(self._on_library_error)
 
         if hasattr(window, "set_import_handler"):
-            window.set_import_handler(self.choose_files)
-        registry = getattr(window, "registry", None)
-        if registry is not None:
-            for name, run in (("import-log", self.show_log), ("cancel-import", self.cancel)):
-                if name in registry:
-                    registry.replace(name, run)
+            window.set_import_handler(self.choose_files, show_log=self.show_log, cancel=self.cancel)
         if hasattr(window, "set_section_import_handler"):  # asks which section, then calls us
             window.set_section_import_handler(self.import_into_section)
         window.setAcceptDrops(True)

@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reader.core.views import ALL, Counts, Sort, View
 
@@ -33,7 +41,7 @@ from . import settings as S
 from .article_list import ArticleList
 from .article_model import ArticleListModel
 from .changes import LibraryChange
-from .commands import CommandRegistry, Keymap, event_sequence
+from .commands import MODES, CommandRegistry, Keymap, event_sequence
 from .help_overlay import HelpOverlay
 from .marking import Marking
 from .menus import WindowMenus
@@ -129,6 +137,10 @@ class MainWindow(QMainWindow):
         self._parts: list[ClosingPart] = []
         self._started = False  # the first paint happened and what waits for it was done
         self._import_handler: Callable[[], object] = self._import_unavailable
+        self._import_log_handler: Callable[[], object] = self._import_unavailable
+        self._cancel_import_handler: Callable[[], object] = self._import_unavailable
+        #: Key modes and whether each is active now (see commands.MODE_KEYS).
+        self._mode_checks: dict[str, Callable[[], bool]] = {"focus": lambda: self.focus_mode}
         self.section_import_handler: Callable[[str], object] | None = None
         self._search: WindowSearch | None = None
         self._section_actions: SectionActions | None = None
@@ -141,7 +153,7 @@ class MainWindow(QMainWindow):
         self.marking = Marking(self)
         self.pane_updates = PaneUpdates(self)
         self._register_commands()
-        self.menus = WindowMenus(self, self.registry, self.keymap, self.run_command)
+        self.menus = WindowMenus(self, self.registry, self.keymap, self.run_menu_command)
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
         self.article_list.empty_button.clicked.connect(lambda: self.run_command("import"))
@@ -157,7 +169,7 @@ class MainWindow(QMainWindow):
 
         # The search field sits over the list from the start; the rest of search (results in
         # the list's place, highlights, saved searches) is built just after the first paint.
-        self.search_bar = SearchBar()
+        self.search_bar = SearchBar(key_hint=self.key_hint)
         self.list_pane = QWidget()
         self.list_pane.setObjectName("listPane")
         pane_layout = QVBoxLayout(self.list_pane)
@@ -230,7 +242,8 @@ class MainWindow(QMainWindow):
             "Reading",
             self.enter_focus_mode,
         )
-        add("leave", "Leave focus mode", "Reading", self.leave)
+        add("leave", "Leave full screen", "Application", self.leave_full_screen)
+        add("leave-focus-mode", "Leave focus mode", "Reading", self.leave_focus_mode)
         add("back", "Back to the previous article read", "History", reading.back)
         add("forward", "Forward in the articles read", "History", reading.forward)
         add("text-bigger", "Larger text", "Reading", lambda: self.change_text_size(1))
@@ -238,9 +251,13 @@ class MainWindow(QMainWindow):
         add("text-reset", "Default text size", "Reading", lambda: self.change_text_size(0))
         add("full-screen", "Full screen on / off", "Application", self.toggle_full_screen)
         add("import", "Import news dumps…", "Application", lambda: self._import_handler())
-        # The import feature (importer.ImportController) replaces these two when it plugs in.
-        add("import-log", "Show the import log", "Application", self._import_unavailable)
-        add("cancel-import", "Cancel the running import", "Application", self._import_unavailable)
+        add("import-log", "Show the import log", "Application", lambda: self._import_log_handler())
+        add(
+            "cancel-import",
+            "Cancel the running import",
+            "Application",
+            lambda: self._cancel_import_handler(),
+        )
         add("help", "Show the keyboard shortcuts", "Application", self.show_help)
         add("show-log", "Show the log file", "Application", self.show_log)
         add("about", "About Dispatch", "Application", self.show_about)
@@ -257,14 +274,27 @@ class MainWindow(QMainWindow):
             self.search  # noqa: B018
         self.registry.run(name)
 
+    def run_menu_command(self, name: str) -> None:
+        """A menu entry or toolbar button: what its key does in the modes active now."""
+        self.run_command(self.keymap.resolve(name, self.modes()))
+
+    def add_mode(self, mode: str, active: Callable[[], bool]) -> None:
+        """A key mode a part brings (see commands.MODE_KEYS) and when it is active."""
+        self._mode_checks[mode] = active
+
+    def modes(self) -> list[str]:
+        """The key modes active now, innermost first (normal mode is always last)."""
+        return [m for m in MODES if m in self._mode_checks and self._mode_checks[m]()]
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            sequence = event_sequence(event)
             if self.help_overlay.isVisible():
                 # Keys meant for the overlay that reached a pane (focus elsewhere) close it too.
-                if self.keymap.command_for(event_sequence(event)) in ("help", "leave"):
+                if self.keymap.command_for(sequence) in ("help", "leave"):
                     self.help_overlay.close_overlay()
                 return True
-            name = self.keymap.command_for(event_sequence(event))
+            name = self.keymap.command_for(sequence, self.modes())
             if name is not None:
                 self.run_command(name)
                 return True
@@ -301,9 +331,19 @@ class MainWindow(QMainWindow):
         """Plug in "Import into section…": ``handler(section_name)`` asks for files, imports."""
         self.section_import_handler = handler
 
-    def set_import_handler(self, handler: Callable[[], object]) -> None:
-        """Plug in the import feature: Ctrl+O and File → Import call ``handler()``."""
+    def set_import_handler(
+        self,
+        handler: Callable[[], object],
+        show_log: Callable[[], object] | None = None,
+        cancel: Callable[[], object] | None = None,
+    ) -> None:
+        """Plug in the import feature: Ctrl+O and File → Import call ``handler()``; the import
+        log and cancel commands call ``show_log()`` and ``cancel()``."""
         self._import_handler = handler
+        if show_log is not None:
+            self._import_log_handler = show_log
+        if cancel is not None:
+            self._cancel_import_handler = cancel
 
     def _import_unavailable(self) -> None:
         self.statusBar().showMessage(
@@ -332,14 +372,19 @@ class MainWindow(QMainWindow):
     # =========================================================================================
     # Panes, focus mode, text size
 
+    def shown_list(self) -> QAbstractItemView:
+        """The list in the middle pane: the search results while a search is on."""
+        search = self._search
+        return search.results if search is not None and search.active else self.article_list
+
     def panes(self) -> list[QWidget]:
         if self.focus_mode:
             return [self.reading_pane]
-        return [self.sidebar, self.article_list, self.reading_pane]
+        return [self.sidebar, self.shown_list(), self.reading_pane]
 
     def focused_pane(self) -> QWidget | None:
         focus = self.focusWidget()
-        for pane in (self.sidebar, self.article_list, self.reading_pane):
+        for pane in (self.sidebar, self.shown_list(), self.reading_pane):
             if focus is pane or (focus is not None and pane.isAncestorOf(focus)):
                 return pane
         return None
@@ -347,29 +392,31 @@ class MainWindow(QMainWindow):
     def move_focus(self, step: int) -> None:
         panes = self.panes()
         current = self.focused_pane()
-        i = panes.index(current) if current in panes else 0
-        panes[(i + step) % len(panes)].setFocus(Qt.FocusReason.TabFocusReason)
+        if current in panes:
+            target = panes[(panes.index(current) + step) % len(panes)]
+        else:  # the search field, say: on to the list, or back to the sidebar
+            target = panes[1 if step > 0 else 0] if len(panes) > 1 else panes[0]
+        target.setFocus(Qt.FocusReason.TabFocusReason)
 
     def enter_focus_mode(self) -> None:
-        if self.current_article_id is None:
-            row = self.article_list.currentIndex().row()
-            if row < 0:
-                return
+        if self.current_article_id is None and self.shown_list().currentIndex().row() < 0:
+            return
         self.focus_mode = True
         self.sidebar.hide()
         self.list_pane.hide()
         self.reading_pane.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.statusBar().showMessage(f"Focus mode — {self.key_hint('leave')} to return", 3000)
+        hint = self.key_hint("leave-focus-mode")
+        self.statusBar().showMessage(f"Focus mode — {hint} to return", 3000)
 
-    def leave(self) -> None:
-        if self.focus_mode:
-            self.focus_mode = False
-            self.statusBar().clearMessage()
-            self.sidebar.show()
-            self.list_pane.show()
-            self.article_list.show()
-            self.article_list.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif self.isFullScreen():
+    def leave_focus_mode(self) -> None:
+        self.focus_mode = False
+        self.statusBar().clearMessage()
+        self.sidebar.show()
+        self.list_pane.show()
+        self.shown_list().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def leave_full_screen(self) -> None:
+        if self.isFullScreen():
             self.toggle_full_screen()
 
     def change_text_size(self, step: int) -> None:

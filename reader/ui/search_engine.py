@@ -2,10 +2,10 @@
 
 Pieces, each usable alone, and :class:`SearchController` wiring them together:
 
-* :class:`~reader.ui.search_field.SearchBar` (in :mod:`.search_field`) — the field (placeholder = the query language), a scope toggle (this view /
-  whole library), an order toggle (relevance / newest) and a status line (result count, "searched
-  as plain words", "ranked among the newest 20,000"). Typing is debounced; Esc clears; Enter (or
-  Down) asks to move to the first result.
+* :class:`~reader.ui.search_field.SearchBar` — the field (placeholder = the query language), a
+  scope toggle (this view / whole library), an order toggle (relevance / newest) and a status
+  line (result count, "searched as plain words", "ranked among the newest 20,000"). Typing is
+  debounced; Esc clears; Enter (or Down) asks to move to the first result.
 * :class:`SearchRunner` — runs searches in a worker thread that owns its own library connection;
   only the newest request is run, older ones still queued are dropped.
 * :class:`SearchResultsModel` + :class:`SearchResultDelegate` — the results as table rows, the
@@ -13,7 +13,7 @@ Pieces, each usable alone, and :class:`SearchController` wiring them together:
 * :class:`MatchHighlighter` — marks the matches in the reading pane (a QTextEdit) and jumps
   between them.
 
-Keys are the window's (commands in its registry): suggested bindings are in :data:`SEARCH_KEYS`.
+Keys are the window's (commands in its registry, bindings in ``commands.MODE_KEYS``).
 Article text reaches rich text only through ``reader.core.search.marked_to_html`` (escaped first).
 """
 
@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.query import parse_query
 from reader.core.search import (
     MARK_CLOSE,
     MARK_OPEN,
@@ -69,23 +70,6 @@ from reader.core.store import Library, LibraryError
 from reader.core.views import View
 
 from .search_field import SearchBar
-
-# Commands the window can register, with their suggested default keys (qutebrowser style: the
-# window's keymap owns the bindings; nothing here installs a shortcut).
-SEARCH_KEYS: dict[str, tuple[str, ...]] = {
-    "search": ("/", "Ctrl+F"),
-    "toggle-search-scope": ("Ctrl+Shift+F",),
-    "toggle-search-order": ("Ctrl+Shift+O",),
-    "next-match": ("F3", "Ctrl+G"),
-    "previous-match": ("Shift+F3", "Ctrl+Shift+G"),
-}
-SEARCH_COMMANDS: dict[str, str] = {
-    "search": "Search (as you type)",
-    "toggle-search-scope": "Search this view / the whole library",
-    "toggle-search-order": "Sort results by relevance / by date",
-    "next-match": "Next match in the article",
-    "previous-match": "Previous match in the article",
-}
 
 # Matches in the result list: a marker-pen background that reads on bold and selected rows.
 HIT_OPEN = '<span style="background-color:#ffe27a; color:#1a1a1a">'
@@ -561,7 +545,7 @@ class SearchController(QObject):
         self.active = False
         self._request: SearchRequest | None = None
         bar.query_changed.connect(self._on_query)
-        bar.cleared.connect(self._on_cleared)
+        bar.cleared.connect(self.end)
         bar.activated.connect(self.first_result_wanted)
         bar.scope_changed.connect(lambda _: self.rerun())
         bar.order_changed.connect(lambda _: self.rerun())
@@ -596,8 +580,18 @@ class SearchController(QObject):
             self.active = False
             self.ended.emit()
 
-    def _on_cleared(self) -> None:
+    def end(self) -> None:
+        """The search is over (the field was cleared): no results, the list comes back."""
         self._on_cleared_text()
+
+    def has_results_for(self, text: str) -> bool:
+        """Whether the results shown are this text's (not an earlier one's, still coming)."""
+        page = self.model.page
+        return (
+            self._request is not None
+            and page is not None
+            and page.query.text == parse_query(text).text
+        )
 
     def _on_more(self, offset: int) -> None:
         if self._request is not None:

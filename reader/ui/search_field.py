@@ -7,6 +7,7 @@ paint. See :class:`SearchBar`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -63,8 +64,16 @@ class SearchBar(QWidget):
     scope_changed = Signal(bool)  # True: the whole library
     order_changed = Signal(str)  # "rank" or "date"
 
-    def __init__(self, parent: QWidget | None = None, debounce_ms: int = DEBOUNCE_MS) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
+        key_hint: Callable[[str], str] | None = None,
+    ) -> None:
         super().__init__(parent)
+        #: The key of a command as people read it, for the buttons' tooltips (the window's
+        #: keymap; the default bindings when the bar stands alone).
+        self.key_hint = key_hint or default_key_hint
         self.setObjectName("searchBar")
         self.whole_library = False
         self.order: Order = "rank"
@@ -119,7 +128,7 @@ class SearchBar(QWidget):
         self.field.escaped.connect(self.clear)
         self.field.accepted.connect(self._on_accepted)
         self._last_emitted = ""
-        self._update_buttons()
+        self.update_buttons()
 
     # -- what the window calls (its commands) -------------------------------------------------
 
@@ -183,27 +192,37 @@ class SearchBar(QWidget):
 
     def _on_scope(self, checked: bool) -> None:
         self.whole_library = checked
-        self._update_buttons()
+        self.update_buttons()
         self.scope_changed.emit(checked)
 
     def _on_order(self, checked: bool) -> None:
         self.order = "date" if checked else "rank"
-        self._update_buttons()
+        self.update_buttons()
         self.order_changed.emit(self.order)
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
+        """The toggles' labels and tooltips, after the scope or the order changed."""
+        scope_key = self.key_hint("toggle-search-scope")
+        order_key = self.key_hint("toggle-search-order")
         self.scope_button.setText("All articles" if self.whole_library else "This view")
         self.scope_button.setToolTip(
-            "Searching the whole library (Ctrl+Shift+F: only this view)"
+            f"Searching the whole library ({scope_key}: only this view)"
             if self.whole_library
-            else "Searching this view (Ctrl+Shift+F: the whole library)"
+            else f"Searching this view ({scope_key}: the whole library)"
         )
         self.order_button.setText("Newest" if self.order == "date" else "Relevance")
         self.order_button.setToolTip(
-            "Newest first (Ctrl+Shift+O: by relevance)"
+            f"Newest first ({order_key}: by relevance)"
             if self.order == "date"
-            else "Best matches first (Ctrl+Shift+O: newest first)"
+            else f"Best matches first ({order_key}: newest first)"
         )
+
+
+def default_key_hint(name: str) -> str:
+    """The first default key of a command, as people read it."""
+    from .commands import Keymap
+
+    return Keymap().display(name).split(", ")[0]
 
 
 def status_text(page: Page, shown: int | None = None) -> str:

@@ -362,7 +362,8 @@ class SectionActions(QObject):
         name = self._name(section_id)
         n = len(moved.article_ids)
         what = "1 article" if n == 1 else f"{n:,} articles"
-        self._status(f"Moved {what} to {name} — Ctrl+Z to undo", 6000)
+        hint = self.window.key_hint("undo")
+        self._status(f"Moved {what} to {name} — {hint} to undo", 6000)
         return moved
 
     def _push_undo(self, record: MoveUndo) -> None:

@@ -14,7 +14,7 @@ from reader.core.views import ALL, Sort, View
 
 from . import settings as S
 from .article_model import ADDED, SORT_COLUMNS, TITLE
-from .sidebar import ViewKeyRole
+from .sidebar import KindRole, ViewKeyRole
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -67,27 +67,37 @@ class ViewSwitcher:
         w.view_opened.emit(view.key)
 
     def move_view(self, step: int) -> None:
-        """Shift+J/K: the next (previous) view shown in the sidebar."""
+        """Shift+J/K: the next (previous) row the sidebar shows, saved searches included.
+
+        Choosing the row does the rest: a view opens in the list, a saved search in the
+        results (and choosing a view ends a search).
+        """
         w = self.window
-        order = self._visible_views()
-        if not order:
-            return
-        try:
-            i = order.index(w.current_view)
-        except ValueError:
-            i = 0
+        order = self._visible_rows()
+        keys = [index.data(ViewKeyRole) for index in order]
+        current = w.sidebar.currentIndex()
+        key = current.data(ViewKeyRole) if current.isValid() else None
+        if key not in keys:
+            key = w.current_view.key
+        i = keys.index(key) if key in keys else 0
         j = max(0, min(len(order) - 1, i + step))
         if j != i:
-            self.open_view(order[j])
+            w.sidebar.setCurrentIndex(order[j])
 
-    def _visible_views(self) -> list[View]:
+    def _visible_rows(self) -> list[QModelIndex]:
+        """The sidebar's rows that open something, top to bottom, as shown (expanded groups)."""
         w = self.window
-        out = []
-        for view in w.sidebar_model.views_in_order():
-            parent = w.sidebar_model.index_for(view).parent()
-            if parent.isValid() and not w.sidebar.isExpanded(parent):
-                continue
-            out.append(view)
+        model = w.sidebar_model
+        out: list[QModelIndex] = []
+        for r in range(model.rowCount()):
+            index = model.index(r, 0)
+            if index.data(KindRole) == "view":
+                out.append(index)
+            elif w.sidebar.isExpanded(index):
+                for c in range(model.rowCount(index)):
+                    child = model.index(c, 0, index)
+                    if child.data(KindRole) == "view":
+                        out.append(child)
         return out
 
     def _on_sidebar_expanded(self, _index: QModelIndex) -> None:

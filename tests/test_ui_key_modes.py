@@ -1,0 +1,97 @@
+"""Key modes as data: each command registered once, a mode decides which commands keys reach,
+and every key hint the window shows comes from the keymap."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from reader.ui.commands import DEFAULT_KEYS, MODE_KEYS, MODE_OF, MODES, CommandRegistry, Keymap
+from reader.ui.main_window import MainWindow
+from reader.ui.settings import KEYMAP, Settings
+from tests.ui_helpers import Spec, add_articles, make_window, numbered
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def key(qtbot, k, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    target = QApplication.focusWidget()
+    assert target is not None
+    qtbot.keyClick(target, k, modifier)
+
+
+def test_the_tables_say_what_each_key_does_in_each_mode() -> None:
+    keymap = Keymap()
+    assert keymap.command_for("J") == "next-article"
+    assert keymap.command_for("J", ["search"]) == "next-result"
+    assert keymap.command_for("Esc", ["focus", "search"]) == "leave-focus-mode"
+    assert keymap.command_for("Esc", ["search"]) == "leave-search"
+    assert keymap.command_for("F2", ["saved-search"]) == "rename-saved-search"
+    assert keymap.command_for("F2") == "rename-section"
+    # A key a mode leaves alone reaches normal mode's command.
+    assert keymap.command_for("S", ["search"]) == "toggle-star"
+    assert set(MODE_KEYS) == set(MODES)
+    assert all(MODE_OF[name] in MODES for name in DEFAULT_KEYS)
+    # Within one mode, no key runs two commands.
+    for mode, bindings in MODE_KEYS.items():
+        seen: dict[str, str] = {}
+        for name in bindings:
+            for k in keymap.keys(name):
+                assert seen.setdefault(k, name) == name, (mode, k)
+    assert not hasattr(CommandRegistry, "replace")  # commands are never rewritten
+
+
+def test_rebinding_within_a_mode_leaves_other_modes_alone() -> None:
+    keymap = Keymap()
+    keymap.bind("next-result", ["X"])
+    assert keymap.command_for("X", ["search"]) == "next-result"
+    assert keymap.command_for("J", ["search"]) == "next-article"  # J no longer bound in search
+    assert keymap.keys("next-article") == ("J",)
+
+
+@pytest.fixture
+def window(qtbot, lib, settings_path):
+    add_articles(lib.conn, numbered(5, section="World"))
+    add_articles(lib.conn, [Spec("Storm at sea", "World", body="A storm.", hours_ago=500)])
+    w = make_window(qtbot, lib, settings_path)
+    yield w
+    w.close()
+
+
+def test_every_command_is_registered_once_with_a_binding(window) -> None:
+    window.search  # noqa: B018  (built after the first paint)
+    window.section_actions  # noqa: B018
+    names = [c.name for c in window.registry]
+    assert len(names) == len(set(names))
+    assert set(names) == set(DEFAULT_KEYS)
+
+
+def test_a_menu_entry_does_what_its_key_does_in_the_mode(qtbot, window) -> None:
+    window.article_list.setFocus()
+    key(qtbot, Qt.Key.Key_Slash)
+    qtbot.keyClicks(window.search.bar.field, "storm")
+    qtbot.waitUntil(
+        lambda: window.search.ctl is not None and window.search.ctl.model.rowCount() == 1
+    )
+    window.menus.actions["next-article"].trigger()  # Go → Next article: the next result
+    assert window.reading_pane.article.title == "Storm at sea"  # not the list's "Story 0"
+
+
+def test_key_hints_follow_the_keymap(qtbot, lib, settings_path) -> None:
+    add_articles(lib.conn, numbered(3, section="World"))
+    qsettings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    settings = Settings(qsettings)
+    settings.set(KEYMAP, {"undo": ["Ctrl+U"], "next-article": ["Down"], "help": ["F12"]})
+    window: MainWindow = make_window(qtbot, lib, settings_path)
+    window.article_list.setFocus()
+    text = window.reading_pane.toPlainText()
+    assert "Down and K move through the list" in text and "Press F12" in text
+    window.reading.move_article(1)
+    key(qtbot, Qt.Key.Key_S)
+    assert window.statusBar().currentMessage() == "Starred — Ctrl+U to undo"
+    window.enter_focus_mode()
+    assert "Esc to return" in window.statusBar().currentMessage()
+    window.leave_focus_mode()
+    assert "Ctrl+U" in window.menus.actions["undo"].text()
+    window.close()
