@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,14 +75,13 @@ def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
     from reader.core.importing import _row
     from reader.core.store import _V1, FTS_AUTOMERGE, FTS_HASHSIZE
 
-    today = date.today()
     t = time.perf_counter()
     rows = []
     for a in parse_path(dump):
         if not a.words:
             continue
         # The pipeline's own row (title … published_at), then the floor's fixed columns.
-        rows.append((*_row(a, today, False)[:7], 1, None, 0, None, "2026-01-01 00:00:00.000"))
+        rows.append((*_row(a, False)[:7], 1, None, 0, None, "2026-01-01 00:00:00.000"))
     parse_s = time.perf_counter() - t
 
     _fresh(db)

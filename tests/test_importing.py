@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from reader.core.importing import (
     ImportResult,
     Progress,
     import_file,
+    published_at,
     published_from_dateline,
 )
 from reader.core.store import DEFAULT_SECTIONS, Library
@@ -91,11 +91,10 @@ def test_import_stores_articles_as_parsed(lib: Library, three: Path) -> None:
         assert row["source_id"] == result.source_id
         assert TIME_FORMAT.match(row["added_at"])
         assert (row["read"], row["starred"], row["section_by_user"]) == (0, 0, 0)
-    # "VARNHOLM, Mar 3 (Reuters)" carries a date; the other datelines do not.
-    assert (
-        rows[0]["published_at"] is not None and rows[0]["published_at"][4:] == "-03-03 00:00:00.000"
-    )
-    assert rows[1]["published_at"] is None
+        assert row["byline"] == a.byline
+        assert row["title_derived"] == int(a.title_derived)
+    # "VARNHOLM, Mar 3 (Reuters)" has a date but no year: no year is invented for it.
+    assert [row["published_at"] for row in rows] == [None, None, None]
 
     src = source(lib, result.source_id)
     assert src["status"] == "done" and src["error"] is None
@@ -383,21 +382,77 @@ def test_import_in_a_worker_thread_while_another_connection_reads(tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    ("dateline", "today", "expected"),
+    ("dateline", "expected"),
     [
-        ("LONDON, Nov 24 (Reuters)", date(2026, 11, 25), "2026-11-24 00:00:00.000"),
-        ("LONDON, Nov 26 (Reuters)", date(2026, 11, 25), "2026-11-26 00:00:00.000"),
-        ("LONDON, Dec 30 (Reuters)", date(2027, 1, 2), "2026-12-30 00:00:00.000"),
-        ("KYIV, Sept. 4", date(2026, 11, 25), "2026-09-04 00:00:00.000"),
-        ("GENEVA, March 5, 2019 (AFP)", date(2026, 11, 25), "2019-03-05 00:00:00.000"),
-        ("LONDON, Feb 30 (Reuters)", date(2026, 11, 25), None),
-        ("Paris (AFP)", date(2026, 11, 25), None),
-        ("MAYVILLE", date(2026, 11, 25), None),
-        (None, date(2026, 11, 25), None),
+        ("GENEVA, March 5, 2019 (AFP)", "2019-03-05 00:00:00.000"),
+        ("KYIV, Sept. 4 2021", "2021-09-04 00:00:00.000"),
+        # No year: never one guessed from today (a 2021 story is not from this year).
+        ("LONDON, July 2 (Reuters)", None),
+        ("LONDON, Nov 24 (Reuters)", None),
+        ("KYIV, Sept. 4", None),
+        ("LONDON, Feb 30, 2021 (Reuters)", None),
+        ("Paris (AFP)", None),
+        ("MAYVILLE", None),
+        (None, None),
     ],
 )
-def test_published_from_dateline(dateline: str | None, today: date, expected: str | None) -> None:
-    assert published_from_dateline(dateline, today) == expected
+def test_published_from_dateline(dateline: str | None, expected: str | None) -> None:
+    assert published_from_dateline(dateline) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "dateline", "expected"),
+    [
+        ("2019-03-02", "LONDON, Nov 24, 2018 (Reuters)", "2019-03-02 00:00:00.000"),
+        (None, "LONDON, Nov 24, 2018 (Reuters)", "2018-11-24 00:00:00.000"),
+        (None, "LONDON, Nov 24 (Reuters)", None),
+        ("not a date", "GENEVA, March 5, 2019", "2019-03-05 00:00:00.000"),
+        (None, None, None),
+    ],
+)
+def test_published_at_prefers_the_date_line(
+    published: str | None, dateline: str | None, expected: str | None
+) -> None:
+    article = Article(title="T", dateline=dateline, published=published)
+    assert published_at(article) == expected
+
+
+def test_byline_derived_title_and_date_are_stored(
+    lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the parser finds beside the text reaches the library's columns."""
+    articles = [
+        Article(
+            title="Harbour cranes idle as dockers strike",
+            byline="Ann Lee, Reuters",
+            published="2019-03-02",
+            dateline="LONDON, Nov 24 (Reuters)",
+            blocks=[("p", "Cranes stood idle on Monday.")],
+        ),
+        Article(
+            title="Cranes stood idle on Tuesday as talks failed",
+            title_derived=True,
+            dateline="GENEVA, March 5, 2019 (AFP)",
+            blocks=[("p", "Cranes stood idle on Tuesday as talks failed.")],
+        ),
+        Article(title="No date at all", blocks=[("p", "Nothing says when.")]),
+    ]
+
+    def parse(stream, *args, **kwargs):
+        yield from articles
+
+    monkeypatch.setattr("reader.core.readahead.parse_stream", parse)
+    dump = tmp_path / "d.txt"
+    dump.write_text("stands in for the parsed articles\n", encoding="utf-8")
+    result = import_file(lib, dump)
+    assert (result.status, result.new) == ("done", 3)
+    assert lib.conn.execute(
+        "SELECT byline, title_derived, published_at FROM articles ORDER BY id"
+    ).fetchall() == [
+        ("Ann Lee, Reuters", 0, "2019-03-02 00:00:00.000"),
+        (None, 1, "2019-03-05 00:00:00.000"),
+        (None, 0, None),
+    ]
 
 
 def test_blank_section_name_is_a_caller_error_before_anything_is_written(

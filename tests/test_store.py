@@ -368,6 +368,32 @@ def test_upgrading_to_kept_counts_counts_what_is_there(tmp_path: Path) -> None:
         assert lib.integrity_ok()
 
 
+def test_a_v5_library_gains_bylines_and_keeps_everything(tmp_path: Path) -> None:
+    """v7 adds byline and title_derived; what a v5 Dispatch stored is all still there."""
+    path = tmp_path / "lib.sqlite3"
+    conn = sqlite3.connect(path)
+    assert migrate(conn, MIGRATIONS[:5])[-1] == 5
+    conn.execute(ARTICLE_SQL, ("Stored by v5", "", "Old text.", 2, "fp5", 2))
+    conn.execute(
+        "UPDATE articles SET published_at = '2021-07-02 00:00:00.000', dateline = 'LONDON', "
+        "read = 1, starred = 1"
+    )
+    conn.commit()
+    before = conn.execute("SELECT * FROM articles").fetchall()
+    conn.close()
+    with Library(path) as lib:
+        assert lib.schema_version == SCHEMA_VERSION >= 7
+        rows = lib.conn.execute("SELECT * FROM articles").fetchall()
+        columns = [d[0] for d in lib.conn.execute("SELECT * FROM articles").description]
+        assert [tuple(r[: len(before[0])]) for r in rows] == before
+        assert {"byline", "title_derived"} <= set(columns)
+        assert lib.conn.execute("SELECT byline, title_derived FROM articles").fetchall() == [
+            (None, None)
+        ]
+        assert _fts_ids(lib, "stored") == [1]
+        assert lib.integrity_ok()
+
+
 def test_full_text_index_merges_in_bigger_steps(tmp_path: Path) -> None:
     from reader.core.store import FTS_AUTOMERGE, FTS_HASHSIZE
 

@@ -22,9 +22,9 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from reader.core.article import Article
 from reader.core.dumps import DumpError, check_dump
@@ -121,8 +121,10 @@ def _key(name: str) -> str:
 
 # --- parsing side (runs on the helper thread) -------------------------------------------------
 
-# (title, dateline, summary, body, fingerprint, words, published_at, end offset, article or None)
-_Row = tuple[str, str | None, str, str, str, int, str | None, int, Article | None]
+# (title, dateline, summary, body, fingerprint, words, published_at, byline, title_derived,
+#  end offset, article or None)
+_Row = tuple[str, str | None, str, str, str, int, str | None, str | None, int, int, Article | None]
+_END: Final = 9  # where a row keeps its end offset
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _DATE_IN_DATELINE = re.compile(
@@ -130,32 +132,35 @@ _DATE_IN_DATELINE = re.compile(
 )
 
 
-def published_from_dateline(dateline: str | None, today: date | None = None) -> str | None:
-    """'LONDON, Nov 24 (Reuters)' → '2026-11-24 00:00:00.000' (time unknown: midnight UTC).
+def published_from_dateline(dateline: str | None) -> str | None:
+    """'GENEVA, March 5, 2019 (AFP)' → '2019-03-05 00:00:00.000' (time unknown: midnight UTC).
 
-    Wire datelines rarely carry a year: the latest such date not after tomorrow is taken, so a
-    December story imported in January lands in the year before.
+    Wire datelines rarely carry a year ('LONDON, Nov 24 (Reuters)'); those give None: a year
+    guessed from today would misdate every story older than a year, and silently.
     """
     if not dateline:
         return None
     m = _DATE_IN_DATELINE.search(dateline)
-    if not m:
+    if not m or not m.group(3):
         return None
-    month = _MONTHS[m.group(1).lower()]
-    day = int(m.group(2))
-    today = today or datetime.now(timezone.utc).date()
-    years = [int(m.group(3))] if m.group(3) else [today.year, today.year - 1]
-    for year in years:
+    try:
+        d = date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+    except ValueError:
+        return None
+    return f"{d.isoformat()} 00:00:00.000"
+
+
+def published_at(a: Article) -> str | None:
+    """The library's published_at for ``a``: its date line's, else its dateline's (if dated)."""
+    if a.published:
         try:
-            d = date(year, month, day)
+            return f"{date.fromisoformat(a.published).isoformat()} 00:00:00.000"
         except ValueError:
-            continue
-        if m.group(3) or (d - today).days <= 1:
-            return f"{d.isoformat()} 00:00:00.000"
-    return None
+            pass  # not a date after all: fall back to the dateline
+    return published_from_dateline(a.dateline)
 
 
-def _row(a: Article, today: date, keep: bool) -> _Row:
+def _row(a: Article, keep: bool) -> _Row:
     return (
         a.title,
         a.dateline,
@@ -163,7 +168,9 @@ def _row(a: Article, today: date, keep: bool) -> _Row:
         a.body_text,
         a.fingerprint,
         a.words,
-        published_from_dateline(a.dateline, today),
+        published_at(a),
+        a.byline,
+        int(a.title_derived),
         a.end,
         a if keep else None,  # only a classifier needs it; without, it is memory
     )
@@ -171,8 +178,8 @@ def _row(a: Article, today: date, keep: bool) -> _Row:
 
 _INSERT = (
     "INSERT OR IGNORE INTO articles (title, dateline, summary, body, fingerprint, words, "
-    "published_at, section_id, section_reason, section_by_user, source_id, added_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "published_at, byline, title_derived, section_id, section_reason, section_by_user, "
+    "source_id, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -376,14 +383,13 @@ class _Importer:
                 )
             }
         rows = []
-        for title, dateline, summary, body, fp, words, published, _end, article in batch:
+        for row in batch:
+            fp, article = row[4], row[-1]
             if fp in known:
                 continue
             known.add(fp)
             name, reason, by_user = self.place(article)
-            rows.append(
-                (title, dateline, summary, body, fp, words, published, name, reason, by_user)
-            )
+            rows.append((*row[:_END], name, reason, by_user))
         if not rows:
             self.duplicates += len(batch)
             with self.conn:
@@ -393,11 +399,12 @@ class _Importer:
         try:
             with quiet:
                 conn.execute("BEGIN IMMEDIATE")
-                ids = self.section_ids({r[7] for r in rows})
+                ids = self.section_ids({r[_END] for r in rows})
                 conn.execute("INSERT INTO fts_deferred (flag) VALUES (1)")
                 (before,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()
+                tail = (self.source_id, added)
                 conn.executemany(
-                    _INSERT, [(*r[:7], ids[r[7]], *r[8:], self.source_id, added) for r in rows]
+                    _INSERT, [(*r[:_END], ids[r[_END]], *r[_END + 1 :], *tail) for r in rows]
                 )
             # One long step with the GIL released: the parser works meanwhile.
             conn.execute(
@@ -465,7 +472,7 @@ class _Importer:
         limit = min(FIRST_BATCH_ARTICLES, self.batch_articles)
         for row in reader:
             articles += 1
-            self.bytes_done = row[7]
+            self.bytes_done = row[_END]
             if not row[5]:
                 self.skipped += 1  # no words: a headline with no text
             else:

@@ -15,7 +15,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ _CHUNK = 64  # articles per hand-off from the parsing thread
 _QUEUE_CHUNKS = 40
 
 Row = tuple[Any, ...]
-RowFunction = Callable[[Article, date, bool], Row]
+RowFunction = Callable[[Article, bool], Row]
 
 
 class ThreadPrefetch:
@@ -59,7 +58,6 @@ class ThreadPrefetch:
         return False
 
     def _run(self) -> None:
-        today = datetime.now(timezone.utc).date()
         try:
             with self._path.open("rb") as f:
                 chunk: list[Row] = []
@@ -69,7 +67,7 @@ class ThreadPrefetch:
                         article = next(articles, None)
                         if article is None:
                             break
-                        row = self._row(article, today, self._keep)
+                        row = self._row(article, self._keep)
                     chunk.append(row)
                     if len(chunk) >= _CHUNK:
                         if not self._put(chunk):
@@ -110,13 +108,12 @@ def _parse_in_child(path: str, keep: bool, out, row: RowFunction) -> None:
     """
     # Ctrl-C reaches the whole process group; the parent decides what it means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    today = datetime.now(timezone.utc).date()
     try:
         try:
             with open(path, "rb") as f:
                 chunk: list[Row] = []
                 for article in parse_stream(f):
-                    chunk.append(row(article, today, keep))
+                    chunk.append(row(article, keep))
                     if len(chunk) >= _CHUNK:
                         out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
                         chunk = []

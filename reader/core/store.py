@@ -265,6 +265,20 @@ def _migrate_v6(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE sources ADD COLUMN owner TEXT")
 
 
+# v7: who wrote an article and whether its title was made from its first sentence (the parser
+# found no headline). published_at exists since v1; NULL title_derived means "not known" (articles
+# imported before v7), which readers treat like 0.
+_V7 = [
+    "ALTER TABLE articles ADD COLUMN byline TEXT",
+    "ALTER TABLE articles ADD COLUMN title_derived INTEGER",
+]
+
+
+def _migrate_v7(conn: sqlite3.Connection) -> None:
+    for statement in _V7:
+        conn.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -279,6 +293,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "sidebar counts kept by triggers", _migrate_v4),
     Migration(5, "full-text index merges in bigger steps", _migrate_v5),
     Migration(6, "the process that runs an import", _migrate_v6),
+    Migration(7, "bylines and derived titles", _migrate_v7),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
