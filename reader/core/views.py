@@ -100,6 +100,7 @@ class Row(NamedTuple):
     added_at: str
     read: int
     starred: int
+    published_at: str | None = None
 
 
 class ArticleRecord(NamedTuple):
@@ -120,9 +121,11 @@ class ArticleRecord(NamedTuple):
     read: int
     starred: int
     section_reason: str | None
+    byline: str | None = None
+    title_derived: int | None = None  # NULL for articles imported before schema 6
 
 
-_ROW_COLUMNS = "id, title, section_id, dateline, added_at, read, starred"
+_ROW_COLUMNS = "id, title, section_id, dateline, added_at, read, starred, published_at"
 
 
 def sections(conn: sqlite3.Connection) -> list[Section]:
@@ -446,7 +449,7 @@ def article(conn: sqlite3.Connection, article_id: int) -> ArticleRecord | None:
     r = conn.execute(
         "SELECT a.id, a.title, a.dateline, a.summary, a.body, a.section_id, s.name,"
         " a.source_id, src.name, a.words, a.added_at, a.published_at, a.read, a.starred,"
-        " a.section_reason"
+        " a.section_reason, a.byline, a.title_derived"
         " FROM articles a JOIN sections s ON s.id = a.section_id"
         " LEFT JOIN sources src ON src.id = a.source_id WHERE a.id = ?",
         (article_id,),

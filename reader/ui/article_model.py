@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import OrderedDict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from PySide6.QtCore import (
@@ -29,7 +29,9 @@ PAGE = 200
 MAX_PAGES = 40  # 8,000 rows at most in memory
 
 TITLE, SECTION, DATELINE, ADDED = range(4)
-HEADERS = ("Title", "Section", "Dateline", "Added")
+# The date column shows when the article was published if the dump says, else when it was added;
+# it sorts by when added (an index keeps that order fast in any view).
+HEADERS = ("Title", "Section", "Dateline", "Date")
 SORT_COLUMNS: dict[int, SortKey] = {TITLE: "title", ADDED: "date"}
 
 #: Dragged articles: their ids as ASCII decimal numbers, one per line.
@@ -71,6 +73,15 @@ def display_date(stamp: str, now: datetime | None = None) -> str:
     if local.year == now.year:
         return f"{local.day} {local.strftime('%b %H:%M')}"
     return f"{local.day} {local.strftime('%b %Y')}"
+
+
+def publication_date(stamp: str) -> str:
+    """A published_at value as a date ("2 Mar 2019"): only the day is known, so no time zone."""
+    try:
+        day = date.fromisoformat(stamp[:10])
+    except ValueError:
+        return stamp
+    return f"{day.day} {day.strftime('%b %Y')}"
 
 
 def full_date(stamp: str) -> str:
@@ -278,6 +289,8 @@ class ArticleListModel(QAbstractTableModel):
             if col == DATELINE:
                 return r.dateline or ""
             if col == ADDED:
+                if r.published_at:
+                    return publication_date(r.published_at)
                 return display_date(r.added_at, self._now)
             return None
         if role == Qt.ItemDataRole.FontRole:
@@ -288,7 +301,10 @@ class ArticleListModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == ADDED:
-                return f"Added {full_date(r.added_at)}"
+                added = full_date(r.added_at)
+                if r.published_at:
+                    return f"Published {publication_date(r.published_at)}; added {added}"
+                return f"Added {added}"
             if col == TITLE:
                 return r.title
             return None

@@ -17,7 +17,7 @@ from reader.core.article import text_to_blocks
 from reader.core.store import FALLBACK_SECTION, MOVED_REASON
 from reader.core.views import ArticleRecord
 
-from .article_model import full_date
+from .article_model import full_date, publication_date
 
 WORDS_PER_MINUTE = 230
 MEASURE_CHARS = 70
@@ -58,13 +58,18 @@ def article_html(a: ArticleRecord, point_size: float, muted: str = "#777") -> st
             f'<ul style="margin:4px 0 12px 0; font-size:{point_size * 1.08:.1f}pt;'
             f' line-height:140%; font-style:italic">{items}</ul>'
         )
-    meta = [
+    meta = [f"By {a.byline}"] if a.byline else []
+    if a.published_at:
+        meta.append(publication_date(a.published_at))
+    if a.source:
+        meta.append(f"from {a.source}")
+    meta += [
         f"{reading_minutes(a.words)} min read",
         f"{a.words:,} words",
         f"added {full_date(a.added_at)}",
     ]
-    if a.source:
-        meta.append(f"from {a.source}")
+    if a.title_derived:
+        meta.append("headline made from the first sentence")
     parts.append(
         f'<p style="margin:0 0 18px 0; font-family:sans-serif; font-size:{small:.1f}pt;'
         f' color:{muted}">'
