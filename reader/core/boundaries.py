@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import sys
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from reader.core.article import Article
+from reader.core.drafts import MAX_ARTICLE_CHARS, Draft
 from reader.core.furniture import (
     byline,
     date_line,
-    dateline_date,
     find_dateline,
     is_boilerplate,
     is_credit,
@@ -39,321 +37,20 @@ from reader.core.furniture import (
     is_transcript,
 )
 from reader.core.layout import Layout, Unit
+from reader.core.shapes import (
+    BYLINE_START,
+    CLOSING,
+    HAS_DIGIT,
+    content_words,
+    ends_sentence,
+    is_candidate,
+    is_headline_shaped,
+    sentence_break,
+)
+from reader.core.style import Style, features
 
 _DEBUG = bool(os.environ.get("DISPATCH_PARSE_DEBUG"))
 LOOK = 8  # units of look-ahead
-# An article longer than this is cut, and the rest continues as "(continued)": one 20 MB article
-# would freeze any reader. About 80,000 words.
-MAX_ARTICLE_CHARS = 500_000
-
-MAX_HEADLINE_CHARS = 180
-MAX_HEADLINE_WORDS = 28
-_CLOSING = "\"'”’»)]›"
-_TERMINAL = ".,;:…"
-_OPENING_OK = "\"'“‘’”«(‹¿¡"
-# Abbreviations whose full stop does not end a sentence ("Mr. Witkoff", "U.S. Senate").
-_ABBREV = {
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov", "sen", "rep", "prof", "lt", "col",
-    "capt", "sgt", "vs", "no", "inc", "co", "corp", "ltd", "mt", "ft", "rev", "u.s", "u.k", "u.n",
-    "e.u", "d.c", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "a.m", "p.m", "approx", "est", "dept", "univ",
-}  # fmt: skip
-_SENTENCE_BREAK = re.compile(r"(\S+)[.?!][”’\"']?\s+[“‘\"']?[A-Z0-9]")
-_BYLINE_START = re.compile(r"^(?:by|from|reporting by|words by)\s", re.IGNORECASE)
-_HAS_DIGIT = re.compile(r"\d")
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-_STOP = frozenset(
-    """about above after again against also although among another any anyone are around back
-    been before being below between both but came can could did does doing down during each
-    even ever every few first from further get gets going good had has have having her here hers
-    herself him himself his how however into its itself just last later least less like made
-    make many may might more most much must near need never new next not now off often once one
-    only other others our ours out over own per said same says see seen she should since some
-    still such take than that the their theirs them themselves then there these they this those
-    though three through thus time told too two under until upon very was way well were what
-    when where whether which while who whom whose why will with within without would year years
-    yet you your yours week weeks today monday tuesday wednesday thursday friday saturday sunday
-    percent people""".split()
-)
-
-
-def is_headline_shaped(line: str) -> bool:
-    """Short, not a sentence: no closing full stop, no sentence break inside."""
-    if len(line) > MAX_HEADLINE_CHARS or not line:
-        return False
-    first = line[0]
-    camel = first.isalpha() and len(line) > 1 and line[1].isupper()
-    if not (first.isupper() or first.isdigit() or first in _OPENING_OK or camel):
-        return False
-    core = line.rstrip(_CLOSING)
-    if not core or core[-1] in _TERMINAL:
-        return False
-    if line.count(" ") >= MAX_HEADLINE_WORDS:
-        return False
-    return not _sentence_break(line)
-
-
-def _sentence_break(line: str) -> bool:
-    for m in _SENTENCE_BREAK.finditer(line):
-        if m.group(1).rstrip(".").lower().lstrip("(“‘\"'") not in _ABBREV:
-            return True
-    return False
-
-
-def _candidate(text: str) -> bool:
-    """Could be a headline at all (loosely: headlines may end in "." or "?")."""
-    if len(text) > MAX_HEADLINE_CHARS or not text:
-        return False
-    first = text[0]
-    camel = first.isalpha() and len(text) > 1 and text[1].isupper()
-    if not (first.isupper() or first.isdigit() or first in _OPENING_OK or camel):
-        return False
-    if text.count(" ") >= MAX_HEADLINE_WORDS:
-        return False
-    core = text.rstrip(_CLOSING)
-    if not core or core[-1] in ",;:":
-        return False
-    # A headline may end in a full stop, but then it is short: a long one is a sentence.
-    return core[-1] != "." or text.count(" ") < 14
-
-
-def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters if c.isalpha() and c.isascii())
-
-
-def _is_title_case(text: str) -> bool:
-    words = [w for w in _WORD.findall(text) if len(w) > 3]
-    if len(words) < 2:
-        return False
-    return sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
-
-
-def _stem(word: str) -> str:
-    if word.endswith(("'s", "’s")):
-        word = word[:-2]
-    if len(word) > 5 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def content_words(unit: Unit) -> frozenset[str]:
-    if unit.words is None:
-        unit.words = frozenset(
-            _stem(w) for w in _WORD.findall(unit.text.lower()) if len(w) > 3 and w not in _STOP
-        )
-    return unit.words
-
-
-def _ends_sentence(text: str) -> bool:
-    core = text.rstrip(_CLOSING)
-    return bool(core) and core[-1] in ".!?…"
-
-
-# ---------------------------------------------------------------------------------------------
-# What the dump's headlines look like, learned from the confident ones
-
-
-# What is learned is how headlines stand in the dump (blank lines, cues after them) and their case
-# pattern, against paragraphs. Closing punctuation is not among them: every line weighed here is
-# already short and mostly unpunctuated, and paragraphs never are, so it would tell nothing.
-FEATURES = ("blank_before", "double_before", "blank_after", "cued", "caps", "title")
-_CUED = FEATURES.index("cued")
-_CASES = (FEATURES.index("caps"), FEATURES.index("title"))
-_PRIOR = 2.0  # the weight, in headlines, of the prior that a feature tells nothing
-
-
-@dataclass(slots=True)
-class Style:
-    """How often each feature is seen on the dump's confident headlines (``h`` of ``hn``) and on
-    its paragraphs (``p`` of ``pn``); a doubtful line is weighed by the likelihood ratio of its
-    features. Counts are kept per feature, as some are unknown for some lines (nothing stands
-    before the dump's first line)."""
-
-    h: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
-    hn: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
-    p: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
-    pn: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
-    stops: int = 0  # confident headlines that end with a full stop
-
-    @property
-    def nh(self) -> int:
-        return max(self.hn)
-
-    @property
-    def known(self) -> bool:
-        return max(self.hn) >= 2 and max(self.pn) >= 2
-
-    @property
-    def stop_style(self) -> bool:
-        """This dump's headlines often end with a full stop."""
-        return self.nh >= 3 and self.stops >= 0.3 * self.nh
-
-    def learn(
-        self, feats: tuple[bool, ...], headline: bool, stop: bool = False, first: bool = False
-    ) -> None:
-        counts, totals = (self.h, self.hn) if headline else (self.p, self.pn)
-        self.stops += headline and stop
-        for i, f in enumerate(feats):
-            if first and i < 2:
-                continue  # blank lines before the first line of a dump say nothing
-            counts[i] += f
-            totals[i] += 1
-
-    def consistency(self, feats: tuple[bool, ...]) -> float:
-        """log P(features | headline) / P(features | not), per feature capped, in all capped."""
-        if not self.known:
-            return 0.0
-        total = 0.0
-        for i, f in enumerate(feats):
-            if self.hn[i] == 0 or self.pn[i] == 0:
-                continue
-            pp = (self.p[i] + 0.5) / (self.pn[i] + 1)
-            # Shrunk towards the paragraphs' rate: two headlines prove little, a dozen do.
-            ph = (self.h[i] + _PRIOR * pp) / (self.hn[i] + _PRIOR)
-            if not f:
-                ph, pp = 1 - ph, 1 - pp
-            lr = max(-1.6, min(1.6, math.log(ph / pp)))
-            if f and i in _CASES:
-                # Capitals or Title Case are rare in paragraphs: seen on a line they never argue
-                # against a headline, even in a dump whose other headlines are in sentence case.
-                lr = max(lr, 0.0)
-            if i == _CUED:
-                # A cue is weighed where it is seen; its absence is weak evidence: in many
-                # dumps only some articles carry bylines, bullets or datelines.
-                lr = 0.0 if f else max(lr, -0.8)
-            total += lr
-        return max(-3.5, min(3.5, total))
-
-    def scaled(self, weight: int) -> Style:
-        """A copy that weighs like at most ``weight`` examples of each kind."""
-
-        def scale(counts: list[int], totals: list[int]) -> tuple[list[int], list[int]]:
-            k = [min(1.0, weight / t) if t else 1.0 for t in totals]
-            return (
-                [round(c * x) for c, x in zip(counts, k)],
-                [round(t * x) for t, x in zip(totals, k)],
-            )
-
-        h, hn = scale(self.h, self.hn)
-        p, pn = scale(self.p, self.pn)
-        k = min(1.0, weight / self.nh) if self.nh else 1.0
-        return Style(h, hn, p, pn, round(self.stops * k))
-
-
-def features(unit: Unit, nxt: Unit | None, cue: float) -> tuple[bool, ...]:
-    text = unit.text
-    return (
-        unit.blanks > 0,
-        unit.blanks > 1,
-        nxt is not None and nxt.blanks > 0,
-        cue >= 2.0,
-        len(text) <= 300 and _is_caps(text),
-        len(text) <= 300 and _is_title_case(text),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The article being assembled
-
-
-class Draft:
-    __slots__ = ("article", "body_units", "closed", "lead_unit", "paragraph_lines", "size")
-
-    def __init__(self, title: str, start: int) -> None:
-        self.article = Article(title=title, start=start, end=start)
-        self.closed = False  # a trailing headline ended it: the next line starts a new article
-        self.paragraph_lines = 0
-        self.size = 0
-        self.body_units: deque[Unit] = deque(maxlen=3)  # for cohesion: the last paragraphs
-        self.lead_unit: Unit | None = None  # the paragraph the dateline was taken from
-
-    @property
-    def has_body(self) -> bool:
-        return bool(self.article.blocks)
-
-    def add_paragraph(self, unit: Unit) -> None:
-        a = self.article
-        text = unit.text
-        # The lead is the first paragraph, or the second after a short one (a byline, a date).
-        if a.dateline is None and (
-            self.paragraph_lines == 0
-            or (self.paragraph_lines == 1 and a.blocks[0][1].count(" ") < 10)
-        ):
-            found = find_dateline(text)
-            if found is not None:
-                dl, prefix = found
-                a.dateline = dl
-                a.lead_prefix = prefix
-                a.lead_block = len(a.blocks)
-                self.lead_unit = unit
-                text = text[len(prefix) :]
-        a.blocks.append(("p", text))
-        self.paragraph_lines += 1
-        self.size += len(text)
-        self.body_units.append(unit)
-        a.end = unit.end
-
-    def add_crosshead(self, unit: Unit) -> None:
-        self.article.blocks.append(("h", unit.text))
-        self.size += len(unit.text)
-        self.article.end = unit.end
-
-    def finish(self) -> Article:
-        a = self.article
-        # A cross-head with nothing after it heads nothing: it is the article's closing line.
-        if a.blocks and a.blocks[-1][0] == "h":
-            a.blocks[-1] = ("p", a.blocks[-1][1])
-        if a.published is None:
-            a.published = dateline_date(a.dateline)
-        if not a.title:
-            derived = derive_title(a)
-            if derived:
-                a.title = derived
-                a.title_derived = True
-        return a
-
-    def split_at_last_dateline(self) -> Draft | None:
-        """Cut off the tail that starts at the last dateline-led paragraph after the lead.
-
-        Used when a repeated headline shows up after a body: the headline belongs to an article
-        whose lead (with its dateline) was taken for a paragraph of the article before it.
-        """
-        blocks = self.article.blocks
-        for i in range(len(blocks) - 1, 0, -1):
-            kind, text = blocks[i]
-            if kind == "p":
-                found = find_dateline(text)
-                if found:
-                    tail = Draft("", self.article.end)
-                    tail.article.blocks = blocks[i:]
-                    dl, prefix = found
-                    tail.article.dateline = dl
-                    tail.article.lead_prefix = prefix
-                    tail.article.blocks[0] = ("p", text[len(prefix) :])
-                    tail.article.end = self.article.end
-                    tail.paragraph_lines = len(tail.article.blocks)
-                    del blocks[i:]
-                    return tail
-        return None
-
-
-def derive_title(a: Article) -> str:
-    """A title for an article the dump gave none: its first sentence, clipped at a word."""
-    source = next((t for kind, t in a.blocks if kind == "p"), None) or (
-        a.summary[0] if a.summary else ""
-    )
-    if not source:
-        return ""
-    m = re.search(r"[.!?…](?:[”’\"')\]]*)\s", source)
-    sentence = source[: m.end()].strip() if m else source
-    if len(sentence) > 110:
-        cut = sentence.rfind(" ", 0, 100)
-        sentence = sentence[: cut if cut > 40 else 100].rstrip(" ,;:") + "…"
-    return sentence
-
 
 # ---------------------------------------------------------------------------------------------
 # The parser
@@ -422,7 +119,7 @@ class Segmenter:
                     hint = True
                     if draft is not None and draft.has_body:
                         nxt = self._next_text()
-                        if nxt is not None and _candidate(nxt.text):
+                        if nxt is not None and is_candidate(nxt.text):
                             draft.closed = True
                 continue
 
@@ -485,7 +182,7 @@ class Segmenter:
                 continue
 
             decision = "paragraph"
-            if _candidate(text):
+            if is_candidate(text):
                 fill(LOOK)
                 nxt = ahead[0] if ahead else None
                 if (
@@ -657,7 +354,7 @@ class Segmenter:
         style = self.style
         cue = self._cue_after()
         nxt = self._next_text()
-        if cue and text.rstrip(_CLOSING).endswith(".") and nxt is not None:
+        if cue and text.rstrip(CLOSING).endswith(".") and nxt is not None:
             # A sentence before "Name: …" introduces the speaker; a headline is rarely a sentence.
             found = find_dateline(nxt.text)
             if found is not None and found[1].rstrip().endswith(":"):
@@ -689,7 +386,7 @@ class Segmenter:
             if draft.article.title:
                 # Right under a headline: a deck, a kicker, a byline-like line — unless what
                 # follows announces an article of its own (the previous headline stood alone).
-                if cue < 3.0 or _BYLINE_START.match(text) or _HAS_DIGIT.search(text):
+                if cue < 3.0 or BYLINE_START.match(text) or HAS_DIGIT.search(text):
                     return "paragraph"
                 score -= 2.0
 
@@ -715,7 +412,7 @@ class Segmenter:
             score += 0.5
         elif words > 20:
             score -= 1.5
-        core = text.rstrip(_CLOSING)
+        core = text.rstrip(CLOSING)
         end = core[-1:]
         if is_headline_shaped(text):
             score += 0.5  # no sentence: no closing full stop, no break inside
@@ -727,7 +424,7 @@ class Segmenter:
             score -= 1.0
         elif end == "?":
             score -= 0.3
-        if _sentence_break(text):
+        if sentence_break(text):
             # "Markets rally. Then they don't." A short line with two sentences can still be a
             # headline; a long one is a paragraph.
             score -= 0.5 if style.stop_style else (1.2 if words <= 12 else 2.5)
@@ -741,11 +438,11 @@ class Segmenter:
             score -= 2.5
         else:
             ntext = nxt.text
-            if nxt.kind == "text" and ntext.count(" ") >= 11 and _ends_sentence(ntext):
+            if nxt.kind == "text" and ntext.count(" ") >= 11 and ends_sentence(ntext):
                 score += 0.8
             elif nxt.kind == "text" and is_headline_shaped(ntext) and cue == 0:
                 score -= 0.8
-        if prev is not None and prev.text.rstrip(_CLOSING).endswith(":"):
+        if prev is not None and prev.text.rstrip(CLOSING).endswith(":"):
             score -= 2.5
         if draft is not None and draft.paragraph_lines == 1 and not structural:
             score -= 0.3
@@ -792,7 +489,7 @@ class Segmenter:
         for unit in self.ahead:
             if unit.kind != "text" or unit.kind == "heading":
                 continue
-            if n and _candidate(unit.text) and is_headline_shaped(unit.text):
+            if n and is_candidate(unit.text) and is_headline_shaped(unit.text):
                 break  # the next headline-shaped line: the window ends there
             after |= content_words(unit)
             n += 1

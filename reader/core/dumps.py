@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reader.core.article import Article
-from reader.core.boundaries import Segmenter, Style, is_headline_shaped
+from reader.core.boundaries import Segmenter
 from reader.core.furniture import find_dateline, is_bullet, is_separator
 from reader.core.layout import PROFILE_CHARS, PROFILE_LINES, make_units, measure
+from reader.core.shapes import is_headline_shaped
+from reader.core.style import Style
 from reader.core.textio import CHUNK_SIZE, iter_indented_lines, iter_lines, sniff_encoding
 
 __all__ = [

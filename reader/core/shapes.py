@@ -1,0 +1,113 @@
+"""The shape of a line of news text: could it be a headline, is it a sentence, what words it
+carries. Pure functions of the text, used to weigh where articles start."""
+
+from __future__ import annotations
+
+import re
+
+from reader.core.layout import Unit
+
+MAX_HEADLINE_CHARS = 180
+MAX_HEADLINE_WORDS = 28
+CLOSING = "\"'”’»)]›"
+_TERMINAL = ".,;:…"
+_OPENING_OK = "\"'“‘’”«(‹¿¡"
+# Abbreviations whose full stop does not end a sentence ("Mr. Witkoff", "U.S. Senate").
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov", "sen", "rep", "prof", "lt", "col",
+    "capt", "sgt", "vs", "no", "inc", "co", "corp", "ltd", "mt", "ft", "rev", "u.s", "u.k", "u.n",
+    "e.u", "d.c", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "a.m", "p.m", "approx", "est", "dept", "univ",
+}  # fmt: skip
+_SENTENCE_BREAK = re.compile(r"(\S+)[.?!][”’\"']?\s+[“‘\"']?[A-Z0-9]")
+BYLINE_START = re.compile(r"^(?:by|from|reporting by|words by)\s", re.IGNORECASE)
+HAS_DIGIT = re.compile(r"\d")
+WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_STOP = frozenset(
+    """about above after again against also although among another any anyone are around back
+    been before being below between both but came can could did does doing down during each
+    even ever every few first from further get gets going good had has have having her here hers
+    herself him himself his how however into its itself just last later least less like made
+    make many may might more most much must near need never new next not now off often once one
+    only other others our ours out over own per said same says see seen she should since some
+    still such take than that the their theirs them themselves then there these they this those
+    though three through thus time told too two under until upon very was way well were what
+    when where whether which while who whom whose why will with within without would year years
+    yet you your yours week weeks today monday tuesday wednesday thursday friday saturday sunday
+    percent people""".split()
+)
+
+
+def is_headline_shaped(line: str) -> bool:
+    """Short, not a sentence: no closing full stop, no sentence break inside."""
+    if len(line) > MAX_HEADLINE_CHARS or not line:
+        return False
+    first = line[0]
+    camel = first.isalpha() and len(line) > 1 and line[1].isupper()
+    if not (first.isupper() or first.isdigit() or first in _OPENING_OK or camel):
+        return False
+    core = line.rstrip(CLOSING)
+    if not core or core[-1] in _TERMINAL:
+        return False
+    if line.count(" ") >= MAX_HEADLINE_WORDS:
+        return False
+    return not sentence_break(line)
+
+
+def sentence_break(line: str) -> bool:
+    for m in _SENTENCE_BREAK.finditer(line):
+        if m.group(1).rstrip(".").lower().lstrip("(“‘\"'") not in _ABBREV:
+            return True
+    return False
+
+
+def is_candidate(text: str) -> bool:
+    """Could be a headline at all (loosely: headlines may end in "." or "?")."""
+    if len(text) > MAX_HEADLINE_CHARS or not text:
+        return False
+    first = text[0]
+    camel = first.isalpha() and len(text) > 1 and text[1].isupper()
+    if not (first.isupper() or first.isdigit() or first in _OPENING_OK or camel):
+        return False
+    if text.count(" ") >= MAX_HEADLINE_WORDS:
+        return False
+    core = text.rstrip(CLOSING)
+    if not core or core[-1] in ",;:":
+        return False
+    # A headline may end in a full stop, but then it is short: a long one is a sentence.
+    return core[-1] != "." or text.count(" ") < 14
+
+
+def is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters if c.isalpha() and c.isascii())
+
+
+def is_title_case(text: str) -> bool:
+    words = [w for w in WORD.findall(text) if len(w) > 3]
+    if len(words) < 2:
+        return False
+    return sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
+
+
+def _stem(word: str) -> str:
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    if len(word) > 5 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def content_words(unit: Unit) -> frozenset[str]:
+    if unit.words is None:
+        unit.words = frozenset(
+            _stem(w) for w in WORD.findall(unit.text.lower()) if len(w) > 3 and w not in _STOP
+        )
+    return unit.words
+
+
+def ends_sentence(text: str) -> bool:
+    core = text.rstrip(CLOSING)
+    return bool(core) and core[-1] in ".!?…"

@@ -1,0 +1,108 @@
+"""What a dump's headlines look like, learned from its confident ones and weighed against its
+paragraphs: the consistency evidence of ``reader.core.boundaries``."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from reader.core.layout import Unit
+from reader.core.shapes import is_caps, is_title_case
+
+# What is learned is how headlines stand in the dump (blank lines, cues after them) and their case
+# pattern, against paragraphs. Closing punctuation is not among them: every line weighed here is
+# already short and mostly unpunctuated, and paragraphs never are, so it would tell nothing.
+FEATURES = ("blank_before", "double_before", "blank_after", "cued", "caps", "title")
+_CUED = FEATURES.index("cued")
+_CASES = (FEATURES.index("caps"), FEATURES.index("title"))
+_PRIOR = 2.0  # the weight, in headlines, of the prior that a feature tells nothing
+
+
+@dataclass(slots=True)
+class Style:
+    """How often each feature is seen on the dump's confident headlines (``h`` of ``hn``) and on
+    its paragraphs (``p`` of ``pn``); a doubtful line is weighed by the likelihood ratio of its
+    features. Counts are kept per feature, as some are unknown for some lines (nothing stands
+    before the dump's first line)."""
+
+    h: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
+    hn: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
+    p: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
+    pn: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
+    stops: int = 0  # confident headlines that end with a full stop
+
+    @property
+    def nh(self) -> int:
+        return max(self.hn)
+
+    @property
+    def known(self) -> bool:
+        return max(self.hn) >= 2 and max(self.pn) >= 2
+
+    @property
+    def stop_style(self) -> bool:
+        """This dump's headlines often end with a full stop."""
+        return self.nh >= 3 and self.stops >= 0.3 * self.nh
+
+    def learn(
+        self, feats: tuple[bool, ...], headline: bool, stop: bool = False, first: bool = False
+    ) -> None:
+        counts, totals = (self.h, self.hn) if headline else (self.p, self.pn)
+        self.stops += headline and stop
+        for i, f in enumerate(feats):
+            if first and i < 2:
+                continue  # blank lines before the first line of a dump say nothing
+            counts[i] += f
+            totals[i] += 1
+
+    def consistency(self, feats: tuple[bool, ...]) -> float:
+        """log P(features | headline) / P(features | not), per feature capped, in all capped."""
+        if not self.known:
+            return 0.0
+        total = 0.0
+        for i, f in enumerate(feats):
+            if self.hn[i] == 0 or self.pn[i] == 0:
+                continue
+            pp = (self.p[i] + 0.5) / (self.pn[i] + 1)
+            # Shrunk towards the paragraphs' rate: two headlines prove little, a dozen do.
+            ph = (self.h[i] + _PRIOR * pp) / (self.hn[i] + _PRIOR)
+            if not f:
+                ph, pp = 1 - ph, 1 - pp
+            lr = max(-1.6, min(1.6, math.log(ph / pp)))
+            if f and i in _CASES:
+                # Capitals or Title Case are rare in paragraphs: seen on a line they never argue
+                # against a headline, even in a dump whose other headlines are in sentence case.
+                lr = max(lr, 0.0)
+            if i == _CUED:
+                # A cue is weighed where it is seen; its absence is weak evidence: in many
+                # dumps only some articles carry bylines, bullets or datelines.
+                lr = 0.0 if f else max(lr, -0.8)
+            total += lr
+        return max(-3.5, min(3.5, total))
+
+    def scaled(self, weight: int) -> Style:
+        """A copy that weighs like at most ``weight`` examples of each kind."""
+
+        def scale(counts: list[int], totals: list[int]) -> tuple[list[int], list[int]]:
+            k = [min(1.0, weight / t) if t else 1.0 for t in totals]
+            return (
+                [round(c * x) for c, x in zip(counts, k)],
+                [round(t * x) for t, x in zip(totals, k)],
+            )
+
+        h, hn = scale(self.h, self.hn)
+        p, pn = scale(self.p, self.pn)
+        k = min(1.0, weight / self.nh) if self.nh else 1.0
+        return Style(h, hn, p, pn, round(self.stops * k))
+
+
+def features(unit: Unit, nxt: Unit | None, cue: float) -> tuple[bool, ...]:
+    text = unit.text
+    return (
+        unit.blanks > 0,
+        unit.blanks > 1,
+        nxt is not None and nxt.blanks > 0,
+        cue >= 2.0,
+        len(text) <= 300 and is_caps(text),
+        len(text) <= 300 and is_title_case(text),
+    )
