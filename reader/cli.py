@@ -34,10 +34,16 @@ NO_DISPLAY = (
 class _VersionAction(argparse.Action):
     """--version on stdout, reading the version only when asked (it costs start-up time)."""
 
-    def __init__(self, option_strings, dest, **kwargs) -> None:
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
 
-    def __call__(self, parser, namespace, values, option_string=None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         print(f"Dispatch {reader.__version__}")
         parser.exit()
 

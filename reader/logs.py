@@ -16,6 +16,7 @@ import os
 import sys
 import threading
 from pathlib import Path
+from types import TracebackType
 
 from reader import APP_NAME
 
@@ -128,7 +129,9 @@ def _install_hooks() -> None:
     previous_thread = threading.excepthook
     log = logging.getLogger("reader.uncaught")
 
-    def excepthook(kind, value, tb) -> None:
+    def excepthook(
+        kind: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
         if not issubclass(kind, KeyboardInterrupt):
             log.critical("uncaught exception", exc_info=(kind, value, tb))
         previous(kind, value, tb)
