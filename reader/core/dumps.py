@@ -64,16 +64,23 @@ class ParseReport:
     doubtful: int = 0  # articles whose ``doubts()`` are not empty
     merged: int = 0  # of those, articles that look like several merged into one
     markup: bool = False  # markdown markup was taken off the text
+    # How the text was decoded ("utf-8", "cp1251", "utf-16-le", "utf-8 and cp1252"), filled in by
+    # textio.iter_lines; and why the text may be garbled (mojibake), None when it reads cleanly.
+    encoding: str = ""
+    encoding_doubt: str | None = None
 
     def warning(self) -> str | None:
         """One line for a person when the parse looks doubtful ("3 articles look merged")."""
+        parts = []
         if self.merged:
             n = self.merged
-            return f"{n:,} article{'s' if n != 1 else ''} look{'s' if n == 1 else ''} merged"
-        if self.doubtful:
+            parts.append(f"{n:,} article{'s' if n != 1 else ''} look{'s' if n == 1 else ''} merged")
+        elif self.doubtful:
             n = self.doubtful
-            return f"{n:,} article{'s' if n != 1 else ''} may be parsed wrong"
-        return None
+            parts.append(f"{n:,} article{'s' if n != 1 else ''} may be parsed wrong")
+        if self.encoding_doubt:
+            parts.append(f"text encoding {self.encoding or 'unknown'}: {self.encoding_doubt}")
+        return "; ".join(parts) or None
 
 
 class DumpError(Exception):
@@ -159,9 +166,10 @@ def parse_stream(
     """Articles from a binary stream, yielded as they are found.
 
     ``layout`` forces one of ``LAYOUTS`` (None or "auto": detect); ``report``, when given, is
-    filled in with the layout used and how many articles look doubtful.
+    filled in with the layout used, how many articles look doubtful and how the text was decoded.
     """
-    return parse_indented(iter_indented_lines(stream, chunk_size), layout=layout, report=report)
+    lines = iter_indented_lines(stream, chunk_size, report)
+    return parse_indented(lines, layout=layout, report=report)
 
 
 def parse_bytes(data: bytes, *, layout: str | None = None) -> list[Article]:

@@ -1,9 +1,14 @@
 """Bytes to clean lines, as a stream.
 
-Dumps come from anywhere: UTF-8 with or without a BOM, UTF-16 with a BOM, legacy Windows-1252,
-CR/LF/CRLF line ends (sometimes mixed in one file), NULs and stray control characters. This module
-turns any of that into normalised text lines with the byte offset where each line ends, reading a
-chunk at a time so memory never depends on the file's size.
+Dumps come from anywhere: UTF-8 with or without a BOM, UTF-16 with or without one, legacy code
+pages (Windows-1252, Windows-1251, Shift-JIS, ...; see charsets.py), CR/LF/CRLF line ends
+(sometimes mixed in one file), NULs and stray control characters. This module turns any of that
+into normalised text lines with the byte offset where each line ends, reading a chunk at a time so
+memory never depends on the file's size.
+
+UTF-8 is the fast path: a chunk is decoded in one call. A line that is not UTF-8 is decoded with
+the file's legacy code page, detected once, from the first chunk's non-UTF-8 lines. What was
+decoded how, and whether the text may be garbled, goes to an optional report.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ import re
 from collections.abc import Iterator
 from itertools import accumulate, repeat
 from operator import add
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
+
+from reader.core.charsets import DEFAULT_LEGACY, SAMPLE_BYTES, canonical, detect_legacy, sniff_utf16
 
 CHUNK_SIZE = 1 << 20
 # A "line" longer than this (a binary blob, a file with no line ends) is cut into pieces so that
@@ -58,22 +65,130 @@ def normalise(line: str) -> str:
     return " ".join(line.split())
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        # Legacy files: Windows-1252 decodes almost every byte; the five it leaves undefined
-        # become U+FFFD rather than an error.
-        return raw.decode("cp1252", errors="replace")
+class EncodingReport(Protocol):
+    """Where iter_lines says how it decoded (dumps.ParseReport is one)."""
+
+    encoding: str
+    encoding_doubt: str | None
+
+
+# Text that was UTF-8, read as Windows-1252 and saved as UTF-8 again: "â€™" for "’", "Ã©" for "é"
+# (a UTF-8 continuation byte 0xA0-0xBF read as Windows-1252 is U+00A0-U+00BF).
+_CONTINUATION = "".join(map(chr, range(0xA0, 0xC0)))
+
+
+def _count_after(mark: str, neighbours: str, text: str, before: bool = True) -> int:
+    """How often ``mark`` has one of ``neighbours`` just before it (or just after it).
+
+    Finding one character is a memchr-speed scan; a regular expression would look at every
+    character of every chunk, and these marks are rare.
+    """
+    n = 0
+    i = text.find(mark)
+    while i >= 0:
+        j = i - 1 if before else i + 1
+        if 0 <= j < len(text) and text[j] in neighbours:
+            n += 1
+        i = text.find(mark, i + 1)
+    return n
+
+
+class _Decoder:
+    """Decodes lines that are not UTF-8 with the file's code page; keeps count of what is doubtful.
+
+    Without a report, nothing is counted: the fast path stays as it was.
+    """
+
+    def __init__(self, report: EncodingReport | None, wide: str | None = None) -> None:
+        self.report = report
+        self.wide = wide  # the whole file's codec when it is not ASCII-compatible (UTF-16)
+        self.legacy: str | None = None  # detected at the first line that is not UTF-8
+        self.guess_doubt: str | None = None
+        self.utf8 = False  # some line was UTF-8 beyond ASCII
+        self.replaced = 0
+        self.double = 0
+        self.publish()
+
+    def checked(self, text: str, utf8: bool = True) -> None:
+        """Count what looks garbled in decoded text: C-speed scans, and none without a report."""
+        if self.report is None:
+            return
+        if utf8 and not self.utf8 and not text.isascii():
+            self.utf8 = True
+            self.publish()
+        if "\ufffd" in text:
+            self.replaced += text.count("\ufffd")
+            self.publish()
+        found = _count_after("€", "â", text) + _count_after("Ã", _CONTINUATION, text, before=False)
+        if found:
+            self.double += found
+            self.publish()
+
+    def lines(self, parts: list[bytes]) -> list[str]:
+        """Each line as UTF-8 if it is, else in the file's legacy code page."""
+        out = []
+        for raw in parts:
+            try:
+                text = raw.decode("utf-8")
+                utf8 = True
+            except UnicodeDecodeError:
+                if self.legacy is None:
+                    self._detect(parts)
+                text = raw.decode(self.legacy or DEFAULT_LEGACY, errors="replace")
+                utf8 = False
+            out.append(text)
+            if self.report is not None and not text.isascii():
+                self.checked(text, utf8)
+        return out
+
+    def line(self, raw: bytes) -> str:
+        return self.lines([raw])[0]
+
+    def _detect(self, parts: list[bytes]) -> None:
+        sample = bytearray()
+        for raw in parts:
+            if raw.isascii():
+                continue
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                sample += raw + b"\n"
+                if len(sample) >= SAMPLE_BYTES:
+                    break
+        self.legacy, self.guess_doubt = detect_legacy(bytes(sample))
+        self.publish()
+
+    def publish(self) -> None:
+        if self.report is None:
+            return
+        if self.wide:
+            name = canonical(self.wide)
+        elif self.legacy:
+            name = f"utf-8 and {self.legacy}" if self.utf8 else self.legacy
+        else:
+            name = "utf-8"
+        doubts = [self.guess_doubt] if self.guess_doubt else []
+        if self.replaced:
+            n = self.replaced
+            doubts.append(f"{n:,} character{'s' if n != 1 else ''} could not be decoded")
+        if self.double:
+            n = self.double
+            doubts.append(f"{n:,} place{'s' if n != 1 else ''} look encoded twice (â€™ for ’)")
+        self.report.encoding = name
+        self.report.encoding_doubt = "; ".join(doubts) or None
 
 
 def sniff_encoding(head: bytes) -> tuple[str | None, int]:
     """The text encoding announced by a BOM (or betrayed by NUL patterns), and the BOM length.
 
-    None means "UTF-8, falling back to Windows-1252 line by line".
+    None means "UTF-8, falling back to the file's legacy code page line by line".
     """
     if head.startswith(codecs.BOM_UTF8):
         return None, 3
+    if head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-32-le", 4
+    if head.startswith(codecs.BOM_UTF32_BE):
+        return "utf-32-be", 4
     if head.startswith(codecs.BOM_UTF16_LE):
         return "utf-16-le", 2
     if head.startswith(codecs.BOM_UTF16_BE):
@@ -87,27 +202,33 @@ def sniff_encoding(head: bytes) -> tuple[str | None, int]:
             return "utf-16-le", 0
         if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
             return "utf-16-be", 0
-    return None, 0
+    return sniff_utf16(head), 0
 
 
-def iter_lines(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, int]]:
-    """Yield (normalised line, byte offset just after the line) for every line of ``stream``."""
-    for text, end, _indent in iter_indented_lines(stream, chunk_size):
+def iter_lines(
+    stream: BinaryIO, chunk_size: int = CHUNK_SIZE, report: EncodingReport | None = None
+) -> Iterator[tuple[str, int]]:
+    """Yield (normalised line, byte offset just after the line) for every line of ``stream``.
+
+    ``report`` (if given) learns the encoding and any doubt about the decoding as lines go by.
+    """
+    for text, end, _indent in iter_indented_lines(stream, chunk_size, report):
         yield text, end
 
 
 def iter_indented_lines(
-    stream: BinaryIO, chunk_size: int = CHUNK_SIZE
+    stream: BinaryIO, chunk_size: int = CHUNK_SIZE, report: EncodingReport | None = None
 ) -> Iterator[tuple[str, int, int]]:
     """(normalised line, end offset, indent) for every line: the indent is the width of the white
     space that normalising took off the line's start (a tab counts 4), which hard-wrapped dumps use
-    to start paragraphs."""
+    to start paragraphs. ``report``: as for iter_lines."""
     head = stream.read(chunk_size)
     encoding, bom = sniff_encoding(head)
+    decoder = _Decoder(report, encoding)
     if encoding is None:
-        yield from _iter_ascii_compatible(stream, head, bom, chunk_size)
+        yield from _iter_ascii_compatible(stream, head, bom, chunk_size, decoder)
     else:
-        yield from _iter_wide(stream, head, bom, encoding, chunk_size)
+        yield from _iter_wide(stream, head, bom, encoding, chunk_size, decoder)
 
 
 def indent_of(line: str) -> int:
@@ -120,9 +241,9 @@ def indent_of(line: str) -> int:
 
 
 def _iter_ascii_compatible(
-    stream: BinaryIO, first: bytes, start: int, chunk_size: int
+    stream: BinaryIO, first: bytes, start: int, chunk_size: int, decoder: _Decoder
 ) -> Iterator[tuple[str, int, int]]:
-    """UTF-8 / Windows-1252: line ends are plain bytes, so split bytes and decode line by line."""
+    """UTF-8 / legacy code pages: line ends are plain bytes, so split bytes and decode lines."""
     pos = start
     pending = first[start:]
     chunk = first
@@ -141,12 +262,12 @@ def _iter_ascii_compatible(
             parts = pending.split(b"\n")
             rest = parts.pop()
             # The common case, a chunk at a time: one decode, one split, offsets summed in C.
-            yield from _lf_lines(pending[: len(pending) - len(rest)], parts, pos)
+            yield from _lf_lines(pending[: len(pending) - len(rest)], parts, pos, decoder)
             pos += len(pending) - len(rest)
             parts, ends = [], []
-        for raw, sep in zip(parts, ends, strict=False):
+        texts = [] if not parts else decoder.lines(parts)
+        for text, raw, sep in zip(texts, parts, ends, strict=False):
             pos += len(raw) + sep
-            text = raw.decode("ascii") if raw.isascii() else _decode(raw)
             # normalise(), inlined: this loop runs once per line of the dump.
             if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
                 yield text, pos, 0
@@ -155,7 +276,7 @@ def _iter_ascii_compatible(
         if at_eof:
             if rest:
                 pos += len(rest)
-                text = _decode(rest)
+                text = decoder.line(rest)
                 yield normalise(text), pos, indent_of(text)
             return
         # A blob with no line ends: hand it out in bounded pieces.
@@ -164,7 +285,7 @@ def _iter_ascii_compatible(
             cut = cut + 1 if cut > 0 else MAX_LINE
             piece, rest = rest[:cut], rest[cut:]
             pos += len(piece)
-            yield normalise(_decode(piece)), pos, 0
+            yield normalise(decoder.line(piece)), pos, 0
         chunk = stream.read(chunk_size)
         pending = rest + chunk
 
@@ -184,16 +305,19 @@ def _dirty(text: str) -> bool:
     )
 
 
-def _lf_lines(body: bytes, parts: list[bytes], pos: int) -> Iterator[tuple[str, int, int]]:
+def _lf_lines(
+    body: bytes, parts: list[bytes], pos: int, decoder: _Decoder
+) -> Iterator[tuple[str, int, int]]:
     """Lines of ``body`` (complete LF-ended lines, already split into ``parts``) with offsets."""
     ends = accumulate(map(add, map(len, parts), repeat(1)), initial=pos)
     next(ends)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:  # a legacy line somewhere: decide line by line
-        raws = [_decode(raw) for raw in parts]
+        raws = decoder.lines(parts)
         yield from zip(map(normalise, raws), ends, map(indent_of, raws), strict=True)
         return
+    decoder.checked(text)
     lines = text.split("\n")
     lines.pop()
     if _dirty(text):
@@ -204,16 +328,17 @@ def _lf_lines(body: bytes, parts: list[bytes], pos: int) -> Iterator[tuple[str, 
 
 
 def _iter_wide(
-    stream: BinaryIO, first: bytes, start: int, encoding: str, chunk_size: int
+    stream: BinaryIO, first: bytes, start: int, encoding: str, chunk_size: int, decoder: _Decoder
 ) -> Iterator[tuple[str, int, int]]:
-    """UTF-16: decode incrementally, then split text; offsets are exact at chunk ends."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    """UTF-16/32: decode incrementally, then split text; offsets are exact at chunk ends."""
+    incremental = codecs.getincrementaldecoder(encoding)(errors="replace")
     pos = start
     data = first[start:]
     pending = ""
     while True:
         at_eof = not data
-        text = decoder.decode(data, final=at_eof)
+        text = incremental.decode(data, final=at_eof)
+        decoder.checked(text, utf8=False)
         consumed = pos + len(data)
         pending += text
         if not at_eof and pending.endswith("\r"):
