@@ -34,7 +34,14 @@ def _seconds(s: float) -> str:
 
 
 def summary(r: ImportResult) -> str:
-    """The one line a user reads after a file was imported."""
+    """The one line a user reads after a file was imported, with what looks doubtful in it."""
+    line = _outcome(r)
+    if r.warning and r.status != "failed":
+        line += f" — warning: {r.warning}"
+    return line
+
+
+def _outcome(r: ImportResult) -> str:
     took = _seconds(r.seconds)
     if r.status == "failed":
         error = r.error or f"{r.name}: failed"

@@ -154,6 +154,13 @@ def test_summary_wording() -> None:
     assert import_cli.summary(r()) == (
         "d.txt: no articles found: nothing in it reads as news text (1 min 15 s)"
     )
+    assert import_cli.summary(r(new=19, warning="3 articles look merged")) == (
+        "d.txt: 19 articles — 19 new, 0 duplicates, 0 skipped (1 min 15 s)"
+        " — warning: 3 articles look merged"
+    )
+    assert import_cli.summary(r(status="failed", error="d.txt: is empty", warning="x")) == (
+        "d.txt: is empty — not imported"
+    )
 
 
 def test_module_entry_point_exit_status(tmp_path: Path, fixtures_dir: Path) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from reader.core.article import Article
-from reader.core.dumps import DumpError, check_dump
+from reader.core.dumps import DumpError, ParseReport, check_dump
 from reader.core.libfile import process_owner
 from reader.core.readahead import Checkpointer, ProcessPrefetch, ThreadPrefetch
 from reader.core.store import (
@@ -100,6 +100,8 @@ class ImportResult:
     skipped: int
     seconds: float
     error: str | None = None
+    #: Why the parse looks doubtful ("3 articles look merged"; ParseReport.warning()), else None.
+    warning: str | None = None
     #: Articles an earlier, interrupted import of this file had stored: this run resumed its
     #: source row (they are among ``duplicates``).
     resumed: int = 0
@@ -219,6 +221,7 @@ class _Importer:
         self.quiet: AbstractContextManager[object] = nullcontext()
         self.checkpointer: Checkpointer | None = None
         self.checkpoint_thread = True
+        self.parse_report = ParseReport()
 
     # sources row ---------------------------------------------------------------------------
     def start_source(self) -> None:
@@ -277,8 +280,17 @@ class _Importer:
         with self.conn:
             self.conn.execute(
                 "UPDATE sources SET status = ?, error = ?, finished_at = ?, new_count = ?, "
-                "duplicate_count = ?, skipped_count = ?, owner = NULL WHERE id = ?",
-                (status, error, now_utc(), new, duplicates, self.skipped, self.source_id),
+                "duplicate_count = ?, skipped_count = ?, owner = NULL, warning = ? WHERE id = ?",
+                (
+                    status,
+                    error,
+                    now_utc(),
+                    new,
+                    duplicates,
+                    self.skipped,
+                    self.parse_report.warning() if status != "failed" else None,
+                    self.source_id,
+                ),
             )
 
     # sections ------------------------------------------------------------------------------
@@ -456,6 +468,7 @@ class _Importer:
         try:
             return self._loop(reader)
         finally:
+            self.parse_report = reader.report
             reader.close()
             self.quiet = nullcontext()
             if self.checkpointer is not None:
@@ -589,6 +602,7 @@ def import_file(
         skipped=imp.skipped,
         seconds=time.perf_counter() - t0,
         error=error,
+        warning=imp.parse_report.warning() if status != "failed" else None,
         resumed=imp.resumed,
         library_damaged=damaged,
     )

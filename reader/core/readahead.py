@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.article import Article
-from reader.core.dumps import parse_stream
+from reader.core.dumps import ParseReport, parse_stream
 
 _CHUNK = 64  # articles per hand-off from the parsing thread
 # The parser may run a whole batch ahead, so that it keeps working while a batch is written.
@@ -42,6 +42,8 @@ class ThreadPrefetch:
         self._path = path
         self._keep = keep_articles
         self._row = row
+        # Filled by the parser as it goes; complete once iteration has ended.
+        self.report = ParseReport()
         self.quiet = threading.Lock()
         self._queue: queue.Queue[list[Row] | BaseException | None] = queue.Queue(_QUEUE_CHUNKS)
         self._stop = threading.Event()
@@ -61,7 +63,7 @@ class ThreadPrefetch:
         try:
             with self._path.open("rb") as f:
                 chunk: list[Row] = []
-                articles = parse_stream(f)
+                articles = parse_stream(f, report=self.report)
                 while True:
                     with self.quiet:
                         article = next(articles, None)
@@ -100,7 +102,8 @@ class ThreadPrefetch:
 
 
 def _parse_in_child(path: str, keep: bool, out, row: RowFunction) -> None:
-    """The parsing process: pickled chunks of rows on ``out``, then None (or the error, as text).
+    """The parsing process: pickled chunks of rows on ``out``, its ParseReport, then None (or the
+    error, as text).
 
     ``out`` is the only writing end of a pipe whose reading end only the parent holds: when the
     parent dies, however it dies (kill -9 included), the next send fails and this process ends,
@@ -108,17 +111,19 @@ def _parse_in_child(path: str, keep: bool, out, row: RowFunction) -> None:
     """
     # Ctrl-C reaches the whole process group; the parent decides what it means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    report = ParseReport()
     try:
         try:
             with open(path, "rb") as f:
                 chunk: list[Row] = []
-                for article in parse_stream(f):
+                for article in parse_stream(f, report=report):
                     chunk.append(row(article, keep))
                     if len(chunk) >= _CHUNK:
                         out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
                         chunk = []
                 if chunk:
                     out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+            out.send_bytes(pickle.dumps(report, pickle.HIGHEST_PROTOCOL))
             out.send_bytes(pickle.dumps(None))
         except (BrokenPipeError, ConnectionError):
             return  # the parent is gone or stopped reading: nothing to do
@@ -154,6 +159,7 @@ class ProcessPrefetch:
         # "spawn": forking a process that runs Qt and other threads is unsafe.
         ctx = multiprocessing.get_context("spawn")
         self.quiet: AbstractContextManager[object] = nullcontext()
+        self.report = ParseReport()  # the child's, once it has finished
         self._recv, send = ctx.Pipe(duplex=False)
         self._queue: queue.Queue[bytes | object] = queue.Queue(_QUEUE_CHUNKS)
         self._stop = threading.Event()
@@ -198,6 +204,9 @@ class ProcessPrefetch:
                 return
             if isinstance(rows, str):
                 raise RuntimeError(rows)
+            if isinstance(rows, ParseReport):
+                self.report = rows
+                continue
             yield from rows
 
     def close(self) -> None:

@@ -279,6 +279,12 @@ def _migrate_v7(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# v8: why an import's parse looks doubtful ("3 articles look merged", a garbled encoding), so
+# that the import log still says so after a restart. NULL when the parse looked sound.
+def _migrate_v8(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE sources ADD COLUMN warning TEXT")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -294,6 +300,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "full-text index merges in bigger steps", _migrate_v5),
     Migration(6, "the process that runs an import", _migrate_v6),
     Migration(7, "bylines and derived titles", _migrate_v7),
+    Migration(8, "import warnings", _migrate_v8),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

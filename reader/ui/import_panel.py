@@ -131,11 +131,11 @@ class ImportLog(QDialog):
         rows: list[tuple[str, ...]] = [
             (n.name, "Skipped", "", "", "", "", n.reason) for n in reversed(notes)
         ]
-        for name, _path, status, new, dup, skipped, when, error in conn.execute(
+        for name, _path, status, new, dup, skipped, when, error, warning in conn.execute(
             "SELECT name, path, status, new_count, duplicate_count, skipped_count,"
-            " COALESCE(finished_at, imported_at), error FROM sources ORDER BY id DESC"
+            " COALESCE(finished_at, imported_at), error, warning FROM sources ORDER BY id DESC"
         ):
-            details = error or ("" if status != "done" or new else "nothing new")
+            details = error or warning or ("" if status != "done" or new else "nothing new")
             rows.append(
                 (
                     name,
@@ -167,4 +167,5 @@ def result_line(result: ImportResult) -> str:
         f"{result.name}: {total:,} articles — {result.new:,} new, "
         f"{result.duplicates:,} duplicates, {result.skipped:,} skipped"
     )
-    return line + (" (cancelled)" if result.status == "cancelled" else "")
+    line += " (cancelled)" if result.status == "cancelled" else ""
+    return line + (f" — warning: {result.warning}" if result.warning else "")

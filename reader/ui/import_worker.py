@@ -67,7 +67,13 @@ class RunSummary:
             parts.append(_count(self.failed, "file") + " failed")
         if self.cancelled:
             parts.append("cancelled")
-        return ", ".join(parts)
+        text = ", ".join(parts)
+        warned = [r for r in self.results if r.warning]
+        if len(warned) == 1:
+            text += f" — {warned[0].name}: {warned[0].warning} (see the import log)"
+        elif warned:
+            text += f" — {len(warned):,} files look parsed wrong (see the import log)"
+        return text
 
 
 def _count(n: int, noun: str) -> str:
