@@ -57,6 +57,19 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _layout_arg(parser: argparse.ArgumentParser) -> None:
+    from reader.core.dumps import LAYOUTS
+
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="auto",
+        help="how the dump lays out its paragraphs: lines (one per line), blank (between blank "
+        "lines), wrapped (hard-wrapped lines), markdown (a web page scraped to markdown); "
+        "default: auto, detected from the dump",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The sub-commands' parser (``dispatch COMMAND ...``)."""
     parser = argparse.ArgumentParser(
@@ -71,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("parse")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="one JSON object per article per line")
+    _layout_arg(p)
 
     p = add("import")
     p.add_argument(
@@ -81,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a dump file, or a folder: its .txt and .text files, sub-folders included",
     )
     p.add_argument("--section", metavar="NAME", help="put every article of these files in NAME")
+    _layout_arg(p)
     _db_arg(p)
 
     p = add("search")
@@ -214,7 +229,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "parse":  # its output is the point: nothing else is set up
         from reader.parse_cli import run
 
-        return run(args.file, as_json=args.json)
+        return run(args.file, as_json=args.json, layout=args.layout)
     from reader import logs
 
     logs.setup()
@@ -251,4 +266,4 @@ def _import(args: argparse.Namespace) -> int:
         files += found
     if not files:
         return status or 1
-    return max(status, run(files, db=args.db, section=args.section))
+    return max(status, run(files, db=args.db, section=args.section, layout=args.layout))

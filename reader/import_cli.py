@@ -137,7 +137,12 @@ class _Stop:
             signal.signal(num, old)  # type: ignore[arg-type]
 
 
-def run(files: list[Path], db: Path | None = None, section: str | None = None) -> int:
+def run(
+    files: list[Path],
+    db: Path | None = None,
+    section: str | None = None,
+    layout: str = "auto",
+) -> int:
     """Import each file in turn; 0 when all were imported, 1 if any failed, 2 when the library
     cannot be used, 130 on Ctrl-C, 128 + the signal's number on SIGTERM or SIGHUP."""
     if section is not None and not section.strip():
@@ -149,7 +154,7 @@ def run(files: list[Path], db: Path | None = None, section: str | None = None) -
             say(lib)
             return 2
         try:
-            return _import_all(lib, files, section, stop, db)
+            return _import_all(lib, files, section, stop, db, layout)
         except sqlite3.Error as e:  # reading the sections, the final checkpoint, ...
             lib.close()
             say(library_failed(lib.path, e, db))
@@ -159,7 +164,12 @@ def run(files: list[Path], db: Path | None = None, section: str | None = None) -
 
 
 def _import_all(
-    lib: Library, files: list[Path], section: str | None, stop: _Stop, db: Path | None
+    lib: Library,
+    files: list[Path],
+    section: str | None,
+    stop: _Stop,
+    db: Path | None,
+    layout: str = "auto",
 ) -> int:
     results: list[ImportResult] = []
     classify = None
@@ -171,7 +181,13 @@ def _import_all(
         view = _ProgressView(path.name or str(path), sys.stderr)
         try:
             result = import_file(
-                lib, path, section=section, classify=classify, progress=view, cancelled=stop
+                lib,
+                path,
+                section=section,
+                classify=classify,
+                progress=view,
+                cancelled=stop,
+                layout=layout,
             )
         except KeyboardInterrupt:
             view.clear()

@@ -9,14 +9,14 @@ from pathlib import Path
 from reader.core.dumps import DumpError, check_dump, parse_stream
 
 
-def run(path: Path, *, as_json: bool) -> int:
+def run(path: Path, *, as_json: bool, layout: str = "auto") -> int:
     try:
         check_dump(path)
         with open(path, "rb") as f:
             if as_json:
-                _write_json(parse_stream(f))
+                _write_json(parse_stream(f, layout=layout))
             else:
-                _write_outline(parse_stream(f))
+                _write_outline(parse_stream(f, layout=layout))
     except DumpError as exc:
         print(f"dispatch: {exc}", file=sys.stderr)
         return 2

@@ -266,3 +266,60 @@ def test_import_into_another_programs_database_is_refused(
         conn.execute("PRAGMA user_version = 3")  # its own schema version, as many programs keep
     conn.close()
     _refused_untouched(tmp_path, fixtures_dir, other)
+
+
+# --- --layout ----------------------------------------------------------------------------------
+
+
+def _articles(path: Path, layout: str) -> int:
+    from reader.core.dumps import parse_stream
+
+    with path.open("rb") as f:
+        return len(list(parse_stream(f, layout=layout)))
+
+
+def _plural(n: int) -> str:
+    return f"{n} article{'s' if n != 1 else ''}"
+
+
+def test_parse_layout_reaches_the_parser(fixtures_dir: Path, capsys) -> None:
+    dump = fixtures_dir / "store_three.txt"
+    auto, markdown = _articles(dump, "auto"), _articles(dump, "markdown")
+    assert auto != markdown  # else this dump cannot tell whether --layout was passed on
+    assert main(["parse", str(dump)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == _plural(auto)
+    assert main(["parse", "--layout", "markdown", str(dump)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == _plural(markdown)
+
+
+def test_import_layout_reaches_the_parser(tmp_path: Path, fixtures_dir: Path) -> None:
+    dump = fixtures_dir / "store_three.txt"
+    markdown = _articles(dump, "markdown")
+    assert markdown != _articles(dump, "auto")
+    db = tmp_path / "lib.sqlite3"
+    proc = dispatch("import", "--layout", "markdown", str(dump), "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert articles_in(db) == markdown
+
+
+def test_an_unknown_layout_is_a_usage_error(fixtures_dir: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["parse", "--layout", "columns", str(fixtures_dir / "store_three.txt")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --layout: invalid choice: 'columns'" in err
+    assert "'auto', 'lines', 'blank', 'wrapped', 'markdown'" in err
+
+
+@pytest.mark.parametrize("in_a_process", [False, True])
+def test_import_file_parses_with_the_layout_asked(
+    lib, fixtures_dir: Path, in_a_process: bool
+) -> None:
+    """Both parsing paths (a thread; a process for big dumps) get the layout."""
+    from reader.core.importing import import_file
+
+    dump = fixtures_dir / "store_three.txt"
+    threshold = 0 if in_a_process else 1 << 40
+    result = import_file(lib, dump, layout="markdown", process_parse_bytes=threshold)
+    assert result.status == "done"
+    assert result.new == _articles(dump, "markdown")

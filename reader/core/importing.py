@@ -210,6 +210,7 @@ class _Importer:
         self.progress_interval = progress_interval
         self.source_id: int | None = None
         self.process_parse_bytes = PROCESS_PARSE_BYTES
+        self.layout: str | None = None  # one of dumps.LAYOUTS; None: detected
         self.size = 0
         self.bytes_done = 0
         self.new = self.duplicates = self.skipped = 0
@@ -458,7 +459,8 @@ class _Importer:
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
         keep = self.classify is not None
         big = self.size >= self.process_parse_bytes
-        reader = (ProcessPrefetch if big else ThreadPrefetch)(self.path, keep, _row)
+        prefetch = ProcessPrefetch if big else ThreadPrefetch
+        reader = prefetch(self.path, keep, _row, layout=self.layout)
         self.quiet = reader.quiet
         if big and self.checkpoint_thread:
             self.checkpointer = Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)
@@ -527,6 +529,7 @@ def import_file(
     progress_interval: float = PROGRESS_INTERVAL,
     process_parse_bytes: int = PROCESS_PARSE_BYTES,
     checkpoint_thread: bool = True,
+    layout: str | None = None,
 ) -> ImportResult:
     """Import one dump into ``lib``. Never raises for a bad file: the result says what happened.
 
@@ -539,6 +542,7 @@ def import_file(
     resumes that import's source row (``ImportResult.resumed``).
     ``checkpoint_thread``: for dumps parsed in a separate process, checkpoint the log on a
     thread of its own (faster; the window's worker turns it off, see IMPORT_CHECKPOINT_BYTES).
+    ``layout``: parse the dump as one of dumps.LAYOUTS (None or "auto": detected).
     """
     if section is not None and not section.strip():
         raise ValueError("section needs a name")
@@ -557,6 +561,7 @@ def import_file(
     )
     imp.process_parse_bytes = process_parse_bytes
     imp.checkpoint_thread = checkpoint_thread
+    imp.layout = layout
     error: str | None = None
     damaged = False
     try:

@@ -38,10 +38,13 @@ class ThreadPrefetch:
     get it back; with it the parser only runs while SQLite indexes or commits, which is the point.
     """
 
-    def __init__(self, path: Path, keep_articles: bool, row: RowFunction) -> None:
+    def __init__(
+        self, path: Path, keep_articles: bool, row: RowFunction, layout: str | None = None
+    ) -> None:
         self._path = path
         self._keep = keep_articles
         self._row = row
+        self._layout = layout
         # Filled by the parser as it goes; complete once iteration has ended.
         self.report = ParseReport()
         self.quiet = threading.Lock()
@@ -63,7 +66,7 @@ class ThreadPrefetch:
         try:
             with self._path.open("rb") as f:
                 chunk: list[Row] = []
-                articles = parse_stream(f, report=self.report)
+                articles = parse_stream(f, layout=self._layout, report=self.report)
                 while True:
                     with self.quiet:
                         article = next(articles, None)
@@ -101,7 +104,9 @@ class ThreadPrefetch:
             self._thread.join(0.05)
 
 
-def _parse_in_child(path: str, keep: bool, out, row: RowFunction) -> None:
+def _parse_in_child(
+    path: str, keep: bool, out, row: RowFunction, layout: str | None = None
+) -> None:
     """The parsing process: pickled chunks of rows on ``out``, its ParseReport, then None (or the
     error, as text).
 
@@ -116,7 +121,7 @@ def _parse_in_child(path: str, keep: bool, out, row: RowFunction) -> None:
         try:
             with open(path, "rb") as f:
                 chunk: list[Row] = []
-                for article in parse_stream(f, report=report):
+                for article in parse_stream(f, layout=layout, report=report):
                     chunk.append(row(article, keep))
                     if len(chunk) >= _CHUNK:
                         out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
@@ -153,7 +158,9 @@ class ProcessPrefetch:
     stops reading, dies or is killed.
     """
 
-    def __init__(self, path: Path, keep_articles: bool, row: RowFunction) -> None:
+    def __init__(
+        self, path: Path, keep_articles: bool, row: RowFunction, layout: str | None = None
+    ) -> None:
         import multiprocessing
 
         # "spawn": forking a process that runs Qt and other threads is unsafe.
@@ -165,7 +172,7 @@ class ProcessPrefetch:
         self._stop = threading.Event()
         self._process = ctx.Process(
             target=_parse_in_child,
-            args=(str(path), keep_articles, send, row),
+            args=(str(path), keep_articles, send, row, layout),
             name="dispatch-parse",
             daemon=True,
         )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from reader.core.importing import Batch, ImportResult, Progress, import_file
+from reader.core.importing import BATCH_ARTICLES, Batch, ImportResult, Progress, import_file
 from reader.core.store import Library, LibraryError
 
 # How often the worker may tell the window about progress and new articles.
@@ -100,7 +100,7 @@ class ImportWorker(QObject):
         self.library_path = library_path
         self.classify = classify
         self.report_interval = report_interval
-        self.batch = {} if batch_articles is None else {"batch_articles": batch_articles}
+        self.batch_articles = BATCH_ARTICLES if batch_articles is None else batch_articles
 
     @Slot(object, object)
     def run(self, job: ImportJob, cancel: threading.Event) -> None:
@@ -145,7 +145,7 @@ class ImportWorker(QObject):
             progress_interval=min(self.report_interval, 0.1),
             # SQLite's own checkpoints: the thread's made the event loop stall longer.
             checkpoint_thread=False,
-            **self.batch,
+            batch_articles=self.batch_articles,
         )
         if pending_sections:
             self.articles_added.emit(set(pending_sections))
