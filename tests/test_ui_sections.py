@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from reader.core import section_ops
@@ -97,9 +103,12 @@ def answer_question(monkeypatch, answer) -> list[str]:
 
 def record_warnings(monkeypatch) -> list[str]:
     said = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", staticmethod(lambda parent, title, text, *a, **k: said.append(text))
-    )
+
+    def warning(parent, title, text, *args, **kwargs):
+        # What the box shows: dialogs get their text escaped into rich text (plain_text.rich).
+        said.append(QTextDocumentFragment.fromHtml(text).toPlainText())
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
     return said
 
 

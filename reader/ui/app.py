@@ -35,10 +35,10 @@ def run(db: Path | None, files: list[Path]) -> int:
     # makes those waits add up to visible stutter. 1 ms measured p95 event-loop lateness of
     # 3-4 ms instead of 9-15 ms during an import, at no cost to import speed.
     sys.setswitchinterval(0.001)
-    from PySide6.QtWidgets import QMessageBox
 
     from reader.core.store import Library, LibraryError, default_library_path
 
+    from .plain_text import critical
     from .single_instance import InstanceServer, hand_over, server_name
 
     path = Path(db).expanduser() if db is not None else default_library_path()
@@ -51,7 +51,7 @@ def run(db: Path | None, files: list[Path]) -> int:
         from . import icons
 
         app.setWindowIcon(icons.app_icon())
-        QMessageBox.critical(None, f"{APP_NAME} cannot open the library", str(e))
+        critical(None, f"{APP_NAME} cannot open the library", str(e))
         print(f"dispatch: {e}", file=sys.stderr)
         return 1
     try:

@@ -25,6 +25,8 @@ from PySide6.QtGui import QFont, QIcon
 from reader.core import views
 from reader.core.views import Change, Row, Sort, SortKey, View, ViewQuery
 
+from .plain_text import tooltip
+
 PAGE = 200
 MAX_PAGES = 40  # 8,000 rows at most in memory
 
@@ -306,7 +308,7 @@ class ArticleListModel(QAbstractTableModel):
                     return f"Published {publication_date(r.published_at)}; added {added}"
                 return f"Added {added}"
             if col == TITLE:
-                return r.title
+                return tooltip(r.title)  # a title is dump text: never guessed to be HTML
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole and col == TITLE:
             state = ", ".join(s for s, on in (("unread", not r.read), ("starred", r.starred)) if on)

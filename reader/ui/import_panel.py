@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.importing import ImportResult
 from reader.ui.import_worker import FileProgress
+from reader.ui.plain_text import plain_label, tooltip
 
 
 class ImportStatus(QWidget):
@@ -36,7 +37,7 @@ class ImportStatus(QWidget):
         self.setObjectName("importStatus")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
+        self.label = plain_label(QLabel())  # shows a file name: never markup
         self.label.setObjectName("importFile")
         self.bar = QProgressBar()
         self.bar.setObjectName("importProgress")
@@ -72,7 +73,7 @@ class ImportStatus(QWidget):
         p = fp.progress
         of = f" ({fp.index} of {fp.total_files})" if fp.total_files > 1 else ""
         self.label.setText(f"Importing {fp.job.path.name}{of}")
-        self.label.setToolTip(str(fp.job.path))
+        self.label.setToolTip(tooltip(str(fp.job.path)))
         if p.bytes_total:
             self.bar.setValue(int(1000 * min(p.bytes_done, p.bytes_total) / p.bytes_total))
         self.count.setText(f"{p.articles:,} article{'s' if p.articles != 1 else ''}")

@@ -17,6 +17,7 @@ from reader.core.importing import ImportResult
 from reader.ui.changes import LibraryChange
 from reader.ui.import_panel import ImportLog, ImportStatus, LogNote
 from reader.ui.import_worker import FileProgress, ImportQueue, RunSummary
+from reader.ui.plain_text import ask, warn
 
 FILE_FILTER = f"News dumps ({' '.join('*' + s for s in dump_files.DUMP_SUFFIXES)});;All files (*)"
 _LAST_FOLDER_KEY = "import/last_folder"
@@ -124,7 +125,7 @@ class ImportController(QObject):
 
     def _on_library_error(self, message: str) -> None:
         self.status.set_running(False)
-        QMessageBox.warning(self.window, "Import failed", message)
+        warn(self.window, "Import failed", message)
 
     # --- the log ---------------------------------------------------------------------------------
 
@@ -166,12 +167,10 @@ class ImportController(QObject):
         """Closing during an import asks first; "Yes" cancels it (what is stored stays)."""
         if not self.queue.busy:
             return True
-        answer = QMessageBox.question(
+        answer = ask(
             self.window,
             "An import is running",
             "Cancel the import and quit? The articles imported so far are kept.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
 

@@ -18,6 +18,7 @@ from reader.core import views
 
 from . import settings as S
 from .changes import LibraryChange
+from .plain_text import window_title
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -164,9 +165,9 @@ class PaneUpdates:
         name = w.sidebar_model.name_of(view)
         unread = w.counts.get(view) if view.kind != "source" else None
         if unread:
-            w.setWindowTitle(f"{name} ({unread:,} unread) — {APP_NAME}")
+            w.setWindowTitle(window_title(f"{name} ({unread:,} unread) — {APP_NAME}"))
         else:
-            w.setWindowTitle(f"{name} — {APP_NAME}")
+            w.setWindowTitle(window_title(f"{name} — {APP_NAME}"))
 
     def update_empty_state(self) -> None:
         """What an empty list says (and, for an empty library, the reading pane's welcome)."""

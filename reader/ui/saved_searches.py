@@ -34,6 +34,7 @@ from reader.core.store import Library
 from reader.core.views import ALL, View
 
 from . import icons
+from .plain_text import message_box
 from .sidebar import CountRole, KindRole, ViewKeyRole, header_item
 
 if TYPE_CHECKING:
@@ -353,12 +354,12 @@ class SavedSearchViews(QObject):
         if s is None:
             self._status("Select a saved search in the sidebar first", 4000)
             return
-        box = QMessageBox(
+        box = message_box(
+            self.window,
             QMessageBox.Icon.Question,
             "Delete saved search",
             f"Delete the saved search “{s.name}” ({s.query})?\n\nNo article is deleted.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self.window,
         )
         box.setObjectName("deleteSavedSearchDialog")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

@@ -42,24 +42,18 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QPalette,
-    QTextCharFormat,
-    QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTextEdit,
     QWidget,
 )
 
 from reader.core.query import parse_query
 from reader.core.search import (
-    MARK_CLOSE,
-    MARK_OPEN,
     PAGE_SIZE,
-    Highlighted,
     Hit,
     Order,
     Page,
@@ -69,6 +63,8 @@ from reader.core.search import (
 from reader.core.store import Library, LibraryError
 from reader.core.views import View
 
+from .highlight import MatchHighlighter, matched_words  # noqa: F401  (their old home)
+from .plain_text import tooltip
 from .search_field import SearchBar
 
 # Matches in the result list: a marker-pen background that reads on bold and selected rows.
@@ -316,7 +312,7 @@ class SearchResultsModel(QAbstractTableModel):
             if col == DATE:
                 return (h.published_at or h.added_at or "")[:10]
         elif role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
-            return h.snippet_text
+            return tooltip(h.snippet_text)  # dump text: never guessed to be HTML
         elif role == IdRole:
             return h.id
         elif role == TitleHtmlRole:
@@ -396,122 +392,7 @@ class SearchResultDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-# --- the reading pane -------------------------------------------------------------------------
-
-
-def matched_words(hl: Highlighted) -> list[str]:
-    """The distinct stretches of text the search matched in an article (longest first)."""
-    found: dict[str, None] = {}
-    for text in (hl.title, hl.summary, hl.body):
-        start = 0
-        while True:
-            i = text.find(MARK_OPEN, start)
-            if i < 0:
-                break
-            j = text.find(MARK_CLOSE, i)
-            if j < 0:
-                break
-            word = text[i + len(MARK_OPEN) : j].strip()
-            if word:
-                found.setdefault(word.casefold(), None)
-            start = j + len(MARK_CLOSE)
-    return sorted(found, key=len, reverse=True)
-
-
-class MatchHighlighter:
-    """Highlights matches in a QTextEdit/QTextBrowser and moves between them (n of m)."""
-
-    def __init__(self, editor: QTextEdit) -> None:
-        self.editor = editor
-        self.cursors: list[QTextCursor] = []
-        self.current = -1
-        self.words: list[str] = []
-        # The pane re-renders (text size, another article): find the words again in the new text.
-        editor.textChanged.connect(self._on_text_changed)
-
-    def _on_text_changed(self) -> None:
-        if self.words:
-            current = self.current
-            self.set_words(self.words)
-            if 0 <= current < len(self.cursors):
-                self.current = current
-                self._paint()
-
-    def set_words(self, words: list[str]) -> int:
-        """Mark every whole-word occurrence of ``words`` (case-insensitive); returns the count."""
-        self.words = list(words)
-        doc = self.editor.document()
-        found: dict[tuple[int, int], QTextCursor] = {}
-        for word in words:
-            cursor = QTextCursor(doc)
-            while True:
-                cursor = doc.find(word, cursor, QTextDocument.FindFlag.FindWholeWords)
-                if cursor.isNull():
-                    break
-                span = (cursor.selectionStart(), cursor.selectionEnd())
-                # Longest words come first: a shorter word inside a longer match is skipped.
-                if not any(s <= span[0] and span[1] <= e for s, e in found):
-                    found[span] = QTextCursor(cursor)
-        self.cursors = [found[k] for k in sorted(found)]
-        self.current = -1
-        self._paint()
-        return len(self.cursors)
-
-    def set_highlighted(self, hl: Highlighted | None) -> int:
-        return self.set_words(matched_words(hl) if hl is not None else [])
-
-    def clear(self) -> None:
-        self.words = []
-        self.cursors = []
-        self.current = -1
-        self._paint()
-
-    @property
-    def count(self) -> int:
-        return len(self.cursors)
-
-    def next(self) -> int:
-        """Go to the next match (wrapping); returns its index, -1 when there is none."""
-        return self._go(+1)
-
-    def previous(self) -> int:
-        return self._go(-1)
-
-    def _go(self, step: int) -> int:
-        if not self.cursors:
-            return -1
-        if self.current < 0:
-            self.current = 0 if step > 0 else len(self.cursors) - 1
-        else:
-            self.current = (self.current + step) % len(self.cursors)
-        cursor = QTextCursor(self.cursors[self.current])
-        self.editor.setTextCursor(cursor)
-        self.editor.ensureCursorVisible()
-        self._paint()
-        return self.current
-
-    def _paint(self) -> None:
-        base = QTextCharFormat()
-        base.setBackground(QColor(255, 230, 120))
-        base.setForeground(QColor(20, 20, 20))
-        here = QTextCharFormat()
-        here.setBackground(QColor(255, 150, 40))
-        here.setForeground(QColor(0, 0, 0))
-        selections = []
-        for i, cursor in enumerate(self.cursors):
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = cursor
-            sel.format = here if i == self.current else base
-            selections.append(sel)
-        self.editor.setExtraSelections(selections)
-
-    def status(self) -> str:
-        if not self.cursors:
-            return "No matches in this article"
-        if self.current < 0:
-            return f"{len(self.cursors)} match{'es' if len(self.cursors) != 1 else ''}"
-        return f"Match {self.current + 1} of {len(self.cursors)}"
-
+# --- the reading pane: reader/ui/highlight.py (linear, capped, cached) -----------------------
 
 # --- wiring -----------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from reader.core.views import ALL, View, article_states
 
 from .changes import LibraryChange
 from .navigation import ListNavigator
+from .plain_text import window_title
 from .saved_searches import SavedSearchViews, saved_id_of
 from .search_engine import TITLE, MatchHighlighter, SearchController
 from .search_results import SearchResultsView
@@ -390,7 +391,7 @@ class WindowSearch(QObject):
         n = self.highlighter.set_highlighted(hl)
         if n:
             keys = self.window.key_hint("next-match")
-            self._status(f"{n} match{'es' if n != 1 else ''} here — {keys} to go to the next", 4000)
+            self._status(self.highlighter.found_text(keys), 6000)
 
     def update_title(self) -> None:
         """The window is titled after the open search (the window titles its views)."""
@@ -399,11 +400,11 @@ class WindowSearch(QObject):
         s = self.saved_views.opened()
         if s is None:
             text = " ".join(self.bar.text().split())
-            self.window.setWindowTitle(f"Search: {text} — {APP_NAME}")
+            self.window.setWindowTitle(window_title(f"Search: {text} — {APP_NAME}"))
             return
         n = self.saved_views.count(s.id) or 0
         unread = f" ({n:,} unread)" if n else ""
-        self.window.setWindowTitle(f"{s.name}{unread} — {APP_NAME}")
+        self.window.setWindowTitle(window_title(f"{s.name}{unread} — {APP_NAME}"))
 
     def _on_library_changed(self, _change: LibraryChange) -> None:
         """The results' flags and sections follow; saved searches are recounted."""

@@ -22,6 +22,7 @@ from reader.core.store import FALLBACK_SECTION
 from reader.core.views import Section, View
 
 from .changes import LibraryChange
+from .plain_text import ask, warn
 from .resort_worker import ResortStatus, ResortThread
 from .section_picker import SectionPicker
 from .sidebar import ViewKeyRole
@@ -119,7 +120,7 @@ class SectionActions(QObject):
         self.window.statusBar().showMessage(text, ms)
 
     def _error(self, title: str, error: SectionError | str) -> None:
-        QMessageBox.warning(self.window, title, str(error))
+        warn(self.window, title, str(error))
 
     def selected_section(self) -> Section | None:
         """The section selected in the sidebar (or open in the list)."""
@@ -235,7 +236,7 @@ class SectionActions(QObject):
             detail = f"{what}; nothing is deleted but the section."
         else:
             detail = "It holds no articles."
-        answer = QMessageBox.question(
+        answer = ask(
             self.window,
             "Delete section",
             f"Delete the section “{section.name}”?\n\n{detail}",
@@ -437,7 +438,7 @@ class SectionActions(QObject):
         elif by_hand:
             kept = f"The {by_hand:,} articles you placed yourself stay where they are."
         what = "the article" if auto == 1 else f"the {auto:,} articles"
-        answer = QMessageBox.question(
+        answer = ask(
             self.window,
             "Re-sort all articles",
             f"Place {what} Dispatch sorted again, with what it knows now "

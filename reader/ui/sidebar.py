@@ -27,6 +27,7 @@ from reader.core.views import SMART_VIEW_NAMES, SMART_VIEWS, Counts, View
 
 from . import icons
 from .article_model import article_ids_from_mime
+from .plain_text import tooltip
 
 ViewKeyRole = Qt.ItemDataRole.UserRole + 1
 CountRole = Qt.ItemDataRole.UserRole + 2
@@ -55,6 +56,12 @@ def header_item(text: str) -> QStandardItem:
 
 class SidebarModel(QStandardItemModel):
     """Items carry their view key; counts are a role painted by :class:`CountDelegate`."""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        value = super().data(index, role)
+        if role == Qt.ItemDataRole.ToolTipRole and value:
+            return tooltip(value)  # source file names and section names are not markup
+        return value
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

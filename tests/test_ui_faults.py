@@ -1,0 +1,230 @@
+"""The window against hostile dumps and a failing disk: nothing is markup, nothing hangs.
+
+Real window, real library files in tmp_path, real worker threads. Issue 13.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QHelpEvent, QTextDocument
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolTip, QWidget
+
+from tests.ui_helpers import Spec, add_articles, add_source, make_window
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+# Harmless stand-ins for file:///dev/zero: markup that would show if Qt took it as HTML.
+IMG = '<img src="file:///nonexistent/dispatch-probe.png">'
+HOSTILE = f"{IMG}<b>zebra</b> crossing"
+
+ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.StatusTipRole,
+    Qt.ItemDataRole.WhatsThisRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.AccessibleDescriptionRole,
+)
+#: Roles Qt renders as rich text when the string looks like HTML.
+GUESSED = {Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.WhatsThisRole}
+
+
+def shown(text: str) -> str:
+    """What Qt shows for a tooltip-like string: rich text when it guesses so, else as is."""
+    if not GuiQt.mightBeRichText(text):
+        return text
+    doc = QTextDocument()
+    doc.setHtml(text)
+    return doc.toPlainText()
+
+
+def assert_plain(text: str, where: str) -> None:
+    """Any hostile piece in ``text`` is shown literally, never interpreted."""
+    if "<img" in text or "&lt;img" in text:
+        assert "<img" in shown(text), f"{where} renders dump text as markup: {text!r}"
+
+
+def walk_model(model, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    """Check every role of every index (tree children too); the number of hostile values seen."""
+    seen = 0
+    for row in range(model.rowCount(parent)):
+        for col in range(model.columnCount(parent)):
+            index = model.index(row, col, parent)
+            for role in ROLES:
+                value = model.data(index, role)
+                if not isinstance(value, str):
+                    continue
+                if role in GUESSED:
+                    assert_plain(value, f"{type(model).__name__} role {role}")
+                seen += IMG in shown(value) if role in GUESSED else IMG in value
+        first = model.index(row, 0, parent)
+        if model.rowCount(first):
+            seen += walk_model(model, first)
+    return seen
+
+
+def walk_widgets(root: QWidget) -> None:
+    """Every widget's tooltip and every label that Qt would render as rich text."""
+    for w in [root, *root.findChildren(QWidget)]:
+        assert_plain(w.toolTip(), f"tooltip of {w.objectName() or type(w).__name__}")
+        if isinstance(w, QLabel) and w.textFormat() != Qt.TextFormat.PlainText:
+            rich = w.textFormat() == Qt.TextFormat.RichText or GuiQt.mightBeRichText(w.text())
+            if rich:
+                assert IMG not in w.text(), f"label {w.objectName()} renders markup"
+
+
+@pytest.fixture
+def hostile_lib(lib):
+    source = add_source(lib.conn, f"{IMG}<i>feed</i>.txt", new_count=1)
+    lib.ensure_section("World")
+    add_articles(
+        lib.conn,
+        [
+            Spec(
+                HOSTILE,
+                dateline=IMG,
+                summary=(HOSTILE,),
+                body=f"The zebra walked. {HOSTILE} A second paragraph.",
+                source_id=source,
+            ),
+            Spec("A calm title about zebra herds", body=f"Zebra {IMG} herds."),
+        ],
+    )
+    return lib
+
+
+def test_dump_text_reaches_qt_as_plain_text_everywhere(qtbot, hostile_lib, settings_path):
+    window = make_window(qtbot, hostile_lib, settings_path)
+    assert walk_model(window.list_model) >= 2  # the title's tooltip and the dateline
+    assert walk_model(window.sidebar_model) >= 1  # the source file's name
+    walk_widgets(window)
+
+    # The tooltip Qt really shows when the mouse rests on the hostile title.
+    window.article_list.setFocus()
+    window.article_list.selectRow(0)
+    view = window.article_list
+    row = next(r for r in range(2) if IMG in view.model().data(view.model().index(r, 0)))
+    rect = view.visualRect(view.model().index(row, 0))
+    event = QHelpEvent(
+        QHelpEvent.Type.ToolTip, rect.center(), view.viewport().mapToGlobal(rect.center())
+    )
+    QApplication.sendEvent(view.viewport(), event)
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert shown(QToolTip.text()).startswith(HOSTILE)
+    QToolTip.hideText()
+
+    # Open the hostile source's view: its name is in the window title and headers.
+    src_index = next(
+        window.sidebar_model.index(r, 0, window.sidebar_model.sources_header.index())
+        for r in range(window.sidebar_model.sources_header.rowCount())
+    )
+    window.sidebar.setCurrentIndex(src_index)
+    qtbot.waitUntil(lambda: "feed" in window.windowTitle())
+    assert IMG in window.windowTitle()
+
+    # Search: the results' tooltips are snippets of the hostile body.
+    window.search.focus()
+    qtbot.keyClicks(window.search.bar.field, "zebra")
+    qtbot.waitUntil(lambda: window.search.ctl is not None and bool(window.search.ctl.model.hits))
+    results = window.search.ctl.model
+    assert walk_model(results) >= 1
+    walk_widgets(window)
+    window.close()
+
+
+def test_message_boxes_show_section_names_as_plain_text(qtbot, hostile_lib, settings_path):
+    hostile_lib.ensure_section(HOSTILE)
+    window = make_window(qtbot, hostile_lib, settings_path)
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append(shown(box.text()))
+        walk_widgets(box)
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    section_id = hostile_lib.section_id(HOSTILE)
+    QTimer.singleShot(0, answer)
+    window.section_actions.delete_section(section_id)
+    assert seen and HOSTILE in seen[0]  # as written, not rendered
+    window.close()
+
+
+def test_import_strip_shows_a_hostile_file_name_as_plain_text(qtbot, tmp_path, lib, monkeypatch):
+    from reader.ui.importer import ImportController
+    from reader.ui.main_window import MainWindow
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    name = '<img src="probe.png">.txt'  # a file name can hold markup too
+    dump = tmp_path / name
+    dump.write_text("Headline for a test\n\nBERLIN: A lead paragraph that is long enough.\n")
+    window = MainWindow(lib)
+    qtbot.addWidget(window)
+    window.show()
+    ctl = ImportController(window, lib.path)
+    with qtbot.waitSignal(ctl.queue.file_started, timeout=10000):
+        ctl.import_paths([dump])
+    walk_widgets(window)
+    label = ctl.status.label
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert "<img" in label.text()
+    qtbot.waitUntil(lambda: not ctl.queue.busy, timeout=20000)
+    ctl.shutdown()
+    window.close()
+
+
+# --- a long article opened from the search results (case 2) ---------------------------------
+
+PARAGRAPH = (
+    "The harbour master said the ferry left the harbour late, and the sea wall held"
+    " against the storm surge through the night."
+)
+
+
+def test_a_long_article_with_thousands_of_matches_opens_without_freezing(qtbot, lib, settings_path):
+    """1 MB, 16,000 matches: the highlighting took 8.5 s on the GUI thread (quadratic)."""
+    import time
+
+    from reader.ui.highlight import PAINT_CAP
+
+    body = "\n\n".join([PARAGRAPH] * 8000)  # about 1 MB
+    lib.ensure_section("World")
+    (aid,) = add_articles(lib.conn, [Spec("Harbour log", body=body)])
+    window = make_window(qtbot, lib, settings_path)
+    window.search.focus()
+    qtbot.keyClicks(window.search.bar.field, "harbour")
+    qtbot.waitUntil(lambda: window.search.ctl is not None and bool(window.search.ctl.model.hits))
+    highlighter = window.search.highlighter
+
+    started = time.perf_counter()
+    window.show_article(aid)  # what choosing the result does, on the GUI thread
+    took = time.perf_counter() - started
+    assert highlighter.count == 16001  # the title's and two a paragraph
+    assert took < 1.0, f"opening froze the window for {took:.2f} s"
+    assert len(window.reading_pane.extraSelections()) <= PAINT_CAP
+    assert "as you scroll" in window.statusBar().currentMessage()
+
+    # A re-render (text size) finds the same text: the spans come from the cache.
+    misses = highlighter.cache.misses
+    started = time.perf_counter()
+    window.reading_pane.set_text_step(1)
+    assert time.perf_counter() - started < 1.0
+    assert highlighter.cache.misses == misses and highlighter.count == 16001
+
+    # Further down the article, the matches on screen are the ones painted.
+    pane = window.reading_pane
+    for _ in range(30):
+        pane.page_down()
+
+    def painted_on_screen() -> bool:
+        top = pane.cursorForPosition(pane.viewport().rect().topLeft()).position()
+        starts = [s.cursor.selectionStart() for s in pane.extraSelections()]
+        return top > 1000 and any(0 <= s - top < 2000 for s in starts)
+
+    qtbot.waitUntil(painted_on_screen)
+    window.close()
