@@ -512,7 +512,7 @@ def _hits(
     }
     marked: dict[int, tuple[str, str]] = {}
     if q.match:
-        marked = _marked(conn, q.match, ids, per_row=not contiguous and not q.has_prefix)
+        marked = _marked(conn, q, ids, per_row=not contiguous and not q.has_prefix)
     hits = []
     for article_id, score in rows:
         r = info.get(article_id)
@@ -541,7 +541,7 @@ def _hits(
 
 
 def _marked(
-    conn: sqlite3.Connection, match: str, ids: list[int], per_row: bool
+    conn: sqlite3.Connection, q: ParsedQuery, ids: list[int], per_row: bool
 ) -> dict[int, tuple[str, str]]:
     """Highlighted title and the best snippet (body, else summary) of each id.
 
@@ -551,11 +551,19 @@ def _marked(
     every statement would gather the prefix's completions again. (``rowid IN (...)`` is never a
     constraint here: FTS5 would run the whole match once per id; the unary ``+`` keeps it a
     filter.)
+
+    A body over :data:`HIGHLIGHT_BODY_LIMIT` characters gets its snippet from
+    :func:`_long_snippet`: FTS5's snippet() took 3 s on a 1 MB body and 31 s on 3 MB.
     """
+    match = q.match
+    long_ids = _long_bodies(conn, ids)
+    body_snippet = "snippet(articles_fts, 2, ?1, ?2, ?3, ?4)"
+    if long_ids:  # CASE is lazy: snippet() never runs on those rows
+        listed = ",".join(str(int(i)) for i in long_ids)
+        body_snippet = f"CASE WHEN rowid IN ({listed}) THEN NULL ELSE {body_snippet} END"
     cols = (
-        "SELECT rowid, highlight(articles_fts, 0, ?1, ?2),"
-        " snippet(articles_fts, 2, ?1, ?2, ?3, ?4), snippet(articles_fts, 1, ?1, ?2, ?3, ?4)"
-        " FROM articles_fts WHERE articles_fts MATCH ?5"
+        f"SELECT rowid, highlight(articles_fts, 0, ?1, ?2), {body_snippet},"
+        " snippet(articles_fts, 1, ?1, ?2, ?3, ?4) FROM articles_fts WHERE articles_fts MATCH ?5"
     )
     head = (MARK_OPEN, MARK_CLOSE, ELLIPSIS, SNIPPET_TOKENS, match)
     if per_row:
@@ -568,6 +576,8 @@ def _marked(
         rows = conn.execute(sql, (*head, min(ids), max(ids), *ids)).fetchall()
     out: dict[int, tuple[str, str]] = {}
     for article_id, title, body, summary in rows:
+        if article_id in long_ids:
+            body = _long_snippet(_body(conn, article_id), q)
         if MARK_OPEN in (body or ""):
             snippet = body
         elif MARK_OPEN in (summary or ""):
@@ -714,6 +724,43 @@ def _marked_words(text: str, q: ParsedQuery) -> str:
     finally:
         mem.close()
     return row[0] if row else ""
+
+
+def _long_bodies(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
+    """Which of ``ids`` have a body too long for FTS5's snippet() and highlight()."""
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    return {
+        r[0]
+        for r in conn.execute(
+            f"SELECT id FROM articles WHERE id IN ({marks}) AND length(body) > ?",
+            (*ids, HIGHLIGHT_BODY_LIMIT),
+        )
+    }
+
+
+def _body(conn: sqlite3.Connection, article_id: int) -> str:
+    row = conn.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return (row[0] or "") if row else ""
+
+
+def _long_snippet(text: str, q: ParsedQuery, width: int = 160) -> str:
+    """A snippet of a long body around its first match, matches marked: linear in the text."""
+    marked = _marked_words(text, q)
+    words = re.findall(re.escape(MARK_OPEN) + "(.*?)" + re.escape(MARK_CLOSE), marked)
+    if not words:
+        return ""
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    first = pattern.search(text)
+    if first is None:
+        return ""
+    start = max(0, text.rfind(" ", 0, max(0, first.start() - width // 3)) + 1)
+    end = text.find(" ", min(len(text), start + width))
+    end = len(text) if end < 0 else end
+    piece = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", text[start:end])
+    return f"{ELLIPSIS if start else ''}{piece}{ELLIPSIS if end < len(text) else ''}"
 
 
 def _quote_word(word: str) -> str:
