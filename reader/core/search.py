@@ -867,16 +867,7 @@ def unread_matches(
 
 # --- saved searches ---------------------------------------------------------------------------
 
-# Proposed for the store's next migration (the store owns the schema); the functions below use
-# the table when it is there and say clearly when it is not.
-SAVED_SEARCHES_DDL = """CREATE TABLE saved_searches (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    query TEXT NOT NULL,
-    scope TEXT,                -- a views.View key ("section:3", "unread"); NULL: whole library
-    position INTEGER NOT NULL,
-    created_at TEXT NOT NULL
-)"""
+# The table comes with the store's migration 3 (the store owns the schema).
 
 
 class SavedSearchError(Exception):

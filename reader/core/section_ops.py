@@ -153,6 +153,50 @@ def sections(lib: Library) -> list[Section]:
     ]
 
 
+def article_count(lib: Library, section_id: int) -> int:
+    """How many articles a section holds (deleting it sends them to the fallback section)."""
+    return lib.conn.execute(
+        "SELECT COUNT(*) FROM articles WHERE section_id = ?", (section_id,)
+    ).fetchone()[0]
+
+
+def sections_of(lib: Library, article_ids: Sequence[int]) -> set[int]:
+    """The sections these articles are in."""
+    out: set[int] = set()
+    for chunk in _chunks(list(article_ids)):
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            r[0]
+            for r in lib.conn.execute(
+                f"SELECT DISTINCT section_id FROM articles WHERE id IN ({marks})", chunk
+            )
+        )
+    return out
+
+
+def already_in(lib: Library, article_ids: Sequence[int], section_id: int) -> set[int]:
+    """Which of these articles are in this section already."""
+    out: set[int] = set()
+    for chunk in _chunks(list(article_ids)):
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            r[0]
+            for r in lib.conn.execute(
+                f"SELECT id FROM articles WHERE section_id = ? AND id IN ({marks})",
+                (section_id, *chunk),
+            )
+        )
+    return out
+
+
+def placed_by_hand(lib: Library) -> tuple[int, int]:
+    """(articles the reader placed, all articles): what a re-sort leaves alone, of how many."""
+    by_hand, total = lib.conn.execute(
+        "SELECT COALESCE(SUM(section_by_user), 0), COUNT(*) FROM articles"
+    ).fetchone()
+    return int(by_hand), int(total)
+
+
 def _get(conn: sqlite3.Connection, section_id: int) -> Section:
     row = conn.execute(
         "SELECT id, name, position FROM sections WHERE id = ?", (section_id,)

@@ -457,6 +457,31 @@ def article(conn: sqlite3.Connection, article_id: int) -> ArticleRecord | None:
     return ArticleRecord(*r) if r else None
 
 
+class ImportRecord(NamedTuple):
+    """One imported file, as the import log lists it."""
+
+    name: str
+    path: str
+    status: str
+    new: int
+    duplicates: int
+    skipped: int
+    when: str | None
+    error: str | None
+    warning: str | None
+
+
+def import_history(conn: sqlite3.Connection) -> list[ImportRecord]:
+    """Every file imported into the library, newest first."""
+    return [
+        ImportRecord(*r)
+        for r in conn.execute(
+            "SELECT name, path, status, new_count, duplicate_count, skipped_count,"
+            " COALESCE(finished_at, imported_at), error, warning FROM sources ORDER BY id DESC"
+        )
+    ]
+
+
 def has_articles(conn: sqlite3.Connection) -> bool:
     """Whether the library holds any article at all (an empty one greets the reader)."""
     return conn.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1

@@ -330,14 +330,12 @@ class ArticleListModel(QAbstractTableModel):
         if change.rows is None:
             # A whole view marked: re-read the cached rows' state in one go.
             ids = [r.id for p in self._pages.values() for r in p]
-            states = {}
-            for chunk in range(0, len(ids), 500):
-                part = ids[chunk : chunk + 500]
-                marks = ",".join("?" * len(part))
-                for aid, read, starred in self.conn.execute(
-                    f"SELECT id, read, starred FROM articles WHERE id IN ({marks})", part
-                ):
-                    states[aid] = (read, starred)
+            states = {
+                aid: (int(read), int(starred))
+                for aid, (read, starred, _sid, _name) in views.article_states(
+                    self.conn, ids
+                ).items()
+            }
             changed = set(ids)
         else:
             changed = set(change.ids)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core import views
 from reader.core.importing import ImportResult
 from reader.ui.import_worker import FileProgress
 from reader.ui.plain_text import plain_label, tooltip
@@ -132,10 +133,8 @@ class ImportLog(QDialog):
         rows: list[tuple[str, ...]] = [
             (n.name, "Skipped", "", "", "", "", n.reason) for n in reversed(notes)
         ]
-        for name, _path, status, new, dup, skipped, when, error, warning in conn.execute(
-            "SELECT name, path, status, new_count, duplicate_count, skipped_count,"
-            " COALESCE(finished_at, imported_at), error, warning FROM sources ORDER BY id DESC"
-        ):
+        for record in views.import_history(conn):
+            name, _path, status, new, dup, skipped, when, error, warning = record
             details = error or warning or ("" if status != "done" or new else "nothing new")
             rows.append(
                 (

@@ -224,9 +224,7 @@ class SectionActions(QObject):
                 f"“{section.name}” holds what fits in no other section; it cannot be deleted.",
             )
             return
-        (count,) = self.window.conn.execute(
-            "SELECT COUNT(*) FROM articles WHERE section_id = ?", (section.id,)
-        ).fetchone()
+        count = section_ops.article_count(self.lib, section.id)
         if count:
             what = (
                 f"Its {count:,} articles go to {FALLBACK_SECTION}"
@@ -274,7 +272,8 @@ class SectionActions(QObject):
         more than :data:`MAX_MOVE` are selected (each would be looked up)."""
         model = self.window.list_model
         rows: set[int] = set()
-        for rng in self.window.article_list.selectionModel().selection():
+        selection = self.window.article_list.selectionModel().selection()
+        for rng in (selection.at(i) for i in range(selection.size())):
             rows.update(range(rng.top(), rng.bottom() + 1))
             if len(rows) > MAX_MOVE:
                 return None
@@ -292,16 +291,8 @@ class SectionActions(QObject):
         if not ids:
             self._status("Select the articles to move first", 4000)
             return
-        sections_of = {
-            r[0]
-            for chunk in range(0, len(ids), 500)
-            for r in self.window.conn.execute(
-                "SELECT DISTINCT section_id FROM articles WHERE id IN "
-                f"({','.join('?' * len(ids[chunk : chunk + 500]))})",
-                ids[chunk : chunk + 500],
-            )
-        }
-        current = next(iter(sections_of)) if len(sections_of) == 1 else None
+        holding = section_ops.sections_of(self.lib, ids)
+        current = next(iter(holding)) if len(holding) == 1 else None
         what = "article" if len(ids) == 1 else f"{len(ids):,} articles"
         self._pick_purpose = "move"
         self._pick_ids = ids
@@ -327,17 +318,7 @@ class SectionActions(QObject):
         """Articles dropped on a section: those already there are left as they are (a drag let
         go over its own section is a slip, not a lesson for the classifier)."""
         ids = list(article_ids)
-        there: set[int] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            there.update(
-                r[0]
-                for r in self.window.conn.execute(
-                    f"SELECT id FROM articles WHERE section_id = ? AND id IN "
-                    f"({','.join('?' * len(chunk))})",
-                    (section_id, *chunk),
-                )
-            )
+        there = section_ops.already_in(self.lib, ids, section_id)
         if ids and len(there) == len(set(ids)):
             self._status(f"Already in {self._name(section_id)}", 3000)
             return None
@@ -385,7 +366,8 @@ class SectionActions(QObject):
         return next((s.name for s in self._sections() if s.id == section_id), "?")
 
     def _first_selected_row(self) -> int | None:
-        rows = [rng.top() for rng in self.window.article_list.selectionModel().selection()]
+        selection = self.window.article_list.selectionModel().selection()
+        rows = [selection.at(i).top() for i in range(selection.size())]
         return min(rows) if rows else None
 
     def _after_move(
@@ -425,9 +407,7 @@ class SectionActions(QObject):
         if self.resort_thread is not None:
             self._status("Re-sorting is under way already", 4000)
             return
-        by_hand, total = self.window.conn.execute(
-            "SELECT COALESCE(SUM(section_by_user), 0), COUNT(*) FROM articles"
-        ).fetchone()
+        by_hand, total = section_ops.placed_by_hand(self.lib)
         auto = total - by_hand
         if not auto:
             self._status("Nothing to re-sort: every article was placed by you", 5000)
