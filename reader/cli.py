@@ -7,7 +7,6 @@ Each sub-command's work lives in its own module, imported only when used, so tha
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from collections.abc import Mapping
@@ -154,6 +153,8 @@ def unknown_word(word: str) -> str | None:
         return None
     if word in COMMANDS:
         return f"dispatch: options go after the command: dispatch {word} [OPTIONS]"
+    import difflib  # here: only a mistyped command pays for it
+
     close = difflib.get_close_matches(word, COMMANDS, n=1)
     if close:
         return f"dispatch: '{word}' is not a command or a file; did you mean '{close[0]}'?"
