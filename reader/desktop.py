@@ -265,12 +265,14 @@ def _known_files() -> list[str]:
 def uninstall_from(home: Path, *, refresh: bool = True) -> list[str]:
     """Remove what :func:`install_into` wrote under ``home``; return the removed paths."""
     manifest = _read_manifest(home)
-    # Without a manifest (deleted by hand), fall back to the fixed names only we use.
-    files = manifest.files if manifest else _known_files()
+    # Without a manifest (deleted by hand), fall back to the fixed names only we use. With one,
+    # still only those names: the manifest is a file anyone could have edited.
+    known = set(_known_files())
+    files = [f for f in manifest.files if f in known] if manifest else sorted(known)
     removed = []
     for rel in files:
         path = home / rel
-        if path.is_file() or path.is_symlink():
+        if path.is_file() and not path.is_symlink() and _is_ours(path):
             path.unlink()
             removed.append(rel)
     mpath = manifest_path(home)
@@ -285,6 +287,7 @@ def uninstall_from(home: Path, *, refresh: bool = True) -> list[str]:
             cache.unlink()
             removed.append(os.path.relpath(cache, home))
     dirs = manifest.dirs if manifest else [APP_ID]
+    dirs = [d for d in dirs if not Path(d).is_absolute() and ".." not in Path(d).parts]
     for rel in sorted(dirs, key=lambda d: d.count("/"), reverse=True):
         path = home / rel
         if path.is_dir() and not any(path.iterdir()):
@@ -292,10 +295,27 @@ def uninstall_from(home: Path, *, refresh: bool = True) -> list[str]:
             removed.append(rel + "/")
     for absolute in manifest.created_home if manifest else []:  # deepest first
         path = Path(absolute)
+        if path != home and path not in home.parents:
+            continue  # only the data home and the folders above it that install made
         if path.is_dir() and not any(path.iterdir()):
             path.rmdir()
             removed.append(absolute + "/")
     return removed
+
+
+def _is_ours(path: Path) -> bool:
+    """Is this file, at one of our names, what install wrote (not a file of the user's since)?"""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
+    except OSError:
+        return False
+    if path.suffix == ".png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if path.suffix == ".svg":
+        return b"<svg" in head
+    # The desktop entry names our icon; the metainfo our id.
+    return APP_ID.encode() in head
 
 
 def _mime_cache_is_empty(cache: Path) -> bool:

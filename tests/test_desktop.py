@@ -3,6 +3,7 @@ XDG_DATA_HOME (real files, real validators when the Debian tools are installed).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -288,3 +289,25 @@ def test_find_command_prefers_the_frozen_executable(monkeypatch, tmp_path: Path)
     monkeypatch.setattr(desktop.sys, "frozen", True, raising=False)
     monkeypatch.setattr(desktop.sys, "executable", str(tmp_path / "Dispatch" / "dispatch"))
     assert desktop.find_command() == [str(tmp_path / "Dispatch" / "dispatch")]
+
+
+def test_uninstall_deletes_only_dispatchs_files(xdg_home: Path, fake_command: Path) -> None:
+    """A manifest edited to list other files, or our names holding the user's own files since:
+    neither is deleted (issue 13)."""
+    desktop.install_into(xdg_home, [str(fake_command)], refresh=False)
+    precious = xdg_home / "notes.txt"
+    precious.write_text("mine")
+    outside = xdg_home.parent / "outside.txt"
+    outside.write_text("mine too")
+    mpath = desktop.manifest_path(xdg_home)
+    data = json.loads(mpath.read_text())
+    data["files"] += ["notes.txt", "../outside.txt", str(outside)]
+    data["dirs"] += ["..", "/"]
+    data["created_home"] += [str(xdg_home.parent), "/"]
+    mpath.write_text(json.dumps(data))
+    replaced = xdg_home / "metainfo" / desktop.METAINFO_FILE
+    replaced.write_text("the user's own file under our name")
+    desktop.uninstall_from(xdg_home, refresh=False)
+    assert precious.read_text() == "mine" and outside.read_text() == "mine too"
+    assert replaced.read_text() == "the user's own file under our name"
+    assert not (xdg_home / "applications" / desktop.DESKTOP_FILE).exists()
