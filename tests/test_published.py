@@ -62,3 +62,40 @@ def test_before_and_after_use_the_publication_date(
     hits = {h.title: h.published_at for h in search(lib, "ferry").hits}
     assert hits["Ferry fares frozen for winter"] == "2019-03-02 00:00:00.000"
     assert hits["Ferry timetable changes next week"] is None
+
+
+WEB_PASTE = """Harbour cranes stand idle as dockers strike
+By Ann Lee
+Published 2 March 2019
+
+Dockers at the port walked out on Monday over a new shift rota, leaving cranes idle.
+
+Unions said the cafe owners near the quays had already lost most of their trade.
+
+City opens its first public sauna by the river
+
+HELSINKI, Nov 24 (Reuters) - The city opened a public sauna on the riverbank on Saturday.
+
+Queues formed before dawn.
+"""
+
+
+def test_the_parser_s_byline_and_date_line_reach_the_library_and_search(
+    lib: Library, tmp_path: Path
+) -> None:
+    """End to end with the real parser: furniture lines become columns, not paragraphs."""
+    dump = tmp_path / "web.txt"
+    dump.write_text(WEB_PASTE, encoding="utf-8")
+    result = import_file(lib, dump)
+    assert (result.status, result.new, result.warning) == ("done", 2, None)
+    rows = lib.conn.execute(
+        "SELECT title, byline, published_at, title_derived, body FROM articles ORDER BY id"
+    ).fetchall()
+    assert [r[:4] for r in rows] == [
+        ("Harbour cranes stand idle as dockers strike", "Ann Lee", "2019-03-02 00:00:00.000", 0),
+        ("City opens its first public sauna by the river", None, None, 0),
+    ]
+    assert "Ann Lee" not in rows[0][4] and "2019" not in rows[0][4]
+    assert {h.title for h in search(lib, "before:2020").hits} == {
+        "Harbour cranes stand idle as dockers strike"
+    }

@@ -458,6 +458,7 @@ def test_search_and_section_commands_come_after_the_first_paint(qtbot, lib, sett
     file_menu = [a.text().split("\t")[0] or "-" for a in window.menus["File"].actions()]
     assert file_menu == [
         "Import news dumps…",
+        "Import news dumps with a layout…",
         "Import news dumps into a section…",
         "-",
         "Show the import log",

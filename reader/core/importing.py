@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from reader.core.article import Article
-from reader.core.dumps import DumpError, ParseReport, check_dump
+from reader.core.dumps import LAYOUTS, DumpError, ParseReport, check_dump
 from reader.core.libfile import process_owner
 from reader.core.readahead import Checkpointer, ProcessPrefetch, ThreadPrefetch
 from reader.core.store import (
@@ -546,6 +546,8 @@ def import_file(
     """
     if section is not None and not section.strip():
         raise ValueError("section needs a name")
+    if layout is not None and layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; one of {', '.join(LAYOUTS)}")
     path = Path(path)
     t0 = time.perf_counter()
     imp = _Importer(

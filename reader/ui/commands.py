@@ -69,6 +69,7 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "text-reset": ("Ctrl+0",),
         "full-screen": ("F11",),
         "import": ("Ctrl+O",),
+        "import-with-layout": (),  # no key: File → Import news dumps with a layout…
         "import-log": ("Ctrl+Shift+L",),
         "cancel-import": ("Ctrl+Shift+X",),
         # Sections (reader/ui/section_actions.py). Ctrl+Shift+O is the search order toggle.

@@ -26,6 +26,15 @@ from reader.core.importing import ImportResult
 from reader.ui.import_worker import FileProgress
 from reader.ui.plain_text import plain_label, tooltip
 
+#: File → Import with a layout: what a person reads, and the parser's name for it (None: detect).
+LAYOUT_CHOICES: dict[str, str | None] = {
+    "Automatic": None,
+    "One paragraph per line": "lines",
+    "Blank-line paragraphs": "blank",
+    "Hard-wrapped": "wrapped",
+    "Markdown": "markdown",
+}
+
 
 class ImportStatus(QWidget):
     """File, progress by bytes, articles so far, Cancel — and a way into the log."""

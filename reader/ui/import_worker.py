@@ -26,6 +26,7 @@ REPORT_INTERVAL = 0.25
 class ImportJob:
     path: Path
     section: str | None = None  # None: sort automatically
+    layout: str | None = None  # one of dumps.LAYOUTS; None: the parser detects it
 
 
 @dataclass
@@ -146,6 +147,7 @@ class ImportWorker(QObject):
             # SQLite's own checkpoints: the thread's made the event loop stall longer.
             checkpoint_thread=False,
             batch_articles=self.batch_articles,
+            layout=job.layout,
         )
         if pending_sections:
             self.articles_added.emit(set(pending_sections))
@@ -208,10 +210,12 @@ class ImportQueue(QObject):
     def pending(self) -> int:
         return len(self._queue)
 
-    def add(self, paths: list[Path], section: str | None = None) -> None:
+    def add(
+        self, paths: list[Path], section: str | None = None, layout: str | None = None
+    ) -> None:
         if not paths:
             return
-        self._queue.extend(ImportJob(Path(p), section) for p in paths)
+        self._queue.extend(ImportJob(Path(p), section, layout) for p in paths)
         self._run_total += len(paths)
         if self._current is None:
             if not self._thread.isRunning():

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
 from reader.core import dump_files
 from reader.core.importing import ImportResult
 from reader.ui.changes import LibraryChange
-from reader.ui.import_panel import ImportLog, ImportStatus, LogNote
+from reader.ui.import_panel import LAYOUT_CHOICES, ImportLog, ImportStatus, LogNote
 from reader.ui.import_worker import FileProgress, ImportQueue, RunSummary
 from reader.ui.plain_text import ask, warn
 
@@ -57,7 +57,12 @@ class ImportController(QObject):
         q.library_error.connect(self._on_library_error)
 
         if hasattr(window, "set_import_handler"):
-            window.set_import_handler(self.choose_files, show_log=self.show_log, cancel=self.cancel)
+            window.set_import_handler(
+                self.choose_files,
+                show_log=self.show_log,
+                cancel=self.cancel,
+                with_layout=self.choose_layout_and_files,
+            )
         if hasattr(window, "set_section_import_handler"):  # asks which section, then calls us
             window.set_section_import_handler(self.import_into_section)
         window.setAcceptDrops(True)
@@ -67,7 +72,24 @@ class ImportController(QObject):
 
     # --- starting imports --------------------------------------------------------------------
 
-    def choose_files(self, section: str | None = None) -> None:
+    def choose_layout_and_files(self) -> None:
+        """File → Import with a layout: how the dumps lay out their paragraphs, then the files.
+
+        For dumps the parser reads wrong on its own (the import log or a warning says so).
+        """
+        labels = list(LAYOUT_CHOICES)
+        label, ok = QInputDialog.getItem(
+            self.window,
+            "Import with a layout",
+            "How do the dumps lay out their paragraphs?",
+            labels,
+            0,
+            False,
+        )
+        if ok and label in LAYOUT_CHOICES:
+            self.choose_files(layout=LAYOUT_CHOICES[label])
+
+    def choose_files(self, section: str | None = None, layout: str | None = None) -> None:
         settings = QSettings()
         folder = str(settings.value(_LAST_FOLDER_KEY, "") or "")
         if not folder or not Path(folder).is_dir():
@@ -76,20 +98,22 @@ class ImportController(QObject):
         names, _ = QFileDialog.getOpenFileNames(self.window, title, folder, FILE_FILTER)
         if names:
             settings.setValue(_LAST_FOLDER_KEY, str(Path(names[0]).parent))
-            self.import_paths([Path(n) for n in names], section)
+            self.import_paths([Path(n) for n in names], section, layout)
 
     def import_into_section(self, section: str) -> None:
         """The file dialog; every file chosen goes into ``section`` instead of being sorted."""
         self.choose_files(section)
 
-    def import_paths(self, paths: list[Path], section: str | None = None) -> None:
+    def import_paths(
+        self, paths: list[Path], section: str | None = None, layout: str | None = None
+    ) -> None:
         files, notes = expand_paths([Path(p) for p in paths])
         self.notes.extend(notes)
         if notes and not files:
             self.window.statusBar().showMessage(
                 f"Nothing to import: {len(notes):,} files skipped (see the import log)", 8000
             )
-        self.queue.add(files, section)
+        self.queue.add(files, section, layout)
         self._refresh_log()
 
     def cancel(self) -> None:

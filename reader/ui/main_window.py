@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self._import_handler: Callable[[], object] = self._import_unavailable
         self._import_log_handler: Callable[[], object] = self._import_unavailable
         self._cancel_import_handler: Callable[[], object] = self._import_unavailable
+        self._import_layout_handler: Callable[[], object] = self._import_unavailable
         #: Key modes and whether each is active now (see commands.MODE_KEYS).
         self._mode_checks: dict[str, Callable[[], bool]] = {"focus": lambda: self.focus_mode}
         self.section_import_handler: Callable[[str], object] | None = None
@@ -251,6 +252,12 @@ class MainWindow(QMainWindow):
         add("text-reset", "Default text size", "Reading", lambda: self.change_text_size(0))
         add("full-screen", "Full screen on / off", "Application", self.toggle_full_screen)
         add("import", "Import news dumps…", "Application", lambda: self._import_handler())
+        add(
+            "import-with-layout",
+            "Import news dumps with a layout…",
+            "Application",
+            lambda: self._import_layout_handler(),
+        )
         add("import-log", "Show the import log", "Application", lambda: self._import_log_handler())
         add(
             "cancel-import",
@@ -336,6 +343,7 @@ class MainWindow(QMainWindow):
         handler: Callable[[], object],
         show_log: Callable[[], object] | None = None,
         cancel: Callable[[], object] | None = None,
+        with_layout: Callable[[], object] | None = None,
     ) -> None:
         """Plug in the import feature: Ctrl+O and File → Import call ``handler()``; the import
         log and cancel commands call ``show_log()`` and ``cancel()``."""
@@ -344,6 +352,8 @@ class MainWindow(QMainWindow):
             self._import_log_handler = show_log
         if cancel is not None:
             self._cancel_import_handler = cancel
+        if with_layout is not None:  # File → Import with a layout: asks the layout first
+            self._import_layout_handler = with_layout
 
     def _import_unavailable(self) -> None:
         self.statusBar().showMessage(

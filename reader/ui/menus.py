@@ -19,7 +19,16 @@ from .search_field import SEARCH_MENU
 
 #: The menus and the commands they list ("-": a separator).
 MENUS: dict[str, tuple[str, ...]] = {
-    "File": ("import", "import-into-section", "-", "import-log", "cancel-import", "-", "quit"),
+    "File": (
+        "import",
+        "import-with-layout",
+        "import-into-section",
+        "-",
+        "import-log",
+        "cancel-import",
+        "-",
+        "quit",
+    ),
     "Go": (
         "next-article",
         "previous-article",
