@@ -153,7 +153,7 @@ def _clean_text(text: str) -> bool:
 
 
 def sniff_utf16(sample: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
 
     Latin text is betrayed by NULs in every other byte (the caller checks that first); text in
     other scripts (Cyrillic, Greek, Chinese) has NULs only where it has ASCII: spaces, digits,
@@ -163,8 +163,8 @@ def sniff_utf16(sample: bytes) -> str | None:
     """
     sample = sample[: min(len(sample), SNIFF_BYTES) & ~1]
     nuls = sample.count(0)
-    if nuls < 2:
-        return None
+    if nuls < 4 or len(sample) < 32:
+        return None  # too little to tell ("00000000\n\0\n\0" is no UTF-16)
     odd = sample[1::2].count(0)
     for codec, aligned in (("utf-16-le", odd), ("utf-16-be", nuls - odd)):
         if aligned < 0.75 * nuls:
