@@ -50,7 +50,16 @@ from reader.core.shapes import (
 from reader.core.style import Style, features
 
 _DEBUG = bool(os.environ.get("DISPATCH_PARSE_DEBUG"))
+# Paragraphs on each side of a line whose words are compared (lexical cohesion).
+_COHESION_SPAN = 3
+# A line whose evidence adds up to more than this starts an article.
+THRESHOLD = 1.0
 LOOK = 8  # units of look-ahead
+# Furniture lines are short; the few kinds that run longer open with one of these words.
+_LONG_FURNITURE = frozenset(
+    "Read READ Related See Also Additional Reporting Writing Editing Compiled (Reporting "
+    "(Additional (Writing (Editing (Compiled Sign Subscribe Follow Click Copyright ©".split()
+)
 
 # ---------------------------------------------------------------------------------------------
 # The parser
@@ -104,14 +113,31 @@ class Segmenter:
                 draft.article.dropped.append(text)
                 draft.article.end = unit.end
 
+        dry = self.dry
         while True:
-            fill(LOOK)
-            if not ahead:
-                break
+            if len(ahead) < LOOK:
+                fill(4 * LOOK)  # in batches: refilling after every unit costs more than it saves
+                if not ahead:
+                    break
             self.draft = draft
             u = ahead.popleft()
             kind = u.kind
             text = u.text
+
+            if (
+                kind == "text"
+                and len(text) > 220
+                and draft is not None
+                and draft.article.blocks
+                and not draft.closed
+                and draft.size <= MAX_ARTICLE_CHARS
+                and not dry
+            ):
+                # The common case, kept cheap: one more long paragraph of an article under way.
+                draft.add_paragraph(u)
+                hint = False
+                prev_text = u
+                continue
 
             if kind == "sep" or kind == "image":
                 drop(u)
@@ -150,7 +176,9 @@ class Segmenter:
                 prev_text = u
                 continue
 
-            if len(text) <= 220 and kind == "text":
+            if kind == "text" and (
+                len(text) <= 120 or (len(text) <= 220 and text.split(" ", 1)[0] in _LONG_FURNITURE)
+            ):
                 furniture = self._furniture(u, draft)
                 if furniture is not None:
                     what, value = furniture
@@ -238,7 +266,7 @@ class Segmenter:
                         yield draft.finish()
                     draft = start("", u)
                 draft.add_paragraph(u)
-                if self.dry:
+                if dry:
                     fill(1)
                     self.style.learn(features(u, ahead[0] if ahead else None, 0.0), False)
             hint = False
@@ -254,21 +282,18 @@ class Segmenter:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _next_text(self, skip: int = 0) -> Unit | None:
+    def _next_text(self) -> Unit | None:
         """The next unit that carries text, past furniture and images."""
-        seen = 0
         for unit in self.ahead:
-            if unit.kind in ("image", "sep"):
-                continue
-            if (
-                unit.kind == "text"
-                and len(unit.text) <= 220
-                and (is_boilerplate(unit.text) or is_credit(unit.text))
-            ):
-                continue
-            if seen == skip:
+            if unit.skip is None:
+                kind = unit.kind
+                unit.skip = kind in ("image", "sep") or (
+                    kind == "text"
+                    and len(unit.text) <= 220
+                    and (is_boilerplate(unit.text) or is_credit(unit.text))
+                )
+            if not unit.skip:
                 return unit
-            seen += 1
         return None
 
     def _heading(self, u: Unit, draft: Draft | None) -> str:
@@ -389,6 +414,11 @@ class Segmenter:
                 if cue < 3.0 or BYLINE_START.match(text) or HAS_DIGIT.search(text):
                     return "paragraph"
                 score -= 2.0
+        elif cue >= 3.0 and is_headline_shaped(text) and not self.markdown:
+            # Announced by bullets, a byline, a date or a dateline lead, and shaped like a
+            # headline: nothing else weighed here could outweigh that.
+            style.learn(features(u, nxt, cue), True, first=draft is None, words=text.count(" ") + 1)
+            return "headline"
 
         # The blank lines around it: what they mean is learned from the dump (below); before
         # there is anything to learn from, blank lines that are rare mark boundaries.
@@ -431,7 +461,7 @@ class Segmenter:
         if is_transcript(text):
             score -= 2.0 if end in ".?!" else 0.7
         if not structural:
-            score += style.consistency(feats)
+            score += style.consistency(feats) + style.length_fit(words)
 
         # Its neighbours.
         if nxt is None:
@@ -450,7 +480,8 @@ class Segmenter:
             score -= 3.0  # markdown dumps mark their headlines
 
         # Lexical cohesion, for the doubtful.
-        if -3.0 < score < 3.5 and draft is not None and draft.has_body and not structural:
+        # (Cohesion moves a score by 2.5 at most: it is worked out only where it can decide.)
+        if -1.5 < score < 3.0 and draft is not None and draft.has_body and not structural:
             score += self._cohesion(u, draft)
 
         if _DEBUG and not self.dry:
@@ -460,12 +491,12 @@ class Segmenter:
                 f"f={''.join('1' if f else '0' for f in feats)}] {text[:70]}",
                 file=sys.stderr,
             )
-        if score > 0.5 and (structural or cue >= 2.5 or score >= 3.0):
+        if score > THRESHOLD and (structural or cue >= 2.5 or score >= 3.0):
             # Confident: announced by what surrounds it, or clear on every count.
-            style.learn(feats, True, end == ".", first=draft is None)
+            style.learn(feats, True, end == ".", first=draft is None, words=words)
         elif score <= -2.5:
             style.learn(feats, False)
-        if score > 0.5:
+        if score > THRESHOLD:
             return "headline"
         if (
             draft is not None
@@ -482,7 +513,7 @@ class Segmenter:
     def _cohesion(self, u: Unit, draft: Draft) -> float:
         words = content_words(u)
         before: set[str] = set()
-        for b in draft.body_units:
+        for b in list(draft.body_units)[-_COHESION_SPAN:]:
             before |= content_words(b)
         after: set[str] = set()
         n = 0
@@ -493,7 +524,7 @@ class Segmenter:
                 break  # the next headline-shaped line: the window ends there
             after |= content_words(unit)
             n += 1
-            if n == 3:
+            if n == _COHESION_SPAN:
                 break
         if not before or not after:
             return 0.0

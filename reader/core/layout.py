@@ -128,6 +128,7 @@ class Unit:
     lines: int = 1
     raw: str = ""  # the text before markup was stripped, when it was
     words: frozenset[str] | None = None  # content words, computed when cohesion is weighed
+    skip: bool | None = None  # page furniture that look-ahead passes over (once worked out)
 
 
 def make_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterator[Unit]:

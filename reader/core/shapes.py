@@ -79,32 +79,34 @@ def is_candidate(text: str) -> bool:
 
 
 def is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters if c.isalpha() and c.isascii())
+    """ALL CAPS ("COCOA GROWERS WARN"; "ACME <ACME.N> RAISES DIVIDEND")."""
+    return text.isupper() and len(text) >= 6
 
 
 def is_title_case(text: str) -> bool:
-    words = [w for w in WORD.findall(text) if len(w) > 3]
+    """Most words of four letters or more capitalised ("How a Small Town Saved Its Bakery")."""
+    words = [w for w in text.split() if len(w) > 3]
     if len(words) < 2:
         return False
-    return sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
+    caps = 0
+    for w in words:
+        c = w[0]
+        if c in _OPENING_OK and len(w) > 1:
+            c = w[1]
+        caps += c.isupper()
+    return caps >= 0.8 * len(words)
 
 
-def _stem(word: str) -> str:
-    if word.endswith(("'s", "’s")):
-        word = word[:-2]
-    if len(word) > 5 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+# Punctuation that clings to words; taken off in one C-speed pass before splitting.
+_CLINGING = str.maketrans("", "", ".,;:!?\"()[]“”‘’'")
 
 
 def content_words(unit: Unit) -> frozenset[str]:
+    """The words that carry a unit's subject: lower case, four letters or more, stop words out.
+    The first 150 characters are enough (measured: the same separation as whole paragraphs)."""
     if unit.words is None:
-        unit.words = frozenset(
-            _stem(w) for w in WORD.findall(unit.text.lower()) if len(w) > 3 and w not in _STOP
-        )
+        words = unit.text[:150].lower().translate(_CLINGING).split()
+        unit.words = frozenset([w for w in words if len(w) > 3]) - _STOP
     return unit.words
 
 

@@ -15,6 +15,7 @@ from reader.core.shapes import is_caps, is_title_case
 FEATURES = ("blank_before", "double_before", "blank_after", "cued", "caps", "title")
 _CUED = FEATURES.index("cued")
 _CASES = (FEATURES.index("caps"), FEATURES.index("title"))
+_INDEXES = range(len(FEATURES))
 _PRIOR = 2.0  # the weight, in headlines, of the prior that a feature tells nothing
 
 
@@ -30,6 +31,12 @@ class Style:
     p: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
     pn: list[int] = field(default_factory=lambda: [0] * len(FEATURES))
     stops: int = 0  # confident headlines that end with a full stop
+    # Their lengths in words: count, sum, sum of squares.
+    lengths: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    # The likelihood ratios of each feature absent and present, and the counts they were
+    # worked out from (consistency() runs for every doubtful line; learning is rarer).
+    _table: list[tuple[float, float]] | None = field(default=None, repr=False, compare=False)
+    _at: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def nh(self) -> int:
@@ -45,10 +52,20 @@ class Style:
         return self.nh >= 3 and self.stops >= 0.3 * self.nh
 
     def learn(
-        self, feats: tuple[bool, ...], headline: bool, stop: bool = False, first: bool = False
+        self,
+        feats: tuple[bool, ...],
+        headline: bool,
+        stop: bool = False,
+        first: bool = False,
+        words: int = 0,
     ) -> None:
         counts, totals = (self.h, self.hn) if headline else (self.p, self.pn)
         self.stops += headline and stop
+        if headline and words:
+            n = self.lengths
+            n[0] += 1
+            n[1] += words
+            n[2] += words * words
         for i, f in enumerate(feats):
             if first and i < 2:
                 continue  # blank lines before the first line of a dump say nothing
@@ -59,26 +76,46 @@ class Style:
         """log P(features | headline) / P(features | not), per feature capped, in all capped."""
         if not self.known:
             return 0.0
+        table = self._table
+        if table is None or self._at != (self.hn[0], self.pn[0], sum(self.h), sum(self.p)):
+            table = self._table = [(self._lr(i, False), self._lr(i, True)) for i in _INDEXES]
+            self._at = (self.hn[0], self.pn[0], sum(self.h), sum(self.p))
         total = 0.0
-        for i, f in enumerate(feats):
-            if self.hn[i] == 0 or self.pn[i] == 0:
-                continue
-            pp = (self.p[i] + 0.5) / (self.pn[i] + 1)
-            # Shrunk towards the paragraphs' rate: two headlines prove little, a dozen do.
-            ph = (self.h[i] + _PRIOR * pp) / (self.hn[i] + _PRIOR)
-            if not f:
-                ph, pp = 1 - ph, 1 - pp
-            lr = max(-1.6, min(1.6, math.log(ph / pp)))
-            if f and i in _CASES:
-                # Capitals or Title Case are rare in paragraphs: seen on a line they never argue
-                # against a headline, even in a dump whose other headlines are in sentence case.
-                lr = max(lr, 0.0)
-            if i == _CUED:
-                # A cue is weighed where it is seen; its absence is weak evidence: in many
-                # dumps only some articles carry bylines, bullets or datelines.
-                lr = 0.0 if f else max(lr, -0.8)
-            total += lr
+        for pair, f in zip(table, feats):
+            total += pair[f]
         return max(-3.5, min(3.5, total))
+
+    def length_fit(self, words: int) -> float:
+        """Penalty for a line much shorter or longer than this dump's headlines (cross-heads
+        and kickers are short where headlines are long; sentences long where they are short)."""
+        n, total, squares = self.lengths
+        if n < 4:
+            return 0.0
+        mean = total / n
+        sd = max(2.0, math.sqrt(max(0.0, squares / n - mean * mean)))
+        z = abs(words - mean) / sd
+        return -min(2.0, 0.8 * (z - 1.5)) if z > 1.5 else 0.0
+
+    def _lr(self, i: int, f: bool) -> float:
+        if self.hn[i] == 0 or self.pn[i] == 0:
+            return 0.0
+        pp = (self.p[i] + 0.5) / (self.pn[i] + 1)
+        # Shrunk towards the paragraphs' rate: two headlines prove little, a dozen do.
+        ph = (self.h[i] + _PRIOR * pp) / (self.hn[i] + _PRIOR)
+        if not f:
+            if ph < 0.5:
+                return 0.0  # a minority of the headlines have it: its absence says little
+            ph, pp = 1 - ph, 1 - pp
+        lr = max(-1.6, min(1.6, math.log(ph / pp)))
+        if f and i in _CASES:
+            # Capitals or Title Case are rare in paragraphs: seen on a line they never argue
+            # against a headline, even in a dump whose other headlines are in sentence case.
+            lr = max(lr, 0.0)
+        if i == _CUED:
+            # A cue is weighed where it is seen; its absence is weak evidence: in many dumps
+            # only some articles carry bylines, bullets or datelines.
+            lr = 0.0 if f else max(lr, -0.8)
+        return lr
 
     def scaled(self, weight: int) -> Style:
         """A copy that weighs like at most ``weight`` examples of each kind."""
@@ -93,7 +130,8 @@ class Style:
         h, hn = scale(self.h, self.hn)
         p, pn = scale(self.p, self.pn)
         k = min(1.0, weight / self.nh) if self.nh else 1.0
-        return Style(h, hn, p, pn, round(self.stops * k))
+        kl = min(1.0, weight / self.lengths[0]) if self.lengths[0] else 1.0
+        return Style(h, hn, p, pn, round(self.stops * k), [x * kl for x in self.lengths])
 
 
 def features(unit: Unit, nxt: Unit | None, cue: float) -> tuple[bool, ...]:
@@ -101,7 +139,8 @@ def features(unit: Unit, nxt: Unit | None, cue: float) -> tuple[bool, ...]:
     return (
         unit.blanks > 0,
         unit.blanks > 1,
-        nxt is not None and nxt.blanks > 0,
+        # Set apart from what follows: by a blank line, or by bullets, a byline, a dateline.
+        (nxt is not None and nxt.blanks > 0) or cue >= 2.0,
         cue >= 2.0,
         len(text) <= 300 and is_caps(text),
         len(text) <= 300 and is_title_case(text),
