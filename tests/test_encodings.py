@@ -127,7 +127,7 @@ def test_legacy_code_pages_are_detected(text, codec, names):
     assert report.encoding_doubt is None
     # Offsets stay byte offsets into the file.
     assert got[-1][1] == len(data)
-    assert [data[: end].count(b"\n") for _, end in got] == list(range(1, len(got) + 1))
+    assert [data[:end].count(b"\n") for _, end in got] == list(range(1, len(got) + 1))
 
 
 @pytest.mark.parametrize(
@@ -264,7 +264,9 @@ def test_portuguese_capital_a_tilde_is_not_taken_for_mojibake():
 
 
 def test_warning_combines_parse_and_encoding_doubts():
-    report = ParseReport(merged=3, encoding="cp1251", encoding_doubt="4 characters could not be decoded")
+    report = ParseReport(
+        merged=3, encoding="cp1251", encoding_doubt="4 characters could not be decoded"
+    )
     assert report.warning() == (
         "3 articles look merged; text encoding cp1251: 4 characters could not be decoded"
     )

@@ -69,7 +69,12 @@ def test_meta_line_byline_date_source_then_reading_time(lib, qtbot):
     )
     meta = _meta_line(article_html(views.article(lib.conn, aid), 11))
     parts = meta.split(" · ")
-    assert parts[:4] == ["By Ann <b>Lee</b>, Reuters", "2 Mar 2019", "from harbour-wire.txt", "1 min read"]
+    assert parts[:4] == [
+        "By Ann <b>Lee</b>, Reuters",
+        "2 Mar 2019",
+        "from harbour-wire.txt",
+        "1 min read",
+    ]
     assert "headline made from the first sentence" not in meta
 
 

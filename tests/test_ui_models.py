@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from reader.core import views
+from reader.core import marking, views
 from reader.core.views import ALL, UNREAD, View
 from reader.ui import article_model
 from reader.ui.article_model import ArticleListModel
@@ -68,7 +68,7 @@ def test_list_model_roles_and_change(lib, qtbot):
     assert model.index(0, article_model.DATELINE).data() == "OSLO"
     assert model.index(0, article_model.ADDED).data()
     assert idx.data(article_model.ArticleIdRole) == ids[0]
-    change = views.set_flag(lib.conn, [ids[0]], "read", True)
+    change = marking.set_flag(lib.conn, [ids[0]], "read", True)
     with qtbot.waitSignal(model.dataChanged):
         model.apply_change(change)
     assert idx.data(Qt.ItemDataRole.FontRole) is None

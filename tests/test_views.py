@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core import views
+from reader.core import marking, views
 from reader.core.views import ALL, STARRED, TODAY, UNREAD, Sort, View, ViewQuery
 from tests.ui_helpers import Spec, add_articles, add_source, numbered
 
@@ -103,17 +103,17 @@ def test_set_flag_reports_only_real_changes_and_undo_restores(lib):
     conn = lib.conn
     ids = add_articles(conn, numbered(5))
     before = views.counts(conn)
-    change = views.set_flag(conn, ids[:3], "read", True)
+    change = marking.set_flag(conn, ids[:3], "read", True)
     assert change.count == 3 and set(change.ids) == set(ids[:3])
-    again = views.set_flag(conn, ids[:3], "read", True)
+    again = marking.set_flag(conn, ids[:3], "read", True)
     assert again.count == 0
     c = views.counts(conn)
     assert c.get(UNREAD) == 2
     # Counts adjusted incrementally agree with a recount.
     adjusted = before
-    assert views.apply_change_to_counts(adjusted, change)
+    assert marking.apply_change_to_counts(adjusted, change)
     assert adjusted.unread == c.unread
-    views.undo(conn, change)
+    marking.undo(conn, change)
     assert views.counts(conn).get(UNREAD) == 5
 
 
@@ -122,11 +122,11 @@ def test_mark_view_read_big_uses_temp_table_and_undoes(lib):
     add_articles(conn, numbered(2500, section="Science"))
     add_articles(conn, numbered(3, section="Sport"))
     sci = next(s.id for s in views.sections(conn) if s.name == "Science")
-    change = views.mark_view_read(conn, View("section", sci))
+    change = marking.mark_view_read(conn, View("section", sci))
     assert change.table is not None and change.count == 2500
     assert change.section_ids == {sci}
     assert views.counts(conn).get(UNREAD) == 3
-    back = views.undo(conn, change)
+    back = marking.undo(conn, change)
     assert back.count == 2500
     assert views.counts(conn).get(UNREAD) == 2503
 
@@ -139,15 +139,15 @@ def test_whole_view_marking_keeps_the_kept_counts_exact(lib):
         spec.starred = int(i % 7 == 0)
         spec.read = int(i % 11 == 0)
     add_articles(conn, specs)
-    change = views.mark_view_read(conn, ALL)
+    change = marking.mark_view_read(conn, ALL)
     assert change.table is not None
     c = views.counts(conn)
     assert (c.get(UNREAD), c.get(STARRED), c.total) == (0, 0, 2700)
     assert lib.integrity_ok()
     # One of them marked unread again by hand before the undo.
     first = conn.execute(f"SELECT min(id) FROM {change.table}").fetchone()[0]
-    views.set_flag(conn, [first], "read", False)
-    views.undo(conn, change)
+    marking.set_flag(conn, [first], "read", False)
+    marking.undo(conn, change)
     assert views.counts(conn).get(UNREAD) == sum(1 for s in specs if not s.read)
     assert lib.integrity_ok()
 
@@ -156,7 +156,7 @@ def test_kept_rows_stay_listed_after_leaving_the_filter(lib):
     conn = lib.conn
     ids = add_articles(conn, numbered(6))
     q = ViewQuery(conn, UNREAD)
-    views.set_flag(conn, [ids[2]], "read", True)
+    marking.set_flag(conn, [ids[2]], "read", True)
     q.keep([ids[2]])
     assert [r.id for r in walk(q, 4)] == ids
     assert q.count() == 6
@@ -167,7 +167,7 @@ def test_kept_rows_stay_listed_after_leaving_the_filter(lib):
     assert q.next_unread(q.sort.value(first)).id == ids[3]
     assert q.next_unread(q.sort.value(q.page_at(3, 1, 6)[0]), backwards=True).id == ids[1]
     # Marked unread again: it matches the filter and is no longer "kept".
-    views.set_flag(conn, [ids[2]], "read", False)
+    marking.set_flag(conn, [ids[2]], "read", False)
     q.keep([ids[2]])
     assert q.kept == set()
     assert q.count() == 6

@@ -23,7 +23,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon
 
 from reader.core import views
-from reader.core.views import Change, Row, Sort, SortKey, View, ViewQuery
+from reader.core.marking import Change
+from reader.core.views import Row, Sort, SortKey, View, ViewQuery
 
 from .plain_text import tooltip
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reader.core.views import Change
+from reader.core.marking import Change
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from reader.core import marking as flags
 from reader.core import views
-from reader.core.views import Change
+from reader.core.marking import Change
 
 from .changes import LibraryChange
 from .undo import MarkingUndo
@@ -54,7 +55,7 @@ class Marking:
         if row is None:
             return
         value = not getattr(row, column)
-        self.mark(views.set_flag(w.conn, [article_id], column, value))
+        self.mark(flags.set_flag(w.conn, [article_id], column, value))
         self._status(f"{_DONE[(column, value)]} — {self._undo_hint()}", 3000)
 
     def toggle_read(self) -> None:
@@ -68,7 +69,7 @@ class Marking:
         view = w.current_view
         query = w.list_model.query
         cutoff = query.cutoff if view.kind == "today" and query is not None else None
-        change = views.mark_view_read(w.conn, view, cutoff)
+        change = flags.mark_view_read(w.conn, view, cutoff)
         if change.count == 0:
             self._status("Nothing unread here", 3000)
             return
@@ -78,7 +79,7 @@ class Marking:
 
     def mark_articles_read(self, ids: list[int], name: str) -> None:
         """Mark these articles read (what a search lists), undoable like any marking."""
-        change = views.set_flag(self.window.conn, ids, "read", True)
+        change = flags.set_flag(self.window.conn, ids, "read", True)
         if change.count == 0:
             self._status("Nothing unread here", 3000)
             return

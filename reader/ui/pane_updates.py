@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView
 
 from reader import APP_NAME
 from reader.core import views
+from reader.core.marking import apply_change_to_counts
 
 from . import settings as S
 from .changes import LibraryChange
@@ -47,7 +48,7 @@ class PaneUpdates:
         if change.names:
             self.populate_sidebar()
         marking = change.marking
-        if marking is None or not views.apply_change_to_counts(w.counts, marking):
+        if marking is None or not apply_change_to_counts(w.counts, marking):
             w.counts = views.counts(w.conn)
         self.counts_updated()
 

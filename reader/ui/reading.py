@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reader.core import views
+from reader.core.marking import set_flag
 from reader.core.views import View
 
 from .changes import LibraryChange
@@ -48,7 +49,7 @@ class Reading:
         if not record.read:
             record = record._replace(read=1)
             w.reading_pane.show_article(record)
-            change = views.set_flag(w.conn, [article_id], "read", True)
+            change = set_flag(w.conn, [article_id], "read", True)
             w.publish(LibraryChange.of_marking(change))
         else:
             w.reading_pane.show_article(record)

@@ -10,8 +10,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import Protocol
 
-from reader.core import views
-from reader.core.views import Change
+from reader.core import marking
+from reader.core.marking import Change
 
 from .changes import LibraryChange
 
@@ -42,12 +42,12 @@ class MarkingUndo:
         self.publish = publish
 
     def undo(self) -> str:
-        reverse = views.undo(self.conn, self.change)
+        reverse = marking.undo(self.conn, self.change)
         self.publish(LibraryChange.of_marking(reverse))
         return f"Undone ({reverse.count:,} articles)"
 
     def discard(self) -> None:
-        views.discard(self.conn, self.change)
+        marking.discard(self.conn, self.change)
 
 
 class UndoStack:
