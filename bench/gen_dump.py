@@ -22,7 +22,8 @@ SYLLABLES = (
 ).split()
 COMMON = (
     "the of and to in a is that for on with as was by at from said it has have will be are "
-    "would could on Monday on Tuesday last week this month according").split()
+    "would could on Monday on Tuesday last week this month according"
+).split()
 PLACES = [
     "DUBAI", "Gaza City", "EL SEGUNDO", "Paris", "Tokyo", "BRUSSELS", "Nairobi", "LIMA",
     "São Paulo", "NEW DELHI", "Kyiv", "Rio de Janeiro", "CAPE TOWN", "Manila", "Reykjavík",
