@@ -45,13 +45,15 @@ from reader.core.shapes import (
     ends_sentence,
     is_candidate,
     is_headline_shaped,
+    is_title_case,
     sentence_break,
 )
-from reader.core.style import Style, features
+from reader.core.style import FEATURES, Style, features
 
 _DEBUG = bool(os.environ.get("DISPATCH_PARSE_DEBUG"))
 # Paragraphs on each side of a line whose words are compared (lexical cohesion).
 _COHESION_SPAN = 3
+_TITLE = FEATURES.index("title")
 # A line whose evidence adds up to more than this starts an article.
 THRESHOLD = 1.0
 LOOK = 8  # units of look-ahead
@@ -283,8 +285,9 @@ class Segmenter:
     # -- helpers ------------------------------------------------------------------------------
 
     def _next_text(self) -> Unit | None:
-        """The next unit that carries text, past furniture and images."""
-        for unit in self.ahead:
+        """The next unit that carries text, past furniture, images and photo captions."""
+        ahead = self.ahead
+        for i, unit in enumerate(ahead):
             if unit.skip is None:
                 kind = unit.kind
                 unit.skip = kind in ("image", "sep") or (
@@ -292,6 +295,15 @@ class Segmenter:
                     and len(unit.text) <= 220
                     and (is_boilerplate(unit.text) or is_credit(unit.text))
                 )
+                if not unit.skip and kind == "text" and i + 1 < len(ahead):
+                    # A caption: a short line right above a photo credit.
+                    after = ahead[i + 1]
+                    unit.skip = (
+                        after.kind == "text"
+                        and len(after.text) <= 140
+                        and unit.text.count(" ") < 40
+                        and is_credit(after.text)
+                    )
             if not unit.skip:
                 return unit
         return None
@@ -380,10 +392,14 @@ class Segmenter:
         cue = self._cue_after()
         nxt = self._next_text()
         if cue and text.rstrip(CLOSING).endswith(".") and nxt is not None:
-            # A sentence before "Name: …" introduces the speaker; a headline is rarely a sentence.
+            # A sentence before "Name: …" introduces the speaker, and one before a byline or a
+            # date is the end of an article whose page put them at its foot: headlines are
+            # rarely sentences.
             found = find_dateline(nxt.text)
             if found is not None and found[1].rstrip().endswith(":"):
                 cue = min(cue, 1.0)
+            elif not (self.style.stop_style or is_title_case(text)):
+                cue = min(cue, 2.0)
 
         if draft is not None and draft.has_body and not draft.article.title and not draft.closed:
             # An article whose headline has not been seen: scraped pages put it after the body.
@@ -446,8 +462,11 @@ class Segmenter:
         end = core[-1:]
         if is_headline_shaped(text):
             score += 0.5  # no sentence: no closing full stop, no break inside
+        # Sentences end with a full stop; so do a few headlines, and a line in Title Case is
+        # no sentence of a paragraph ("I Was Never Afraid of the Sea. Only of the Boats.").
+        lenient = style.stop_style or feats[_TITLE]
         if end == ".":
-            score -= 0.3 if style.stop_style else (2.0 if core is text else 2.5)
+            score -= 0.3 if style.stop_style else 0.8 if lenient else 2.0 if core is text else 2.5
         elif end == "!":
             score -= 0.8
         elif end == "…":
@@ -457,7 +476,7 @@ class Segmenter:
         if sentence_break(text):
             # "Markets rally. Then they don't." A short line with two sentences can still be a
             # headline; a long one is a paragraph.
-            score -= 0.5 if style.stop_style else (1.2 if words <= 12 else 2.5)
+            score -= 0.5 if lenient else (1.2 if words <= 12 else 2.5)
         if is_transcript(text):
             score -= 2.0 if end in ".?!" else 0.7
         if not structural:
