@@ -62,7 +62,9 @@ def _outcome(r: ImportResult) -> str:
         if r.skipped:
             why.append(f"{_n(r.skipped, 'empty article')} skipped")
         return f"{head}nothing new ({', '.join(why)}) ({took})"
-    return f"{head}{r.new:,} new, {_n(r.duplicates, 'duplicate')}, {r.skipped:,} skipped ({took})"
+    # A resumed import's earlier articles are its own, not duplicates (as its source row says).
+    dup = max(0, r.duplicates - r.resumed)
+    return f"{head}{r.new:,} new, {_n(dup, 'duplicate')}, {r.skipped:,} skipped ({took})"
 
 
 class _ProgressView:
