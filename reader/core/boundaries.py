@@ -525,6 +525,8 @@ class Segmenter:
             and nxt is not None
             and nxt.kind == "text"
             and not self.markdown
+            and end != "?"  # a question inside an article is asked, as in an interview
+            and not is_transcript(text)
         ):
             return "crosshead"
         return "paragraph"
