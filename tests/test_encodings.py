@@ -271,3 +271,17 @@ def test_warning_combines_parse_and_encoding_doubts():
         "3 articles look merged; text encoding cp1251: 4 characters could not be decoded"
     )
     assert ParseReport(encoding="utf-8").warning() is None
+
+
+@pytest.mark.parametrize(("text", "codec"), [(CHINESE, "gb18030"), (JAPANESE, "shift_jis"), (RUSSIAN, "cp1251")])
+def test_a_sample_bigger_than_the_detector_s_is_cut_between_characters(text, codec):
+    """The detector sees at most SAMPLE_BYTES: cut inside a two-byte character, the right code
+    page would fail to decode it and be rejected."""
+    from reader.core.charsets import SAMPLE_BYTES
+
+    data = (text * (3 * SAMPLE_BYTES // len(text.encode(codec)))).encode(codec)
+    got, report = lines_of(data)
+    assert report.encoding in ({codec, "cp932"} if codec == "shift_jis" else {codec})
+    assert report.encoding_doubt is None
+    first = expected_lines(text)
+    assert [line for line, _ in got[: len(first)]] == first

@@ -89,6 +89,19 @@ def _decodes(sample: bytes, codec: str) -> str | None:
         return None
 
 
+def _bounded(sample: bytes) -> bytes:
+    """At most SAMPLE_BYTES of ``sample``, never cut inside a character.
+
+    The cut falls after a line end or a space: no multi-byte code page (Shift-JIS, GB18030,
+    Big5) uses those bytes inside a character, and a character cut in half would make the
+    detector reject the right code page.
+    """
+    if len(sample) <= SAMPLE_BYTES:
+        return sample
+    cut = max(sample.rfind(b"\n", 0, SAMPLE_BYTES), sample.rfind(b" ", 0, SAMPLE_BYTES))
+    return sample[: cut + 1] if cut > 0 else sample[:SAMPLE_BYTES]
+
+
 def detect_legacy(sample: bytes) -> tuple[str, str | None]:
     """(codec, doubt) for ``sample``, bytes of lines that are not UTF-8.
 
@@ -96,7 +109,7 @@ def detect_legacy(sample: bytes) -> tuple[str, str | None]:
     """
     from charset_normalizer import from_bytes  # imported here: UTF-8 dumps never need it
 
-    sample = sample[:SAMPLE_BYTES]
+    sample = _bounded(sample)
     try:
         matches = [
             m
