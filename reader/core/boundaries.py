@@ -524,6 +524,8 @@ class Segmenter:
             and words <= 10
             and nxt is not None
             and nxt.kind == "text"
+            and nxt.text.count(" ") >= 7  # a cross-head heads prose, not a table's next row
+            and ends_sentence(nxt.text)
             and not self.markdown
             and end != "?"  # a question inside an article is asked, as in an interview
             and not is_transcript(text)
