@@ -36,7 +36,7 @@ class Style:
     # The likelihood ratios of each feature absent and present, and the counts they were
     # worked out from (consistency() runs for every doubtful line; learning is rarer).
     _table: list[tuple[float, float]] | None = field(default=None, repr=False, compare=False)
-    _at: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    _at: int = field(default=0, repr=False, compare=False)
 
     @property
     def nh(self) -> int:
@@ -77,9 +77,11 @@ class Style:
         if not self.known:
             return 0.0
         table = self._table
-        if table is None or self._at != (self.hn[0], self.pn[0], sum(self.h), sum(self.p)):
+        seen = self.hn[2] + self.pn[2]
+        # Worked out again when the examples have grown by a tenth (or a few, early on).
+        if table is None or seen >= self._at + max(3, self._at // 10):
             table = self._table = [(self._lr(i, False), self._lr(i, True)) for i in _INDEXES]
-            self._at = (self.hn[0], self.pn[0], sum(self.h), sum(self.p))
+            self._at = seen
         total = 0.0
         for pair, f in zip(table, feats):
             total += pair[f]
