@@ -228,3 +228,33 @@ def test_status_bar_counts_the_open_view(qtbot, window, lib):
     assert window.status_label.text() == "1 unread · 2 articles"
     window.open_view(section(lib, "Business"))
     assert window.status_label.text() == "1 unread · 1 article"
+
+
+def test_one_change_event_keeps_every_pane_right(qtbot, window, lib):
+    """A move published once: the sidebar's counts, the list, the reading pane, the search
+    results and the status bar all follow, with nobody refreshing them by hand."""
+    business, sport = section(lib, "Business"), section(lib, "Sport")
+    window.open_view(sport)
+    window.article_list.setFocus()
+    key(qtbot, Qt.Key.Key_Slash)
+    qtbot.keyClicks(window.search.bar.field, "storm")
+    qtbot.waitUntil(
+        lambda: (
+            window.search.ctl is not None
+            and [h.title for h in window.search.ctl.model.hits] == ["Storm stops the match"]
+        )
+    )
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shown_title(window) == "Storm stops the match")
+    storm = window.current_article_id
+    assert window.counts.get(business) == 1
+    window.section_actions.move_articles([storm], business.id)
+    assert window.search.ctl.model.hits[0].section == "Business"  # the results
+    assert window.reading_pane.article.section == "Business"  # the reading pane, in place
+    assert window.counts.get(business) == 1  # it was read: the unread counts stay
+    assert window.sidebar_model.item_for(business) is not None
+    key(qtbot, Qt.Key.Key_Escape)  # back to Sport, which no longer lists it
+    assert window.current_view == sport
+    assert window.list_model.rowCount() == 1  # the list
+    assert window.status_label.text() == "1 unread · 1 article"  # the status bar
+    assert_pane_follows_view(window)

@@ -210,9 +210,7 @@ class ImportQueue(QObject):
     def pending(self) -> int:
         return len(self._queue)
 
-    def add(
-        self, paths: list[Path], section: str | None = None, layout: str | None = None
-    ) -> None:
+    def add(self, paths: list[Path], section: str | None = None, layout: str | None = None) -> None:
         if not paths:
             return
         self._queue.extend(ImportJob(Path(p), section, layout) for p in paths)

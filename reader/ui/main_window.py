@@ -387,6 +387,13 @@ class MainWindow(QMainWindow):
         search = self._search
         return search.results if search is not None and search.active else self.article_list
 
+    def lists_article(self, article_id: int) -> bool:
+        """Whether the shown list (the results while a search is on) has this article."""
+        search = self._search
+        if search is not None and search.active:
+            return search.lists(article_id)
+        return self.list_model.lists(article_id)
+
     def panes(self) -> list[QWidget]:
         if self.focus_mode:
             return [self.reading_pane]

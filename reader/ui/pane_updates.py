@@ -101,6 +101,7 @@ class PaneUpdates:
                     w.list_model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop
                 )
         self.update_empty_state()
+        self.update_status_counts()  # the rows listed changed
 
     def known_size(self, view: views.View) -> int | None:
         """The size of the two biggest views, known exactly from the counts once loaded."""

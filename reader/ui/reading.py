@@ -78,7 +78,7 @@ class Reading:
         """The reading pane shows an article of the open view, or "No article open"."""
         w = self.window
         article_id = w.current_article_id
-        if article_id is not None and not w.list_model.lists(article_id):
+        if article_id is not None and not w.lists_article(article_id):
             self.show_no_article()
 
     def show_no_article(self) -> None:

@@ -101,6 +101,10 @@ class WindowSearch(QObject):
     def active(self) -> bool:
         return self.ctl is not None and self.ctl.active
 
+    def lists(self, article_id: int) -> bool:
+        """Whether the results loaded so far have this article."""
+        return self.ctl is not None and self.ctl.model.row_of(article_id) is not None
+
     # =========================================================================================
     # Commands (registered once; the "search" mode's keys reach the results' commands)
 
