@@ -5,12 +5,16 @@ Real window, real library files in tmp_path, real worker threads. Issue 13.
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QHelpEvent, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolTip, QWidget
 
+from reader.core.store import Library
 from tests.ui_helpers import Spec, add_articles, add_source, make_window
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -230,4 +234,95 @@ def test_a_long_article_with_thousands_of_matches_opens_without_freezing(qtbot, 
         return top > 1000 and any(0 <= s - top < 2000 for s in starts)
 
     qtbot.waitUntil(painted_on_screen)
+    window.close()
+
+
+# --- a full disk while the window imports (case 3) -------------------------------------------
+
+
+def _filling_up(first_only: bool = True):
+    """Opens the worker's connection with room for only a few more pages: SQLite's real
+    "database or disk is full" (SQLITE_FULL) comes from its pager, as on a full disk."""
+    from reader.core.store import Library
+
+    opened: list[int] = []
+
+    def open_library(path):
+        lib = Library(path)
+        if not (first_only and opened):
+            (pages,) = lib.conn.execute("PRAGMA page_count").fetchone()
+            lib.conn.execute(f"PRAGMA max_page_count = {pages + 8}")
+        opened.append(1)
+        return lib
+
+    return open_library
+
+
+def test_a_full_disk_ends_the_import_with_a_message_and_the_queue_moves_on(
+    qtbot, tmp_path, lib, monkeypatch
+):
+    import sys
+
+    from reader.ui.importer import ImportController
+    from reader.ui.main_window import MainWindow
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from gen_dump import generate
+
+    sys.path.pop(0)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    big, small = tmp_path / "big.txt", tmp_path / "small.txt"
+    generate(big, 1.0, seed=3)
+    generate(small, 0.02, seed=5)
+    window = MainWindow(lib)
+    qtbot.addWidget(window)
+    window.show()
+    ctl = ImportController(window, lib.path, open_library=_filling_up())
+    finished = []
+    ctl.queue.file_finished.connect(finished.append)
+    with qtbot.waitSignal(ctl.queue.run_finished, timeout=60000):
+        ctl.import_paths([big, small])
+    assert [r.status for r in finished] == ["failed", "done"]  # the next file was imported
+    assert "disk holding the library is full" in (finished[0].error or "")
+    assert not ctl.queue.busy and not ctl.status.cancel.isVisible()
+    message = window.statusBar().currentMessage()
+    assert "1 file failed" in message and "full" in message
+    # What the full file committed stays; the library is whole.
+    with Library(lib.path) as check:
+        assert check.integrity_ok()
+    window.close()
+
+
+def test_any_error_in_the_worker_ends_the_job_and_the_queue_moves_on(
+    qtbot, tmp_path, lib, monkeypatch
+):
+    """An error outside the pipeline (here the classifier's set-up) used to kill the worker's
+    slot: no result, the strip said "Importing … Cancel" for ever and later files never ran."""
+    from reader.ui.importer import ImportController
+    from reader.ui.main_window import MainWindow
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    dumps = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for d in dumps:
+        d.write_text(f"Headline for {d.stem} today\n\nBERLIN: A lead paragraph long enough.\n")
+    calls = []
+
+    def classify_for_library(library):
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database or disk is full")
+        return None
+
+    window = MainWindow(lib)
+    qtbot.addWidget(window)
+    window.show()
+    ctl = ImportController(window, lib.path, classify=classify_for_library)
+    finished = []
+    ctl.queue.file_finished.connect(finished.append)
+    with qtbot.waitSignal(ctl.queue.run_finished, timeout=30000):
+        ctl.import_paths(dumps)
+    assert [r.status for r in finished] == ["failed", "done"]
+    assert finished[0].error == "a.txt: the disk holding the library is full"
+    assert "a.txt: the disk holding the library is full" in window.statusBar().currentMessage()
+    assert not ctl.status.cancel.isVisible()
     window.close()

@@ -7,16 +7,29 @@ a second, so the event loop stays free however fast articles arrive.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from reader.core.importing import BATCH_ARTICLES, Batch, ImportResult, Progress, import_file
+from reader.core.importing import (
+    BATCH_ARTICLES,
+    Batch,
+    ImportResult,
+    Progress,
+    import_file,
+    library_error_text,
+)
+from reader.core.libfile import is_corruption
 from reader.core.store import Library, LibraryError
+
+log = logging.getLogger(__name__)
 
 # How often the worker may tell the window about progress and new articles.
 REPORT_INTERVAL = 0.25
@@ -96,25 +109,40 @@ class ImportWorker(QObject):
         classify=None,
         report_interval: float = REPORT_INTERVAL,
         batch_articles: int | None = None,
+        open_library: Callable[[Path], Library] = Library,
     ) -> None:
         super().__init__()
         self.library_path = library_path
         self.classify = classify
         self.report_interval = report_interval
         self.batch_articles = BATCH_ARTICLES if batch_articles is None else batch_articles
+        # How the worker opens its connection: tests give one that fills up (max_page_count).
+        self.open_library = open_library
 
     @Slot(object, object)
     def run(self, job: ImportJob, cancel: threading.Event) -> None:
         self.file_started.emit(job)
         try:
-            lib = Library(self.library_path)  # this thread's own connection
+            lib = self.open_library(self.library_path)  # this thread's own connection
         except LibraryError as exc:
             self.failed_to_open.emit(str(exc))
             return
+        except Exception as exc:  # a full disk, a vanished folder: the job still ends
+            log.exception("the import worker could not open %s", self.library_path)
+            self.failed_to_open.emit(f"Cannot open the library {self.library_path}: {exc}")
+            return
         try:
             self._import(lib, job, cancel)
+        except Exception as exc:
+            # Whatever went wrong, this job ends with a result: a worker that raised out of
+            # its slot left the queue waiting for ever ("Importing … Cancel" stayed).
+            log.exception("importing %s failed in the worker", job.path)
+            self.file_finished.emit(_failed(job, exc))
         finally:
-            lib.close()
+            try:
+                lib.close()
+            except sqlite3.Error:
+                log.exception("closing the import worker's connection failed")
 
     def _import(self, lib: Library, job: ImportJob, cancel: threading.Event) -> None:
         pending_sections: set[int] = set()
@@ -152,8 +180,28 @@ class ImportWorker(QObject):
         if pending_sections:
             self.articles_added.emit(set(pending_sections))
         if result.new:
-            lib.checkpoint()  # long-lived readers in the window can starve WAL checkpoints
+            try:
+                lib.checkpoint()  # long-lived readers in the window can starve WAL checkpoints
+            except sqlite3.Error as exc:  # a full disk: what was committed is in the log, safe
+                log.warning("checkpoint after importing %s failed: %s", job.path, exc)
         self.file_finished.emit(result)
+
+
+def _failed(job: ImportJob, exc: Exception) -> ImportResult:
+    """The result of a job the pipeline could not finish, with the reason in words."""
+    reason = library_error_text(exc) if isinstance(exc, sqlite3.Error) else f"{exc}"
+    return ImportResult(
+        source_id=None,
+        path=job.path,
+        name=job.path.name or str(job.path),
+        status="failed",
+        new=0,
+        duplicates=0,
+        skipped=0,
+        seconds=0.0,
+        error=f"{job.path.name}: {reason}",
+        library_damaged=isinstance(exc, sqlite3.Error) and is_corruption(exc),
+    )
 
 
 class ImportQueue(QObject):
@@ -179,11 +227,14 @@ class ImportQueue(QObject):
         parent: QObject | None = None,
         report_interval: float = REPORT_INTERVAL,
         batch_articles: int | None = None,
+        open_library: Callable[[Path], Library] = Library,
     ) -> None:
         super().__init__(parent)
         self._thread = QThread(self)
         self._thread.setObjectName("import-worker")
-        self._worker = ImportWorker(library_path, classify, report_interval, batch_articles)
+        self._worker = ImportWorker(
+            library_path, classify, report_interval, batch_articles, open_library
+        )
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.run)
         self._worker.file_started.connect(self._on_file_started)

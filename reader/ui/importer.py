@@ -145,7 +145,7 @@ class ImportController(QObject):
         self.last_summary = summary
         self.status.set_running(False)
         if summary.results:
-            self.window.statusBar().showMessage(summary.text(), 15000)
+            self.window.statusBar().showMessage(summary_message(summary), 20000)
 
     def _on_library_error(self, message: str) -> None:
         self.status.set_running(False)
@@ -201,6 +201,15 @@ class ImportController(QObject):
     def shutdown(self) -> None:
         """Stop importing; the file in hand is wound up cleanly (source marked cancelled)."""
         self.queue.shutdown()
+
+
+def summary_message(summary: RunSummary) -> str:
+    """The status bar's line for a finished run: with the first failure's reason in words."""
+    text = summary.text()
+    failed = [r for r in summary.results if r.status == "failed" and r.error]
+    if failed:
+        text += f" — {failed[0].error}"
+    return text
 
 
 def _local_paths(event: QDropEvent) -> list[Path]:
