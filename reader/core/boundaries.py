@@ -30,7 +30,6 @@ from reader.core.drafts import MAX_ARTICLE_CHARS, Draft
 from reader.core.furniture import (
     byline,
     date_line,
-    find_dateline,
     is_boilerplate,
     is_credit,
     is_sign_off,
@@ -354,7 +353,7 @@ class Segmenter:
             return 0.0
         if len(text) <= 100 and (byline(text) is not None or date_line(text) is not None):
             return 4.0
-        found = find_dateline(text)
+        found = nxt.dateline()
         if found is not None and not is_headline_shaped(text):
             dl, prefix = found
             if prefix.rstrip()[-1:] != ":":
@@ -391,11 +390,25 @@ class Segmenter:
         style = self.style
         cue = self._cue_after()
         nxt = self._next_text()
-        if cue and text.rstrip(CLOSING).endswith(".") and nxt is not None:
+        sentence = text.rstrip(CLOSING).endswith(".")
+        if (
+            sentence
+            and cue < 2.0
+            and not hint
+            and draft is not None
+            and not draft.closed
+            and not style.stop_style
+            and not (u.blanks and lay.blank_rare)  # set off by a blank line where few are
+            and not is_title_case(text)
+        ):
+            # A sentence in sentence case, announced by nothing, in a dump whose headlines do
+            # not end with full stops: a paragraph (most short lines that reach here are).
+            return "paragraph"
+        if cue and sentence and nxt is not None:
             # A sentence before "Name: …" introduces the speaker, and one before a byline or a
             # date is the end of an article whose page put them at its foot: headlines are
             # rarely sentences.
-            found = find_dateline(nxt.text)
+            found = nxt.dateline()
             if found is not None and found[1].rstrip().endswith(":"):
                 cue = min(cue, 1.0)
             elif not (self.style.stop_style or is_title_case(text)):

@@ -37,7 +37,7 @@ class Draft:
             self.paragraph_lines == 0
             or (self.paragraph_lines == 1 and a.blocks[0][1].count(" ") < 10)
         ):
-            found = find_dateline(text)
+            found = unit.dateline()
             if found is not None:
                 dl, prefix = found
                 a.dateline = dl

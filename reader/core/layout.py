@@ -129,6 +129,17 @@ class Unit:
     raw: str = ""  # the text before markup was stripped, when it was
     words: frozenset[str] | None = None  # content words, computed when cohesion is weighed
     skip: bool | None = None  # page furniture that look-ahead passes over (once worked out)
+    # find_dateline(text), once worked out (False: not yet).
+    found_dateline: tuple[str, str] | bool | None = False
+
+    def dateline(self) -> tuple[str, str] | None:
+        """The dateline that opens this unit's text, if any (worked out once)."""
+        found = self.found_dateline
+        if found is False:
+            from reader.core.furniture import find_dateline
+
+            found = self.found_dateline = find_dateline(self.text)
+        return found  # type: ignore[return-value]
 
 
 def make_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterator[Unit]:
