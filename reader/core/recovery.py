@@ -309,7 +309,7 @@ def recover(
         )
         copied = dupes = unreadable = done = 0
         conn = lib.conn
-        conn.execute("BEGIN IMMEDIATE")
+        _begin(conn)
         try:
             for row in _rows(src, "articles", keep, ids):
                 done += 1
@@ -329,11 +329,11 @@ def recover(
                 else:
                     dupes += 1
                 if done % _COMMIT_EVERY == 0:
-                    conn.commit()
-                    conn.execute("BEGIN IMMEDIATE")
+                    _commit(conn)
+                    _begin(conn)
                     if progress is not None:
                         progress(done, len(ids))
-            conn.commit()
+            _commit(conn)
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 conn.rollback()
@@ -342,6 +342,26 @@ def recover(
     if progress is not None:
         progress(len(ids), len(ids))
     return Recovered(copied, dupes, unreadable, made, len(sources), searches)
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    """A batch whose articles are indexed for search in one step at its commit (as an import
+    does: several times faster than the trigger's one row at a time)."""
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO fts_deferred (flag) VALUES (1)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS recovery_mark (last INTEGER)")
+    conn.execute("DELETE FROM recovery_mark")
+    conn.execute("INSERT INTO recovery_mark SELECT COALESCE(MAX(id), 0) FROM articles")
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "INSERT INTO articles_fts (rowid, title, summary, body) "
+        "SELECT id, title, summary, body FROM articles "
+        "WHERE id > (SELECT last FROM recovery_mark)"
+    )
+    conn.execute("DELETE FROM fts_deferred")
+    conn.commit()
 
 
 def _copy_saved_searches(src: sqlite3.Connection, lib: Library) -> int:
