@@ -285,3 +285,11 @@ def test_a_sample_bigger_than_the_detector_s_is_cut_between_characters(text, cod
     assert report.encoding_doubt is None
     first = expected_lines(text)
     assert [line for line, _ in got[: len(first)]] == first
+
+
+def test_koi8_r_and_windows_1251_told_apart_by_letter_case_in_one_sentence():
+    """The two keep capitals and small letters in each other's places: read in the wrong one,
+    Russian comes out in capitals, which real prose is not."""
+    sentence = "Мэр пообещал, что первые работы на мостах начнутся уже весной."
+    assert detect_legacy(sentence.encode("koi8-r"))[0] == "koi8-r"
+    assert detect_legacy(sentence.encode("cp1251"))[0] == "cp1251"

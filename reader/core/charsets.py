@@ -69,6 +69,15 @@ def _reads_western(sample: bytes) -> bool:
     )
 
 
+def _shouting(text: str) -> bool:
+    """Mostly capitals: how Russian in KOI8-R reads as Windows-1251 (and the other way round),
+    the two code pages keeping capitals and small letters in each other's places."""
+    text = text[:32768]
+    lower = sum(1 for ch in text if ch.islower())
+    upper = sum(1 for ch in text if ch.isupper())
+    return upper >= 20 and upper > 2 * lower
+
+
 def canonical(codec: str) -> str:
     """Python's own name for a codec ("koi8_r" → "koi8-r"), so that names compare."""
     return codecs.lookup(codec).name
@@ -126,7 +135,9 @@ def detect_legacy(sample: bytes) -> tuple[str, str | None]:
     best = min(matches, key=lambda m: m.chaos)
     ties = [m for m in matches if m.chaos <= best.chaos + _TIE]
     rank = {name: i for i, name in enumerate(_PREFERENCE)}
-    chosen = min(ties, key=lambda m: rank.get(canonical(m.encoding), len(rank)))
+    chosen = min(
+        ties, key=lambda m: (_shouting(str(m)), rank.get(canonical(m.encoding), len(rank)))
+    )
     codec = canonical(chosen.encoding)
     if codec != DEFAULT_LEGACY and (
         _decodes(sample, DEFAULT_LEGACY) == str(chosen)
