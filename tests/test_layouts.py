@@ -3,11 +3,14 @@ the hand-written fixture dumps in tests/fixtures/layouts/, and the sample in its
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
-from reader.core.dumps import parse_bytes
+from reader.core.dumps import ParseReport, parse_bytes, parse_path
 from tests.dump_generator import layout_dumps
 
 LAYOUT_FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
@@ -25,3 +28,87 @@ def test_generated_dumps_in_every_layout_parse_exactly(dump):
         assert a.dateline == e.dateline
         assert (a.byline, a.published) == (e.byline, e.published)
         assert not a.title_derived
+
+
+# --- the sample in its variants -------------------------------------------------------------
+
+
+def _variants(raw: bytes) -> dict[str, bytes]:
+    text = raw.decode("utf-8")
+    return {
+        "crlf": text.replace("\n", "\r\n").encode(),
+        "utf-16": text.encode("utf-16"),
+        "utf-16-le without BOM": text.encode("utf-16-le"),
+        "cp1252": text.encode("cp1252", errors="replace"),
+        "concatenated": raw + b"\n" + raw,
+        "double-spaced": "".join(line + "\n\n" for line in text.split("\n")).encode(),
+        "double-spaced crlf": "".join(line + "\r\n\r\n" for line in text.split("\n")).encode(),
+    }
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["crlf", "utf-16", "utf-16-le without BOM", "cp1252", "concatenated", "double-spaced",
+     "double-spaced crlf"],
+)  # fmt: skip
+def test_the_sample_parses_exactly_in_every_variant(seed_dump, variant):
+    expected = json.loads((seed_dump.parent / "seed-dump.expected.json").read_text("utf-8"))
+    articles = expected["articles"]
+    if variant == "concatenated":
+        articles = articles * 2
+    got = parse_bytes(_variants(seed_dump.read_bytes())[variant])
+    assert len(got) == len(articles)
+    for g, e in zip(got, articles):
+        assert (g.title, g.dateline, g.summary, g.paragraphs, g.crossheads) == (
+            e["title"], e["dateline"], e["summary"], e["paragraphs"], e["crossheads"]
+        )  # fmt: skip
+
+
+# --- the hand-written dumps of every layout ---------------------------------------------------
+
+
+def _fixture_scores() -> dict[str, tuple[int, int]]:
+    scores = {}
+    for txt in sorted(LAYOUT_FIXTURES.glob("*.txt")):
+        expected = json.loads(txt.with_suffix(".json").read_text("utf-8"))["articles"]
+        pool = Counter((a.title, len(a.paragraphs)) for a in parse_path(txt))
+        right = 0
+        for e in expected:
+            key = (e["title"], len(e["paragraphs"]))
+            if pool[key]:
+                pool[key] -= 1
+                right += 1
+        scores[txt.stem] = (right, len(expected))
+    return scores
+
+
+def test_the_layout_fixtures_parse_right():
+    """Right = title and number of paragraphs (the held-out evaluation's measure).
+
+    The floors are what the parser reaches today (bench/eval_layouts.py prints the misses): a
+    change that loses articles fails here.
+    """
+    scores = _fixture_scores()
+    right = sum(r for r, _ in scores.values())
+    total = sum(n for _, n in scores.values())
+    assert total >= 450
+    assert right / total >= 0.94, scores
+    worst = {name: (r, n) for name, (r, n) in scores.items() if r / n < 0.65}
+    assert not worst, worst
+
+
+def test_the_report_says_which_layout(tmp_path):
+    cases = {
+        "blank_bbc20": "blank",
+        "dense_plain": "lines",
+        "wrapped_wire_archive": "wrapped",
+        "md_h1_crossheads": "markdown",
+    }
+    for name, layout in cases.items():
+        report = ParseReport()
+        list(parse_path(LAYOUT_FIXTURES / f"{name}.txt", report=report))
+        assert (report.layout, report.detected) == (layout, True), name
+        assert report.articles > 10
+    forced = ParseReport()
+    list(parse_path(LAYOUT_FIXTURES / "dense_plain.txt", layout="blank", report=forced))
+    assert (forced.layout, forced.detected) == ("blank", False)

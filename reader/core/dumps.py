@@ -27,7 +27,14 @@ from typing import BinaryIO
 from reader.core.article import Article
 from reader.core.boundaries import Segmenter
 from reader.core.furniture import find_dateline, is_bullet, is_separator
-from reader.core.layout import PROFILE_CHARS, PROFILE_LINES, make_units, measure
+from reader.core.layout import (
+    PROFILE_CHARS,
+    PROFILE_LINES,
+    double_spaced,
+    make_units,
+    measure,
+    single_spaced,
+)
 from reader.core.shapes import is_headline_shaped
 from reader.core.style import Style
 from reader.core.textio import CHUNK_SIZE, iter_indented_lines, iter_lines, sniff_encoding
@@ -110,6 +117,9 @@ def parse_indented(
         chars += len(item[0])
         if len(window) >= PROFILE_LINES or chars >= PROFILE_CHARS:
             break
+    if double_spaced(window):
+        it = single_spaced(it, after_text=bool(window[-1][0]))
+        window = list(single_spaced(window))
     measured = measure(window)
     if layout and layout != "auto":
         if layout not in LAYOUTS:

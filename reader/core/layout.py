@@ -48,6 +48,41 @@ class Layout:
         return self.blank_ratio < 0.3
 
 
+def double_spaced(raw: list[tuple[str, int, int]]) -> bool:
+    """Is every line followed by a blank one, with longer gaps where the text had blank lines?
+
+    (A dump saved "double-spaced": its real blank lines are the gaps of two blank lines or
+    more.) Blank-line dumps, where every gap is one blank line, are not double-spaced.
+    """
+    gaps: list[int] = []
+    run = -1
+    for t, _, _ in raw:
+        if t:
+            if run >= 0:
+                gaps.append(run)
+            run = 0
+        elif run >= 0:
+            run += 1
+    if len(gaps) < 8:
+        return False
+    return sum(g >= 1 for g in gaps) >= 0.97 * len(gaps) and any(g >= 2 for g in gaps)
+
+
+def single_spaced(
+    lines: Iterable[tuple[str, int, int]], after_text: bool = False
+) -> Iterator[tuple[str, int, int]]:
+    """A double-spaced dump's lines without the one blank line that follows every line
+    (``after_text``: the line before these was text)."""
+    for item in lines:
+        if item[0]:
+            after_text = True
+            yield item
+        elif after_text:
+            after_text = False  # the spacing: dropped
+        else:
+            yield item
+
+
 def measure(raw: list[tuple[str, int, int]]) -> Layout:
     """The layout of a dump from its first lines: (normalised text, end, indent) triples."""
     texts = [(t, ind) for t, _, ind in raw]
