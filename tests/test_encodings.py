@@ -273,7 +273,9 @@ def test_warning_combines_parse_and_encoding_doubts():
     assert ParseReport(encoding="utf-8").warning() is None
 
 
-@pytest.mark.parametrize(("text", "codec"), [(CHINESE, "gb18030"), (JAPANESE, "shift_jis"), (RUSSIAN, "cp1251")])
+@pytest.mark.parametrize(
+    ("text", "codec"), [(CHINESE, "gb18030"), (JAPANESE, "shift_jis"), (RUSSIAN, "cp1251")]
+)
 def test_a_sample_bigger_than_the_detector_s_is_cut_between_characters(text, codec):
     """The detector sees at most SAMPLE_BYTES: cut inside a two-byte character, the right code
     page would fail to decode it and be rejected."""

@@ -71,7 +71,9 @@ def test_an_unknown_layout_is_a_caller_error_before_anything_is_written(
     assert lib.conn.execute("SELECT count(*) FROM sources").fetchone() == (0,)
 
 
-@pytest.mark.parametrize(("label", "layout"), [("Automatic", None), ("One paragraph per line", "lines")])
+@pytest.mark.parametrize(
+    ("label", "layout"), [("Automatic", None), ("One paragraph per line", "lines")]
+)
 def test_file_menu_import_with_a_layout(
     qtbot, lib, settings_path, wrapped: Path, monkeypatch, label: str, layout: str | None
 ) -> None:

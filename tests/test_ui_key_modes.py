@@ -95,3 +95,13 @@ def test_key_hints_follow_the_keymap(qtbot, lib, settings_path) -> None:
     window.leave_focus_mode()
     assert "Ctrl+U" in window.menus.actions["undo"].text()
     window.close()
+
+
+def test_help_lists_each_modes_keys_under_the_mode(window) -> None:
+    from reader.ui.help_overlay import help_html
+
+    window.search  # noqa: B018
+    text = help_html(window.registry, window.keymap)
+    normal, _, modes = text.partition("In search results")
+    assert "Next result" in modes and "Next result" not in normal
+    assert "Leave focus mode" in modes.partition("In focus mode")[2]

@@ -10,24 +10,34 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from reader.core.query_help import HELP as QUERY_HELP
 
-from .commands import CommandRegistry, Keymap
+from .commands import MODE_NAMES, MODE_OF, MODES, Command, CommandRegistry, Keymap
+
+
+def _table(title: str, commands: list[Command], keymap: Keymap) -> str:
+    e = html.escape
+    rows = "".join(
+        "<tr>"
+        f'<td style="padding:3px 14px 3px 0; white-space:nowrap">'
+        f"<b>{e(keymap.display(c.name)) or '—'}</b></td>"
+        f'<td style="padding:3px 0">{e(c.description)}</td>'
+        "</tr>"
+        for c in commands
+    )
+    return f'<h3 style="margin:14px 0 4px 0">{e(title)}</h3><table cellspacing="0">{rows}</table>'
 
 
 def help_html(registry: CommandRegistry, keymap: Keymap) -> str:
+    """Every command with its keys: normal mode's by group, then each mode's own keys."""
     e = html.escape
     columns = []
     for group, commands in registry.grouped():
-        rows = "".join(
-            "<tr>"
-            f'<td style="padding:3px 14px 3px 0; white-space:nowrap">'
-            f"<b>{e(keymap.display(c.name)) or '—'}</b></td>"
-            f'<td style="padding:3px 0">{e(c.description)}</td>'
-            "</tr>"
-            for c in commands
-        )
-        columns.append(
-            f'<h3 style="margin:14px 0 4px 0">{e(group)}</h3><table cellspacing="0">{rows}</table>'
-        )
+        normal = [c for c in commands if MODE_OF.get(c.name, "normal") == "normal"]
+        if normal:
+            columns.append(_table(group, normal, keymap))
+    for mode in MODES:
+        own = [c for c in registry if MODE_OF.get(c.name) == mode and mode != "normal"]
+        if own:
+            columns.append(_table(MODE_NAMES[mode].capitalize(), own, keymap))
     half = (len(columns) + 1) // 2
     left, right = "".join(columns[:half]), "".join(columns[half:])
     return (
