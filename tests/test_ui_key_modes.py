@@ -104,4 +104,4 @@ def test_help_lists_each_modes_keys_under_the_mode(window) -> None:
     text = help_html(window.registry, window.keymap)
     normal, _, modes = text.partition("In search results")
     assert "Next result" in modes and "Next result" not in normal
-    assert "Leave focus mode" in modes.partition("In focus mode")[2]
+    assert "Leave focus mode" in text.partition("In focus mode")[2]
