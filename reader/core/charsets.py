@@ -14,6 +14,10 @@ import codecs
 import logging
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from charset_normalizer import CharsetMatch
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,24 @@ def _reads_western(sample: bytes) -> bool:
         accented <= 0.3 * len(letters)
         and undefined <= max(1, accented // 100)
         and odd <= accented // 50
+    )
+
+
+def _rank(match: CharsetMatch, rank: dict[str, int]) -> int:
+    """Place of a candidate in _PREFERENCE; Windows-1252 comes last when the detector hears
+    another language in it (Czech from Windows-1250 reads cleanly in Windows-1252 too: "ø" for
+    "ř", "è" for "č")."""
+    codec = canonical(match.encoding)
+    if codec == DEFAULT_LEGACY and match.language not in _WESTERN:
+        return len(rank)
+    return rank.get(codec, len(rank))
+
+
+def _western_match(matches: list[CharsetMatch]) -> bool:
+    """The detector itself hears a Western language in the text read as Windows-1252."""
+    return any(
+        canonical(m.encoding) == DEFAULT_LEGACY and m.language in _WESTERN - {"Unknown"}
+        for m in matches
     )
 
 
@@ -135,13 +157,14 @@ def detect_legacy(sample: bytes) -> tuple[str, str | None]:
     best = min(matches, key=lambda m: m.chaos)
     ties = [m for m in matches if m.chaos <= best.chaos + _TIE]
     rank = {name: i for i, name in enumerate(_PREFERENCE)}
-    chosen = min(
-        ties, key=lambda m: (_shouting(str(m)), rank.get(canonical(m.encoding), len(rank)))
-    )
+    chosen = min(ties, key=lambda m: (_shouting(str(m)), _rank(m, rank)))
     codec = canonical(chosen.encoding)
     if codec != DEFAULT_LEGACY and (
         _decodes(sample, DEFAULT_LEGACY) == str(chosen)
-        or (chosen.language in _WESTERN and _reads_western(sample))
+        or (
+            (chosen.language in _WESTERN or _western_match(matches))
+            and _reads_western(sample)
+        )
     ):
         # The detector is unsure between code pages on short Western samples (French as
         # Windows-1257, German as Windows-1250): Western files stay Windows-1252.
