@@ -23,14 +23,9 @@ Bars (issue 4): first paint within 1.5x the floor, view switch < 100 ms, RSS < 3
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -233,6 +228,10 @@ def child_dispatch(t0: float, library: Path) -> dict:
 
 
 def _spawn(kind: str, library: Path) -> dict:
+    import shutil
+    import subprocess
+    import tempfile
+
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen" if not env.get("DISPLAY") else "xcb")
     # Installed programs run from bytecode (pip and PyInstaller write it); a shell that sets
@@ -263,6 +262,10 @@ def _ms(seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The parent's modules, imported here so that the measured children never load them.
+    import argparse
+    import statistics
+
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--library", type=Path, default=DEFAULT_LIBRARY)
     p.add_argument("--articles", type=int, default=1_000_000)

@@ -1,7 +1,7 @@
 """One close path: the window asks each part whether it can close, then shuts each down.
 
-The window is built as ``dispatch`` builds it (reader/ui/app.py): the import controller plugs in
-before the first paint, search and the section commands after it.
+The window is built as ``dispatch`` builds it (reader/ui/app.py): search, the section commands
+and the import controller plug in just after the first paint.
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ def test_a_quit_cancelled_during_an_import_leaves_every_part_working(
 ):
     add_articles(lib.conn, numbered(5, section="World"))
     settings = Settings(QSettings(str(settings_path), QSettings.Format.IniFormat))
-    window, importer = open_window(lib, [], settings=settings)
+    window, importing = open_window(lib, [], settings=settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.started)
+    importer = importing.controller
     asked: list[str] = []
 
     def answer(*args, **kwargs):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from reader import APP_ID, APP_NAME
+
+if TYPE_CHECKING:
+    from .importer import ImportController
 
 
 def create_application(argv: list[str] | None = None):
@@ -60,8 +63,6 @@ def run(db: Path | None, files: list[Path]) -> int:
         server.listen()
         server.files_received.connect(lambda paths: _hand_over_received(window, importer, paths))
         window.show()
-        if files:
-            importer.import_paths(files)
         status = app.exec()
         importer.shutdown()
         server.close()
@@ -71,17 +72,62 @@ def run(db: Path | None, files: list[Path]) -> int:
 
 
 def open_window(library, files: list[Path], settings=None):
-    """The main window and its import controller, plugged in before the first paint.
+    """The main window, and its importing (built just after the first paint, like search).
 
-    This is the start-up order ``dispatch`` uses (search and the section commands join after
-    the first paint); tests build the window through here to meet the same order.
+    This is the start-up order ``dispatch`` uses; tests build the window through here to meet
+    the same order. The files given are imported once the window has painted.
     """
-    from .importer import ImportController
     from .main_window import MainWindow
 
     window = MainWindow(library, settings, files=files)
-    importer = ImportController(window, library.path, classify=_classifier_factory())
-    return window, importer
+    return window, DeferredImporter(window, library.path, files)
+
+
+class DeferredImporter:
+    """The window's import controller, made just after the first paint (or when first needed).
+
+    Importing brings the parser and the pipeline (60 ms of imports on a start): the window
+    paints first. Ctrl+O, the import log and cancel reach the controller through here until it
+    plugs itself in; closing asks it first whenever it exists.
+    """
+
+    def __init__(self, window, library_path: Path, files: list[Path]) -> None:
+        self.window = window
+        self.library_path = library_path
+        self._files = list(files)
+        self._controller: ImportController | None = None
+        window.set_import_handler(
+            lambda: self.controller.choose_files(),
+            show_log=lambda: self.controller.show_log(),
+            cancel=lambda: self.controller.cancel(),
+        )
+        window.set_section_import_handler(lambda name: self.controller.import_into_section(name))
+        window.startup_finished.connect(self._on_started)
+
+    @property
+    def controller(self) -> ImportController:
+        """The :class:`~reader.ui.importer.ImportController`, made now if not yet."""
+        if self._controller is None:
+            from .importer import ImportController
+
+            self._controller = ImportController(
+                self.window, self.library_path, classify=_classifier_factory()
+            )
+        return self._controller
+
+    def _on_started(self) -> None:
+        files, self._files = self._files, []
+        if files:
+            self.controller.import_paths(files)
+        else:
+            self.controller  # noqa: B018  (drops, and a quit during an import, need it)
+
+    def import_paths(self, paths: list[Path]) -> None:
+        self.controller.import_paths(paths)
+
+    def shutdown(self) -> None:
+        if self._controller is not None:
+            self._controller.shutdown()
 
 
 def _hand_over_received(window, importer, paths: list[Path]) -> None:
