@@ -400,3 +400,50 @@ def test_full_text_index_merges_in_bigger_steps(tmp_path: Path) -> None:
     with Library(tmp_path / "lib.sqlite3") as lib:
         config = dict(lib.conn.execute("SELECT k, v FROM articles_fts_config"))
         assert config["automerge"] == FTS_AUTOMERGE and config["hashsize"] == FTS_HASHSIZE
+
+
+def test_years_once_guessed_from_datelines_are_forgotten(tmp_path: Path) -> None:
+    """Before v7 'LONDON, July 2 (Reuters)' was dated July 2 of the import's year: made up.
+    The upgrade forgets exactly those; dated datelines and dates from elsewhere stay."""
+    path = tmp_path / "lib.sqlite3"
+    conn = sqlite3.connect(path)
+    migrate(conn, MIGRATIONS[:6])
+    cases = [
+        ("LONDON, July 2 (Reuters)", "2026-07-02 00:00:00.000", None),  # the old guess
+        ("LONDON, Nov 24 (Reuters)", "2025-11-24 00:00:00.000", None),  # guessed in the year before
+        ("GENEVA, March 5, 2019 (AFP)", "2019-03-05 00:00:00.000", "2019-03-05 00:00:00.000"),
+        ("KYIV, Sept. 4", "2019-01-01 00:00:00.000", "2019-01-01 00:00:00.000"),  # not a guess
+        ("KYIV, Sept. 4", "2026-09-04 08:30:00.000", "2026-09-04 08:30:00.000"),  # has a time
+        (None, "2020-05-05 00:00:00.000", "2020-05-05 00:00:00.000"),
+        ("OSLO", None, None),
+    ]
+    for i, (dateline, published, _) in enumerate(cases):
+        conn.execute(ARTICLE_SQL, (f"Story {i}", "", "Text.", 1, f"fp{i}", 1))
+        conn.execute(
+            "UPDATE articles SET dateline = ?, published_at = ? WHERE fingerprint = ?",
+            (dateline, published, f"fp{i}"),
+        )
+    conn.commit()
+    conn.close()
+    with Library(path) as lib:
+        got = lib.conn.execute("SELECT published_at FROM articles ORDER BY id").fetchall()
+        assert [g for (g,) in got] == [expected for *_, expected in cases]
+        assert lib.conn.execute("SELECT count(*) FROM articles").fetchone() == (len(cases),)
+
+
+def test_dates_written_since_v7_are_not_taken_for_guesses(tmp_path: Path) -> None:
+    """A date line's date on an article with a year-less dateline is real: it stays."""
+    path = tmp_path / "lib.sqlite3"
+    conn = sqlite3.connect(path)
+    migrate(conn, MIGRATIONS[:8])
+    conn.execute(ARTICLE_SQL, ("Dated by its date line", "", "Text.", 1, "fp", 1))
+    conn.execute(
+        "UPDATE articles SET dateline = 'LONDON, July 2 (Reuters)', "
+        "published_at = '2021-07-02 00:00:00.000', title_derived = 0"
+    )
+    conn.commit()
+    conn.close()
+    with Library(path) as lib:
+        assert lib.conn.execute("SELECT published_at FROM articles").fetchone() == (
+            "2021-07-02 00:00:00.000",
+        )

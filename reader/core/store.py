@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
+from reader.core.guessed_dates import forget_guessed_years
 from reader.core.libfile import (
     Identity,
     LibraryDamaged,
@@ -301,6 +302,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "the process that runs an import", _migrate_v6),
     Migration(7, "bylines and derived titles", _migrate_v7),
     Migration(8, "import warnings", _migrate_v8),
+    Migration(9, "publication years once guessed are forgotten", forget_guessed_years),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
