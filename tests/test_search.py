@@ -498,7 +498,7 @@ def test_search_stays_correct_while_import_file_runs(tmp_path: Path) -> None:
 
 
 def test_saved_searches(lib: Library) -> None:
-    from reader.core.search import (
+    from reader.core.saved_search_ops import (
         SavedSearchError,
         delete_saved_search,
         save_search,

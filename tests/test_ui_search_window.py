@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
-from reader.core.search import saved_searches
+from reader.core.saved_search_ops import saved_searches
 from reader.core.store import MIGRATIONS, SCHEMA_VERSION, migrate
 from reader.core.views import View
 from reader.ui.changes import LibraryChange

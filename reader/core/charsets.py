@@ -161,10 +161,7 @@ def detect_legacy(sample: bytes) -> tuple[str, str | None]:
     codec = canonical(chosen.encoding)
     if codec != DEFAULT_LEGACY and (
         _decodes(sample, DEFAULT_LEGACY) == str(chosen)
-        or (
-            (chosen.language in _WESTERN or _western_match(matches))
-            and _reads_western(sample)
-        )
+        or ((chosen.language in _WESTERN or _western_match(matches)) and _reads_western(sample))
     ):
         # The detector is unsure between code pages on short Western samples (French as
         # Windows-1257, German as Windows-1250): Western files stay Windows-1252.

@@ -1,15 +1,19 @@
-"""Renaming and looking up saved searches (saving and deleting live in :mod:`reader.core.search`).
+"""Saved searches: a query (and the view it searches) kept under a name, shown in the sidebar.
 
-A rename never replaces another saved search: ``save_search`` under an existing name replaces
-that search on purpose ("save again"), a rename onto a taken name is a mistake to report.
+The table comes with the store's migration 3 (the store owns the schema); on an older library
+the functions say so clearly. Saving under an existing name replaces that search on purpose
+("save again"); a rename onto a taken name is a mistake to report.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.core.search import SavedSearch, SavedSearchError, saved_searches
+from reader.core.query import parse_query
+from reader.core.search import count
+from reader.core.views import View
 
 if TYPE_CHECKING:
     from reader.core.store import Library
@@ -22,6 +26,89 @@ def _conn(lib: Library | sqlite3.Connection) -> sqlite3.Connection:
 def clean_name(name: str) -> str:
     """One line, single spaces: control characters from a paste become spaces."""
     return " ".join("".join(c if c.isprintable() else " " for c in name).split())
+
+
+class SavedSearchError(Exception):
+    """A saved search that cannot be stored; the message is fit to show a user."""
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    id: int
+    name: str
+    query: str
+    scope: View | None
+    position: int
+
+
+def _has_saved_searches(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'saved_searches'"
+    ).fetchone()
+    return row is not None
+
+
+def saved_searches(lib: Library | sqlite3.Connection) -> list[SavedSearch]:
+    """The saved searches in sidebar order; none when the library has no table for them yet."""
+    conn = _conn(lib)
+    if not _has_saved_searches(conn):
+        return []
+    return [
+        SavedSearch(r[0], r[1], r[2], View.from_key(r[3]) if r[3] else None, r[4])
+        for r in conn.execute(
+            "SELECT id, name, query, scope, position FROM saved_searches ORDER BY position, id"
+        )
+    ]
+
+
+def save_search(
+    lib: Library | sqlite3.Connection, name: str, query: str, scope: View | None = None
+) -> int:
+    """Save (or, under an existing name, replace) a search; returns its id."""
+    conn = _conn(lib)
+    name = " ".join(name.split())
+    if not name:
+        raise SavedSearchError("A saved search needs a name.")
+    parsed = parse_query(query)
+    if parsed.is_empty:
+        raise SavedSearchError("There is nothing to search for in this query.")
+    if not _has_saved_searches(conn):
+        raise SavedSearchError(
+            "This library cannot keep saved searches yet (it needs the saved_searches table)."
+        )
+    from reader.core.store import now_utc
+
+    with conn:
+        row = conn.execute("SELECT id FROM saved_searches WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            conn.execute(
+                "UPDATE saved_searches SET query = ?, scope = ? WHERE id = ?",
+                (query, scope.key if scope else None, row[0]),
+            )
+            return row[0]
+        cur = conn.execute(
+            "INSERT INTO saved_searches (name, query, scope, position, created_at)"
+            " SELECT ?, ?, ?, COALESCE(MAX(position), -1) + 1, ? FROM saved_searches",
+            (name, query, scope.key if scope else None, now_utc()),
+        )
+    assert cur.lastrowid is not None  # set by every INSERT
+    return cur.lastrowid
+
+
+def delete_saved_search(lib: Library | sqlite3.Connection, search_id: int) -> bool:
+    conn = _conn(lib)
+    if not _has_saved_searches(conn):
+        return False
+    with conn:
+        cur = conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
+    return cur.rowcount > 0
+
+
+def saved_search_unread(
+    lib: Library | sqlite3.Connection, saved: SavedSearch, limit: int = 10_000
+) -> tuple[int, bool]:
+    """The sidebar's unread count of a saved search: (n, exact), counting at most ``limit``."""
+    return count(lib, saved.query, scope=saved.scope, unread_only=True, limit=limit)
 
 
 def saved_search(lib: Library | sqlite3.Connection, search_id: int) -> SavedSearch | None:

@@ -21,11 +21,12 @@ from PySide6.QtGui import QStandardItem
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
 from reader.core.query import parse_query
-from reader.core.saved_search_ops import clean_name, rename_saved_search
-from reader.core.search import (
+from reader.core.saved_search_ops import (
     SavedSearch,
     SavedSearchError,
+    clean_name,
     delete_saved_search,
+    rename_saved_search,
     save_search,
     saved_search_unread,
     saved_searches,
