@@ -105,6 +105,18 @@ class Article:
         return out
 
     def to_json(self) -> dict:
+        # One pass over the blocks (this runs once per article of every `dispatch parse --json`).
+        paragraphs: list[str] = []
+        crossheads: list[str] = []
+        positions: list[int] = []
+        words = sum(s.count(" ") + 1 for s in self.summary)
+        for kind, text in self.blocks:
+            words += text.count(" ") + 1
+            if kind == "p":
+                paragraphs.append(text)
+            else:
+                crossheads.append(text)
+                positions.append(len(paragraphs))
         return {
             "title": self.title,
             "title_derived": self.title_derived,
@@ -112,10 +124,10 @@ class Article:
             "published": self.published,
             "dateline": self.dateline,
             "summary": list(self.summary),
-            "paragraphs": self.paragraphs,
-            "crossheads": self.crossheads,
-            "crosshead_positions": self.crosshead_positions,
-            "words": self.words,
+            "paragraphs": paragraphs,
+            "crossheads": crossheads,
+            "crosshead_positions": positions,
+            "words": words,
             "fingerprint": self.fingerprint,
             "dropped": list(self.dropped),
             "start": self.start,

@@ -127,12 +127,19 @@ class Segmenter:
 
             if (
                 kind == "text"
-                and len(text) > 220
                 and draft is not None
                 and draft.article.blocks
                 and not draft.closed
                 and draft.size <= MAX_ARTICLE_CHARS
                 and not dry
+                and (
+                    len(text) > 220
+                    or (
+                        len(text) > 120
+                        and not is_candidate(text)
+                        and text.split(" ", 1)[0] not in _LONG_FURNITURE
+                    )
+                )
             ):
                 # The common case, kept cheap: one more long paragraph of an article under way.
                 draft.add_paragraph(u)
@@ -329,7 +336,10 @@ class Segmenter:
         when = date_line(text)
         if when is not None:
             return "date", when
-        # A photo caption: a short line right before a credit line.
+        return self._caption(text)
+
+    def _caption(self, text: str) -> tuple[str, str | None] | None:
+        """A photo caption: a short line right before a credit line."""
         nxt = self.ahead[0] if self.ahead else None
         if (
             nxt is not None

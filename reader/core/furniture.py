@@ -76,6 +76,9 @@ def find_dateline(line: str) -> tuple[str, str] | None:
     c = line[:1]
     if not c or not (c.isupper() or c == "("):
         return None
+    head = line[:72]
+    if ":" not in head and "-" not in head and "—" not in head and "–" not in head:
+        return None  # no colon and no dash near the start: no dateline (most lines)
     m = _DATELINE_COLON.match(line)
     if m:
         dl = m.group("dl")
@@ -163,10 +166,13 @@ _DATE_LINE_REST = re.compile(
 )
 
 
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def date_line(line: str) -> str | None:
     """A line that is only a publication date: "Published 2 March 2019", "Updated 2 Mar 2019,
     5:04 pm ET", "March 2, 2019", "2 March 2019 · 4 min read". Returns the ISO date or None."""
-    if len(line) > 90:
+    if len(line) > 90 or not _HAS_YEAR.search(line):
         return None
     m = _DATE_LINE.match(line)
     if m is None:
@@ -196,10 +202,15 @@ _BYLINE_AGENCY = re.compile(
 )
 
 
+_BYLINE_MARK = re.compile(r"[,|/]")
+
+
 def byline(line: str) -> str | None:
     """ "By Ann Lee" → "Ann Lee"; "Ann Lee, Reuters", "Ann Lee | AFP" as written; else None."""
     if len(line) > 100 or (line.endswith((".", "?", "!", ":")) and not line.endswith(" Jr.")):
         return None
+    if line[:1] not in "BbFfRrWwSs" and not _BYLINE_MARK.search(line):
+        return None  # neither "By …" (or From, Reporting, Words, Written, Story) nor "Name, Agency"
     m = _BYLINE_BY.match(line)
     if m:
         who = m.group("who").strip()
@@ -251,7 +262,7 @@ _BOILERPLATE = re.compile(
     r"|save|save article|listen(?: to this article)?(?:\s*[·|-]?\s*\d+\s*min(?:ute)?s?)?"
     r"|related(?: articles| stories| content| coverage| topics)?:?|more on this story:?"
     r"|read more:?.{0,200}|see also:?.{0,200}|related:.{0,200}|more:.{0,200}"
-    r"|also read:?.{0,200}|recommended:?.{0,200}|watch:.{0,200}|click here.{0,200}"
+    r"|also read:?.{0,200}|recommended:?.{0,200}|click here.{0,200}"
     r"|sign up(?: for| to)?.{0,120}|subscribe(?: now| to)?.{0,120}|follow us on.{0,80}"
     r"|skip (?:to|advertisement).{0,60}|continue reading.{0,60}|story continues below.{0,40}"
     r"|article continues below.{0,40}|scroll to continue.{0,40}|\d+\s*min(?:ute)?s? read"
@@ -262,19 +273,67 @@ _BOILERPLATE = re.compile(
 )
 
 
+# Every furniture line above starts with one of these words, or has a digit, a "|", a "/", a "©"
+# or "contributed" in it, or ends with an agency's name: a line with none of these needs no
+# further look (most lines of a dump, headlines included).
+# The first four letters (lower case) that each kind of furniture line can start with: a cheap
+# look before the regular expressions, which most lines of a dump would fail anyway.
+_SIGN_OFF_STARTS = frozenset(
+    "reut addi repo writ edit comp rese ap afp ap. afp. copy all".split() + ["(c) "]
+)
+_CREDIT_STARTS = frozenset(
+    "phot pict imag vide illu grap file cred sour gett shut alam epa ap p reut".split()
+)
+_BOILERPLATE_STARTS = frozenset(
+    "adve spon ad shar twee emai prin comm save list rela more read see also reco clic sign "
+    "subs foll skip cont stor arti scro imag phot vide capt expa clos menu home back top most "
+    "load you tren news watc".split()
+    + ["ad", "ad:", "see ", "top ", "you "]
+)
+
+
+def _start(line: str) -> str:
+    return line[:4].lower()
+
+
 def is_sign_off(line: str) -> bool:
     """ "Reuter", "(Reporting by …; Editing by …)", "— AP", "Additional reporting by …"."""
-    return len(line) <= 200 and _SIGN_OFF.match(line) is not None
+    if len(line) > 200:
+        return False
+    if (
+        line[:1] not in "—–-(©"
+        and _start(line).rstrip(" .") not in _SIGN_OFF_STARTS
+        and _start(line) not in _SIGN_OFF_STARTS
+        and "contributed" not in line
+    ):
+        return False
+    return _SIGN_OFF.match(line) is not None
 
 
 def is_credit(line: str) -> bool:
     """A photo credit: "Photo: Ann Lee/Getty Images", "(Image credit: NASA)"."""
-    return len(line) <= 140 and _CREDIT.match(line) is not None
+    if len(line) > 140:
+        return False
+    if line[:1] != "(" and "/" not in line and _start(line).rstrip(":") not in _CREDIT_STARTS:
+        return False
+    return _CREDIT.match(line) is not None
 
 
 def is_boilerplate(line: str) -> bool:
     """Page furniture: "Advertisement", "Share", "Read more: …", "Related:", "Sign up …"."""
-    return len(line) <= 220 and _BOILERPLATE.match(line) is not None
+    if len(line) > 220:
+        return False
+    c = line[:1]
+    start = _start(line)
+    if (
+        c != "["
+        and not c.isdigit()
+        and start not in _BOILERPLATE_STARTS
+        and start.rstrip(" :") not in _BOILERPLATE_STARTS
+        and start[:3] not in _BOILERPLATE_STARTS
+    ):
+        return False
+    return _BOILERPLATE.match(line) is not None
 
 
 def is_transcript(line: str) -> bool:
