@@ -273,23 +273,22 @@ _BOILERPLATE = re.compile(
 )
 
 
-# Every furniture line above starts with one of these words, or has a digit, a "|", a "/", a "©"
-# or "contributed" in it, or ends with an agency's name: a line with none of these needs no
-# further look (most lines of a dump, headlines included).
 # The first four letters (lower case) that each kind of furniture line can start with: a cheap
 # look before the regular expressions, which most lines of a dump would fail anyway.
 _SIGN_OFF_STARTS = frozenset(
-    "reut addi repo writ edit comp rese ap afp ap. afp. copy all".split() + ["(c) "]
+    ["(c) ", *"reut addi repo writ edit comp rese ap afp ap. afp. copy all".split()]
 )
 _CREDIT_STARTS = frozenset(
     "phot pict imag vide illu grap file cred sour gett shut alam epa ap p reut".split()
 )
 _BOILERPLATE_STARTS = frozenset(
-    "adve spon ad shar twee emai prin comm save list rela more read see also reco clic sign "
-    "subs foll skip cont stor arti scro imag phot vide capt expa clos menu home back top most "
-    "load you tren news watc".split()
-    + ["ad", "ad:", "see ", "top ", "you "]
-)
+    [
+        "ad:", "see ", "top ", "you ",
+        *"adve spon ad shar twee emai prin comm save list rela more read see also reco clic sign "
+        "subs foll skip cont stor arti scro imag phot vide capt expa clos menu home back top most "
+        "load you tren news watc".split(),
+    ]
+)  # fmt: skip
 
 
 def _start(line: str) -> str:
