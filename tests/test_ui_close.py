@@ -82,3 +82,21 @@ def test_a_quit_cancelled_during_an_import_leaves_every_part_working(
         status = conn.execute("SELECT status FROM sources WHERE name = 'big.txt'").fetchone()
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert status[0] in ("cancelled", "done")
+
+
+def test_files_from_the_command_line_are_imported_once_the_window_has_painted(
+    qtbot, lib, settings_path, tmp_path
+):
+    dump = tmp_path / "one.txt"
+    generate(dump, 1, seed=2)
+    settings = Settings(QSettings(str(settings_path), QSettings.Format.IniFormat))
+    window, importing = open_window(lib, [dump], settings=settings)
+    qtbot.addWidget(window)
+    assert not importing.plugged_in  # nothing of importing before the first paint
+    window.show()
+    qtbot.waitUntil(lambda: window.started)
+    queue = importing.controller.queue
+    qtbot.waitUntil(lambda: not queue.busy and window.list_model.rowCount() > 0, timeout=30000)
+    with sqlite3.connect(lib.path) as conn:
+        assert conn.execute("SELECT name FROM sources").fetchall() == [("one.txt",)]
+    window.close()

@@ -429,7 +429,7 @@ def test_window_module_leaves_the_heavy_parts_for_after_the_first_paint():
     deferred = (
         "qtawesome sqlite_utils platformdirs _strptime hashlib reader.core.search "
         "reader.core.query reader.core.section_ops reader.ui.search_engine reader.ui.search_wiring "
-        "reader.ui.section_actions"
+        "reader.ui.section_actions reader.ui.importer reader.core.importing reader.core.placement"
     )
     code = (
         "import sys; import reader.ui.app, reader.ui.main_window; "

@@ -115,6 +115,11 @@ class DeferredImporter:
             )
         return self._controller
 
+    @property
+    def plugged_in(self) -> bool:
+        """Whether the controller has been made yet."""
+        return self._controller is not None
+
     def _on_started(self) -> None:
         files, self._files = self._files, []
         if files:
