@@ -23,7 +23,6 @@ class Setting(Generic[T]):
 
 
 GEOMETRY = Setting("window/geometry", QByteArray, QByteArray())
-WINDOW_STATE = Setting("window/state", QByteArray, QByteArray())
 MAIN_SPLITTER = Setting("window/main_splitter", QByteArray, QByteArray())
 LIST_SPLITTER = Setting("window/list_splitter", QByteArray, QByteArray())
 LIST_HEADER = Setting("window/list_header", QByteArray, QByteArray())
@@ -34,21 +33,6 @@ SORT_KEY = Setting("list/sort", str, "date")
 SORT_DESCENDING = Setting("list/descending", bool, True)
 SOURCES_EXPANDED = Setting("sidebar/sources_expanded", bool, False)
 KEYMAP: Setting[dict] = Setting("keys/overrides", dict, {})  # command name -> list of key sequences
-
-ALL_SETTINGS = (
-    GEOMETRY,
-    WINDOW_STATE,
-    MAIN_SPLITTER,
-    LIST_SPLITTER,
-    LIST_HEADER,
-    CURRENT_VIEW,
-    CURRENT_ARTICLE,
-    TEXT_SIZE,
-    SORT_KEY,
-    SORT_DESCENDING,
-    SOURCES_EXPANDED,
-    KEYMAP,
-)
 
 
 class Settings:
