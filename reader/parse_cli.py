@@ -6,17 +6,24 @@ import json
 import sys
 from pathlib import Path
 
-from reader.core.dumps import DumpError, check_dump, parse_stream
+from reader.core.dumps import LAYOUT_NAMES, DumpError, ParseReport, check_dump, parse_stream
 
 
 def run(path: Path, *, as_json: bool, layout: str = "auto") -> int:
+    """Print the articles of the dump at ``path``: an outline that names the layout and flags
+    doubtful articles, or (``as_json``) one JSON object per article per line, with the doubts
+    on stderr."""
+    report = ParseReport()
     try:
         check_dump(path)
         with open(path, "rb") as f:
             if as_json:
-                _write_json(parse_stream(f, layout=layout))
+                _write_json(parse_stream(f, layout=layout, report=report))
+                warning = report.warning()
+                if warning:
+                    print(f"dispatch: {path.name}: {warning}", file=sys.stderr)
             else:
-                _write_outline(parse_stream(f, layout=layout))
+                _write_outline(parse_stream(f, layout=layout, report=report), report)
     except DumpError as exc:
         print(f"dispatch: {exc}", file=sys.stderr)
         return 2
@@ -39,17 +46,27 @@ def _write_json(articles) -> None:
     out.flush()
 
 
-def _write_outline(articles) -> None:
+def _write_outline(articles, report: ParseReport) -> None:
     out = sys.stdout
     n = 0
     for n, a in enumerate(articles, 1):
+        if n == 1:
+            # The layout is known once the first article is out (it is measured before).
+            how = "detected" if report.detected else "as asked"
+            line = f"Layout: {LAYOUT_NAMES.get(report.layout, report.layout)} ({how})"
+            if report.encoding:
+                line += f" · {report.encoding}"
+            out.write(line + "\n\n")
         title = a.title or "(no headline)"
-        out.write(f"{n}. {title}\n")
-        facts = [a.dateline] if a.dateline else []
+        derived = " [title made from the first sentence]" if a.title_derived else ""
+        out.write(f"{n}. {title}{derived}\n")
+        facts = [x for x in (a.byline, a.published, a.dateline) if x]
         paragraphs = len(a.paragraphs)
         facts.append(f"{paragraphs} paragraph{'s' if paragraphs != 1 else ''}")
-        facts.append(f"{a.words:,} words")
+        facts.append(f"{a.words:,} word{'s' if a.words != 1 else ''}")
         out.write(f"   {' · '.join(facts)}\n")
+        for doubt in a.doubts():
+            out.write(f"   ⚠ {doubt}\n")
         for bullet in a.summary:
             out.write(f"   • {_clip(bullet)}\n")
         for head in a.crossheads:
@@ -57,7 +74,11 @@ def _write_outline(articles) -> None:
         if a.paragraphs:
             out.write(f"   {_clip(a.paragraphs[0])}\n")
         out.write("\n")
-    out.write(f"{n} article{'s' if n != 1 else ''}\n")
+    summary = f"{n} article{'s' if n != 1 else ''}"
+    warning = report.warning()
+    if warning:
+        summary += f" · {warning} (⚠ above)"
+    out.write(summary + "\n")
     out.flush()
 
 

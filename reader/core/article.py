@@ -91,6 +91,12 @@ class Article:
                 out.append(n)
         return out
 
+    def looks_merged(self) -> bool:
+        """Too long, or too many cross-heads, for one article: headlines may have been missed."""
+        return self.words > SUSPECT_WORDS or (
+            sum(1 for kind, _ in self.blocks if kind == "h") >= SUSPECT_CROSSHEADS
+        )
+
     def doubts(self) -> list[str]:
         """Why this article may be parsed wrong (empty when it looks right); words for a person."""
         out = []

@@ -59,6 +59,12 @@ __all__ = [
 #   wrapped  hard-wrapped lines; a paragraph starts after a blank line or at an indented line
 #   markdown a web-to-markdown scrape: "#" headlines, **bold**, [links](url), lists, quotes
 LAYOUTS = ("auto", "lines", "blank", "wrapped", "markdown")
+LAYOUT_NAMES = {
+    "lines": "one paragraph per line",
+    "blank": "blank-line paragraphs",
+    "wrapped": "hard-wrapped lines",
+    "markdown": "markdown",
+}
 
 
 @dataclass(slots=True)
@@ -142,11 +148,9 @@ def parse_indented(
     for article in seg.articles(make_units(chain(window, it), measured)):
         if report is not None:
             report.articles += 1
-            doubts = article.doubts()
-            if doubts:
+            if article.doubts():
                 report.doubtful += 1
-                if any(d.startswith(("very long", "many", "1 cross", "8", "9")) for d in doubts):
-                    report.merged += 1
+                report.merged += article.looks_merged()
         yield article
 
 
