@@ -1,8 +1,10 @@
 """Parser throughput and memory against a floor measured in the same run.
 
-    python bench/bench_parse.py [--mb 100] [--big-mb 1000] [--runs 3]
+    python bench/bench_parse.py [--mb 100] [--big-mb 1000] [--layout-mb 20] [--runs 3]
 
-For each size it generates a dump (cached in bench/out/), then times, in fresh processes:
+For each size it generates a dump in the sample's layout, and one of --layout-mb in each other
+layout (blank-line, hard-wrapped, markdown, web paste), cached in bench/out/, then times, in
+fresh processes:
 - floor: read the file line by line (text mode, UTF-8) and write each line out as a JSON string;
 - parse: ``python -m reader parse FILE --json`` to /dev/null.
 It prints MB/s, the ratio parse/floor (best of --runs), and each process's peak resident memory,
@@ -48,13 +50,16 @@ def run(cmd: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def dump_of(mb: float) -> Path:
+def dump_of(mb: float, layout: str = "sample") -> Path:
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"dump-{mb:g}mb.txt"
+    name = f"dump-{mb:g}mb.txt" if layout == "sample" else f"dump-{layout}-{mb:g}mb.txt"
+    path = OUT / name
     if not path.exists():
         print(f"generating {path.name} ...", flush=True)
         subprocess.run(
-            [sys.executable, str(HERE / "gen_dump.py"), str(path), "--mb", str(mb)], check=True
+            [sys.executable, str(HERE / "gen_dump.py"), str(path), "--mb", str(mb)]
+            + ["--layout", layout],
+            check=True,
         )
     return path
 
@@ -85,8 +90,17 @@ def main() -> int:
     ap.add_argument("--mb", type=float, default=100)
     ap.add_argument("--big-mb", type=float, default=1000, help="0 to skip the large dump")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--layout-mb",
+        type=float,
+        default=20,
+        help="size of the dump in each other layout (0: skip)",
+    )
     args = ap.parse_args()
     measure(dump_of(args.mb), args.runs)
+    if args.layout_mb:
+        for layout in ("blank", "wrapped", "markdown", "web"):
+            measure(dump_of(args.layout_mb, layout), args.runs)
     if args.big_mb:
         measure(dump_of(args.big_mb), 1)
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,15 +123,63 @@ class Writer:
             yield " ".join(self.sentence() for _ in range(rng.randint(1, 4)))
 
 
-def generate(out: Path, megabytes: float, seed: int = 1, newline: str = "\n") -> int:
+# The layouts besides the sample's own ("sample"), each written from the same articles.
+LAYOUTS = ("sample", "blank", "wrapped", "markdown", "web")
+
+
+def render(lines: list[str], layout: str, rng: random.Random) -> list[str]:
+    """One article (as Writer.article() writes it) in ``layout``:
+
+    - blank: headline, blank line, paragraphs separated by blank lines (no bullets);
+    - wrapped: the same, paragraphs hard-wrapped at 72 columns;
+    - markdown: "# " headline, paragraphs with some **bold** and [links](url);
+    - web: headline, a byline and a date line, then the paragraphs, with an "Advertisement".
+    """
+    if layout == "sample":
+        return lines
+    title, body = lines[0], [x for x in lines[1:] if x and not x.startswith("- ")]
+    if layout == "blank":
+        return [title, "", *(y for p in body for y in (p, ""))]
+    if layout == "wrapped":
+        out = [title, ""]
+        for p in body:
+            out += [*textwrap.wrap(p, 72, break_on_hyphens=False), ""]
+        return out
+    if layout == "markdown":
+        out = [f"# {title}", ""]
+        for p in body:
+            words = p.split(" ")
+            if len(words) > 8 and rng.random() < 0.3:
+                words[3] = f"**{words[3]}**"
+                words[6] = f"[{words[6]}](https://example.org/{rng.randrange(10**6)})"
+            out += [" ".join(words), ""]
+        return out
+    if layout == "web":
+        day, month = rng.randint(1, 28), rng.choice(MONTHS)
+        out = [title, f"By {rng.choice(NAMES)}", f"Published {day} {month} 2019", ""]
+        for i, p in enumerate(body):
+            out += [p, ""]
+            if i == 1:
+                out += ["Advertisement", ""]
+        return out
+    raise ValueError(f"unknown layout {layout!r}")
+
+
+NAMES = ["Ann Lee", "Tomas Berg", "Priya Natarajan", "Kwame Mensah", "Lucia Ferreira"]
+
+
+def generate(
+    out: Path, megabytes: float, seed: int = 1, newline: str = "\n", layout: str = "sample"
+) -> int:
     """Write about ``megabytes`` MB of dump to ``out``; returns the number of articles."""
     target = int(megabytes * 1_000_000)
     writer = Writer(seed)
+    rng = random.Random(seed + 1)
     size = 0
     count = 0
     with open(out, "w", encoding="utf-8", newline=newline) as f:
         while size < target:
-            text = "\n".join(writer.article()) + "\n"
+            text = "\n".join(render(list(writer.article()), layout, rng)) + "\n"
             f.write(text)
             size += len(text.encode("utf-8"))
             count += 1
@@ -143,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mb", type=float, default=10.0, help="size in MB (default 10)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--crlf", action="store_true", help="Windows line ends")
+    ap.add_argument("--layout", choices=LAYOUTS, default="sample")
     args = ap.parse_args(argv)
-    n = generate(args.out, args.mb, args.seed, "\r\n" if args.crlf else "\n")
+    n = generate(args.out, args.mb, args.seed, "\r\n" if args.crlf else "\n", args.layout)
     print(f"{args.out}: {n:,} articles, {args.out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
     return 0
 
