@@ -57,8 +57,15 @@ def dump_of(mb: float, layout: str = "sample") -> Path:
     if not path.exists():
         print(f"generating {path.name} ...", flush=True)
         subprocess.run(
-            [sys.executable, str(HERE / "gen_dump.py"), str(path), "--mb", str(mb)]
-            + ["--layout", layout],
+            [
+                sys.executable,
+                str(HERE / "gen_dump.py"),
+                str(path),
+                "--mb",
+                str(mb),
+                "--layout",
+                layout,
+            ],
             check=True,
         )
     return path
