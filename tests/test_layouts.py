@@ -143,3 +143,45 @@ def test_the_cheap_looks_before_the_patterns_change_no_answer():
         head = line[:72]
         if not any(c in head for c in ":-—–"):
             assert f.find_dateline(line) is None, line
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+
+
+def test_dispatch_parse_names_the_layout_and_flags_doubtful_articles(tmp_path):
+    # One paragraph per line and no headline anywhere: one article, too long to be one.
+    words = "council harbour bridge repairs winter engineers joints ferries services".split()
+    lines = [" ".join(words[(i + k) % 9] for k in range(30)).capitalize() + "." for i in range(300)]
+    dump = tmp_path / "noheadlines.txt"
+    dump.write_text("\n".join(lines), encoding="utf-8")
+    out = _cli("parse", dump)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Layout: one paragraph per line (detected)")
+    assert "⚠ very long" in out.stdout and "⚠ no headline" in out.stdout
+    assert out.stdout.rstrip().endswith("1 article · 1 article looks merged (⚠ above)")
+    out = _cli("parse", dump, "--json")
+    (row,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert row["title_derived"] is True and {"byline", "published", "dropped"} <= set(row)
+    assert out.stderr.strip() == "dispatch: noheadlines.txt: 1 article looks merged"
+    forced = _cli("parse", LAYOUT_FIXTURES / "dense_plain.txt", "--layout", "blank")
+    assert forced.stdout.startswith("Layout: blank-line paragraphs (as asked)")
+
+
+def test_json_keeps_furniture_out_of_the_paragraphs():
+    out = _cli("parse", LAYOUT_FIXTURES / "web_blank.txt", "--json")
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert rows and all(r["byline"] for r in rows)
+    for r in rows:
+        assert r["published"] and len(r["published"]) == 10
+        assert not any(p.startswith(("By ", "Published", "Advertisement")) for p in r["paragraphs"])
+        assert any(r["byline"] in d for d in r["dropped"])  # the line as written is kept
