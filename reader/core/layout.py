@@ -439,9 +439,16 @@ def _markdown_parser() -> Any:
     return MarkdownIt("commonmark")
 
 
+# The characters that start inline markup in CommonMark (emphasis, links and images, code,
+# HTML and entities, escapes, hard breaks): text without any of them is its own plain text.
+_MARKUP_CHARS = re.compile(r"[*_\[\]`<&\\!]| {2,}$")
+
+
 def markdown_to_text(text: str) -> str:
     """Inline markdown to the plain text a reader sees: **bold** → bold, [text](url) → text,
     images dropped, code spans kept as their text."""
+    if not _MARKUP_CHARS.search(text):
+        return " ".join(text.split())  # nothing a CommonMark parser would change (most text)
     tokens = _markdown_parser().parseInline(text)
     out: list[str] = []
     for tok in tokens:
