@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reader.core.dumps import ParseReport, parse_bytes, parse_path
 from tests.dump_generator import layout_dumps
@@ -185,3 +186,18 @@ def test_json_keeps_furniture_out_of_the_paragraphs():
         assert r["published"] and len(r["published"]) == 10
         assert not any(p.startswith(("By ", "Published", "Advertisement")) for p in r["paragraphs"])
         assert any(r["byline"] in d for d in r["dropped"])  # the line as written is kept
+
+
+_MARKUP_PIECES = st.sampled_from(
+    ["**", "*", "_", "[", "]", "(", ")", "](https://example.org/a)", "`", "\\", "!", "<", ">",
+     "&amp;", " ", "'", ".", ",", "harbour", "snake_case", "it's", "Council", "2024"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MARKUP_PIECES, min_size=1, max_size=14), st.sampled_from(["", "**x**", "_x_"]))
+def test_markdown_fast_paths_agree_with_the_commonmark_parser(pieces, lead):
+    from reader.core.layout import markdown_it_text, markdown_to_text
+
+    text = (lead + " " + "".join(pieces)).strip()
+    assert markdown_to_text(text) == markdown_it_text(text)

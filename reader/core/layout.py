@@ -444,11 +444,30 @@ def _markdown_parser() -> Any:
 _MARKUP_CHARS = re.compile(r"[*_\[\]`<&\\!]| {2,}$")
 
 
+_SIMPLE_LINK = re.compile(r"(?<![!\\\]])\[([^\[\]\\`*_<>]+)\]\([^()\s<>\\]+\)")
+_SIMPLE_STRONG = re.compile(r"(?<![\w*\\])\*\*(?=[^\s*])([^*\\`<>\[\]]+?)(?<=[^\s*])\*\*(?![\w*])")
+_SIMPLE_EM = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\\`<>\[\]]+?)(?<=[^\s*])\*(?![\w*])")
+_SIMPLE_UNDERSCORE_EM = re.compile(r"(?<![\w\\])_(?=[^\s_])([^_\\`<>\[\]]+?)(?<=[^\s_])_(?!\w)")
+
+
 def markdown_to_text(text: str) -> str:
     """Inline markdown to the plain text a reader sees: **bold** → bold, [text](url) → text,
     images dropped, code spans kept as their text."""
     if not _MARKUP_CHARS.search(text):
         return " ".join(text.split())  # nothing a CommonMark parser would change (most text)
+    # The common forms (**strong**, *em*, _em_, [text](url)) by substitution; anything else left
+    # (nesting, code, escapes, HTML, odd flanking) goes to the CommonMark parser.
+    simple = _SIMPLE_LINK.sub(r"\1", text)
+    simple = _SIMPLE_STRONG.sub(r"\1", simple)
+    simple = _SIMPLE_EM.sub(r"\1", simple)
+    simple = _SIMPLE_UNDERSCORE_EM.sub(r"\1", simple)
+    if not _MARKUP_CHARS.search(simple):
+        return " ".join(simple.split())
+    return markdown_it_text(text)
+
+
+def markdown_it_text(text: str) -> str:
+    """markdown_to_text by the CommonMark parser alone (the authority the fast paths follow)."""
     tokens = _markdown_parser().parseInline(text)
     out: list[str] = []
     for tok in tokens:
