@@ -457,10 +457,11 @@ def markdown_to_text(text: str) -> str:
         return " ".join(text.split())  # nothing a CommonMark parser would change (most text)
     # The common forms (**strong**, *em*, _em_, [text](url)) by substitution; anything else left
     # (nesting, code, escapes, HTML, odd flanking) goes to the CommonMark parser.
-    simple = _SIMPLE_LINK.sub(r"\1", text)
-    simple = _SIMPLE_STRONG.sub(r"\1", simple)
-    simple = _SIMPLE_EM.sub(r"\1", simple)
-    simple = _SIMPLE_UNDERSCORE_EM.sub(r"\1", simple)
+    simple = _SIMPLE_LINK.sub(r"\1", text) if "](" in text else text
+    if "*" in simple:
+        simple = _SIMPLE_EM.sub(r"\1", _SIMPLE_STRONG.sub(r"\1", simple))
+    if "_" in simple:
+        simple = _SIMPLE_UNDERSCORE_EM.sub(r"\1", simple)
     if not _MARKUP_CHARS.search(simple):
         return " ".join(simple.split())
     return markdown_it_text(text)
