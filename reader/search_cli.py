@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from reader.core.libfile import library_writable
-from reader.core.search import Page, mark_spans, search
+from reader.core.search import Page, search
+from reader.core.snippets import mark_spans
 from reader.core.textio import visible
 from reader.library_cli import library_failed, library_path, open_library, say
 

@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 
 from reader.core.query import parse_query
-from reader.core.search import (
+from reader.core.search import count, search
+from reader.core.snippets import (
     MARK_CLOSE,
     MARK_OPEN,
-    count,
     highlight_article,
     mark_spans,
     marked_to_html,
-    search,
     strip_marks,
 )
 from reader.core.store import Library

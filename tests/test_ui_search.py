@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView, QTextBrowser, QVBoxLayout, QWidget
 
-from reader.core.search import highlight_article, search
+from reader.core.search import search
+from reader.core.snippets import highlight_article
 from reader.core.store import Library
 from reader.core.views import UNREAD
 from reader.ui.search_engine import (

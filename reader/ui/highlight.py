@@ -18,7 +18,7 @@ from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
-from reader.core.search import MARK_CLOSE, MARK_OPEN, Highlighted
+from reader.core.snippets import MARK_CLOSE, MARK_OPEN, Highlighted
 
 #: Up to this many matches are all painted; above it, only those on screen (and the current one),
 #: followed as the reader scrolls: painting a match makes Qt lay the text out up to it.

@@ -14,7 +14,7 @@ Pieces, each usable alone, and :class:`SearchController` wiring them together:
   between them.
 
 Keys are the window's (commands in its registry, bindings in ``commands.MODE_KEYS``).
-Article text reaches rich text only through ``reader.core.search.marked_to_html`` (escaped first).
+Article text reaches rich text only through ``reader.core.snippets.marked_to_html`` (escaped first).
 """
 
 from __future__ import annotations
@@ -52,14 +52,8 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.query import parse_query
-from reader.core.search import (
-    PAGE_SIZE,
-    Hit,
-    Order,
-    Page,
-    marked_to_html,
-    search,
-)
+from reader.core.search import PAGE_SIZE, Hit, Order, Page, search
+from reader.core.snippets import marked_to_html
 from reader.core.store import Library, LibraryError
 from reader.core.views import View
 

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout
 
 from reader import APP_NAME
 from reader.core.saved_search_ops import SavedSearch
-from reader.core.search import highlight_article, unread_matches
+from reader.core.search import unread_matches
+from reader.core.snippets import highlight_article
 from reader.core.views import ALL, View, article_states
 
 from .changes import LibraryChange
