@@ -375,6 +375,31 @@ class Segmenter:
             return 3.0 if place.upper() == place else 2.5
         return 0.0
 
+    def _among_questions(self, u: Unit, draft: Draft | None) -> bool:
+        """Is another short question (not "Q: …") asked within two lines before or three after?"""
+
+        def question(unit: Unit) -> bool:
+            t = unit.text
+            return (
+                unit.kind == "text"
+                and t.rstrip(CLOSING).endswith("?")
+                and t.count(" ") < 20
+                and not is_transcript(t)
+            )
+
+        if draft is not None and any(question(b) for b in list(draft.body_units)[-2:]):
+            return True
+        seen = 0
+        for unit in self.ahead:
+            if unit.kind != "text":
+                continue
+            if question(unit):
+                return True
+            seen += 1
+            if seen == 3:
+                break
+        return False
+
     def _speaker_again(self, first: Unit, prefix: str) -> bool:
         """Does another of the next few units open with the same "Name: ", or with speech?"""
         if self.draft is not None:
@@ -502,6 +527,8 @@ class Segmenter:
             score -= 0.5 if lenient else (1.2 if words <= 12 else 2.5)
         if is_transcript(text):
             score -= 2.0 if end in ".?!" else 0.7
+        elif end == "?" and self._among_questions(u, draft):
+            score -= 2.5  # an interview: questions, each with its answer, a line or two apart
         if not structural:
             score += style.consistency(feats) + style.length_fit(words)
 
