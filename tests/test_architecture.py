@@ -50,10 +50,6 @@ def test_the_core_imports_neither_qt_nor_the_window() -> None:
     assert found["bad"] == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 14: reader/core/sections.py (728 lines) is still to be split by concern",
-)
 def test_no_module_is_over_650_lines() -> None:
     sizes = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in
              modules().items()}  # fmt: skip

@@ -16,6 +16,8 @@ articles a second), deterministic and explainable:
 * each matched term adds ``weight * log2(1 + count)`` to every section it belongs to;
 * the section with the most evidence wins; with too little evidence the article goes to Other.
 
+Turning text into weighted terms (folding, splitting, phrases) is :mod:`reader.core.section_terms`.
+
 Learning: :meth:`Classifier.with_examples` takes the reader's moves (an article moved to a section
 is an :class:`Example`) and returns a new classifier that also knows, for each section the reader
 taught, the centroid of its examples' words. A new story whose similarity to that centroid reaches
@@ -42,14 +44,13 @@ from __future__ import annotations
 import copy
 import functools
 import math
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Protocol
 
+from reader.core.section_terms import Analysis, Tokenizer, parse_cased, parse_terms
 from reader.core.store import DEFAULT_SECTIONS as _LIBRARY_DEFAULTS
 from reader.core.store import FALLBACK_SECTION
 
@@ -68,11 +69,6 @@ OTHER = FALLBACK_SECTION
 
 _DATA = "data/sections"
 
-# How much each part of an article counts: the headline and summary say what the story is about.
-TITLE_WEIGHT = 3
-SUMMARY_WEIGHT = 2
-# The start of the body is enough to know the topic, and reading it all would slow large imports.
-BODY_CHARS = 700
 # Below this much evidence for the best section the article goes to Other.
 MIN_EVIDENCE = 6.0
 # Learning from the reader's examples (see _Taught): how much generic news words count, how many
@@ -86,56 +82,7 @@ THRESHOLD_FRACTION = 0.6
 MIN_SHARED = 2
 REASONS = 3
 
-# Between fields, so that no phrase is matched across a headline and a body: a "word" that no text
-# contains (if one ever did, it is removed from that text first), so one findall splits everything.
-_SEPARATOR = "qqfieldbreakqq"
-
-_WORD = re.compile(r"[^\W_]+")
 _LOG2 = [math.log2(1 + c) for c in range(256)]
-
-
-@functools.lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    """A word without accents ("dončić" -> "doncic"); names repeat, so this is cached."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-# A lower-cased word with a letter outside ASCII (only such words need their accents folded).
-_ACCENTED = re.compile(r"[^\W_]*[^\W\x00-\x7f_][^\W_]*")
-
-
-@functools.lru_cache(maxsize=256)
-def _cased_pattern(form: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![^ ]){re.escape(form)}(?![^ ])")
-
-
-def _fold_match(match: re.Match[str]) -> str:
-    return _fold_word(match.group())
-
-
-def _split(text: str, cased: Mapping[str, str] | None = None) -> list[str]:
-    """Lower-cased, accent-free words; capitalised short forms in ``cased`` expanded first."""
-    return _split_keep(text, cased)[0]
-
-
-def _split_keep(text: str, cased: Mapping[str, str] | None) -> tuple[list[str], str, str]:
-    """Words as :func:`_split` gives them, with the words joined as written and folded.
-
-    A possessive "'s" becomes a lone "s" that matches nothing; the knowledge files are split the
-    same way, so "Women's Super League" still matches. Every step runs in C (findall, join,
-    lower, split) but for the rare expansion of a short form: this is the hot path of an import.
-    The joined strings let the reasons be shown as the article writes them.
-    """
-    words = _WORD.findall(text)
-    written = " ".join(words)
-    if cased and not cased.keys().isdisjoint(words):
-        for form in cased.keys() & set(words):
-            written = _cased_pattern(form).sub(cased[form], written)
-    folded = written.lower()
-    if not folded.isascii():
-        folded = _ACCENTED.sub(_fold_match, folded)
-    return folded.split(), written, folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,18 +149,18 @@ class Knowledge:
         """Read reader/data/sections: <section>.txt per default section, cased, common, variants."""
         root = resources.files("reader") / _DATA
         sections = list(DEFAULT_SECTIONS)
-        cased = _parse_cased((root / "cased.txt").read_text(encoding="utf-8"))
-        tokenizer = _Tokenizer(cased, {})
+        cased = parse_cased((root / "cased.txt").read_text(encoding="utf-8"))
+        tokenizer = Tokenizer(cased, {})
         terms: dict[str, dict[int, float]] = {}
         for index, name in enumerate(sections):
             path = root / f"{name.lower()}.txt"
             if not path.is_file():
                 continue
-            weights = _parse_terms(path.read_text(encoding="utf-8"), tokenizer)
+            weights = parse_terms(path.read_text(encoding="utf-8"), tokenizer)
             for term, weight in weights.items():
                 terms.setdefault(term, {})[index] = weight
         # common.txt: "@0" words are never learned; "@1" words, generic news words, learned weakly.
-        common_weights = _parse_terms((root / "common.txt").read_text(encoding="utf-8"), tokenizer)
+        common_weights = parse_terms((root / "common.txt").read_text(encoding="utf-8"), tokenizer)
         common = dict(common_weights)
         variants: dict[str, str] = {}
         for line in (root / "variants.txt").read_text(encoding="utf-8").splitlines():
@@ -226,164 +173,6 @@ class Knowledge:
                 if key and base_key and key != base_key:
                     variants[key] = base_key
         return cls(sections, terms, cased, common, variants)
-
-
-def _parse_cased(text: str) -> dict[str, str]:
-    cased = {}
-    for line in text.splitlines():
-        if line.startswith("#") or "=" not in line:
-            continue
-        form, _, phrase = line.partition("=")
-        if form.strip():
-            cased[form.strip()] = phrase.strip()
-    return cased
-
-
-def _plurals(word: str) -> list[str]:
-    """English plural forms of the last word of a term, so that lists need not spell them out."""
-    if not word.isalpha() or len(word) < 3:
-        return []
-    if word.endswith(("ss", "x", "z", "ch", "sh")):
-        return [word + "es"]
-    if word.endswith("s"):  # already plural ("troops") or never pluralised ("news", "chaos")
-        return []
-    if word.endswith("y") and word[-2] not in "aeiou":
-        return [word[:-1] + "ies"]
-    return [word + "s"]
-
-
-def _parse_terms(text: str, tokenizer: _Tokenizer) -> dict[str, float]:
-    """Parse "@weight" blocks of comma-separated terms; plurals are added unless listed."""
-    explicit: dict[str, float] = {}
-    weight = 1.0
-    block: list[str] = []
-
-    def flush() -> None:
-        for raw in " ".join(block).split(","):
-            words = tokenizer.words(raw)
-            if words:
-                key = " ".join(words)
-                explicit[key] = max(explicit.get(key, 0.0), weight)
-        block.clear()
-
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if stripped.startswith("@"):
-            flush()
-            weight = float(stripped[1:])
-            continue
-        block.append(stripped)
-    flush()
-    result = dict(explicit)
-    for key, w in explicit.items():
-        head, _, last = key.rpartition(" ")
-        for plural in _plurals(last):
-            form = f"{head} {plural}" if head else plural
-            if form not in explicit:
-                result[form] = max(result.get(form, 0.0), w)
-    return result
-
-
-class _Tokenizer:
-    """Words of a text as the knowledge spells them; an article's terms with weighted counts."""
-
-    def __init__(self, cased: Mapping[str, str], table: Mapping[str, object]) -> None:
-        self._cased = dict(cased)
-        self._table = table
-        # The first word and the first two words of every phrase, and every proper prefix of a
-        # phrase, so that matching gives up on a position as early as it can.
-        pairs: set[str] = set()
-        prefixes: set[str] = set()
-        for term in table:
-            if " " in term:
-                words = term.split(" ")
-                pairs.add(" ".join(words[:2]))
-                for k in range(2, len(words)):
-                    prefixes.add(" ".join(words[:k]))
-        self._pairs = frozenset(pairs)
-        self._prefixes = frozenset(prefixes)
-        self._starts = frozenset(pair.split(" ", 1)[0] for pair in pairs)
-
-    def words(self, text: str) -> list[str]:
-        return _split(text, self._cased)
-
-    def counts(self, title: str, summary: Iterable[str], text: str) -> Counter[str]:
-        return self.analyse(title, summary, text).counts
-
-    def analyse(
-        self, title: str, summary: Iterable[str], text: str, keep_words: bool = False
-    ) -> _Analysis:
-        """Weighted counts of an article's terms: phrases longest-first, then the remaining words.
-
-        The headline counts TITLE_WEIGHT times, the summary SUMMARY_WEIGHT times, the start of the
-        body once. Most of the work runs in C (one findall, join, lower, split, Counter); phrases
-        are looked for only where a phrase's first two words stand.
-        """
-        if isinstance(summary, str):  # one summary line passed on its own
-            summary = [summary]
-        summary_text = " ".join(summary) if summary else ""
-        joined = f"{title} {_SEPARATOR} {summary_text} {_SEPARATOR} {text[:BODY_CHARS]}"
-        seq, written, folded = _split_keep(joined, self._cased)
-        if seq.count(_SEPARATOR) != 2:  # a text spelling the separator: drop it there
-            parts = [
-                re.sub(_SEPARATOR, " ", part, flags=re.IGNORECASE)
-                for part in (title, summary_text, text[:BODY_CHARS])
-            ]
-            joined = f"{parts[0]} {_SEPARATOR} {parts[1]} {_SEPARATOR} {parts[2]}"
-            seq, written, folded = _split_keep(joined, self._cased)
-        a = seq.index(_SEPARATOR)
-        b = seq.index(_SEPARATOR, a + 1)
-        counts = Counter(seq)
-        if a:
-            counts.update(seq[:a] * (TITLE_WEIGHT - 1))
-        if b > a + 1:
-            counts.update(seq[a + 1 : b] * (SUMMARY_WEIGHT - 1))
-        # Learning compares plain words: phrases would split "Gaza" into "northern Gaza", "Gaza
-        # Strip"... and hide what stories share.
-        words = counts.copy() if keep_words else None
-        if words is not None:
-            del words[_SEPARATOR]
-        starts = self._starts
-        candidates = [j for j, w in enumerate(seq) if w in starts]
-        if candidates:
-            table = self._table
-            pairs = self._pairs
-            prefixes = self._prefixes
-            n = len(seq)
-            end = 0
-            for i in candidates:
-                if i < end or i + 1 >= n:
-                    continue
-                phrase = f"{seq[i]} {seq[i + 1]}"
-                if phrase not in pairs:
-                    continue
-                k = i + 2
-                match = k if phrase in table else 0
-                while phrase in prefixes and k < n:
-                    phrase = f"{phrase} {seq[k]}"
-                    k += 1
-                    if phrase in table:
-                        match = k
-                if match:
-                    weight = TITLE_WEIGHT if i < a else SUMMARY_WEIGHT if i < b else 1
-                    counts[" ".join(seq[i:match])] += weight
-                    for w in seq[i:match]:
-                        counts[w] -= weight
-                    end = match
-        del counts[_SEPARATOR]
-        return _Analysis(counts, written, folded, words)
-
-
-@dataclass(slots=True)
-class _Analysis:
-    counts: Counter[str]
-    # The article's words joined by single spaces, as written and as folded (for the reasons).
-    written: str
-    folded: str
-    # Plain word counts (no phrases), when asked for: what learning compares.
-    words: Counter[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,7 +208,7 @@ class Classifier:
         self._table: dict[str, tuple[tuple[int, float], ...]] = {
             term: tuple(sorted(weights.items())) for term, weights in knowledge.terms.items()
         }
-        self._tokenizer = _Tokenizer(knowledge.cased, self._table)
+        self._tokenizer = Tokenizer(knowledge.cased, self._table)
         self._uncased = {phrase: form for form, phrase in knowledge.cased.items()}
         self._taught_index = [(names.index(name), t) for name, t in sorted(self._taught.items())]
         # Word -> [(section index, centroid weight)] over all taught sections, so that one pass
@@ -583,7 +372,7 @@ class Classifier:
         matched: list[tuple[str, float, tuple[tuple[int, float], ...]]],
         taught_terms: Mapping[str, float],
         index: int,
-        analysis: _Analysis,
+        analysis: Analysis,
     ) -> list[str]:
         """The few terms that gave the chosen section most of its evidence, as written."""
         if taught_terms:
@@ -604,7 +393,7 @@ class Classifier:
             picked += [term for _, term in scored if term in common][: REASONS - len(picked)]
         return [self._surface(term, analysis) for term in picked]
 
-    def _surface(self, term: str, analysis: _Analysis) -> str:
+    def _surface(self, term: str, analysis: Analysis) -> str:
         """The term as the article writes it ("Lakers", "NBA"), for the reader's eyes."""
         if term in self._uncased:
             return self._uncased[term]

@@ -1,0 +1,230 @@
+"""The words and phrases of a text as the section knowledge spells them.
+
+Text is lower-cased, accents folded and split into words; capitalised short forms ("WHO", "US")
+are expanded first; phrases are matched longest-first. The classifier (:mod:`reader.core.sections`)
+counts the evidence; this module only turns text into weighted term counts, fast (the hot path
+of an import runs in C: one findall, join, lower, split, Counter).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# How much each part of an article counts: the headline and summary say what the story is about.
+TITLE_WEIGHT = 3
+SUMMARY_WEIGHT = 2
+# The start of the body is enough to know the topic, and reading it all would slow large imports.
+BODY_CHARS = 700
+
+# Between fields, so that no phrase is matched across a headline and a body: a "word" that no text
+# contains (if one ever did, it is removed from that text first), so one findall splits everything.
+_SEPARATOR = "qqfieldbreakqq"
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    """A word without accents ("dončić" -> "doncic"); names repeat, so this is cached."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# A lower-cased word with a letter outside ASCII (only such words need their accents folded).
+_ACCENTED = re.compile(r"[^\W_]*[^\W\x00-\x7f_][^\W_]*")
+
+
+@functools.lru_cache(maxsize=256)
+def _cased_pattern(form: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![^ ]){re.escape(form)}(?![^ ])")
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _fold_word(match.group())
+
+
+def split_words(text: str, cased: Mapping[str, str] | None = None) -> list[str]:
+    """Lower-cased, accent-free words; capitalised short forms in ``cased`` expanded first."""
+    return split_keep(text, cased)[0]
+
+
+def split_keep(text: str, cased: Mapping[str, str] | None) -> tuple[list[str], str, str]:
+    """Words as :func:`split_words` gives them, with the words joined as written and folded.
+
+    A possessive "'s" becomes a lone "s" that matches nothing; the knowledge files are split the
+    same way, so "Women's Super League" still matches. Every step runs in C (findall, join,
+    lower, split) but for the rare expansion of a short form: this is the hot path of an import.
+    The joined strings let the reasons be shown as the article writes them.
+    """
+    words = _WORD.findall(text)
+    written = " ".join(words)
+    if cased and not cased.keys().isdisjoint(words):
+        for form in cased.keys() & set(words):
+            written = _cased_pattern(form).sub(cased[form], written)
+    folded = written.lower()
+    if not folded.isascii():
+        folded = _ACCENTED.sub(_fold_match, folded)
+    return folded.split(), written, folded
+
+
+def parse_cased(text: str) -> dict[str, str]:
+    cased = {}
+    for line in text.splitlines():
+        if line.startswith("#") or "=" not in line:
+            continue
+        form, _, phrase = line.partition("=")
+        if form.strip():
+            cased[form.strip()] = phrase.strip()
+    return cased
+
+
+def plurals(word: str) -> list[str]:
+    """English plural forms of the last word of a term, so that lists need not spell them out."""
+    if not word.isalpha() or len(word) < 3:
+        return []
+    if word.endswith(("ss", "x", "z", "ch", "sh")):
+        return [word + "es"]
+    if word.endswith("s"):  # already plural ("troops") or never pluralised ("news", "chaos")
+        return []
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    return [word + "s"]
+
+
+def parse_terms(text: str, tokenizer: Tokenizer) -> dict[str, float]:
+    """Parse "@weight" blocks of comma-separated terms; plurals are added unless listed."""
+    explicit: dict[str, float] = {}
+    weight = 1.0
+    block: list[str] = []
+
+    def flush() -> None:
+        for raw in " ".join(block).split(","):
+            words = tokenizer.words(raw)
+            if words:
+                key = " ".join(words)
+                explicit[key] = max(explicit.get(key, 0.0), weight)
+        block.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("@"):
+            flush()
+            weight = float(stripped[1:])
+            continue
+        block.append(stripped)
+    flush()
+    result = dict(explicit)
+    for key, w in explicit.items():
+        head, _, last = key.rpartition(" ")
+        for plural in plurals(last):
+            form = f"{head} {plural}" if head else plural
+            if form not in explicit:
+                result[form] = max(result.get(form, 0.0), w)
+    return result
+
+
+class Tokenizer:
+    """Words of a text as the knowledge spells them; an article's terms with weighted counts."""
+
+    def __init__(self, cased: Mapping[str, str], table: Mapping[str, object]) -> None:
+        self._cased = dict(cased)
+        self._table = table
+        # The first word and the first two words of every phrase, and every proper prefix of a
+        # phrase, so that matching gives up on a position as early as it can.
+        pairs: set[str] = set()
+        prefixes: set[str] = set()
+        for term in table:
+            if " " in term:
+                words = term.split(" ")
+                pairs.add(" ".join(words[:2]))
+                for k in range(2, len(words)):
+                    prefixes.add(" ".join(words[:k]))
+        self._pairs = frozenset(pairs)
+        self._prefixes = frozenset(prefixes)
+        self._starts = frozenset(pair.split(" ", 1)[0] for pair in pairs)
+
+    def words(self, text: str) -> list[str]:
+        return split_words(text, self._cased)
+
+    def counts(self, title: str, summary: Iterable[str], text: str) -> Counter[str]:
+        return self.analyse(title, summary, text).counts
+
+    def analyse(
+        self, title: str, summary: Iterable[str], text: str, keep_words: bool = False
+    ) -> Analysis:
+        """Weighted counts of an article's terms: phrases longest-first, then the remaining words.
+
+        The headline counts TITLE_WEIGHT times, the summary SUMMARY_WEIGHT times, the start of the
+        body once. Most of the work runs in C (one findall, join, lower, split, Counter); phrases
+        are looked for only where a phrase's first two words stand.
+        """
+        if isinstance(summary, str):  # one summary line passed on its own
+            summary = [summary]
+        summary_text = " ".join(summary) if summary else ""
+        joined = f"{title} {_SEPARATOR} {summary_text} {_SEPARATOR} {text[:BODY_CHARS]}"
+        seq, written, folded = split_keep(joined, self._cased)
+        if seq.count(_SEPARATOR) != 2:  # a text spelling the separator: drop it there
+            parts = [
+                re.sub(_SEPARATOR, " ", part, flags=re.IGNORECASE)
+                for part in (title, summary_text, text[:BODY_CHARS])
+            ]
+            joined = f"{parts[0]} {_SEPARATOR} {parts[1]} {_SEPARATOR} {parts[2]}"
+            seq, written, folded = split_keep(joined, self._cased)
+        a = seq.index(_SEPARATOR)
+        b = seq.index(_SEPARATOR, a + 1)
+        counts = Counter(seq)
+        if a:
+            counts.update(seq[:a] * (TITLE_WEIGHT - 1))
+        if b > a + 1:
+            counts.update(seq[a + 1 : b] * (SUMMARY_WEIGHT - 1))
+        # Learning compares plain words: phrases would split "Gaza" into "northern Gaza", "Gaza
+        # Strip"... and hide what stories share.
+        words = counts.copy() if keep_words else None
+        if words is not None:
+            del words[_SEPARATOR]
+        starts = self._starts
+        candidates = [j for j, w in enumerate(seq) if w in starts]
+        if candidates:
+            table = self._table
+            pairs = self._pairs
+            prefixes = self._prefixes
+            n = len(seq)
+            end = 0
+            for i in candidates:
+                if i < end or i + 1 >= n:
+                    continue
+                phrase = f"{seq[i]} {seq[i + 1]}"
+                if phrase not in pairs:
+                    continue
+                k = i + 2
+                match = k if phrase in table else 0
+                while phrase in prefixes and k < n:
+                    phrase = f"{phrase} {seq[k]}"
+                    k += 1
+                    if phrase in table:
+                        match = k
+                if match:
+                    weight = TITLE_WEIGHT if i < a else SUMMARY_WEIGHT if i < b else 1
+                    counts[" ".join(seq[i:match])] += weight
+                    for w in seq[i:match]:
+                        counts[w] -= weight
+                    end = match
+        del counts[_SEPARATOR]
+        return Analysis(counts, written, folded, words)
+
+
+@dataclass(slots=True)
+class Analysis:
+    counts: Counter[str]
+    # The article's words joined by single spaces, as written and as folded (for the reasons).
+    written: str
+    folded: str
+    # Plain word counts (no phrases), when asked for: what learning compares.
+    words: Counter[str] | None = None
