@@ -52,18 +52,20 @@ class GenArticle:
     published: str | None = None
 
 
-def _sentence(rng: random.Random, words: list[str], lo: int = 6, hi: int = 18) -> str:
+def _sentence(
+    rng: random.Random, words: list[str], lo: int = 6, hi: int = 18, names: list[str] | None = None
+) -> str:
     n = rng.randint(lo, hi)
     out = [rng.choice(words) if i % 2 == 0 or rng.random() < 0.3 else rng.choice(FILLER)
            for i in range(n)]  # fmt: skip
-    if rng.random() < 0.2:
-        out.insert(rng.randint(1, len(out)), rng.choice(NAMES))
+    if names and rng.random() < 0.2:
+        out.insert(rng.randint(1, len(out)), rng.choice(names))
     text = " ".join(out)
     return text[0].upper() + text[1:] + "."
 
 
-def _paragraph(rng: random.Random, words: list[str]) -> str:
-    return " ".join(_sentence(rng, words) for _ in range(rng.randint(1, 3)))
+def _paragraph(rng: random.Random, words: list[str], names: list[str]) -> str:
+    return " ".join(_sentence(rng, words, names=names) for _ in range(rng.randint(1, 3)))
 
 
 def _headline(rng: random.Random, words: list[str], case: str) -> str:
@@ -93,7 +95,9 @@ def article(draw, topic: int, layout: str, case: str) -> GenArticle:
     n = draw(st.integers(1, 6))
     if n == 1 and layout in ("lines", "blank", "wrapped", "separators"):
         n = 2  # one lone paragraph under a headline is told apart only in a real dump
-    paragraphs = [_paragraph(rng, words) for _ in range(n)]
+    # The people in a story are its own (a name shared by the next story would tie the two).
+    names = rng.sample(NAMES, 2)
+    paragraphs = [_paragraph(rng, words, names) for _ in range(n)]
     a = GenArticle(title, paragraphs)
     if layout == "sample":
         a.summary = [

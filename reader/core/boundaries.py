@@ -376,7 +376,7 @@ class Segmenter:
         return 0.0
 
     def _among_questions(self, u: Unit, draft: Draft | None) -> bool:
-        """Is another short question (not "Q: …") asked within two lines before or three after?"""
+        """Is another short question (not "Q: …") asked within two lines either side?"""
 
         def question(unit: Unit) -> bool:
             t = unit.text
@@ -396,7 +396,7 @@ class Segmenter:
             if question(unit):
                 return True
             seen += 1
-            if seen == 3:
+            if seen == 2:
                 break
         return False
 

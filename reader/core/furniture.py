@@ -240,7 +240,7 @@ _SIGN_OFF = re.compile(
     r"^(?:reuter|reuters|[—–-]{1,2}\s*(?:AP|AFP|Reuters|dpa|Xinhua|Bloomberg|PA|UPI)"
     r"|\((?:reporting|additional reporting|writing|editing|compiled|edited|research)\b[^)]*\)"
     r"|(?:additional reporting|reporting|writing|editing|compiled|edited|research)"
-    r"(?: by)?\b.{0,160}"
+    r" by\b.{0,160}"
     r"|\((?:AP|AFP|Reuters|dpa)\)|(?:AP|AFP)"
     r"|(?:copyright|©|\(c\))\s.{0,120}|all rights reserved\.?"
     r"|[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3}\s+(?:contributed (?:to )?(?:this )?report(?:ing)?).{0,60}"
@@ -258,7 +258,7 @@ _CREDIT = re.compile(
 )
 _BOILERPLATE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?|ad|share|share this(?: article| story)?"
-    r"|share on (?:facebook|twitter|x|whatsapp|linkedin|email)|tweet|email|print|comments?"
+    r"|share (?:on|via|to|with) [\w.]+(?: \w+)?|tweet|email|print|comments?"
     r"|save|save article|listen(?: to this article)?(?:\s*[·|-]?\s*\d+\s*min(?:ute)?s?)?"
     r"|related(?: articles| stories| content| coverage| topics)?:?|more on this story:?"
     r"|read more(?::.{0,200}|\s*[»›>]+)?|see also(?::.{0,200})?|related:.{0,200}|more:.{0,200}"
