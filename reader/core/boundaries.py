@@ -493,7 +493,7 @@ class Segmenter:
                 score += 0.6 if feats[2] else 0.0
             elif u.blanks > 1:
                 score += 1.5
-            elif u.blanks == 0:
+            elif u.blanks == 0 and draft is not None:
                 score -= 2.0
 
         # Its shape.
@@ -527,7 +527,9 @@ class Segmenter:
             score -= 0.5 if lenient else (1.2 if words <= 12 else 2.5)
         if is_transcript(text):
             score -= 2.0 if end in ".?!" else 0.7
-        elif end == "?" and self._among_questions(u, draft):
+        elif (
+            end == "?" and not structural and not feats[_TITLE] and self._among_questions(u, draft)
+        ):
             score -= 2.5  # an interview: questions, each with its answer, a line or two apart
         if not structural:
             score += style.consistency(feats) + style.length_fit(words)
