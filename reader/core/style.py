@@ -110,7 +110,7 @@ class Style:
             ph, pp = 1 - ph, 1 - pp
         # Capped: a few examples prove little; many of them (a dump whose headlines all stand
         # after a blank line while its paragraphs never do) may speak louder.
-        cap = 2.6 if self.hn[i] >= 8 and self.pn[i] >= 40 else 1.6
+        cap = 2.6 if self.hn[i] >= 8 and self.pn[i] >= 12 else 1.6
         lr = max(-cap, min(cap, math.log(ph / pp)))
         if f and i in _CASES:
             # Capitals or Title Case are rare in paragraphs: seen on a line they never argue
