@@ -113,7 +113,9 @@ def test_kill_9_mid_import_leaves_no_process_and_a_sound_library(big_dump, tmp_p
     _wait_until(lambda: _children(cli.pid) and _articles(db) > 0)
     helpers = _children(cli.pid)
     os.kill(cli.pid, signal.SIGKILL)
-    cli.communicate()
+    # Its output pipes close when the last process holding them ends: a helper left running
+    # would keep them open, so this wait is also the test.
+    cli.communicate(timeout=15)
     # The parsing process (and multiprocessing's resource tracker) end with their parent.
     _wait_until(lambda: not any(_alive(p) for p in helpers), timeout=10)
     # The next open marks the import interrupted (importing again resumes it: see below).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -278,3 +279,22 @@ def test_interrupted_imports_are_listed_until_imported_again(tmp_path: Path) -> 
         again = import_file(lib, dump)
         assert again.source_id == found.source_id and again.resumed == stopped.new
         assert interrupted_imports(lib.conn) == []
+
+
+def test_a_log_file_that_cannot_be_written_gets_one_line(filled: Path, tmp_path: Path, capsys):
+    """A -wal left by another user (here: made immutable): import says so, search still works."""
+    path = _copy(filled, tmp_path)
+    wal = Path(f"{path}-wal")
+    wal.touch()
+    if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(wal)]).returncode:
+        pytest.skip("cannot make a file unwritable here")
+    try:
+        if os.access(wal, os.W_OK):
+            pytest.skip("this user can write even an immutable file")
+        status = main(["import", str(tmp_path / "none.txt"), "--db", str(path)])
+        line = _one_line(capsys.readouterr().err)
+        assert status == 2 and f"Cannot write to {wal}" in line
+        assert main(["search", "council", "--db", str(path), "--limit", "1"]) == 0
+        assert "1 result" in capsys.readouterr().out
+    finally:
+        subprocess.run(["chattr", "-i", str(wal)])
