@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import readahead
 from reader.core.importing import PROCESS_PARSE_BYTES, import_file
 from reader.core.section_ops import delete_section
 from reader.core.store import INTERRUPTED, Library
@@ -262,19 +261,3 @@ def test_a_small_filesystem_fills_up(tmp_path) -> None:
             assert status == "failed"
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=True)
-
-
-def test_the_parsing_process_ends_when_its_reader_goes(tmp_path) -> None:
-    """The pipe is the child's only tie: closing the reader (as a dying parent does) ends it."""
-    dump = many_articles(tmp_path / "d.txt", 20000)
-    from reader.core.importing import _row
-
-    reader = readahead.ProcessPrefetch(dump, False, _row)
-    rows = iter(reader)
-    next(rows)
-    child = reader._process
-    reader._recv.close()  # what the kernel does for a parent killed with -9
-    child.join(10)
-    assert child.exitcode is not None
-    reader._stop.set()
-    reader._thread.join(5)
