@@ -106,6 +106,17 @@ class Segmenter:
                 pending_dropped.clear()
             return d
 
+        def open_untitled(unit: Unit) -> Article | None:
+            """Make sure an article is open to take ``unit``: when none is (or the last was
+            closed by its trailing headline), start one with no headline yet and hand back the
+            finished one."""
+            nonlocal draft
+            if draft is not None and not draft.closed:
+                return None
+            done = draft.finish() if draft is not None else None
+            draft = start("", unit)
+            return done
+
         def drop(unit: Unit) -> None:
             text = unit.raw or unit.text
             if draft is None or draft.closed:
@@ -175,10 +186,10 @@ class Segmenter:
                     draft = start(text, u)
                     self.style.learn(features(u, self._next_text(), self._cue_after()), True)
                 else:
-                    if draft is None or draft.closed:
-                        if draft is not None:
-                            yield draft.finish()
-                        draft = start("", u)
+                    done = open_untitled(u)
+                    if done is not None:
+                        yield done
+                    assert draft is not None
                     draft.add_crosshead(u)
                 hint = False
                 prev_text = u
@@ -204,10 +215,10 @@ class Segmenter:
                     continue
 
             if kind == "bullet":
-                if draft is None or draft.closed:
-                    if draft is not None:
-                        yield draft.finish()
-                    draft = start("", u)
+                done = open_untitled(u)
+                if done is not None:
+                    yield done
+                assert draft is not None
                 if not draft.has_body and not self.markdown:
                     draft.article.summary.append(text)
                     draft.article.end = u.end
@@ -269,10 +280,10 @@ class Segmenter:
                 assert draft is not None
                 draft.add_crosshead(u)
             else:
-                if draft is None or draft.closed:
-                    if draft is not None:
-                        yield draft.finish()
-                    draft = start("", u)
+                done = open_untitled(u)
+                if done is not None:
+                    yield done
+                assert draft is not None
                 draft.add_paragraph(u)
                 if dry:
                     fill(1)
