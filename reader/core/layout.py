@@ -441,7 +441,7 @@ def _markdown_parser() -> Any:
 
 # The characters that start inline markup in CommonMark (emphasis, links and images, code,
 # HTML and entities, escapes, hard breaks): text without any of them is its own plain text.
-_MARKUP_CHARS = re.compile(r"[*_\[\]`<&\\!]| {2,}$")
+_MARKUP_CHARS = re.compile(r"[*_\[\]`<&\\!]")
 
 
 _SIMPLE_LINK = re.compile(r"(?<![!\\\]])\[([^\[\]\\`*_<>]+)\]\([^()\s<>\\]+\)")
@@ -453,7 +453,7 @@ _SIMPLE_UNDERSCORE_EM = re.compile(r"(?<![\w\\])_(?=[^\s_])([^_\\`<>\[\]]+?)(?<=
 def markdown_to_text(text: str) -> str:
     """Inline markdown to the plain text a reader sees: **bold** → bold, [text](url) → text,
     images dropped, code spans kept as their text."""
-    if not _MARKUP_CHARS.search(text):
+    if not _MARKUP_CHARS.search(text) and not text.endswith("  "):
         return " ".join(text.split())  # nothing a CommonMark parser would change (most text)
     # The common forms (**strong**, *em*, _em_, [text](url)) by substitution; anything else left
     # (nesting, code, escapes, HTML, odd flanking) goes to the CommonMark parser.
@@ -462,7 +462,7 @@ def markdown_to_text(text: str) -> str:
         simple = _SIMPLE_EM.sub(r"\1", _SIMPLE_STRONG.sub(r"\1", simple))
     if "_" in simple:
         simple = _SIMPLE_UNDERSCORE_EM.sub(r"\1", simple)
-    if not _MARKUP_CHARS.search(simple):
+    if not _MARKUP_CHARS.search(simple) and not simple.endswith("  "):
         return " ".join(simple.split())
     return markdown_it_text(text)
 
