@@ -6,6 +6,7 @@ what it still holds; ``dispatch recover`` does that (see reader.core.recovery).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import sys
 from pathlib import Path
@@ -60,4 +61,6 @@ def library_failed(path: Path, e: sqlite3.Error, db: Path | None, prefix: str = 
 
 
 def say(line: str) -> None:
-    print(line, file=sys.stderr)
+    """One line on stderr; a terminal closed under us (SIGHUP) is no reason for a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr)
