@@ -454,7 +454,8 @@ def markdown_to_text(text: str) -> str:
     """Inline markdown to the plain text a reader sees: **bold** → bold, [text](url) → text,
     images dropped, code spans kept as their text."""
     if not _MARKUP_CHARS.search(text) and not text.endswith("  "):
-        return " ".join(text.split())  # nothing a CommonMark parser would change (most text)
+        # Nothing a CommonMark parser would change (most text); lines come normalised.
+        return text if "  " not in text else " ".join(text.split())
     # The common forms (**strong**, *em*, _em_, [text](url)) by substitution; anything else left
     # (nesting, code, escapes, HTML, odd flanking) goes to the CommonMark parser.
     simple = _SIMPLE_LINK.sub(r"\1", text) if "](" in text else text
