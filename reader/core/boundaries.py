@@ -558,6 +558,10 @@ class Segmenter:
             score -= 2.5
         if draft is not None and draft.paragraph_lines == 1 and not structural:
             score -= 0.3
+        if draft is not None and not structural and cue < 2.0 and words <= 8:
+            # An article that already has cross-heads: a short line like them is one more.
+            if any(kind == "h" for kind, _ in draft.article.blocks[-40:]):
+                score -= 1.0
         if self.markdown and not structural:
             score -= 3.0  # markdown dumps mark their headlines
 
