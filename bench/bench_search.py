@@ -400,8 +400,8 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def measure(path: Path, repeat: int, baseline: bool) -> int:
-    conn = sqlite3.connect(str(path))
-    conn.execute("PRAGMA journal_mode = WAL")
+    lib = Library(path)
+    conn = lib.conn
     n = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
     queries = query_set(n)
     print(f"library: {path.name}, {n:,} articles, SQLite {sqlite3.sqlite_version}")
@@ -411,7 +411,7 @@ def measure(path: Path, repeat: int, baseline: bool) -> int:
         f"{search_mod.RANK_CAP:,}; {repeat} timed runs per query after one warm-up\n"
     )
     # How many articles each query matches (not timed), so that the figures can be read.
-    sizes = {q: search_mod.count(conn, q, limit=2_000_000)[0] for q in queries}
+    sizes = {q: search_mod.count(lib, q, limit=2_000_000)[0] for q in queries}
     all_times: dict[str, list[float]] = {"rank": [], "date": []}
     header = f"{'query':44} {'matches':>9} {'rank med':>9} {'p95':>7} {'date med':>9} {'p95':>7}"
     print(header)
@@ -419,11 +419,11 @@ def measure(path: Path, repeat: int, baseline: bool) -> int:
     for q in queries:
         cells = []
         for order in ("rank", "date"):
-            search_mod.search(conn, q, order=order)  # warm-up
+            search_mod.search(lib, q, order=order)  # warm-up
             times = []
             for _ in range(repeat):
                 t0 = time.perf_counter()
-                page = search_mod.search(conn, q, order=order)
+                page = search_mod.search(lib, q, order=order)
                 times.append((time.perf_counter() - t0) * 1000)
             all_times[order].extend(times)
             flag = "*" if page.ranked_among else " "

@@ -239,13 +239,9 @@ def test_marked_to_html_custom_tags() -> None:
     )
 
 
-def test_accepts_a_plain_connection_and_a_parsed_query(lib: Library) -> None:
+def test_accepts_a_parsed_query(lib: Library) -> None:
     aid = add(lib, "Parsed once", "lighthouse " + FILLER)
-    conn = sqlite3.connect(lib.path)
-    try:
-        assert [h.id for h in search(conn, parse_query("lighthouse")).hits] == [aid]
-    finally:
-        conn.close()
+    assert [h.id for h in search(lib, parse_query("lighthouse")).hits] == [aid]
 
 
 # --- while an import is running --------------------------------------------------------------

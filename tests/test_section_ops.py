@@ -337,7 +337,7 @@ def test_resort_while_another_connection_reads_and_searches(
     thread.start()
     while thread.is_alive():
         assert stocked.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 13
-        assert search(stocked.conn, "Hezbollah").total >= 1
+        assert search(stocked, "Hezbollah").total >= 1
     thread.join()
     assert not errors
     assert stocked.integrity_ok()

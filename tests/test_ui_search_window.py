@@ -202,7 +202,7 @@ def save_current_search(qtbot, window: MainWindow, name: str) -> int:
     dialog.accept()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    found = [s for s in saved_searches(window.conn) if s.name == name]
+    found = [s for s in saved_searches(window.library) if s.name == name]
     assert len(found) == 1
     return found[0].id
 
@@ -216,7 +216,7 @@ def test_saved_search_is_a_sidebar_view_with_a_live_unread_count(qtbot, window, 
     key(qtbot, Qt.Key.Key_F, CTRL_SHIFT)  # whole library
     qtbot.waitUntil(lambda: len(result_titles(window)) == 3)
     sid = save_current_search(qtbot, window, "Storms")
-    saved = saved_searches(window.conn)[0]
+    saved = saved_searches(window.library)[0]
     assert (saved.name, saved.query, saved.scope) == ("Storms", "storm", None)
     index = window.sidebar.currentIndex()
     assert saved_id_of(index.data(ViewKeyRole)) == sid
@@ -288,13 +288,13 @@ def test_rename_and_delete_a_saved_search_from_the_sidebar(qtbot, window):
     assert dialog is not None and dialog.textValue() == "Ferries"
     dialog.setTextValue("  Boats \n ")
     dialog.accept()
-    assert [s.name for s in saved_searches(window.conn)] == ["Boats"]
+    assert [s.name for s in saved_searches(window.library)] == ["Boats"]
     assert window.search.saved_views.item(sid).text() == "Boats"
     key(qtbot, Qt.Key.Key_Delete, CTRL_SHIFT)
     box = window.findChild(QMessageBox, "deleteSavedSearchDialog")
     assert box is not None and "Boats" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
-    assert saved_searches(window.conn) == []
+    assert saved_searches(window.library) == []
     assert window.search.saved_views.header is None
     assert not window.search.active and window.article_list.isVisible()
 
@@ -407,7 +407,7 @@ def test_results_follow_a_move_and_a_saved_search_outlives_its_section(qtbot, wi
     search_for(qtbot, window, "storm")
     assert result_titles(window) == []
     sid = save_current_search(qtbot, window, "Weather storms")
-    assert saved_searches(window.conn)[0].scope == View("section", weather.id)
+    assert saved_searches(window.library)[0].scope == View("section", weather.id)
     section_ops.delete_section(lib, weather.id)
     window.publish(LibraryChange.everything())
     assert window.search.saved_views.saved[0].scope is None

@@ -200,7 +200,7 @@ def test_shift_a_in_search_results_marks_what_is_listed(qtbot, window, lib):
 def test_shift_a_in_a_saved_search_marks_what_is_listed(qtbot, window, lib):
     from reader.core.saved_search_ops import save_search
 
-    sid = save_search(lib.conn, "Paragraphs", "paragraph")
+    sid = save_search(lib, "Paragraphs", "paragraph")
     window.search.saved_views.reload()
     item = window.search.saved_views.item(sid)
     window.sidebar.setCurrentIndex(item.index())

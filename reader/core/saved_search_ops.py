@@ -19,10 +19,6 @@ if TYPE_CHECKING:
     from reader.core.store import Library
 
 
-def _conn(lib: Library | sqlite3.Connection) -> sqlite3.Connection:
-    return lib if isinstance(lib, sqlite3.Connection) else lib.conn
-
-
 def clean_name(name: str) -> str:
     """One line, single spaces: control characters from a paste become spaces."""
     return " ".join("".join(c if c.isprintable() else " " for c in name).split())
@@ -48,9 +44,9 @@ def _has_saved_searches(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
-def saved_searches(lib: Library | sqlite3.Connection) -> list[SavedSearch]:
+def saved_searches(lib: Library) -> list[SavedSearch]:
     """The saved searches in sidebar order; none when the library has no table for them yet."""
-    conn = _conn(lib)
+    conn = lib.conn
     if not _has_saved_searches(conn):
         return []
     return [
@@ -62,10 +58,10 @@ def saved_searches(lib: Library | sqlite3.Connection) -> list[SavedSearch]:
 
 
 def save_search(
-    lib: Library | sqlite3.Connection, name: str, query: str, scope: View | None = None
+    lib: Library, name: str, query: str, scope: View | None = None
 ) -> int:
     """Save (or, under an existing name, replace) a search; returns its id."""
-    conn = _conn(lib)
+    conn = lib.conn
     name = " ".join(name.split())
     if not name:
         raise SavedSearchError("A saved search needs a name.")
@@ -95,8 +91,8 @@ def save_search(
     return cur.lastrowid
 
 
-def delete_saved_search(lib: Library | sqlite3.Connection, search_id: int) -> bool:
-    conn = _conn(lib)
+def delete_saved_search(lib: Library, search_id: int) -> bool:
+    conn = lib.conn
     if not _has_saved_searches(conn):
         return False
     with conn:
@@ -105,25 +101,25 @@ def delete_saved_search(lib: Library | sqlite3.Connection, search_id: int) -> bo
 
 
 def saved_search_unread(
-    lib: Library | sqlite3.Connection, saved: SavedSearch, limit: int = 10_000
+    lib: Library, saved: SavedSearch, limit: int = 10_000
 ) -> tuple[int, bool]:
     """The sidebar's unread count of a saved search: (n, exact), counting at most ``limit``."""
     return count(lib, saved.query, scope=saved.scope, unread_only=True, limit=limit)
 
 
-def saved_search(lib: Library | sqlite3.Connection, search_id: int) -> SavedSearch | None:
+def saved_search(lib: Library, search_id: int) -> SavedSearch | None:
     return next((s for s in saved_searches(lib) if s.id == search_id), None)
 
 
 def rename_saved_search(
-    lib: Library | sqlite3.Connection, search_id: int, name: str
+    lib: Library, search_id: int, name: str
 ) -> SavedSearch:
     """Give a saved search another name; returns it renamed."""
-    conn = _conn(lib)
+    conn = lib.conn
     name = clean_name(name)
     if not name:
         raise SavedSearchError("A saved search needs a name.")
-    current = saved_search(conn, search_id)
+    current = saved_search(lib, search_id)
     if current is None:
         raise SavedSearchError("That saved search no longer exists.")
     taken = conn.execute(
@@ -133,6 +129,6 @@ def rename_saved_search(
         raise SavedSearchError(f"There is already a saved search named “{name}”.")
     with conn:
         conn.execute("UPDATE saved_searches SET name = ? WHERE id = ?", (name, search_id))
-    renamed = saved_search(conn, search_id)
+    renamed = saved_search(lib, search_id)
     assert renamed is not None
     return renamed

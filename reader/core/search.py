@@ -107,10 +107,6 @@ class Page:
         return " ".join(self.notes)
 
 
-def _conn(lib: Library | sqlite3.Connection) -> sqlite3.Connection:
-    return lib if isinstance(lib, sqlite3.Connection) else lib.conn
-
-
 def _scope_sql(scope: View | None, cutoff: str | None) -> tuple[str, tuple]:
     if scope is None:
         return "", ()
@@ -120,7 +116,7 @@ def _scope_sql(scope: View | None, cutoff: str | None) -> tuple[str, tuple]:
 
 
 def search(
-    lib: Library | sqlite3.Connection,
+    lib: Library,
     query: str | ParsedQuery,
     *,
     order: Order = "rank",
@@ -132,7 +128,7 @@ def search(
 ) -> Page:
     """One page of results. ``scope`` limits the search to a view of the window."""
     t0 = time.perf_counter()
-    conn = _conn(lib)
+    conn = lib.conn
     q = query if isinstance(query, ParsedQuery) else parse_query(query)
     notes = [q.message] if q.message else []
     limit = max(1, int(limit))
@@ -537,7 +533,7 @@ def _hits(
 
 
 def count(
-    lib: Library | sqlite3.Connection,
+    lib: Library,
     query: str | ParsedQuery,
     *,
     scope: View | None = None,
@@ -549,7 +545,7 @@ def count(
 
     For a saved search's unread count in the sidebar (``unread_only``), or "1,234 results".
     """
-    conn = _conn(lib)
+    conn = lib.conn
     q = query if isinstance(query, ParsedQuery) else parse_query(query)
     if q.is_empty:
         return 0, True
@@ -603,14 +599,14 @@ def count(
 
 
 def unread_matches(
-    lib: Library | sqlite3.Connection,
+    lib: Library,
     query: str | ParsedQuery,
     *,
     scope: View | None = None,
     cutoff: str | None = None,
 ) -> list[int]:
     """The ids of every unread article a search finds: what "mark the results read" marks."""
-    conn = _conn(lib)
+    conn = lib.conn
     q = query if isinstance(query, ParsedQuery) else parse_query(query)
     if q.is_empty:
         return []

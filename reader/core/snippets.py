@@ -28,10 +28,6 @@ MARK_OPEN = f"\ue000{_TOKEN}\ue001"
 MARK_CLOSE = f"\ue002{_TOKEN}\ue003"
 
 
-def _conn(lib: Library | sqlite3.Connection) -> sqlite3.Connection:
-    return lib if isinstance(lib, sqlite3.Connection) else lib.conn
-
-
 # --- result rows ------------------------------------------------------------------------------
 
 
@@ -157,7 +153,7 @@ _SEPARATOR = "qxzdispatchqxz"  # a token between words, so adjacent matches are 
 
 
 def highlight_article(
-    lib: Library | sqlite3.Connection, query: str | ParsedQuery, article_id: int
+    lib: Library, query: str | ParsedQuery, article_id: int
 ) -> Highlighted | None:
     """The article with the query's matches marked; None when it does not match the words.
 
@@ -168,7 +164,7 @@ def highlight_article(
     q = query if isinstance(query, ParsedQuery) else parse_query(query)
     if not q.match:
         return None
-    conn = _conn(lib)
+    conn = lib.conn
     size = conn.execute("SELECT length(body) FROM articles WHERE id = ?", (article_id,)).fetchone()
     long_body = size is not None and (size[0] or 0) > HIGHLIGHT_BODY_LIMIT
     body_sql = "''" if long_body else "highlight(articles_fts, 2, ?1, ?2)"

@@ -195,7 +195,7 @@ class SavedSearchViews(QObject):
         """The saved searches; one whose section or source was deleted searches everything."""
         model = self.window.sidebar_model
         out = []
-        for s in saved_searches(self.window.conn):
+        for s in saved_searches(self.window.library):
             if s.scope is not None and model.item_for(s.scope) is None:
                 s = replace(s, scope=None)
             out.append(s)
@@ -306,7 +306,7 @@ class SavedSearchViews(QObject):
         name = clean_name(name)
         existed = any(s.name.casefold() == name.casefold() for s in self.saved)
         try:
-            sid = save_search(self.window.conn, name, query, scope)
+            sid = save_search(self.window.library, name, query, scope)
         except SavedSearchError as e:
             self._status(str(e), 6000)
             return None
@@ -342,7 +342,7 @@ class SavedSearchViews(QObject):
 
     def rename(self, search_id: int, name: str) -> bool:
         try:
-            renamed = rename_saved_search(self.window.conn, search_id, name)
+            renamed = rename_saved_search(self.window.library, search_id, name)
         except SavedSearchError as e:
             self._status(str(e), 6000)
             return False
@@ -376,7 +376,7 @@ class SavedSearchViews(QObject):
     def delete(self, search_id: int) -> bool:
         s = next((x for x in self.saved if x.id == search_id), None)
         was_open = self.open_id == search_id
-        if not delete_saved_search(self.window.conn, search_id):
+        if not delete_saved_search(self.window.library, search_id):
             return False
         self.counts.pop(search_id, None)
         if was_open:

@@ -368,7 +368,7 @@ class WindowSearch(QObject):
         text = self.bar.text()
         scope = None if self.bar.whole_library else self.scope()
         try:
-            ids = unread_matches(self.window.conn, text, scope=None if scope == ALL else scope)
+            ids = unread_matches(self.window.library, text, scope=None if scope == ALL else scope)
         except sqlite3.Error as e:
             self._status(f"Could not mark the results read: {e}", 6000)
             return
@@ -391,7 +391,7 @@ class WindowSearch(QObject):
             self.highlighter.clear()
             return
         try:
-            hl = highlight_article(self.window.conn, self.bar.text(), article_id)
+            hl = highlight_article(self.window.library, self.bar.text(), article_id)
         except sqlite3.Error:
             hl = None
         n = self.highlighter.set_highlighted(hl)
