@@ -326,3 +326,96 @@ def test_any_error_in_the_worker_ends_the_job_and_the_queue_moves_on(
     assert "a.txt: the disk holding the library is full" in window.statusBar().currentMessage()
     assert not ctl.status.cancel.isVisible()
     window.close()
+
+
+# --- a damaged library at window start (case 4) -----------------------------------------------
+
+
+@pytest.fixture
+def damaged_library(tmp_path):
+    """A library of 2,000 articles whose file lost its second half (a crash, a bad copy)."""
+    from PySide6.QtCore import QSettings
+
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "config"))
+    path = tmp_path / "library.sqlite3"
+    with Library(path) as lib:
+        lib.ensure_section("World")
+        add_articles(
+            lib.conn, [Spec(f"Story {i}", body=f"Paragraph {i}. " * 40) for i in range(2000)]
+        )
+        lib.checkpoint()
+    with path.open("r+b") as f:
+        f.truncate(path.stat().st_size // 2)
+    return path
+
+
+def _answer_damaged(choice: str, seen: dict) -> None:
+    """Press ``choice`` in the damaged-library dialog, then close the window when it shows."""
+    from reader.ui.main_window import MainWindow
+
+    def step() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.objectName() == "damagedLibraryDialog":
+            seen["format"] = box.textFormat()
+            seen["text"] = box.text()
+            next(b for b in box.buttons() if b.text() == choice).click()
+            if choice == "Quit":
+                return  # no window comes
+        elif isinstance(box, QMessageBox):  # any other box (a bare error): note it, close it
+            seen.setdefault("text", box.text())
+            box.done(0)
+            return
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        if windows and all(w.started for w in windows):
+            seen["rows"] = windows[0].list_model.rowCount()
+            seen["status"] = windows[0].statusBar().currentMessage()
+            for w in windows:
+                w.close()
+            return
+        QTimer.singleShot(50, step)
+
+    QTimer.singleShot(50, step)
+
+
+def test_a_damaged_library_at_start_is_set_aside_and_recovered(qapp, damaged_library):
+    from reader.core.recovery import damaged_copies
+    from reader.ui import app as app_module
+
+    cut = damaged_library.read_bytes()
+    seen: dict = {}
+    _answer_damaged("Recover articles", seen)
+    assert app_module.run(damaged_library, []) == 0
+    assert seen["format"] == Qt.TextFormat.PlainText and "is damaged" in seen["text"]
+    (aside,) = damaged_copies(damaged_library)
+    assert aside.read_bytes() == cut  # kept, untouched
+    assert 300 < seen["rows"] < 2000  # what the first half of the file held
+    assert "recovered" in seen["status"] and aside.name in seen["status"]
+    with Library(damaged_library) as lib:
+        assert lib.integrity_ok()
+
+
+def test_a_damaged_library_can_be_left_alone(qapp, damaged_library, capsys):
+    from reader.core.recovery import damaged_copies
+    from reader.ui import app as app_module
+
+    cut = damaged_library.read_bytes()
+    seen: dict = {}
+    _answer_damaged("Quit", seen)
+    assert app_module.run(damaged_library, []) == 1
+    assert "is damaged" in seen["text"]
+    assert damaged_library.read_bytes() == cut and not damaged_copies(damaged_library)
+    assert "damaged" in capsys.readouterr().err
+
+
+def test_a_damaged_library_can_give_way_to_an_empty_one(qapp, damaged_library):
+    from reader.core.recovery import damaged_copies
+    from reader.ui import app as app_module
+
+    seen: dict = {}
+    _answer_damaged("Start empty", seen)
+    assert app_module.run(damaged_library, []) == 0
+    assert seen["rows"] == 0 and len(damaged_copies(damaged_library)) == 1
+    assert "new, empty library" in seen["status"]

@@ -39,6 +39,7 @@ def run(db: Path | None, files: list[Path]) -> int:
     # 3-4 ms instead of 9-15 ms during an import, at no cost to import speed.
     sys.setswitchinterval(0.001)
 
+    from reader.core.libfile import LibraryDamaged
     from reader.core.store import Library, LibraryError, default_library_path
 
     from .plain_text import critical
@@ -48,8 +49,17 @@ def run(db: Path | None, files: list[Path]) -> int:
     instance = server_name(path)
     if hand_over(instance, files):
         return 0
+    note = ""
     try:
         library = Library(path)
+    except LibraryDamaged as e:
+        from .library_dialogs import open_damaged
+
+        outcome = open_damaged(None, path, e)
+        if outcome.library is None:
+            print(f"dispatch: {e}", file=sys.stderr)
+            return 1
+        library, note = outcome.library, outcome.note
     except LibraryError as e:
         from . import icons
 
@@ -63,6 +73,8 @@ def run(db: Path | None, files: list[Path]) -> int:
         server.listen()
         server.files_received.connect(lambda paths: _hand_over_received(window, importer, paths))
         window.show()
+        if note:
+            window.statusBar().showMessage(note, 60000)
         status = app.exec()
         importer.shutdown()
         server.close()
