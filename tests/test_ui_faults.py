@@ -347,7 +347,16 @@ def damaged_library(tmp_path):
         lib.checkpoint()
     with path.open("r+b") as f:
         f.truncate(path.stat().st_size // 2)
-    return path
+    yield path
+    # run()'s window outlives app.exec(): delete it, or later tests would count it.
+    from PySide6.QtCore import QEvent
+
+    from reader.ui.main_window import MainWindow
+
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, MainWindow):
+            w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _answer_damaged(choice: str, seen: dict) -> None:
