@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.library = library
         self.conn = library.conn
-        self.settings = settings or S.Settings()
+        # Window and view state is kept per library file; preferences are shared.
+        self.settings = (settings or S.Settings()).for_library(library.path)
         #: Files given on the command line, for the import feature to pick up.
         self.pending_files: list[Path] = list(files or [])
         self.registry = CommandRegistry()

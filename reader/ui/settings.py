@@ -2,12 +2,18 @@
 
 Values go through QSettings; a value of the wrong type (an edited or old settings file) reads as
 the default instead of breaking the start.
+
+Window and view state (geometry, splitters, the open view and article, the sort) belongs to one
+library file: a :class:`Settings` made :meth:`~Settings.for_library` keeps those settings in a
+group of that library's own, so a sort chosen in one library never shows up in another.
+Preferences (keys, theme, fonts) are the reader's and shared by every library.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -20,29 +26,61 @@ class Setting(Generic[T]):
     key: str
     type: type
     default: T
+    #: Kept per library file (window and view state), not shared by every library.
+    per_library: bool = False
 
 
-GEOMETRY = Setting("window/geometry", QByteArray, QByteArray())
-MAIN_SPLITTER = Setting("window/main_splitter", QByteArray, QByteArray())
-LIST_SPLITTER = Setting("window/list_splitter", QByteArray, QByteArray())
-LIST_HEADER = Setting("window/list_header", QByteArray, QByteArray())
-CURRENT_VIEW = Setting("reading/view", str, "all")
-CURRENT_ARTICLE = Setting("reading/article", int, 0)
+GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(), per_library=True)
+MAIN_SPLITTER = Setting("window/main_splitter", QByteArray, QByteArray(), per_library=True)
+LIST_SPLITTER = Setting("window/list_splitter", QByteArray, QByteArray(), per_library=True)
+LIST_HEADER = Setting("window/list_header", QByteArray, QByteArray(), per_library=True)
+CURRENT_VIEW = Setting("reading/view", str, "all", per_library=True)
+CURRENT_ARTICLE = Setting("reading/article", int, 0, per_library=True)
 TEXT_SIZE = Setting("reading/text_size", int, 0)  # steps above/below the default size
-SORT_KEY = Setting("list/sort", str, "date")
-SORT_DESCENDING = Setting("list/descending", bool, True)
-SOURCES_EXPANDED = Setting("sidebar/sources_expanded", bool, False)
+SORT_KEY = Setting("list/sort", str, "date", per_library=True)
+SORT_DESCENDING = Setting("list/descending", bool, True, per_library=True)
+SOURCES_EXPANDED = Setting("sidebar/sources_expanded", bool, False, per_library=True)
 KEYMAP: Setting[dict] = Setting("keys/overrides", dict, {})  # command name -> list of key sequences
+
+LIBRARIES_GROUP = "libraries"
+
+
+def library_group(path: Path) -> str:
+    """The settings group of one library file: named after its resolved path.
+
+    QSettings reads slashes in a key as nested groups, so the path's separators are escaped
+    (as are the escapes' own "%"): one group per file, its name readable in the settings file.
+    """
+    resolved = str(Path(path).expanduser().resolve())
+    name = resolved.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
+    return f"{LIBRARIES_GROUP}/{name}"
 
 
 class Settings:
     """Typed access to a QSettings store."""
 
-    def __init__(self, qsettings: QSettings | None = None) -> None:
+    def __init__(self, qsettings: QSettings | None = None, library: Path | None = None) -> None:
         self.q = qsettings if qsettings is not None else QSettings()
+        #: The library file whose window state this reads and writes (None: not scoped yet).
+        self.library = library
+        self._group = library_group(library) if library is not None else None
+
+    def for_library(self, path: Path) -> Settings:
+        """The same store, with window and view state kept for the library file ``path``."""
+        return Settings(self.q, path)
+
+    def key(self, setting: Setting) -> str:
+        """Where ``setting`` is stored: in the library's group when it is per library."""
+        if setting.per_library and self._group is not None:
+            return f"{self._group}/{setting.key}"
+        return setting.key
 
     def get(self, setting: Setting[T]) -> T:
-        raw: Any = self.q.value(setting.key)
+        raw: Any = self.q.value(self.key(setting))
+        if raw is None and setting.per_library and self._group is not None:
+            # Dispatch before per-library state kept it for every library: a library with no
+            # state of its own yet starts from that (nothing writes there any more).
+            raw = self.q.value(setting.key)
         if raw is None:
             return setting.default
         try:
@@ -52,9 +90,9 @@ class Settings:
 
     def set(self, setting: Setting[T], value: T) -> None:
         if setting.type is dict:
-            self.q.setValue(setting.key, json.dumps(value))
+            self.q.setValue(self.key(setting), json.dumps(value))
         else:
-            self.q.setValue(setting.key, value)
+            self.q.setValue(self.key(setting), value)
 
     def sync(self) -> None:
         self.q.sync()
