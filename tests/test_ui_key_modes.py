@@ -105,3 +105,51 @@ def test_help_lists_each_modes_keys_under_the_mode(window) -> None:
     normal, _, modes = text.partition("In search results")
     assert "Next result" in modes and "Next result" not in normal
     assert "Leave focus mode" in text.partition("In focus mode")[2]
+
+
+def test_the_picker_is_a_key_mode_whose_hint_follows_the_keymap(qtbot, lib, settings_path) -> None:
+    add_articles(lib.conn, numbered(3, section="World"))
+    settings = Settings(QSettings(str(settings_path), QSettings.Format.IniFormat))
+    settings.set(KEYMAP, {"picker-next": ["Ctrl+N"], "picker-cancel": ["Ctrl+G"]})
+    window: MainWindow = make_window(qtbot, lib, settings_path)
+    window.article_list.setFocus()
+    key(qtbot, Qt.Key.Key_J)
+    key(qtbot, Qt.Key.Key_V)
+    picker = window.section_actions.picker
+    assert picker.isVisible() and window.modes()[0] == "picker"
+    assert picker.hint.text() == "Up/Ctrl+N choose · Enter pick · Ctrl+G cancel"
+    first = picker.list.currentItem().text()
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Down)  # no longer bound: the choice stays
+    assert picker.list.currentItem().text() == first
+    qtbot.keyClick(picker.edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert picker.list.currentItem().text() != first
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Escape)  # no longer bound: the picker stays
+    assert picker.isVisible()
+    qtbot.keyClick(picker.edit, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert not picker.isVisible()
+    window.close()
+
+
+def test_the_picker_hint_and_the_help_close_line_come_from_the_default_keys(window) -> None:
+    from reader.ui.help_overlay import help_html
+
+    picker = window.section_actions.picker
+    assert picker.key_hint() == "Up/Down choose · Enter pick · Esc cancel"
+    text = help_html(window.registry, window.keymap)
+    assert "Pick the chosen section" in text.partition("In the section picker")[2]
+    assert "Press Esc or ? to close." in text
+    window.keymap.bind("help", ["F12"])
+    assert "Press Esc or F12 to close." in help_html(window.registry, window.keymap)
+    # A picker command run while the picker is shut (from a menu, say) does nothing.
+    window.run_command("picker-pick")
+    assert not picker.isVisible()
+
+
+def test_the_help_overlay_closes_with_the_rebound_help_key(qtbot, window) -> None:
+    window.keymap.bind("help", ["F12"])
+    window.show_help()
+    assert window.help_overlay.isVisible()
+    qtbot.keyClick(window.help_overlay, Qt.Key.Key_F1)  # no longer the help key
+    assert window.help_overlay.isVisible()
+    qtbot.keyClick(window.help_overlay, Qt.Key.Key_F12)
+    assert not window.help_overlay.isVisible()

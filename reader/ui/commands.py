@@ -32,8 +32,9 @@ GROUPS = (
 #: Key modes, innermost first (qutebrowser's per-mode bindings). A key press reaches the
 #: commands of the modes active at that moment, the innermost first, normal mode's last; so
 #: reading the tables below tells what every key does in every mode.
-MODES = ("focus", "saved-search", "search", "normal")
+MODES = ("picker", "focus", "saved-search", "search", "normal")
 MODE_NAMES = {
+    "picker": "in the section picker",
     "focus": "in focus mode",
     "saved-search": "with a saved search selected in the sidebar",
     "search": "in search results",
@@ -110,6 +111,15 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "focus": {
         "leave-focus-mode": ("Esc",),
+    },
+    # The section picker (V, Ctrl+Shift+I): typing filters, these keys choose and pick.
+    "picker": {
+        "picker-previous": ("Up",),
+        "picker-next": ("Down",),
+        "picker-page-up": ("PgUp",),
+        "picker-page-down": ("PgDown",),
+        "picker-pick": ("Enter", "Return"),
+        "picker-cancel": ("Esc",),
     },
 }
 #: Every command's default keys, whatever its mode.
@@ -238,6 +248,10 @@ class Keymap:
                 return name
         return None
 
+    def command_in(self, sequence: str | None, mode: str) -> str | None:
+        """The command a key runs in ``mode`` alone (a widget that owns its keys, the picker)."""
+        return self._by_key.get(mode, {}).get(sequence) if sequence else None
+
     def resolve(self, name: str, modes: Iterable[str]) -> str:
         """What a menu entry for ``name`` runs now: the command its key reaches in ``modes``.
 
@@ -257,5 +271,22 @@ class Keymap:
             shown.append(native)
         return ", ".join(shown)
 
+    def first(self, name: str) -> str:
+        """The first key of a command as people read it ("Ctrl+Z"); "" when it has none."""
+        return self.display(name).split(", ")[0]
+
+    def hint(self, *entries: tuple[str, str | tuple[str, ...]]) -> str:
+        """A hint line ("Up/Down choose · Enter pick"): each (label, command or commands)."""
+        parts = []
+        for label, names in entries:
+            keys = "/".join(k for k in (self.first(n) for n in _names(names)) if k)
+            if keys:
+                parts.append(f"{keys} {label}")
+        return " · ".join(parts)
+
     def to_json(self) -> dict[str, list[str]]:
         return {name: list(keys) for name, keys in self.overrides.items()}
+
+
+def _names(names: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (names,) if isinstance(names, str) else names

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from reader.core.query_help import HELP as QUERY_HELP
 
-from .commands import MODE_NAMES, MODE_OF, MODES, Command, CommandRegistry, Keymap
+from .commands import MODE_NAMES, MODE_OF, MODES, Command, CommandRegistry, Keymap, event_sequence
 
 
 def _table(title: str, commands: list[Command], keymap: Keymap) -> str:
@@ -47,12 +47,14 @@ def help_html(registry: CommandRegistry, keymap: Keymap) -> str:
         '<table width="100%"><tr>'
         f'<td valign="top" style="padding-right:36px">{left}</td><td valign="top">{right}</td>'
         "</tr></table>"
-        f'<p style="margin-top:16px">Press Esc or {e(keymap.display("help"))} to close.</p>'
+        f'<p style="margin-top:16px">Press {e(keymap.first("leave"))} or {e(keymap.first("help"))}'
+        " to close.</p>"
     )
 
 
 class HelpOverlay(QWidget):
-    """Dims the window and shows the bindings on a card; any of Esc, ?, q or F1 closes it."""
+    """Dims the window and shows the bindings on a card; the keys of "leave" and "help", or q,
+    close it."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -77,10 +79,12 @@ class HelpOverlay(QWidget):
         layout.setContentsMargins(28, 22, 28, 22)
         layout.addWidget(scroll)
         self._return_focus: QWidget | None = None
+        self._keymap = Keymap()
         parent.installEventFilter(self)
         self.hide()
 
     def open(self, registry: CommandRegistry, keymap: Keymap) -> None:
+        self._keymap = keymap
         self.label.setText(help_html(registry, keymap))
         self._return_focus = self.window().focusWidget()
         self._fit()
@@ -114,7 +118,8 @@ class HelpOverlay(QWidget):
         return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Question, Qt.Key.Key_Q, Qt.Key.Key_F1):
+        closing = self._keymap.command_for(event_sequence(event)) in ("help", "leave")
+        if closing or event.key() == Qt.Key.Key_Q:
             self.close_overlay()
             return
         super().keyPressEvent(event)

@@ -56,7 +56,8 @@ class SectionActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.picker = SectionPicker(window)
+        self.picker = SectionPicker(window, window.keymap)
+        window.add_mode("picker", self.picker.isVisible)
         self.picker.chosen.connect(self._on_picked)
         self.picker.cancelled.connect(self._on_picker_cancelled)
         self._pick_purpose: str | None = None
@@ -109,6 +110,8 @@ class SectionActions(QObject):
             "Application",
             self.import_into_section,
         )
+        for name, (description, run) in self.picker.commands().items():
+            add(name, description, "Sections", run)
 
     # =========================================================================================
     # Helpers

@@ -1,15 +1,16 @@
 """The section picker: a small card over the window that filters the sections as you type.
 
-Used to move articles (V) and to choose where an import goes. Typing narrows the list (names
-that start with the text first, then names that contain it); Up/Down choose, Enter picks, Esc or
-a click elsewhere cancels. A name that matches no section is offered as "Create section “X”".
+Used to move articles and to choose where an import goes. Typing narrows the list (names
+that start with the text first, then names that contain it); the keys of the "picker" key mode
+(``commands.MODE_KEYS``: Up/Down choose, Enter picks, Esc cancels) act on the list, and a click
+elsewhere cancels. A name that matches no section is offered as "Create section “X”".
 It is a child of the window rather than a popup window, so it never fights the window manager
 for focus and every key stays with it while it is open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.views import Section
+
+from .commands import Keymap, event_sequence
 
 SectionIdRole = Qt.ItemDataRole.UserRole + 1
 NameRole = Qt.ItemDataRole.UserRole + 2
@@ -63,8 +66,9 @@ class SectionPicker(QFrame):
     chosen = Signal(object, str)
     cancelled = Signal()
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, keymap: Keymap | None = None) -> None:
         super().__init__(parent)
+        self.keymap = keymap if keymap is not None else Keymap()
         self.setObjectName("sectionPicker")
         self.setAccessibleName("Section picker")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -91,7 +95,7 @@ class SectionPicker(QFrame):
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setUniformItemSizes(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.hint = QLabel("↑↓ choose · Enter pick · Esc cancel", self)
+        self.hint = QLabel(self)
         self.hint.setObjectName("sectionPickerHint")
         self.hint.setEnabled(False)
         layout = QVBoxLayout(self)
@@ -126,6 +130,7 @@ class SectionPicker(QFrame):
         self._current_id = current_id
         self._allow_create = allow_create
         self.title.setText(title)
+        self.hint.setText(self.key_hint())  # the keys may have been rebound since
         self.edit.blockSignals(True)
         self.edit.clear()
         self.edit.blockSignals(False)
@@ -234,29 +239,52 @@ class SectionPicker(QFrame):
 
     # --- keys ------------------------------------------------------------------------------------
 
+    def commands(self) -> dict[str, tuple[str, Callable[[], None]]]:
+        """The picker mode's commands (name -> description, action), for the window's registry."""
+        page = MAX_VISIBLE_ROWS
+        return {
+            name: (description, self._when_open(run))
+            for name, (description, run) in {
+                "picker-previous": ("Choose the section above", lambda: self._step(-1)),
+                "picker-next": ("Choose the section below", lambda: self._step(1)),
+                "picker-page-up": ("Choose a page of sections up", lambda: self._step(-page)),
+                "picker-page-down": ("Choose a page of sections down", lambda: self._step(page)),
+                "picker-pick": (
+                    "Pick the chosen section",
+                    lambda: self._pick_item(self.list.currentItem()),
+                ),
+                "picker-cancel": ("Close the picker", self.close_picker),
+            }.items()
+        }
+
+    def _when_open(self, run: Callable[[], object]) -> Callable[[], None]:
+        """A picker command does nothing while the picker is shut (a menu could reach it)."""
+
+        def guarded() -> None:
+            if self.isVisible():
+                run()
+
+        return guarded
+
+    def key_hint(self) -> str:
+        """The line under the list, from the keymap (a rebound key shows as bound)."""
+        return self.keymap.hint(
+            ("choose", ("picker-previous", "picker-next")),
+            ("pick", "picker-pick"),
+            ("cancel", "picker-cancel"),
+        )
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            key = event.key()
-            if key == Qt.Key.Key_Escape:
-                self.close_picker()
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._pick_item(self.list.currentItem())
-                return True
-            if key == Qt.Key.Key_Down:
-                self._step(1)
-                return True
-            if key == Qt.Key.Key_Up:
-                self._step(-1)
-                return True
-            if key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-                self._step(MAX_VISIBLE_ROWS if key == Qt.Key.Key_PageDown else -MAX_VISIBLE_ROWS)
+            name = self.keymap.command_in(event_sequence(event), "picker")
+            if name is not None:
+                self.commands()[name][1]()
                 return True
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Keys the field does not use stop here: the window's commands wait until it closes.
-        if event.key() == Qt.Key.Key_Escape:
+        if self.keymap.command_in(event_sequence(event), "picker") == "picker-cancel":
             self.close_picker()
         event.accept()
