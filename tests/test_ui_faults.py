@@ -428,3 +428,56 @@ def test_a_damaged_library_can_give_way_to_an_empty_one(qapp, damaged_library):
     assert app_module.run(damaged_library, []) == 0
     assert seen["rows"] == 0 and len(damaged_copies(damaged_library)) == 1
     assert "new, empty library" in seen["status"]
+
+
+# --- one window per library, with a busy window (case 9) --------------------------------------
+
+SECOND_LAUNCH = (
+    "import sys; from pathlib import Path; from PySide6.QtCore import QCoreApplication;"
+    "from reader.ui.single_instance import InstanceServer, hand_over; app = QCoreApplication([]);"
+    "handed = hand_over(sys.argv[1], [Path(sys.argv[2])]);"
+    # What run() does next when nobody took the files: its own window's server.
+    "sys.exit(0 if handed else (4 if InstanceServer(sys.argv[1]).listen() else 3))"
+)
+
+
+def test_a_busy_window_keeps_its_socket_and_gets_the_files_once(qtbot, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from reader.ui.single_instance import InstanceServer, hand_over, server_name
+
+    name = server_name(tmp_path / "library.sqlite3") + "-busy"
+    server = InstanceServer(name)
+    assert server.listen()
+    received: list[list[Path]] = []
+    server.files_received.connect(received.append)
+    dump = tmp_path / "one.txt"
+    dump.write_text("x")
+    second = subprocess.Popen([sys.executable, "-c", SECOND_LAUNCH, name, str(dump)])
+    # The first window is busy for 3 s: its GUI thread does not get back to its event loop.
+    QTimer.singleShot(0, lambda: time.sleep(3))
+    qtbot.waitUntil(lambda: second.poll() is not None, timeout=40000)
+    assert second.returncode == 0  # handed over; no second window, no socket taken over
+    qtbot.waitUntil(lambda: bool(received))
+    assert received == [[dump]]
+    # The running window still owns its socket: a third launch reaches it.
+    third = subprocess.Popen([sys.executable, "-c", SECOND_LAUNCH, name, str(dump)])
+    qtbot.waitUntil(lambda: third.poll() is not None, timeout=40000)
+    assert third.returncode == 0 and len(received) == 2
+    server.close()
+    assert hand_over(name, [dump]) is False  # the owner is gone: the next launch is the window
+
+
+def test_a_live_windows_socket_is_never_taken_over(qtbot, tmp_path):
+    from reader.ui.single_instance import InstanceServer, server_name
+
+    name = server_name(tmp_path / "library.sqlite3") + "-live"
+    first = InstanceServer(name)
+    assert first.listen()
+    second = InstanceServer(name)
+    assert not second.listen()  # the socket was not removed from under the first
+    first.close()
+    assert second.listen()  # its owner gone, the socket is free
+    second.close()

@@ -4,6 +4,11 @@ Double-clicking dumps in a file manager starts ``dispatch FILE`` each time; with
 double-click would open another window writing to the same library. The running window listens
 on a local socket named after the user and the library; a new launch that reaches it sends the
 files as one JSON line, waits for the answer, and exits.
+
+A busy window (a long import commit, a huge article) may not answer for seconds. That never
+makes a second window: once the files are written to a live socket they are the running
+window's, however late it reads them (so they are imported exactly once), and the socket is
+removed only when the lock file beside it shows that its owner process is gone.
 """
 
 from __future__ import annotations
@@ -11,13 +16,22 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QDir, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-_TIMEOUT_MS = 2000
+log = logging.getLogger(__name__)
+
+_CONNECT_MS = 2000  # a live server's socket accepts in the kernel, even while its window is busy
+_ANSWER_MS = 30000  # how long a launch waits for a busy window's "ok" before leaving anyway
 _MAX_MESSAGE = 1 << 20
+
+
+def lock_path(name: str) -> str:
+    """The lock file held by the window that owns socket ``name`` (beside Qt's socket files)."""
+    return str(Path(QDir.tempPath()) / f"{name}.lock")
 
 
 def server_name(library_path: Path) -> str:
@@ -26,23 +40,32 @@ def server_name(library_path: Path) -> str:
     return "dispatch-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def hand_over(name: str, files: list[Path]) -> bool:
-    """Give ``files`` to a running Dispatch; False when none is listening on ``name``."""
+def hand_over(name: str, files: list[Path], answer_ms: int = _ANSWER_MS) -> bool:
+    """Give ``files`` to a running Dispatch; False when none is listening on ``name``.
+
+    True as soon as the message is written to a live server: it reads it when its event loop is
+    free. Starting a second window because the first was slow to answer is what imported a
+    handed-over dump twice.
+    """
     socket = QLocalSocket()
     socket.connectToServer(name)
-    if not socket.waitForConnected(_TIMEOUT_MS):
-        return False
+    if not socket.waitForConnected(_CONNECT_MS):
+        return False  # nobody listens (no socket, or a dead owner's): start a window
     message = json.dumps({"files": [str(Path(f).absolute()) for f in files]}) + "\n"
     socket.write(message.encode("utf-8"))
     while socket.bytesToWrite() > 0:
-        if not socket.waitForBytesWritten(_TIMEOUT_MS):
+        if not socket.waitForBytesWritten(_CONNECT_MS):
+            log.warning("the running Dispatch did not take the files' names")
             return False
-    # The answer tells us the running window took the files; without it, start our own window.
     while socket.bytesAvailable() == 0:
-        if not socket.waitForReadyRead(_TIMEOUT_MS):
-            return False
+        if not socket.waitForReadyRead(answer_ms):
+            # Written to a live socket: the files are the running window's now.
+            log.warning("the running Dispatch is busy; it will import the files when free")
+            return True
     answer = bytes(socket.readAll().data()).strip()
     socket.disconnectFromServer()
+    if answer != b"ok":
+        log.warning("the running Dispatch refused the hand-over: %r", answer)
     return answer == b"ok"
 
 
@@ -58,16 +81,28 @@ class InstanceServer(QObject):
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._on_connection)
         self._buffers: dict[QLocalSocket, bytearray] = {}
+        self._lock = QLockFile(lock_path(name))
+        self._lock.setStaleLockTime(0)  # stale only when its process is gone, however old
 
     def listen(self) -> bool:
+        """Own the socket; False (and nothing removed) while another live window owns it."""
+        if not self._lock.tryLock(0):
+            # QLockFile removes a lock whose process died; this one's owner is alive.
+            log.warning("another Dispatch window owns %s; not listening", self.name)
+            return False
         if self._server.listen(self.name):
             return True
-        # A socket file left by a crashed Dispatch: nobody answered hand_over(), so remove it.
+        # We hold the lock, so the socket file is a dead window's: remove it.
         QLocalServer.removeServer(self.name)
-        return self._server.listen(self.name)
+        if self._server.listen(self.name):
+            return True
+        self._lock.unlock()
+        return False
 
     def close(self) -> None:
         self._server.close()
+        if self._lock.isLocked():
+            self._lock.unlock()
 
     def _on_connection(self) -> None:
         while self._server.hasPendingConnections():
