@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from reader.core.section_ops import Resorted, SectionError, resort_all
+from reader.core.section_ops import Resorted, SectionError, placed_by_hand, resort_all
 from reader.library_cli import library_failed, open_library, say
 
 PROGRESS_EVERY = 2.0  # seconds between progress lines
@@ -49,9 +49,7 @@ def run(db: Path | None = None) -> int:
             print(f"re-sorting: {done:,} of {total:,} ({done / total:.0%})", file=sys.stderr)
 
     try:
-        (by_hand,) = lib.conn.execute(
-            "SELECT COUNT(*) FROM articles WHERE section_by_user = 1"
-        ).fetchone()
+        by_hand, _total = placed_by_hand(lib)
         try:
             result = resort_all(lib, progress=progress)
         except KeyboardInterrupt:

@@ -3,7 +3,6 @@ bar and its import log all say what looks wrong, also when the parse ran in anot
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -86,7 +85,7 @@ def test_window_status_bar_and_import_log_say_so(
     assert [r.warning for r in summary.results] == [WARNING, None]
     message = window.statusBar().currentMessage()
     assert message == f"2 files: 2 new articles — doubtful.txt: {WARNING} (see the import log)"
-    log = ImportLog(sqlite3.connect(lib.path), [])
+    log = ImportLog(lib, [])
     qtbot.addWidget(log)
     details = {
         log.table.item(r, 0).text(): log.table.item(r, 6).text()

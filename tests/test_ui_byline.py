@@ -36,7 +36,7 @@ def test_publication_date_is_the_day_whatever_the_time_zone(monkeypatch):
 def test_date_column_shows_the_publication_date_when_known(lib, qtbot):
     _dated(lib, title="Added only", hours_ago=1)
     _dated(lib, title="Published long ago", published="2019-03-02 00:00:00.000", hours_ago=2)
-    model = ArticleListModel(lib.conn)
+    model = ArticleListModel(lib)
     model.open_view(ALL)
     assert model.headerData(article_model.ADDED, Qt.Orientation.Horizontal) == "Date"
     added = model.index(0, article_model.ADDED)
@@ -44,7 +44,7 @@ def test_date_column_shows_the_publication_date_when_known(lib, qtbot):
     assert model.index(1, article_model.TITLE).data() == "Published long ago"
     assert published.data() == "2 Mar 2019"
     assert published.data(Qt.ItemDataRole.ToolTipRole).startswith("Published 2 Mar 2019; added ")
-    assert added.data() == article_model.display_date(views.row(lib.conn, 1).added_at)
+    assert added.data() == article_model.display_date(views.row(lib, 1).added_at)
     assert added.data(Qt.ItemDataRole.ToolTipRole).startswith("Added ")
 
 
@@ -67,7 +67,7 @@ def test_meta_line_byline_date_source_then_reading_time(lib, qtbot):
         title="Cranes idle",
         source_id=src,
     )
-    meta = _meta_line(article_html(views.article(lib.conn, aid), 11))
+    meta = _meta_line(article_html(views.article(lib, aid), 11))
     parts = meta.split(" · ")
     assert parts[:4] == [
         "By Ann <b>Lee</b>, Reuters",
@@ -80,7 +80,7 @@ def test_meta_line_byline_date_source_then_reading_time(lib, qtbot):
 
 def test_meta_line_without_byline_or_date_and_with_a_derived_title(lib, qtbot):
     aid = _dated(lib, derived=1, title="Cranes stood idle on Monday")
-    meta = _meta_line(article_html(views.article(lib.conn, aid), 11))
+    meta = _meta_line(article_html(views.article(lib, aid), 11))
     assert meta.startswith("1 min read · ")
     assert "By " not in meta
     assert meta.endswith("headline made from the first sentence")

@@ -28,7 +28,7 @@ def test_a_sort_and_view_chosen_in_one_library_stay_in_it(qtbot, lib, other_lib,
     add_articles(other_lib.conn, numbered(3))
     first = make_window(qtbot, lib, settings_path)
     first.views.set_sort(Sort("title", False))
-    science = next(s.id for s in views.sections(lib.conn) if s.name == "Science")
+    science = next(s.id for s in views.sections(lib) if s.name == "Science")
     first.open_view(View("section", science))
     first.resize(640, 480)
     first.close()

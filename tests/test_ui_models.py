@@ -15,7 +15,7 @@ from tests.ui_helpers import Spec, add_articles, add_source, numbered
 def test_article_model_passes_qtmodeltester(qtmodeltester, lib):
     add_articles(lib.conn, numbered(450))
     add_articles(lib.conn, [Spec("Starred one", starred=1, read=1, dateline="ROME")])
-    model = ArticleListModel(lib.conn)
+    model = ArticleListModel(lib)
     model.open_view(ALL)
     qtmodeltester.check(model, force_py=True)
     model.open_view(UNREAD)
@@ -23,7 +23,7 @@ def test_article_model_passes_qtmodeltester(qtmodeltester, lib):
 
 
 def test_empty_article_model_passes_qtmodeltester(qtmodeltester, lib):
-    model = ArticleListModel(lib.conn)
+    model = ArticleListModel(lib)
     qtmodeltester.check(model, force_py=True)
     model.open_view(ALL)
     qtmodeltester.check(model, force_py=True)
@@ -33,8 +33,8 @@ def test_sidebar_model_passes_qtmodeltester(qtmodeltester, qapp, lib):
     src = add_source(lib.conn, "one.txt", new_count=4)
     add_articles(lib.conn, numbered(4, source_id=src))
     model = SidebarModel()
-    model.populate(views.sections(lib.conn), views.sources(lib.conn))
-    model.set_counts(views.counts(lib.conn))
+    model.populate(views.sections(lib), views.sources(lib))
+    model.set_counts(views.counts(lib))
     qtmodeltester.check(model, force_py=True)
     assert model.item_for(View("source", src)).data(CountRole) == 4
     assert model.item_for(ALL).data(CountRole) == 4
@@ -42,7 +42,7 @@ def test_sidebar_model_passes_qtmodeltester(qtmodeltester, qapp, lib):
 
 def test_list_model_pages_lazily_and_jumps(lib):
     add_articles(lib.conn, numbered(5000))
-    model = ArticleListModel(lib.conn)
+    model = ArticleListModel(lib)
     model.open_view(ALL)
     assert model.rowCount() == 5000
     assert model.cached_rows() == 0
@@ -60,7 +60,7 @@ def test_list_model_pages_lazily_and_jumps(lib):
 
 def test_list_model_roles_and_change(lib, qtbot):
     ids = add_articles(lib.conn, [Spec("Plain", dateline="OSLO"), Spec("Other", hours_ago=60)])
-    model = ArticleListModel(lib.conn)
+    model = ArticleListModel(lib)
     model.open_view(ALL)
     idx = model.index(0, article_model.TITLE)
     assert idx.data(Qt.ItemDataRole.FontRole).bold()
@@ -68,7 +68,7 @@ def test_list_model_roles_and_change(lib, qtbot):
     assert model.index(0, article_model.DATELINE).data() == "OSLO"
     assert model.index(0, article_model.ADDED).data()
     assert idx.data(article_model.ArticleIdRole) == ids[0]
-    change = marking.set_flag(lib.conn, [ids[0]], "read", True)
+    change = marking.set_flag(lib, [ids[0]], "read", True)
     with qtbot.waitSignal(model.dataChanged):
         model.apply_change(change)
     assert idx.data(Qt.ItemDataRole.FontRole) is None
@@ -76,7 +76,7 @@ def test_list_model_roles_and_change(lib, qtbot):
 
 def test_sort_by_title_and_date(lib):
     add_articles(lib.conn, [Spec("beta", hours_ago=1), Spec("Alpha", hours_ago=2), Spec("gamma")])
-    model = ArticleListModel(lib.conn)
+    model = ArticleListModel(lib)
     model.open_view(ALL)
     model.sort(article_model.TITLE, Qt.SortOrder.AscendingOrder)
     assert [model.index(i, 0).data() for i in range(3)] == ["Alpha", "beta", "gamma"]

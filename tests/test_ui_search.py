@@ -247,7 +247,7 @@ def test_highlighter_on_the_real_reading_pane(qtbot, tmp_path: Path, fixtures_di
     with Library(tmp_path / "library.sqlite3") as lib:
         import_file(lib, fixtures_dir / "search_harbour.txt", section="World")
         hit = search(lib, "harbour steps").hits[0]
-        record = article(lib.conn, hit.id)
+        record = article(lib, hit.id)
         hl = highlight_article(lib, "harbour steps", hit.id)
     pane = ReadingPane()
     qtbot.addWidget(pane)

@@ -69,13 +69,13 @@ def test_j_k_open_and_mark_read(qtbot, window, lib):
     assert shown_title(window) == "Story 1"
     assert window.counts.get(UNREAD) == 30
     assert "30 unread" in window.windowTitle()
-    world = next(s.id for s in views.sections(lib.conn) if s.name == "World")
+    world = next(s.id for s in views.sections(lib) if s.name == "World")
     assert window.counts.get(View("section", world)) == 27
 
 
 def test_n_skips_read_and_crosses_to_next_view(qtbot, window, lib):
-    sport = next(s.id for s in views.sections(lib.conn) if s.name == "Sport")
-    world = next(s.id for s in views.sections(lib.conn) if s.name == "World")
+    sport = next(s.id for s in views.sections(lib) if s.name == "Sport")
+    world = next(s.id for s in views.sections(lib) if s.name == "World")
     with lib.conn:
         lib.conn.execute(
             "UPDATE articles SET read = 1 WHERE section_id = ? AND title != 'Story 29'", (world,)
@@ -266,7 +266,7 @@ def test_state_restored_at_next_start(qtbot, lib, settings_path):
     add_articles(lib.conn, numbered(10))
     add_articles(lib.conn, numbered(2, section="Science", start_hours=500))
     window = make_window(qtbot, lib, settings_path)
-    science = next(s.id for s in views.sections(lib.conn) if s.name == "Science")
+    science = next(s.id for s in views.sections(lib) if s.name == "Science")
     window.open_view(View("section", science))
     press(qtbot, window, Qt.Key.Key_J)
     press(qtbot, window, Qt.Key.Key_J)
@@ -396,7 +396,7 @@ def test_import_through_the_pipeline_shows_up_live(qtbot, window, lib, tmp_path)
     dump.write_text(WINDOW_DUMP, encoding="utf-8")
     result = import_file(lib, dump, section="Science")
     assert result.status == "done" and result.new == 2
-    science = next(s.id for s in views.sections(lib.conn) if s.name == "Science")
+    science = next(s.id for s in views.sections(lib) if s.name == "Science")
     unread_before = window.counts.get(UNREAD)
 
     window.publish(LibraryChange.of_import({science}))

@@ -41,7 +41,7 @@ def test_keyset_paging_matches_offset_order_in_every_sort(lib):
         Sort("title", False),
         Sort("title", True),
     ):
-        q = ViewQuery(conn, ALL, sort)
+        q = ViewQuery(lib, ALL, sort)
         expected = conn.execute(f"SELECT id FROM articles ORDER BY {sort.order_by()}").fetchall()
         expected = [r[0] for r in expected]
         assert [r.id for r in walk(q, 7)] == expected
@@ -54,7 +54,7 @@ def test_keyset_paging_matches_offset_order_in_every_sort(lib):
         assert [r.id for r in q.page_before(sort.value(row), 5)] == expected[25:30]
         for pos in (0, 17, 49):
             assert q.position_of(expected[pos]) == pos
-    assert [r.title for r in walk(ViewQuery(conn, ALL, Sort("title", False)), 100)][:2] == [
+    assert [r.title for r in walk(ViewQuery(lib, ALL, Sort("title", False)), 100)][:2] == [
         "aardvark",
         "Story 0",
     ]
@@ -72,11 +72,11 @@ def test_views_filter_and_counts(lib):
             Spec("Old read starred", "Business", hours_ago=80, starred=1, read=1),
         ],
     )
-    sec = {s.name: s.id for s in views.sections(conn)}
-    assert [s.name for s in views.sections(conn)][:3] == ["World", "Politics", "Business"]
+    sec = {s.name: s.id for s in views.sections(lib)}
+    assert [s.name for s in views.sections(lib)][:3] == ["World", "Politics", "Business"]
 
     def titles(view):
-        q = ViewQuery(conn, view)
+        q = ViewQuery(lib, view)
         return [r.title for r in walk(q, 10)], q.count()
 
     assert titles(ALL) == (
@@ -89,7 +89,7 @@ def test_views_filter_and_counts(lib):
     assert titles(View("section", sec["Business"]))[1] == 2
     assert titles(View("source", src))[1] == 3
 
-    c = views.counts(conn)
+    c = views.counts(lib)
     assert c.total == 4
     assert c.get(ALL) == 2 and c.get(UNREAD) == 2
     assert c.get(STARRED) == 1
@@ -102,33 +102,33 @@ def test_views_filter_and_counts(lib):
 def test_set_flag_reports_only_real_changes_and_undo_restores(lib):
     conn = lib.conn
     ids = add_articles(conn, numbered(5))
-    before = views.counts(conn)
-    change = marking.set_flag(conn, ids[:3], "read", True)
+    before = views.counts(lib)
+    change = marking.set_flag(lib, ids[:3], "read", True)
     assert change.count == 3 and set(change.ids) == set(ids[:3])
-    again = marking.set_flag(conn, ids[:3], "read", True)
+    again = marking.set_flag(lib, ids[:3], "read", True)
     assert again.count == 0
-    c = views.counts(conn)
+    c = views.counts(lib)
     assert c.get(UNREAD) == 2
     # Counts adjusted incrementally agree with a recount.
     adjusted = before
     assert marking.apply_change_to_counts(adjusted, change)
     assert adjusted.unread == c.unread
-    marking.undo(conn, change)
-    assert views.counts(conn).get(UNREAD) == 5
+    marking.undo(lib, change)
+    assert views.counts(lib).get(UNREAD) == 5
 
 
 def test_mark_view_read_big_uses_temp_table_and_undoes(lib):
     conn = lib.conn
     add_articles(conn, numbered(2500, section="Science"))
     add_articles(conn, numbered(3, section="Sport"))
-    sci = next(s.id for s in views.sections(conn) if s.name == "Science")
-    change = marking.mark_view_read(conn, View("section", sci))
+    sci = next(s.id for s in views.sections(lib) if s.name == "Science")
+    change = marking.mark_view_read(lib, View("section", sci))
     assert change.table is not None and change.count == 2500
     assert change.section_ids == {sci}
-    assert views.counts(conn).get(UNREAD) == 3
-    back = marking.undo(conn, change)
+    assert views.counts(lib).get(UNREAD) == 3
+    back = marking.undo(lib, change)
     assert back.count == 2500
-    assert views.counts(conn).get(UNREAD) == 2503
+    assert views.counts(lib).get(UNREAD) == 2503
 
 
 def test_whole_view_marking_keeps_the_kept_counts_exact(lib):
@@ -139,24 +139,24 @@ def test_whole_view_marking_keeps_the_kept_counts_exact(lib):
         spec.starred = int(i % 7 == 0)
         spec.read = int(i % 11 == 0)
     add_articles(conn, specs)
-    change = marking.mark_view_read(conn, ALL)
+    change = marking.mark_view_read(lib, ALL)
     assert change.table is not None
-    c = views.counts(conn)
+    c = views.counts(lib)
     assert (c.get(UNREAD), c.get(STARRED), c.total) == (0, 0, 2700)
     assert lib.integrity_ok()
     # One of them marked unread again by hand before the undo.
     first = conn.execute(f"SELECT min(id) FROM {change.table}").fetchone()[0]
-    marking.set_flag(conn, [first], "read", False)
-    marking.undo(conn, change)
-    assert views.counts(conn).get(UNREAD) == sum(1 for s in specs if not s.read)
+    marking.set_flag(lib, [first], "read", False)
+    marking.undo(lib, change)
+    assert views.counts(lib).get(UNREAD) == sum(1 for s in specs if not s.read)
     assert lib.integrity_ok()
 
 
 def test_kept_rows_stay_listed_after_leaving_the_filter(lib):
     conn = lib.conn
     ids = add_articles(conn, numbered(6))
-    q = ViewQuery(conn, UNREAD)
-    marking.set_flag(conn, [ids[2]], "read", True)
+    q = ViewQuery(lib, UNREAD)
+    marking.set_flag(lib, [ids[2]], "read", True)
     q.keep([ids[2]])
     assert [r.id for r in walk(q, 4)] == ids
     assert q.count() == 6
@@ -167,7 +167,7 @@ def test_kept_rows_stay_listed_after_leaving_the_filter(lib):
     assert q.next_unread(q.sort.value(first)).id == ids[3]
     assert q.next_unread(q.sort.value(q.page_at(3, 1, 6)[0]), backwards=True).id == ids[1]
     # Marked unread again: it matches the filter and is no longer "kept".
-    marking.set_flag(conn, [ids[2]], "read", False)
+    marking.set_flag(lib, [ids[2]], "read", False)
     q.keep([ids[2]])
     assert q.kept == set()
     assert q.count() == 6
@@ -179,7 +179,7 @@ def test_article_record(lib):
     (aid,) = add_articles(
         conn, [Spec("Headline", "Health", dateline="OSLO", summary=("one", "two"), source_id=src)]
     )
-    a = views.article(conn, aid)
+    a = views.article(lib, aid)
     assert a.title == "Headline" and a.section == "Health" and a.source == "tuesday.txt"
     assert a.summary == "one\ntwo" and a.dateline == "OSLO"
-    assert views.article(conn, 999) is None
+    assert views.article(lib, 999) is None

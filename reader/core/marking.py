@@ -8,12 +8,14 @@ lists) is in :mod:`reader.core.views`.
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from reader.core.views import Counts, View, chunks, today_cutoff, view_filter
+
+if TYPE_CHECKING:
+    from reader.core.store import Library
 
 # Markings of more rows than this keep their ids in a temporary table instead of a tuple.
 _BIG_CHANGE = 2000
@@ -53,9 +55,10 @@ _table_counter = itertools.count(1)
 
 
 def set_flag(
-    conn: sqlite3.Connection, ids: Iterable[int], column: Literal["read", "starred"], value: bool
+    lib: Library, ids: Iterable[int], column: Literal["read", "starred"], value: bool
 ) -> Change:
     """Set read or starred on articles; the Change lists those whose value actually changed."""
+    conn = lib.conn
     if column not in ("read", "starred"):
         raise ValueError(column)
     flag = int(bool(value))
@@ -79,8 +82,9 @@ def set_flag(
     return Change(column, flag, rows, len(rows), {r.section_id for r in rows})
 
 
-def mark_view_read(conn: sqlite3.Connection, view: View, cutoff: str | None = None) -> Change:
+def mark_view_read(lib: Library, view: View, cutoff: str | None = None) -> Change:
     """Mark every unread article of a view read, remembering which ones for undo."""
+    conn = lib.conn
     where, params = view_filter(view, cutoff)
     with conn:
         n = conn.execute(
@@ -94,7 +98,7 @@ def mark_view_read(conn: sqlite3.Connection, view: View, cutoff: str | None = No
                 )
             ]
     if n <= _BIG_CHANGE:
-        return set_flag(conn, ids, "read", True)
+        return set_flag(lib, ids, "read", True)
     table = f"temp.dispatch_undo_{next(_table_counter)}"
     with conn:
         conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
@@ -113,11 +117,12 @@ def mark_view_read(conn: sqlite3.Connection, view: View, cutoff: str | None = No
     return Change("read", 1, None, changed, section_ids, table)
 
 
-def undo(conn: sqlite3.Connection, change: Change) -> Change:
+def undo(lib: Library, change: Change) -> Change:
     """Put back what ``change`` changed; returns the reverse change."""
+    conn = lib.conn
     old = 1 - change.value
     if change.table is None:
-        return set_flag(conn, change.ids, change.column, bool(old))
+        return set_flag(lib, change.ids, change.column, bool(old))
     with conn:
         changed = conn.execute(
             f"UPDATE articles SET {change.column} = ? WHERE id IN (SELECT id FROM {change.table})",
@@ -127,8 +132,9 @@ def undo(conn: sqlite3.Connection, change: Change) -> Change:
     return Change(change.column, old, None, changed, set(change.section_ids))
 
 
-def discard(conn: sqlite3.Connection, change: Change) -> None:
+def discard(lib: Library, change: Change) -> None:
     """Forget an undo record (drops its temporary table)."""
+    conn = lib.conn
     if change.table is not None:
         conn.execute(f"DROP TABLE IF EXISTS {change.table}")
         change.table = None

@@ -57,9 +57,7 @@ def saved_searches(lib: Library) -> list[SavedSearch]:
     ]
 
 
-def save_search(
-    lib: Library, name: str, query: str, scope: View | None = None
-) -> int:
+def save_search(lib: Library, name: str, query: str, scope: View | None = None) -> int:
     """Save (or, under an existing name, replace) a search; returns its id."""
     conn = lib.conn
     name = " ".join(name.split())
@@ -100,9 +98,7 @@ def delete_saved_search(lib: Library, search_id: int) -> bool:
     return cur.rowcount > 0
 
 
-def saved_search_unread(
-    lib: Library, saved: SavedSearch, limit: int = 10_000
-) -> tuple[int, bool]:
+def saved_search_unread(lib: Library, saved: SavedSearch, limit: int = 10_000) -> tuple[int, bool]:
     """The sidebar's unread count of a saved search: (n, exact), counting at most ``limit``."""
     return count(lib, saved.query, scope=saved.scope, unread_only=True, limit=limit)
 
@@ -111,9 +107,7 @@ def saved_search(lib: Library, search_id: int) -> SavedSearch | None:
     return next((s for s in saved_searches(lib) if s.id == search_id), None)
 
 
-def rename_saved_search(
-    lib: Library, search_id: int, name: str
-) -> SavedSearch:
+def rename_saved_search(lib: Library, search_id: int, name: str) -> SavedSearch:
     """Give a saved search another name; returns it renamed."""
     conn = lib.conn
     name = clean_name(name)

@@ -11,11 +11,13 @@ Markings (read, starred) are in :mod:`reader.core.marking`: this module only rea
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from reader.core.store import Library
 
 ViewKind = Literal["all", "unread", "starred", "today", "section", "source"]
 SortKey = Literal["date", "title"]
@@ -125,15 +127,17 @@ class ArticleRecord(NamedTuple):
 _ROW_COLUMNS = "id, title, section_id, dateline, added_at, read, starred, published_at"
 
 
-def sections(conn: sqlite3.Connection) -> list[Section]:
+def sections(lib: Library) -> list[Section]:
+    conn = lib.conn
     return [
         Section(*r)
         for r in conn.execute("SELECT id, name, position FROM sections ORDER BY position, id")
     ]
 
 
-def sources(conn: sqlite3.Connection) -> list[Source]:
+def sources(lib: Library) -> list[Source]:
     """Imported files, newest first."""
+    conn = lib.conn
     return [
         Source(*r)
         for r in conn.execute(
@@ -188,8 +192,9 @@ class Counts:
         return self.unread.get(view.key, 0)
 
 
-def counts(conn: sqlite3.Connection, cutoff: str | None = None) -> Counts:
+def counts(lib: Library, cutoff: str | None = None) -> Counts:
     """Every count the sidebar shows: kept per section by triggers, Today from its index."""
+    conn = lib.conn
     cutoff = cutoff or today_cutoff()
     out = Counts()
     kept = dict(conn.execute("SELECT section_id, unread FROM section_counts").fetchall())
@@ -218,8 +223,9 @@ _KEPT_SIZES = {
 }
 
 
-def view_size(conn: sqlite3.Connection, view: View, cutoff: str | None = None) -> int:
+def view_size(lib: Library, view: View, cutoff: str | None = None) -> int:
     """How many articles a view lists: kept counts where there are some, else a COUNT."""
+    conn = lib.conn
     sql = _KEPT_SIZES.get(view.kind)
     if sql is not None:
         params = (view.id,) if view.kind == "section" else ()
@@ -269,12 +275,13 @@ class ViewQuery:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        lib: Library,
         view: View,
         sort: Sort | None = None,
         cutoff: str | None = None,
     ) -> None:
-        self.conn = conn
+        self.lib = lib
+        self.conn = lib.conn
         self.view = view
         self.sort = sort or Sort()
         self.cutoff = cutoff or today_cutoff()
@@ -327,7 +334,7 @@ class ViewQuery:
     # -- public
 
     def count(self) -> int:
-        n = view_size(self.conn, self.view, self.cutoff)
+        n = view_size(self.lib, self.view, self.cutoff)
         if self._size is None:
             self.set_size(n)
         return n + len(self.kept)
@@ -417,7 +424,8 @@ def chunks(seq: Sequence[int], n: int):
 # One article
 
 
-def article(conn: sqlite3.Connection, article_id: int) -> ArticleRecord | None:
+def article(lib: Library, article_id: int) -> ArticleRecord | None:
+    conn = lib.conn
     r = conn.execute(
         "SELECT a.id, a.title, a.dateline, a.summary, a.body, a.section_id, s.name,"
         " a.source_id, src.name, a.words, a.added_at, a.published_at, a.read, a.starred,"
@@ -443,8 +451,9 @@ class ImportRecord(NamedTuple):
     warning: str | None
 
 
-def import_history(conn: sqlite3.Connection) -> list[ImportRecord]:
+def import_history(lib: Library) -> list[ImportRecord]:
     """Every file imported into the library, newest first."""
+    conn = lib.conn
     return [
         ImportRecord(*r)
         for r in conn.execute(
@@ -454,16 +463,16 @@ def import_history(conn: sqlite3.Connection) -> list[ImportRecord]:
     ]
 
 
-def has_articles(conn: sqlite3.Connection) -> bool:
+def has_articles(lib: Library) -> bool:
     """Whether the library holds any article at all (an empty one greets the reader)."""
+    conn = lib.conn
     return conn.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1
 
 
-def article_states(
-    conn: sqlite3.Connection, ids: Sequence[int]
-) -> dict[int, tuple[bool, bool, int, str]]:
+def article_states(lib: Library, ids: Sequence[int]) -> dict[int, tuple[bool, bool, int, str]]:
     """Read, starred, section id and section name of these articles (search results follow
     the library's changes with them)."""
+    conn = lib.conn
     out: dict[int, tuple[bool, bool, int, str]] = {}
     for chunk in chunks(list(ids), 500):
         marks = ",".join("?" * len(chunk))
@@ -476,6 +485,7 @@ def article_states(
     return out
 
 
-def row(conn: sqlite3.Connection, article_id: int) -> Row | None:
+def row(lib: Library, article_id: int) -> Row | None:
+    conn = lib.conn
     r = conn.execute(f"SELECT {_ROW_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
     return Row(*r) if r else None

@@ -8,10 +8,10 @@ nearer end otherwise (a jump). Operations tell the model what they changed
 
 from __future__ import annotations
 
-import sqlite3
 from collections import OrderedDict
 from datetime import date, datetime, timezone
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -27,6 +27,9 @@ from reader.core.marking import Change
 from reader.core.views import Row, Sort, SortKey, View, ViewQuery
 
 from .plain_text import tooltip
+
+if TYPE_CHECKING:
+    from reader.core.store import Library
 
 PAGE = 200
 MAX_PAGES = 40  # 8,000 rows at most in memory
@@ -96,9 +99,9 @@ def full_date(stamp: str) -> str:
 
 
 class ArticleListModel(QAbstractTableModel):
-    def __init__(self, conn: sqlite3.Connection, parent=None) -> None:
+    def __init__(self, lib: Library, parent=None) -> None:
         super().__init__(parent)
-        self.conn = conn
+        self.lib = lib
         self.query: ViewQuery | None = None
         self._count = 0
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
@@ -138,7 +141,7 @@ class ArticleListModel(QAbstractTableModel):
         if sort is not None:
             self._sort = sort
         self._load_sections()
-        self.query = ViewQuery(self.conn, view, self._sort)
+        self.query = ViewQuery(self.lib, view, self._sort)
         if count is None:
             self._count = self.query.count()
         else:
@@ -160,7 +163,7 @@ class ArticleListModel(QAbstractTableModel):
         self.endResetModel()
 
     def _load_sections(self) -> None:
-        self._section_names = {s.id: s.name for s in views.sections(self.conn)}
+        self._section_names = {s.id: s.name for s in views.sections(self.lib)}
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_COLUMNS.get(column)
@@ -172,7 +175,7 @@ class ArticleListModel(QAbstractTableModel):
         self.beginResetModel()
         self._sort = sort
         kept = self.query.kept
-        self.query = ViewQuery(self.conn, self.query.view, sort, self.query.cutoff)
+        self.query = ViewQuery(self.lib, self.query.view, sort, self.query.cutoff)
         self.query.kept = kept
         self.query.set_size(self._count - len(kept))
         self._pages.clear()
@@ -333,9 +336,7 @@ class ArticleListModel(QAbstractTableModel):
             ids = [r.id for p in self._pages.values() for r in p]
             states = {
                 aid: (int(read), int(starred))
-                for aid, (read, starred, _sid, _name) in views.article_states(
-                    self.conn, ids
-                ).items()
+                for aid, (read, starred, _sid, _name) in views.article_states(self.lib, ids).items()
             }
             changed = set(ids)
         else:

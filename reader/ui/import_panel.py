@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +25,9 @@ from reader.core import views
 from reader.core.importing import ImportResult
 from reader.ui.import_worker import FileProgress
 from reader.ui.plain_text import plain_label, tooltip
+
+if TYPE_CHECKING:
+    from reader.core.store import Library
 
 #: File → Import with a layout: what a person reads, and the parser's name for it (None: detect).
 LAYOUT_CHOICES: dict[str, str | None] = {
@@ -115,9 +118,7 @@ class ImportLog(QDialog):
 
     COLUMNS = ("File", "Result", "New", "Duplicates", "Skipped", "When", "Details")
 
-    def __init__(
-        self, conn: sqlite3.Connection, notes: list[LogNote], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, lib: Library, notes: list[LogNote], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("importLog")
         self.setWindowTitle("Import log")
@@ -136,13 +137,13 @@ class ImportLog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.fill(conn, notes)
+        self.fill(lib, notes)
 
-    def fill(self, conn: sqlite3.Connection, notes: list[LogNote]) -> None:
+    def fill(self, lib: Library, notes: list[LogNote]) -> None:
         rows: list[tuple[str, ...]] = [
             (n.name, "Skipped", "", "", "", "", n.reason) for n in reversed(notes)
         ]
-        for record in views.import_history(conn):
+        for record in views.import_history(lib):
             name, _path, status, new, dup, skipped, when, error, warning = record
             details = error or warning or ("" if status != "done" or new else "nothing new")
             rows.append(

@@ -154,20 +154,20 @@ class ImportController(QObject):
     # --- the log ---------------------------------------------------------------------------------
 
     def show_log(self) -> None:
-        conn = getattr(self.window, "conn", None)
-        if conn is None:
+        lib = getattr(self.window, "library", None)
+        if lib is None:
             return
         if self._log is None:
-            self._log = ImportLog(conn, self.notes, self.window)
+            self._log = ImportLog(lib, self.notes, self.window)
         else:
-            self._log.fill(conn, self.notes)
+            self._log.fill(lib, self.notes)
         self._log.show()
         self._log.raise_()
         self._log.activateWindow()
 
     def _refresh_log(self) -> None:
         if self._log is not None and self._log.isVisible():
-            self._log.fill(self.window.conn, self.notes)  # type: ignore[attr-defined]
+            self._log.fill(self.window.library, self.notes)  # type: ignore[attr-defined]
 
     # --- drops and closing -----------------------------------------------------------------------
 

@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
     def _build_panes(self) -> None:
         self.sidebar_model = SidebarModel(self)
         self.sidebar = Sidebar(self.sidebar_model)
-        self.list_model = ArticleListModel(self.conn, self)
+        self.list_model = ArticleListModel(self.library, self)
         self.article_list = ArticleList(self.list_model)
         self.reading_pane = ReadingPane()
 

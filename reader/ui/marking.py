@@ -43,7 +43,7 @@ class Marking:
         if change.count == 0:
             return
         w = self.window
-        w.undo_stack.push(MarkingUndo(w.conn, change, w.publish))
+        w.undo_stack.push(MarkingUndo(w.library, change, w.publish))
         w.publish(LibraryChange.of_marking(change))
 
     def toggle(self, column: Literal["read", "starred"]) -> None:
@@ -51,11 +51,11 @@ class Marking:
         article_id = w.current_article_id
         if article_id is None:
             return
-        row = views.row(w.conn, article_id)
+        row = views.row(w.library, article_id)
         if row is None:
             return
         value = not getattr(row, column)
-        self.mark(flags.set_flag(w.conn, [article_id], column, value))
+        self.mark(flags.set_flag(w.library, [article_id], column, value))
         self._status(f"{_DONE[(column, value)]} — {self._undo_hint()}", 3000)
 
     def toggle_read(self) -> None:
@@ -69,7 +69,7 @@ class Marking:
         view = w.current_view
         query = w.list_model.query
         cutoff = query.cutoff if view.kind == "today" and query is not None else None
-        change = flags.mark_view_read(w.conn, view, cutoff)
+        change = flags.mark_view_read(w.library, view, cutoff)
         if change.count == 0:
             self._status("Nothing unread here", 3000)
             return
@@ -79,7 +79,7 @@ class Marking:
 
     def mark_articles_read(self, ids: list[int], name: str) -> None:
         """Mark these articles read (what a search lists), undoable like any marking."""
-        change = flags.set_flag(self.window.conn, ids, "read", True)
+        change = flags.set_flag(self.window.library, ids, "read", True)
         if change.count == 0:
             self._status("Nothing unread here", 3000)
             return

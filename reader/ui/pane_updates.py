@@ -49,7 +49,7 @@ class PaneUpdates:
             self.populate_sidebar()
         marking = change.marking
         if marking is None or not apply_change_to_counts(w.counts, marking):
-            w.counts = views.counts(w.conn)
+            w.counts = views.counts(w.library)
         self.counts_updated()
 
     def update_list(self, change: LibraryChange) -> None:
@@ -72,7 +72,7 @@ class PaneUpdates:
         pane = w.reading_pane
         if pane.article is None or not change.touches_article(pane.article.id):
             return
-        record = views.article(w.conn, pane.article.id)
+        record = views.article(w.library, pane.article.id)
         if record is None:
             w.reading.show_no_article()
         elif record != pane.article:
@@ -116,8 +116,8 @@ class PaneUpdates:
     def populate_sidebar(self) -> None:
         """The sidebar's sections and sources, rebuilt when their names changed."""
         w = self.window
-        sections = views.sections(w.conn)
-        sources = views.sources(w.conn)
+        sections = views.sections(w.library)
+        sources = views.sources(w.library)
         if self._sidebar_names == (sections, sources):
             return
         current = w.list_model.view
@@ -138,7 +138,7 @@ class PaneUpdates:
     def load_counts(self) -> None:
         """The first counts, just after the first paint."""
         w = self.window
-        w.counts = views.counts(w.conn)
+        w.counts = views.counts(w.library)
         self.counts_loaded = True
         self.counts_updated()
         self.update_empty_state()
@@ -181,7 +181,7 @@ class PaneUpdates:
             if reading.welcome_shown and w.current_article_id is None:
                 reading.show_no_article()  # the first import arrived: the welcome is out of date
             return
-        if w.counts.total == 0 and not views.has_articles(w.conn):
+        if w.counts.total == 0 and not views.has_articles(w.library):
             w.article_list.set_empty_text(
                 "<h3>Your library is empty</h3>"
                 "<p>Import a news dump (a plain-text file): press"

@@ -41,7 +41,7 @@ class Reading:
     def show_article(self, article_id: int, record_history: bool = True) -> None:
         """Show an article and mark it read (the state lives in the library)."""
         w = self.window
-        record = views.article(w.conn, article_id)
+        record = views.article(w.library, article_id)
         if record is None:
             return
         w.current_article_id = article_id
@@ -49,7 +49,7 @@ class Reading:
         if not record.read:
             record = record._replace(read=1)
             w.reading_pane.show_article(record)
-            change = set_flag(w.conn, [article_id], "read", True)
+            change = set_flag(w.library, [article_id], "read", True)
             w.publish(LibraryChange.of_marking(change))
         else:
             w.reading_pane.show_article(record)
@@ -65,7 +65,7 @@ class Reading:
     def restore(self, article_id: int) -> None:
         """The article open at the last start, shown without marking or moving anything."""
         w = self.window
-        record = views.article(w.conn, article_id)
+        record = views.article(w.library, article_id)
         if record is None:
             return
         w.current_article_id = article_id

@@ -424,7 +424,7 @@ class WindowSearch(QObject):
         model = self.ctl.model if self.ctl else None
         if model is None:
             return
-        now = article_states(self.window.conn, [h.id for h in model.hits])
+        now = article_states(self.window.library, [h.id for h in model.hits])
         for row, hit in enumerate(model.hits):
             got = now.get(hit.id)
             if got is None or (hit.read, hit.starred, hit.section_id, hit.section) == got:

@@ -6,14 +6,16 @@ the stack never asks what kind of record it holds.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reader.core import marking
 from reader.core.marking import Change
 
 from .changes import LibraryChange
+
+if TYPE_CHECKING:
+    from reader.core.store import Library
 
 UNDO_LIMIT = 50
 
@@ -33,21 +35,21 @@ class MarkingUndo:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        lib: Library,
         change: Change,
         publish: Callable[[LibraryChange], None],
     ) -> None:
-        self.conn = conn
+        self.lib = lib
         self.change = change
         self.publish = publish
 
     def undo(self) -> str:
-        reverse = marking.undo(self.conn, self.change)
+        reverse = marking.undo(self.lib, self.change)
         self.publish(LibraryChange.of_marking(reverse))
         return f"Undone ({reverse.count:,} articles)"
 
     def discard(self) -> None:
-        marking.discard(self.conn, self.change)
+        marking.discard(self.lib, self.change)
 
 
 class UndoStack:
