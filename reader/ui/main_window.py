@@ -50,6 +50,7 @@ from .reading import Reading
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
 from .search_field import SearchBar
 from .sidebar import Sidebar, SidebarModel
+from .themes import ThemeController
 from .undo import UndoStack
 from .view_switching import ViewSwitcher
 
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setStyleSheet(FOCUS_STYLE)
         self._build_panes()
+        self.themes = ThemeController(self)  # before the first article is set
         self.reading = Reading(self)
         self.views = ViewSwitcher(self)
         self.marking = Marking(self)

@@ -171,6 +171,13 @@ class ReadingPane(QTextBrowser):
         self._font.setPointSizeF(self.point_size)
         self.document().setDefaultFont(self._font)
 
+    def restyle(self) -> None:
+        """Set the page again in new colours or type (a theme or font chosen), in place."""
+        bar = self.verticalScrollBar()
+        position = bar.value()
+        self._render()
+        bar.setValue(position)
+
     def show_article(self, a: ArticleRecord | None) -> None:
         self.article = a
         self._empty = None

@@ -41,6 +41,7 @@ SORT_KEY = Setting("list/sort", str, "date", per_library=True)
 SORT_DESCENDING = Setting("list/descending", bool, True, per_library=True)
 SOURCES_EXPANDED = Setting("sidebar/sources_expanded", bool, False, per_library=True)
 KEYMAP: Setting[dict] = Setting("keys/overrides", dict, {})  # command name -> list of key sequences
+THEME = Setting("appearance/theme", str, "system")  # system, light, dark or sepia (ui/themes.py)
 
 LIBRARIES_GROUP = "libraries"
 

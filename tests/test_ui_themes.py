@@ -1,0 +1,119 @@
+"""Themes: every pane follows the chosen colours, body text stays legible (WCAG AA), and
+"System" follows the desktop's colour scheme live."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reader.ui import settings as S
+from reader.ui import themes
+from tests.ui_helpers import add_articles, make_window, numbered
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+AA = 4.5
+
+
+@pytest.fixture(autouse=True)
+def _default_palette(qapp):
+    """Each test starts, and leaves, with the application's own palette."""
+    yield
+    qapp.setPalette(QPalette())
+
+
+@pytest.mark.parametrize("key", list(themes.THEMES))
+def test_text_contrast_meets_wcag_aa_in_every_theme(key):
+    t = themes.THEMES[key]
+    pairs = {
+        "page body": (t.page_text, t.page),
+        "list text": (t.text, t.base),
+        "sidebar text": (t.text, t.window),
+        "list alternate rows": (t.text, t.alternate),
+        "muted on the list": (t.muted, t.base),
+        "muted on the page": (t.muted, t.page),
+        "selected row": (t.highlighted_text, t.highlight),
+        "link on the page": (t.link, t.page),
+    }
+    ratios = {name: themes.contrast_ratio(fg, bg) for name, (fg, bg) in pairs.items()}
+    low = {name: round(r, 2) for name, r in ratios.items() if r < AA}
+    assert low == {}, f"{key}: below {AA}:1: {low}"
+
+
+def test_contrast_ratio_is_wcags():
+    assert themes.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert themes.contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
+    assert themes.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def pixel(widget, x: int | None = None, y: int | None = None) -> str:
+    """The colour painted at a point of a widget (its bottom-right corner by default)."""
+    image = widget.grab().toImage()
+    x = image.width() - 4 if x is None else x
+    y = image.height() - 4 if y is None else y
+    return image.pixelColor(x, y).name()
+
+
+def test_switching_theme_changes_the_page_list_and_sidebar(qtbot, lib, settings_path):
+    add_articles(lib.conn, numbered(3))
+    window = make_window(qtbot, lib, settings_path)
+    window.run_command("next-article")
+    assert window.reading_pane.article is not None
+    window.themes.set_choice("light")
+    seen = {}
+    for key in ("light", "dark", "sepia"):
+        window.themes.set_choice(key)
+        t = themes.THEMES[key]
+        page, listing = window.reading_pane.viewport(), window.article_list.viewport()
+        seen[key] = (pixel(page), pixel(listing), pixel(window.sidebar.viewport()))
+        assert seen[key][0] == t.page
+        assert seen[key][1] == t.base
+        assert window.article_list.palette().color(QPalette.ColorRole.Text).name() == t.text
+        # The page's text is drawn in the theme's colour: its CSS comes from the same table.
+        assert t.page_text in window.reading_pane.document().defaultStyleSheet()
+    assert len({v for v in seen.values()}) == 3
+    assert themes.relative_luminance(seen["dark"][2]) < 0.05  # the sidebar is dark too
+
+
+def test_dialogs_follow_the_theme(qtbot, lib, settings_path):
+    window = make_window(qtbot, lib, settings_path)
+    window.themes.set_choice("dark")
+    box = QMessageBox(window)
+    qtbot.addWidget(box)
+    assert box.palette().color(QPalette.ColorRole.Window).name() == themes.THEMES["dark"].window
+    assert QApplication.palette().color(QPalette.ColorRole.Base).name() == "#232428"
+
+
+def test_the_theme_chosen_survives_a_restart(qtbot, lib, settings_path):
+    window = make_window(qtbot, lib, settings_path)
+    window.themes.set_choice("sepia")
+    window.close()
+    again = make_window(qtbot, lib, settings_path)
+    assert again.themes.choice == "sepia"
+    assert pixel(again.reading_pane.viewport()) == themes.THEMES["sepia"].page
+
+
+def test_system_follows_the_desktop_colour_scheme_live(qtbot, lib, settings_path):
+    window = make_window(qtbot, lib, settings_path)
+    assert window.themes.choice == themes.SYSTEM
+    hints = QGuiApplication.styleHints()
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert window.themes.theme.key == "dark"
+    assert pixel(window.reading_pane.viewport()) == themes.THEMES["dark"].page
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert pixel(window.reading_pane.viewport()) == themes.THEMES["light"].page
+    window.themes.set_choice("sepia")  # a theme of its own: the desktop no longer decides
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert window.themes.theme.key == "sepia"
+
+
+def test_an_unknown_theme_in_the_settings_follows_the_system(qtbot, lib, settings_path):
+    q = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    q.setValue(S.THEME.key, "neon")
+    q.sync()
+    window = make_window(qtbot, lib, settings_path)
+    assert window.themes.choice == themes.SYSTEM
+    with pytest.raises(ValueError):
+        window.themes.set_choice("neon")
