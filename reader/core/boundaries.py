@@ -362,7 +362,7 @@ class Segmenter:
             return "caption", None
         return None
 
-    def _cue_after(self) -> float:
+    def _cue_after(self, current: Unit | None = None) -> float:
         """How strongly what follows announces an article: bullets, byline, date, dateline."""
         nxt = self._next_text()
         if nxt is None:
@@ -379,8 +379,11 @@ class Segmenter:
             dl, prefix = found
             if prefix.rstrip()[-1:] != ":":
                 return 3.5  # "LONDON, Nov 24 (Reuters) - ", "NEW YORK (AP) — "
-            # "DUBAI: " opens a lead; "Duncan: " who speaks again a few lines on is a transcript.
-            if self._speaker_again(nxt, prefix):
+            # "DUBAI: " opens a lead; "Duncan: " who speaks again a few lines on is a transcript,
+            # and so is the answer to a "Q: " line.
+            if self._speaker_again(nxt, prefix) or (
+                current is not None and is_transcript(current.text)
+            ):
                 return 0.0
             place = dl.split(",")[0]
             return 3.0 if place.upper() == place else 2.5
@@ -424,7 +427,7 @@ class Segmenter:
                 continue
             if seen and unit.kind == "text":
                 text = unit.text
-                if is_headline_shaped(text):
+                if is_headline_shaped(text) and not is_transcript(text):
                     break  # another article may start here: its dateline is no speech
                 if text.startswith(prefix) or (text[:1].isupper() and is_transcript(text)):
                     return True
@@ -434,7 +437,7 @@ class Segmenter:
         text = u.text
         lay = self.layout
         style = self.style
-        cue = self._cue_after()
+        cue = self._cue_after(u)
         nxt = self._next_text()
         sentence = text.rstrip(CLOSING).endswith(".")
         if (
@@ -558,10 +561,14 @@ class Segmenter:
             score -= 2.5
         if draft is not None and draft.paragraph_lines == 1 and not structural:
             score -= 0.3
-        if draft is not None and not structural and cue < 2.0 and words <= 8:
-            # An article that already has cross-heads: a short line like them is one more.
-            if any(kind == "h" for kind, _ in draft.article.blocks[-40:]):
-                score -= 1.0
+        if (
+            draft is not None
+            and not structural
+            and cue < 2.0
+            and words <= 8
+            and any(kind == "h" for kind, _ in draft.article.blocks[-40:])
+        ):
+            score -= 1.0  # an article that already has cross-heads: a short line like them
         if self.markdown and not structural:
             score -= 3.0  # markdown dumps mark their headlines
 

@@ -14,7 +14,8 @@ from reader.core.shapes import is_caps, is_title_case
 # already short and mostly unpunctuated, and paragraphs never are, so it would tell nothing.
 FEATURES = ("blank_before", "double_before", "blank_after", "cued", "caps", "title")
 _CUED = FEATURES.index("cued")
-_CASES = (FEATURES.index("caps"), FEATURES.index("title"))
+_TITLE_CASE = FEATURES.index("title")
+_CAPS = FEATURES.index("caps")
 _INDEXES = range(len(FEATURES))
 _PRIOR = 2.0  # the weight, in headlines, of the prior that a feature tells nothing
 
@@ -108,13 +109,19 @@ class Style:
             if ph < 0.5:
                 return 0.0  # a minority of the headlines have it: its absence says little
             ph, pp = 1 - ph, 1 - pp
+        elif i == _CAPS and ph < 0.3 and self.hn[i] >= 4:
+            # A line in capitals where the headlines are not: a section label, a kicker or a
+            # cross-head ("WHY IT MATTERS"); paragraphs are never in capitals, so the ratio
+            # against them would say the opposite.
+            return -1.0
         # Capped: a few examples prove little; many of them (a dump whose headlines all stand
         # after a blank line while its paragraphs never do) may speak louder.
         cap = 2.6 if self.hn[i] >= 8 and self.pn[i] >= 12 else 1.6
         lr = max(-cap, min(cap, math.log(ph / pp)))
-        if f and i in _CASES:
-            # Capitals or Title Case are rare in paragraphs: seen on a line they never argue
-            # against a headline, even in a dump whose other headlines are in sentence case.
+        if f and i == _TITLE_CASE:
+            # Title Case is rare in paragraphs: seen on a line it never argues against a
+            # headline, even in a dump whose other headlines are in sentence case. (Capitals do:
+            # "WHY IT MATTERS" in a dump of sentence-case headlines is a cross-head.)
             lr = max(lr, 0.0)
         if i == _CUED:
             # A cue is weighed where it is seen; its absence is weak evidence: in many dumps
