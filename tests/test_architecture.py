@@ -184,3 +184,26 @@ def test_the_application_imports_only_its_declared_dependencies() -> None:
                 if not dists & declared:
                     outside.setdefault(top, set()).add(name)
     assert outside == {}
+
+
+#: Below the Library: they run while a file is opened, checked or migrated, before there is one.
+CONNECTION_LEVEL = {"reader.core.store", "reader.core.libfile", "reader.core.guessed_dates"}
+
+
+def test_the_cores_functions_take_a_library_never_a_bare_connection() -> None:
+    """One style of argument: what the window and the command line call takes the ``Library``
+    (it owns the connection), so no caller wonders which of the two a function wants."""
+    found = []
+    for name, path in modules().items():
+        if not name.startswith("reader.core.") or name in CONNECTION_LEVEL:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            public = node.name == "__init__" or (
+                node.col_offset == 0 and not node.name.startswith("_")
+            )
+            for arg in node.args.args if public else ():
+                if arg.annotation is not None and "Connection" in ast.unparse(arg.annotation):
+                    found.append(f"{name}.{node.name}({arg.arg})")
+    assert found == []

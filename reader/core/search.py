@@ -135,7 +135,7 @@ def search(
     offset = max(0, int(offset))
     if q.is_empty:
         return Page(q, [], order, offset, notes=notes)
-    q = bound_prefixes(conn, q, notes)
+    q = bound_prefixes(lib, q, notes)
     where, params = _filters(q, scope, cutoff)
     ranked_among = None
     total = None
@@ -164,7 +164,7 @@ def search(
         rows = _filtered(conn, q.exclude, where, params, limit, offset)
     more = len(rows) > limit
     rows = rows[:limit]
-    hits = _hits(conn, q, rows, contiguous=order == "date")
+    hits = _hits(lib, q, rows, contiguous=order == "date")
     return Page(
         query=q,
         hits=hits,
@@ -178,9 +178,7 @@ def search(
     )
 
 
-def bound_prefixes(
-    conn: sqlite3.Connection, q: ParsedQuery, notes: list[str] | None = None
-) -> ParsedQuery:
+def bound_prefixes(lib: Library, q: ParsedQuery, notes: list[str] | None = None) -> ParsedQuery:
     """The query with each too costly prefix turned into a whole word.
 
     Without a prefix index FTS5 gathers every completion of a prefix before it returns a row, so
@@ -189,6 +187,7 @@ def bound_prefixes(
     means anyway. When the whole word matches nothing, ``notes`` gets a line asking for more
     letters.
     """
+    conn = lib.conn
     if not q.has_prefix:
         return q
     groups = []
@@ -481,11 +480,12 @@ def _filtered(
 
 
 def _hits(
-    conn: sqlite3.Connection,
+    lib: Library,
     q: ParsedQuery,
     rows: Sequence[tuple[int, float | None]],
     contiguous: bool,
 ) -> list:
+    conn = lib.conn
     if not rows:
         return []
     ids = [r[0] for r in rows]
@@ -501,7 +501,7 @@ def _hits(
     }
     marked: dict[int, tuple[str, str]] = {}
     if q.match:
-        marked = marked_snippets(conn, q, ids, per_row=not contiguous and not q.has_prefix)
+        marked = marked_snippets(lib, q, ids, per_row=not contiguous and not q.has_prefix)
     hits = []
     for article_id, score in rows:
         r = info.get(article_id)

@@ -32,7 +32,7 @@ MARK_CLOSE = f"\ue002{_TOKEN}\ue003"
 
 
 def marked_snippets(
-    conn: sqlite3.Connection, q: ParsedQuery, ids: list[int], per_row: bool
+    lib: Library, q: ParsedQuery, ids: list[int], per_row: bool
 ) -> dict[int, tuple[str, str]]:
     """Highlighted title and the best snippet (body, else summary) of each id.
 
@@ -46,6 +46,7 @@ def marked_snippets(
     A body over :data:`HIGHLIGHT_BODY_LIMIT` characters gets its snippet from
     :func:`_long_snippet`: FTS5's snippet() took 3 s on a 1 MB body and 31 s on 3 MB.
     """
+    conn = lib.conn
     match = q.match
     long_ids = _long_bodies(conn, ids)
     body_snippet = "snippet(articles_fts, 2, ?1, ?2, ?3, ?4)"
