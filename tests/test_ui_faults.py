@@ -481,3 +481,28 @@ def test_a_live_windows_socket_is_never_taken_over(qtbot, tmp_path):
     first.close()
     assert second.listen()  # its owner gone, the socket is free
     second.close()
+
+
+def test_marking_read_never_waits_on_an_imports_write_lock(qtbot, lib, settings_path):
+    """An import holds the write lock while it commits a batch; marking used to wait for it
+    on the GUI thread (busy_timeout 5 s: 0.4-2.6 s freezes during imports)."""
+    import time
+
+    (aid,) = add_articles(lib.conn, [Spec("Mark me while importing")])
+    window = make_window(qtbot, lib, settings_path)
+    importer = sqlite3.connect(lib.path, isolation_level=None)  # as the import worker's
+    importer.execute("BEGIN IMMEDIATE")  # the write lock, held as during a batch commit
+    try:
+        window.current_article_id = aid
+        started = time.perf_counter()
+        window.marking.toggle("read")
+        took = time.perf_counter() - started
+        assert took < 0.5, f"marking waited {took:.2f} s for the import's lock"
+        assert window.marking.writer.waiting == 1
+    finally:
+        importer.execute("COMMIT")  # the batch is committed: the marking goes through
+    qtbot.waitUntil(lambda: window.marking.writer.waiting == 0)
+    assert lib.conn.execute("SELECT read FROM articles WHERE id = ?", (aid,)).fetchone() == (1,)
+    assert window.statusBar().currentMessage().startswith("Marked read")
+    importer.close()
+    window.close()

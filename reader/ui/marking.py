@@ -13,6 +13,7 @@ from reader.core import views
 from reader.core.marking import Change
 
 from .changes import LibraryChange
+from .gui_writes import GuiWriter
 from .undo import MarkingUndo
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class Marking:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        # Marking never waits on an import's write lock: a busy library retries it shortly.
+        self.writer = GuiWriter(window.conn, lambda text: self._status(text, 8000), window)
 
     def _status(self, text: str, ms: int) -> None:
         self.window.statusBar().showMessage(text, ms)
@@ -55,8 +58,12 @@ class Marking:
         if row is None:
             return
         value = not getattr(row, column)
-        self.mark(flags.set_flag(w.library, [article_id], column, value))
-        self._status(f"{_DONE[(column, value)]} — {self._undo_hint()}", 3000)
+
+        def done(change: Change) -> None:
+            self.mark(change)
+            self._status(f"{_DONE[(column, value)]} — {self._undo_hint()}", 3000)
+
+        self.writer.write(lambda: flags.set_flag(w.library, [article_id], column, value), done)
 
     def toggle_read(self) -> None:
         self.toggle("read")

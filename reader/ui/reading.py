@@ -49,8 +49,10 @@ class Reading:
         if not record.read:
             record = record._replace(read=1)
             w.reading_pane.show_article(record)
-            change = set_flag(w.library, [article_id], "read", True)
-            w.publish(LibraryChange.of_marking(change))
+            w.marking.writer.write(  # never waits on an import's write lock
+                lambda: set_flag(w.library, [article_id], "read", True),
+                lambda change: w.publish(LibraryChange.of_marking(change)),
+            )
         else:
             w.reading_pane.show_article(record)
         if record_history:
