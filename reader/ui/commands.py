@@ -89,6 +89,7 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "next-match": ("F3", "Ctrl+G"),
         "previous-match": ("Shift+F3", "Ctrl+Shift+G"),
         "save-search": ("Ctrl+S",),
+        "preferences": ("Ctrl+,",),
         "help": ("?", "F1"),
         "show-log": (),  # no key: Help → Show the log file
         "about": ("Shift+F1",),

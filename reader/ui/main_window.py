@@ -51,6 +51,7 @@ from .reading_pane import BASE_POINT_SIZE, ReadingPane
 from .search_field import SearchBar
 from .sidebar import Sidebar, SidebarModel
 from .themes import ThemeController
+from .typography import Typography
 from .undo import UndoStack
 from .view_switching import ViewSwitcher
 
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(FOCUS_STYLE)
         self._build_panes()
         self.themes = ThemeController(self)  # before the first article is set
+        self.typography = Typography(self)
         self.reading = Reading(self)
         self.views = ViewSwitcher(self)
         self.marking = Marking(self)
@@ -268,6 +270,7 @@ class MainWindow(QMainWindow):
             "Application",
             lambda: self._cancel_import_handler(),
         )
+        add("preferences", "Preferences…", "Application", self.show_preferences)
         add("help", "Show the keyboard shortcuts", "Application", self.show_help)
         add("show-log", "Show the log file", "Application", self.show_log)
         add("about", "About Dispatch", "Application", self.show_about)
@@ -451,6 +454,11 @@ class MainWindow(QMainWindow):
             self.showNormal()
         else:
             self.showFullScreen()
+
+    def show_preferences(self) -> None:
+        from .preferences import show_preferences
+
+        show_preferences(self)
 
     def show_help(self) -> None:
         self.help_overlay.open(self.registry, self.keymap)

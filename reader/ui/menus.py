@@ -29,6 +29,8 @@ MENUS: dict[str, tuple[str, ...]] = {
         "-",
         "quit",
     ),
+    # Linux and Windows keep Preferences in Edit; on macOS Qt moves it to the application menu.
+    "Edit": ("preferences",),
     "Go": (
         "next-article",
         "previous-article",
@@ -63,6 +65,12 @@ MENUS: dict[str, tuple[str, ...]] = {
     ),
     "Search": SEARCH_MENU,
     "Help": ("help", "show-log", "about"),
+}
+#: Entries macOS puts in the application menu, where people look for them there.
+MENU_ROLES = {
+    "preferences": QAction.MenuRole.PreferencesRole,
+    "about": QAction.MenuRole.AboutRole,
+    "quit": QAction.MenuRole.QuitRole,
 }
 #: The toolbar's buttons (commands) and their labels, in order.
 TOOLBAR = (
@@ -136,6 +144,8 @@ class WindowMenus:
         action.setStatusTip(command.description)
         action.setWhatsThis(command.description)
         action.triggered.connect(lambda _=False, n=name: self.run(n))
+        if name in MENU_ROLES:
+            action.setMenuRole(MENU_ROLES[name])
         before = None
         for i in range(entries.index(name) + 1, len(entries)):
             before = self._separators.get((title, i)) or self.actions.get(entries[i])

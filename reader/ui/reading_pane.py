@@ -20,9 +20,20 @@ from reader.core.views import ArticleRecord
 from .article_model import full_date, publication_date
 
 WORDS_PER_MINUTE = 230
-MEASURE_CHARS = 70
+MEASURE_CHARS = 70  # characters a line: the default ("medium") line width
+LINE_SPACING = 155  # percent of the font size: the default line spacing
 BASE_POINT_SIZE = 13.0
 TEXT_STEPS = (-4, 8)  # smallest and largest text-size step
+SANS_FAMILIES = (
+    "Inter",
+    "Source Sans 3",
+    "Noto Sans",
+    "DejaVu Sans",
+    "Liberation Sans",
+    "Helvetica Neue",
+    "Arial",
+    "sans-serif",
+)
 SERIF_FAMILIES = (
     "Georgia",
     "Charter",
@@ -38,7 +49,9 @@ def reading_minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
-def article_html(a: ArticleRecord, point_size: float, muted: str = "#777") -> str:
+def article_html(
+    a: ArticleRecord, point_size: float, muted: str = "#777", line_spacing: int = LINE_SPACING
+) -> str:
     """The article as rich text for QTextBrowser (its subset of HTML and CSS)."""
     e = html.escape
     small = point_size * 0.8
@@ -92,7 +105,9 @@ def article_html(a: ArticleRecord, point_size: float, muted: str = "#777") -> st
                 " &nbsp;—&nbsp; "
             )
         first = False
-        parts.append(f'<p style="margin:0 0 12px 0; line-height:155%">{dateline}{e(text)}</p>')
+        parts.append(
+            f'<p style="margin:0 0 12px 0; line-height:{line_spacing}%">{dateline}{e(text)}</p>'
+        )
     if first and a.dateline:  # a body with no paragraph: still show where it came from
         parts.append(f"<p>{e(a.dateline)}</p>")
     return "".join(parts)
@@ -148,6 +163,8 @@ class ReadingPane(QTextBrowser):
         self.text_step = 0
         self.article: ArticleRecord | None = None
         self._empty: tuple[str, list[str]] | None = None
+        self.measure_chars = MEASURE_CHARS
+        self.line_spacing = LINE_SPACING
         font = QFont()
         font.setFamilies(list(SERIF_FAMILIES))
         font.setStyleHint(QFont.StyleHint.Serif)
@@ -170,6 +187,17 @@ class ReadingPane(QTextBrowser):
     def _apply_font(self) -> None:
         self._font.setPointSizeF(self.point_size)
         self.document().setDefaultFont(self._font)
+
+    def set_typography(
+        self, families: list[str], serif: bool, measure_chars: int, line_spacing: int
+    ) -> None:
+        """The body's face (first family found), characters a line and line spacing (%)."""
+        self._font.setFamilies(families)
+        self._font.setStyleHint(QFont.StyleHint.Serif if serif else QFont.StyleHint.SansSerif)
+        self.measure_chars = measure_chars
+        self.line_spacing = line_spacing
+        self._apply_font()
+        self.restyle()
 
     def restyle(self) -> None:
         """Set the page again in new colours or type (a theme or font chosen), in place."""
@@ -200,7 +228,9 @@ class ReadingPane(QTextBrowser):
 
     def _render(self) -> None:
         if self.article is not None:
-            self.setHtml(article_html(self.article, self.point_size, self._muted()))
+            self.setHtml(
+                article_html(self.article, self.point_size, self._muted(), self.line_spacing)
+            )
             self.setAccessibleDescription(self.article.title)
         elif self._empty is not None:
             self.setHtml(empty_html(*self._empty, self.point_size, self._muted()))
@@ -213,9 +243,9 @@ class ReadingPane(QTextBrowser):
         return self.palette().color(QPalette.ColorRole.PlaceholderText).name()
 
     def _apply_measure(self) -> None:
-        """Side margins that leave about MEASURE_CHARS characters a line, centred."""
+        """Side margins that leave about :attr:`measure_chars` characters a line, centred."""
         avg = QFontMetricsF(self._font).averageCharWidth()
-        measure = avg * MEASURE_CHARS
+        measure = avg * self.measure_chars
         width = self.viewport().width()
         side = max(16.0, (width - measure) / 2)
         frame = self.document().rootFrame()

@@ -42,6 +42,10 @@ SORT_DESCENDING = Setting("list/descending", bool, True, per_library=True)
 SOURCES_EXPANDED = Setting("sidebar/sources_expanded", bool, False, per_library=True)
 KEYMAP: Setting[dict] = Setting("keys/overrides", dict, {})  # command name -> list of key sequences
 THEME = Setting("appearance/theme", str, "system")  # system, light, dark or sepia (ui/themes.py)
+# The reading pane's type (ui/typography.py): "serif", "sans" or a font family's name.
+BODY_FONT = Setting("appearance/body_font", str, "serif")
+LINE_WIDTH = Setting("appearance/line_width", str, "medium")  # narrow, medium or wide
+LINE_SPACING = Setting("appearance/line_spacing", int, 155)  # percent of the font size
 
 LIBRARIES_GROUP = "libraries"
 

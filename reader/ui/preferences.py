@@ -1,0 +1,137 @@
+"""Preferences (Ctrl+,): the Appearance page. Every choice applies at once and is kept.
+
+The dialog holds no state of its own: it reads the window's theme and typography controllers
+and calls them, and they write the settings.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFontComboBox,
+    QFormLayout,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import themes
+from .reading_pane import BASE_POINT_SIZE, TEXT_STEPS
+from .typography import SANS, SERIF, SPACINGS, WIDTHS
+
+OTHER = "other"
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setObjectName("preferences")
+        self.setWindowTitle("Preferences")
+        tabs = QTabWidget()
+        tabs.addTab(self._appearance_page(), "Appearance")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(buttons)
+        self.tabs = tabs
+
+    # -- Appearance
+
+    def _appearance_page(self) -> QWidget:
+        w = self.window_
+        page = QWidget()
+        form = QFormLayout(page)
+
+        self.theme = QComboBox()
+        self.theme.setObjectName("themeChoice")
+        for key, label in themes.CHOICES:
+            self.theme.addItem(label, key)
+        self.theme.setCurrentIndex(self.theme.findData(w.themes.choice))
+        self.theme.currentIndexChanged.connect(
+            lambda _i: w.themes.set_choice(self.theme.currentData())
+        )
+        form.addRow("&Theme:", self.theme)
+
+        self.font_kind = QComboBox()
+        self.font_kind.setObjectName("fontChoice")
+        self.font_kind.addItem("Serif", SERIF)
+        self.font_kind.addItem("Sans serif", SANS)
+        self.font_kind.addItem("Another font:", OTHER)
+        self.family = QFontComboBox()
+        self.family.setObjectName("fontFamily")
+        font = w.typography.font
+        kind = font if font in (SERIF, SANS) else OTHER
+        self.font_kind.setCurrentIndex(self.font_kind.findData(kind))
+        if kind == OTHER:
+            self.family.setCurrentFont(QFont(font))
+        self.family.setEnabled(kind == OTHER)
+        self.font_kind.currentIndexChanged.connect(lambda _i: self._font_changed())
+        self.family.currentFontChanged.connect(lambda _f: self._font_changed())
+        form.addRow("Body &font:", self.font_kind)
+        form.addRow("", self.family)
+
+        self.size = QComboBox()
+        self.size.setObjectName("sizeChoice")
+        for step in range(TEXT_STEPS[0], TEXT_STEPS[1] + 1):
+            points = BASE_POINT_SIZE * 1.1**step
+            label = f"{round(100 * 1.1**step)}%  ({points:.1f} pt)"
+            self.size.addItem(label + ("  default" if step == 0 else ""), step)
+        self.size.setCurrentIndex(self.size.findData(w.reading_pane.text_step))
+        self.size.currentIndexChanged.connect(self._size_changed)
+        form.addRow("Text &size:", self.size)
+
+        self.width = QComboBox()
+        self.width.setObjectName("widthChoice")
+        for key, (label, chars) in WIDTHS.items():
+            self.width.addItem(f"{label} (about {chars} characters)", key)
+        self.width.setCurrentIndex(self.width.findData(w.typography.width))
+        self.width.currentIndexChanged.connect(
+            lambda _i: w.typography.set_width(self.width.currentData())
+        )
+        form.addRow("Line &width:", self.width)
+
+        self.spacing = QComboBox()
+        self.spacing.setObjectName("spacingChoice")
+        spacings = dict(SPACINGS)
+        spacings.setdefault(w.typography.spacing, "Your own")
+        for percent in sorted(spacings):
+            self.spacing.addItem(f"{spacings[percent]} ({percent}%)", percent)
+        self.spacing.setCurrentIndex(self.spacing.findData(w.typography.spacing))
+        self.spacing.currentIndexChanged.connect(
+            lambda _i: w.typography.set_spacing(self.spacing.currentData())
+        )
+        form.addRow("Line s&pacing:", self.spacing)
+        return page
+
+    def _font_changed(self) -> None:
+        kind = self.font_kind.currentData()
+        self.family.setEnabled(kind == OTHER)
+        font = self.family.currentFont().family() if kind == OTHER else kind
+        self.window_.typography.set_font(font)
+
+    def _size_changed(self, _index: int) -> None:
+        w = self.window_
+        step = self.size.currentData()
+        if step == 0:
+            w.change_text_size(0)  # the default, as Ctrl+0
+        elif step != w.reading_pane.text_step:
+            w.change_text_size(step - w.reading_pane.text_step)
+
+
+def show_preferences(window) -> PreferencesDialog:
+    """Open (or bring forward) the window's Preferences."""
+    dialog = window.findChild(
+        PreferencesDialog, "preferences", Qt.FindChildOption.FindDirectChildrenOnly
+    )
+    if dialog is None:
+        dialog = PreferencesDialog(window)
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
