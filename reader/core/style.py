@@ -16,6 +16,7 @@ FEATURES = ("blank_before", "double_before", "blank_after", "cued", "caps", "tit
 _CUED = FEATURES.index("cued")
 _TITLE_CASE = FEATURES.index("title")
 _CAPS = FEATURES.index("caps")
+_SET_APART = FEATURES.index("blank_after")
 _INDEXES = range(len(FEATURES))
 _PRIOR = 2.0  # the weight, in headlines, of the prior that a feature tells nothing
 
@@ -86,6 +87,12 @@ class Style:
         total = 0.0
         for pair, f in zip(table, feats):
             total += pair[f]
+        if not feats[_SET_APART] and not feats[_CUED]:
+            # Nothing after it (no blank line, no cue) counts once, and weakly: in a dump
+            # without blank lines whose headlines mostly carry bylines, a brief's headline has
+            # neither, and "set apart" is then the cue seen twice.
+            total -= table[_SET_APART][0] + table[_CUED][0]
+            total += max(-1.0, table[_SET_APART][0] + table[_CUED][0])
         return max(-4.5, min(4.5, total))
 
     def length_fit(self, words: int) -> float:
