@@ -153,3 +153,26 @@ def test_the_help_overlay_closes_with_the_rebound_help_key(qtbot, window) -> Non
     assert window.help_overlay.isVisible()
     qtbot.keyClick(window.help_overlay, Qt.Key.Key_F12)
     assert not window.help_overlay.isVisible()
+
+
+def test_a_command_that_fails_says_so_in_the_status_bar(qtbot, window, lib) -> None:
+    """One convention: the library's errors (and CommandError) raised by any command end in
+    the status bar, never in a traceback; the library keeps what it had."""
+    window.article_list.setFocus()
+    key(qtbot, Qt.Key.Key_J)
+    read = "SELECT count(*) FROM articles WHERE read = 1"
+    read_before = lib.conn.execute(read).fetchone()[0]
+    lib.conn.execute("PRAGMA query_only = ON")  # every write now fails, as on a full disk
+    try:
+        key(qtbot, Qt.Key.Key_S)
+        message = window.statusBar().currentMessage()
+        assert message == "Star / unstar: failed (attempt to write a readonly database)"
+        window.menus.actions["mark-view-read"].trigger()
+        assert window.statusBar().currentMessage().startswith("Mark ")
+        assert "failed (attempt to write a readonly database)" in (
+            window.statusBar().currentMessage()
+        )
+    finally:
+        lib.conn.execute("PRAGMA query_only = OFF")
+    assert lib.conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone() == (0,)
+    assert lib.conn.execute(read).fetchone()[0] == read_before

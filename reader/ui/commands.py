@@ -131,6 +131,23 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
 MODE_OF: dict[str, str] = {name: mode for mode, bindings in MODE_KEYS.items() for name in bindings}
 
 
+class CommandError(Exception):
+    """A command that could not do its job; the message is fit for the status bar.
+
+    The convention for every command: raise this (or let the library's own ``sqlite3.Error``
+    or ``LibraryError`` through) and the window says so in the status bar and logs it
+    (``MainWindow.run_command``); nothing a key does ends in a traceback.
+    """
+
+
+def failure_message(command: Command, error: BaseException) -> str:
+    """The status bar's line for a command that failed."""
+    if isinstance(error, CommandError):
+        return str(error)
+    what = command.description.rstrip("…").rstrip(".")
+    return f"{what}: failed ({error})"
+
+
 @dataclass(frozen=True)
 class Command:
     name: str

@@ -18,6 +18,8 @@ down (:meth:`MainWindow.closeEvent`).
 from __future__ import annotations
 
 import html
+import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.libfile import LibraryError
 from reader.core.views import ALL, Counts, Sort, View
 
 from . import icons
@@ -41,7 +44,7 @@ from . import settings as S
 from .article_list import ArticleList
 from .article_model import ArticleListModel
 from .changes import LibraryChange
-from .commands import MODES, CommandRegistry, Keymap, event_sequence
+from .commands import MODES, CommandError, CommandRegistry, Keymap, event_sequence, failure_message
 from .help_overlay import HelpOverlay
 from .marking import Marking
 from .menus import WindowMenus
@@ -285,7 +288,14 @@ class MainWindow(QMainWindow):
             # A command of a part built after the first paint, asked for before: build it now.
             self.section_actions  # noqa: B018
             self.search  # noqa: B018
-        self.registry.run(name)
+        try:
+            self.registry.run(name)
+        except (CommandError, LibraryError, sqlite3.Error) as e:
+            # One convention for every command: the status bar says what failed, the log why.
+            logging.getLogger(__name__).warning(
+                "command %s failed", name, exc_info=not isinstance(e, CommandError)
+            )
+            self.statusBar().showMessage(failure_message(self.registry[name], e), 10000)
 
     def run_menu_command(self, name: str) -> None:
         """A menu entry or toolbar button: what its key does in the modes active now."""
@@ -362,9 +372,7 @@ class MainWindow(QMainWindow):
             self._import_layout_handler = with_layout
 
     def _import_unavailable(self) -> None:
-        self.statusBar().showMessage(
-            "Import from the command line for now: dispatch import FILE…", 8000
-        )
+        raise CommandError("Import from the command line for now: dispatch import FILE…")
 
     # =========================================================================================
     # What the parts share: the open view, the open article, the change event
