@@ -506,3 +506,56 @@ def test_marking_read_never_waits_on_an_imports_write_lock(qtbot, lib, settings_
     assert window.statusBar().currentMessage().startswith("Marked read")
     importer.close()
     window.close()
+
+
+# --- imports a kill interrupted (case 7) -------------------------------------------------------
+
+
+def test_an_interrupted_import_is_shown_at_start_and_imported_again(
+    qtbot, tmp_path, settings_path, monkeypatch
+):
+    import socket
+
+    from PySide6.QtCore import QSettings
+
+    from reader.ui.app import open_window
+    from reader.ui.settings import Settings
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    dump = tmp_path / "big100.txt"
+    dump.write_text(
+        "Lighthouse keepers return to the northern cape\n\n- The light was automated in 1991\n"
+        "TROMSØ: Two keepers moved back into the lighthouse on the northern cape this week.\n"
+    )
+    path = tmp_path / "library.sqlite3"
+    Library(path).close()
+    with sqlite3.connect(path) as conn:  # what a kill -9 mid-import leaves: a 'running' row
+        conn.execute(
+            "INSERT INTO sources (path, name, size, imported_at, status, owner)"
+            " VALUES (?, 'big100.txt', 0, '2026-01-01', 'running', ?)",
+            (str(dump), f"{socket.gethostname()}::999999999:1"),
+        )
+    conn.close()
+    lib = Library(path)  # the open marks it interrupted (its process is gone)
+    settings = Settings(QSettings(str(settings_path), QSettings.Format.IniFormat))
+    window, importer = open_window(lib, [], settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: importer.interrupted is not None)
+    notice = importer.interrupted
+    assert notice.isVisible() and "interrupted" in notice.label.text()
+    assert "big100.txt" in notice.label.text()
+
+    def first_source() -> str:  # the sidebar is rebuilt after imports: its header anew
+        return window.sidebar_model.sources_header.child(0).text()
+
+    assert first_source() == "big100.txt (interrupted)"
+
+    with qtbot.waitSignal(importer.controller.queue.run_finished, timeout=30000):
+        notice.again.click()
+    assert not notice.isVisible()
+    rows = lib.conn.execute("SELECT name, status FROM sources").fetchall()
+    assert rows == [("big100.txt", "done")]  # resumed, not a second row
+    qtbot.waitUntil(lambda: first_source() == "big100.txt")
+    window.close()
+    lib.close()

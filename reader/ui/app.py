@@ -10,6 +10,7 @@ from reader import APP_ID, APP_NAME
 
 if TYPE_CHECKING:
     from .importer import ImportController
+    from .interrupted import InterruptedNotice
 
 
 def create_application(argv: list[str] | None = None):
@@ -108,6 +109,7 @@ class DeferredImporter:
         self.library_path = library_path
         self._files = list(files)
         self._controller: ImportController | None = None
+        self.interrupted: InterruptedNotice | None = None
         window.set_import_handler(
             lambda: self.controller.choose_files(),
             show_log=lambda: self.controller.show_log(),
@@ -133,6 +135,10 @@ class DeferredImporter:
         return self._controller is not None
 
     def _on_started(self) -> None:
+        from .interrupted import offer_interrupted
+
+        # Imports a kill or a logout stopped: told now, with "Import again" (issue 13).
+        self.interrupted = offer_interrupted(self.window, self.window.conn, self.import_paths)
         files, self._files = self._files, []
         if files:
             self.controller.import_paths(files)

@@ -27,6 +27,7 @@ from reader.core.views import SMART_VIEW_NAMES, SMART_VIEWS, Counts, View
 
 from . import icons
 from .article_model import article_ids_from_mime
+from .interrupted import is_interrupted
 from .plain_text import tooltip
 
 ViewKeyRole = Qt.ItemDataRole.UserRole + 1
@@ -114,7 +115,8 @@ class SidebarModel(QStandardItemModel):
         self.sources_header = header_item("Sources")
         root.appendRow(self.sources_header)
         for src in sources:
-            status = "" if src.status == "done" else f" ({src.status})"
+            state = "interrupted" if is_interrupted(src.status, src.error) else src.status
+            status = "" if src.status == "done" else f" ({state})"
             tip = (
                 f"{src.path}\nImported {src.imported_at[:16]} UTC{status}\n"
                 f"{src.new_count:,} new, {src.duplicate_count:,} duplicates, "
