@@ -156,9 +156,6 @@ class Placer:
         reason = f"{row.name}: {', '.join(p.reasons)}" if p.reasons else row.name
         return Placed(row.id, row.name, reason)
 
-    def place_article(self, article: Article) -> Placed:
-        return self.place(article.title, article.summary, body_start(article))
-
     def __call__(self, article: Article) -> tuple[str, str]:
         """(section name, reason): the ``classify`` callable of ``importing.import_file``."""
         placed = self.place(article.title, article.summary, body_start(article))

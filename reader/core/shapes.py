@@ -22,7 +22,6 @@ _ABBREV = {
 _SENTENCE_BREAK = re.compile(r"(\S+)[.?!][”’\"']?\s+[“‘\"']?[A-Z0-9]")
 BYLINE_START = re.compile(r"^(?:by|from|reporting by|words by)\s", re.IGNORECASE)
 HAS_DIGIT = re.compile(r"\d")
-WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _STOP = frozenset(
     """about above after again against also although among another any anyone are around back
     been before being below between both but came can could did does doing down during each

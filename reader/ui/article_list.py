@@ -92,10 +92,6 @@ class ArticleList(QTableView):
             self._place_empty_state()
         return super().eventFilter(watched, event)
 
-    def visible_rows(self) -> int:
-        height = self.verticalHeader().defaultSectionSize() or 1
-        return max(1, self.viewport().height() // height)
-
     def startDrag(self, supported_actions: Qt.DropAction) -> None:
         """Drag the selected articles with a small label ("3 articles"), not a picture of rows.
 

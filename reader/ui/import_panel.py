@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core import views
-from reader.core.importing import ImportResult
 from reader.ui.import_worker import FileProgress
 from reader.ui.plain_text import plain_label, tooltip
 
@@ -166,16 +165,3 @@ class ImportLog(QDialog):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(r, c, item)
-
-
-def result_line(result: ImportResult) -> str:
-    """One line for a finished file, as the command line prints it."""
-    if result.status == "failed":
-        return result.error or f"{result.name}: failed"
-    total = result.new + result.duplicates + result.skipped
-    line = (
-        f"{result.name}: {total:,} articles — {result.new:,} new, "
-        f"{result.duplicates:,} duplicates, {result.skipped:,} skipped"
-    )
-    line += " (cancelled)" if result.status == "cancelled" else ""
-    return line + (f" — warning: {result.warning}" if result.warning else "")

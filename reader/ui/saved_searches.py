@@ -181,9 +181,6 @@ class SavedSearchViews(QObject):
         if self.saved:
             self.counter.request(lambda: list(self.saved))
 
-    def has_any(self) -> bool:
-        return bool(self.saved)
-
     def is_selected(self) -> bool:
         return self.selected() is not None
 
