@@ -104,3 +104,46 @@ def test_any_installed_family_can_be_the_body_font(qtbot, lib, settings_path):
     dialog.family.setCurrentIndex(dialog.family.count() - 1)
     assert window.typography.font == family
     assert window.reading_pane.document().defaultFont().families()[0] == family
+
+
+def is_read(lib, article_id: int) -> bool:
+    return bool(
+        lib.conn.execute("SELECT read FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+    )
+
+
+def test_never_mark_read_leaves_opened_articles_unread(qtbot, lib, settings_path):
+    ids = add_articles(lib.conn, numbered(3))
+    window = make_window(qtbot, lib, settings_path)
+    dialog = open_preferences(qtbot, window)
+    choose(dialog.mark_read, "never")
+    assert not dialog.mark_seconds.isEnabled()
+    dialog.close()
+    window.run_command("next-article")
+    window.run_command("next-article")
+    assert window.current_article_id == ids[1]
+    assert not is_read(lib, ids[0]) and not is_read(lib, ids[1])
+    window.run_command("toggle-read")  # the key still marks it
+    qtbot.waitUntil(lambda: is_read(lib, ids[1]))
+    window.close()
+    again = make_window(qtbot, lib, settings_path)
+    assert again.read_marking.mode == "never"
+
+
+def test_mark_read_after_some_seconds_on_the_article(qtbot, lib, settings_path):
+    ids = add_articles(lib.conn, numbered(3))
+    window = make_window(qtbot, lib, settings_path)
+    dialog = open_preferences(qtbot, window)
+    choose(dialog.mark_read, "delay")
+    assert dialog.mark_seconds.isEnabled()
+    dialog.mark_seconds.setValue(1)
+    dialog.close()
+    window.run_command("next-article")  # opened, then left before its second is up
+    assert window.read_marking.pending == ids[0]
+    window.run_command("next-article")
+    assert window.read_marking.pending == ids[1]
+    qtbot.waitUntil(lambda: is_read(lib, ids[1]), timeout=5000)
+    assert not is_read(lib, ids[0])
+    window.close()
+    again = make_window(qtbot, lib, settings_path)
+    assert (again.read_marking.mode, again.read_marking.seconds) == ("delay", 1)

@@ -49,6 +49,7 @@ from .help_overlay import HelpOverlay
 from .marking import Marking
 from .menus import WindowMenus
 from .pane_updates import PaneUpdates
+from .read_marking import ReadMarking
 from .reading import Reading
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
 from .search_field import SearchBar
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         self._build_panes()
         self.themes = ThemeController(self)  # before the first article is set
         self.typography = Typography(self)
+        self.read_marking = ReadMarking(self)
         self.reading = Reading(self)
         self.views = ViewSwitcher(self)
         self.marking = Marking(self)

@@ -1,7 +1,8 @@
-"""Preferences (Ctrl+,): the Appearance page. Every choice applies at once and is kept.
+"""Preferences (Ctrl+,): the Appearance and Reading pages. Every choice applies at once and is
+kept.
 
-The dialog holds no state of its own: it reads the window's theme and typography controllers
-and calls them, and they write the settings.
+The dialog holds no state of its own: it reads the window's controllers (theme, typography,
+read marking) and calls them, and they write the settings.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFontComboBox,
     QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from . import themes
+from . import read_marking, themes
 from .reading_pane import BASE_POINT_SIZE, TEXT_STEPS
 from .typography import SANS, SERIF, SPACINGS, WIDTHS
 
@@ -34,6 +38,7 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         tabs = QTabWidget()
         tabs.addTab(self._appearance_page(), "Appearance")
+        tabs.addTab(self._reading_page(), "Reading")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
@@ -108,6 +113,40 @@ class PreferencesDialog(QDialog):
         )
         form.addRow("Line s&pacing:", self.spacing)
         return page
+
+    # -- Reading
+
+    def _reading_page(self) -> QWidget:
+        marking = self.window_.read_marking
+        page = QWidget()
+        form = QFormLayout(page)
+        self.mark_read = QComboBox()
+        self.mark_read.setObjectName("markReadChoice")
+        for key, label in read_marking.MODES.items():
+            self.mark_read.addItem(label, key)
+        self.mark_read.setCurrentIndex(self.mark_read.findData(marking.mode))
+        self.mark_seconds = QSpinBox()
+        self.mark_seconds.setObjectName("markReadSeconds")
+        self.mark_seconds.setRange(*read_marking.DELAY_RANGE)
+        self.mark_seconds.setSuffix(" s")
+        self.mark_seconds.setValue(marking.seconds)
+        self.mark_seconds.setEnabled(marking.mode == read_marking.AFTER_DELAY)
+        self.mark_read.currentIndexChanged.connect(lambda _i: self._mark_read_changed())
+        self.mark_seconds.valueChanged.connect(lambda _v: self._mark_read_changed())
+        row = QHBoxLayout()
+        row.addWidget(self.mark_read, 1)
+        row.addWidget(self.mark_seconds)
+        form.addRow("When an article is &opened:", row)
+        key = self.window_.key_hint("toggle-read")
+        hint = QLabel(f"{key} marks the open article read or unread at any time.")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        return page
+
+    def _mark_read_changed(self) -> None:
+        mode = self.mark_read.currentData()
+        self.mark_seconds.setEnabled(mode == read_marking.AFTER_DELAY)
+        self.window_.read_marking.set_mode(mode, self.mark_seconds.value())
 
     def _font_changed(self) -> None:
         kind = self.font_kind.currentData()

@@ -10,10 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reader.core import views
-from reader.core.marking import set_flag
 from reader.core.views import View
 
-from .changes import LibraryChange
 from .navigation import ListNavigator
 
 if TYPE_CHECKING:
@@ -39,22 +37,21 @@ class Reading:
     # -- opening
 
     def show_article(self, article_id: int, record_history: bool = True) -> None:
-        """Show an article and mark it read (the state lives in the library)."""
+        """Show an article and mark it read, as the reader chose (the state lives in the
+        library)."""
         w = self.window
         record = views.article(w.library, article_id)
         if record is None:
             return
         w.current_article_id = article_id
         self._welcome_shown = False
-        if not record.read:
+        # Marked read now, later or never, as Preferences say (read_marking.py).
+        mark_now = w.read_marking.opened(article_id, bool(record.read))
+        if mark_now:
             record = record._replace(read=1)
-            w.reading_pane.show_article(record)
-            w.marking.writer.write(  # never waits on an import's write lock
-                lambda: set_flag(w.library, [article_id], "read", True),
-                lambda change: w.publish(LibraryChange.of_marking(change)),
-            )
-        else:
-            w.reading_pane.show_article(record)
+        w.reading_pane.show_article(record)
+        if mark_now:
+            w.read_marking.mark(article_id)
         if record_history:
             del self.history[self.history_pos + 1 :]
             entry = (w.current_view, article_id)

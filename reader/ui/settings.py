@@ -46,6 +46,8 @@ THEME = Setting("appearance/theme", str, "system")  # system, light, dark or sep
 BODY_FONT = Setting("appearance/body_font", str, "serif")
 LINE_WIDTH = Setting("appearance/line_width", str, "medium")  # narrow, medium or wide
 LINE_SPACING = Setting("appearance/line_spacing", int, 155)  # percent of the font size
+MARK_READ = Setting("reading/mark_read", str, "open")  # open, delay or never (ui/read_marking.py)
+MARK_READ_SECONDS = Setting("reading/mark_read_seconds", int, 3)
 
 LIBRARIES_GROUP = "libraries"
 
