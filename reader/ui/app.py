@@ -50,6 +50,9 @@ def run(db: Path | None, files: list[Path]) -> int:
     instance = server_name(path)
     if hand_over(instance, files):
         return 0
+    # Bound now, served after the first paint: launches in between wait for the window.
+    server = InstanceServer(instance)
+    server.reserve()
     note = ""
     try:
         library = Library(path)
@@ -58,10 +61,12 @@ def run(db: Path | None, files: list[Path]) -> int:
 
         outcome = open_damaged(None, path, e)
         if outcome.library is None:
+            server.close()
             print(f"dispatch: {e}", file=sys.stderr)
             return 1
         library, note = outcome.library, outcome.note
     except LibraryError as e:
+        server.close()
         from . import icons
 
         app.setWindowIcon(icons.app_icon())
@@ -70,17 +75,16 @@ def run(db: Path | None, files: list[Path]) -> int:
         return 1
     try:
         window, importer = open_window(library, files)
-        server = InstanceServer(instance, window)
-        server.listen()
         server.files_received.connect(lambda paths: _hand_over_received(window, importer, paths))
+        window.startup_finished.connect(server.listen)
         window.show()
         if note:
             window.statusBar().showMessage(note, 60000)
         status = app.exec()
         importer.shutdown()
-        server.close()
         return status
     finally:
+        server.close()
         library.close()
 
 

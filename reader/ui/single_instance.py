@@ -9,24 +9,42 @@ A busy window (a long import commit, a huge article) may not answer for seconds.
 makes a second window: once the files are written to a live socket they are the running
 window's, however late it reads them (so they are imported exactly once), and the socket is
 removed only when the lock file beside it shows that its owner process is gone.
+
+On Unix the local socket is a Unix-domain socket in Qt's temporary folder, which Python reaches
+without QtNetwork (13 ms of a start): a launch asks with :mod:`socket`, and the starting window
+binds its socket before it builds the window (:meth:`InstanceServer.reserve`) but serves it
+only after the first paint (:meth:`InstanceServer.listen`). Launches in between wait in the
+socket's backlog, as they would for a busy window. On Windows the local socket is a named pipe,
+reached through QtNetwork.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
+import contextlib
 import json
 import logging
+import os
+import sys
+import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    import socket
+
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
 _CONNECT_MS = 2000  # a live server's socket accepts in the kernel, even while its window is busy
 _ANSWER_MS = 30000  # how long a launch waits for a busy window's "ok" before leaving anyway
 _MAX_MESSAGE = 1 << 20
+_BACKLOG = 50
+_NO_ANSWER = b"\n"  # what the senders return when no answer came in time (never an answer line)
+#: Whether the local socket is a Unix-domain socket that Python reaches without QtNetwork.
+UNIX_SOCKETS = sys.platform != "win32"
 
 
 def lock_path(name: str) -> str:
@@ -34,10 +52,21 @@ def lock_path(name: str) -> str:
     return str(Path(QDir.tempPath()) / f"{name}.lock")
 
 
+def socket_path(name: str) -> str:
+    """The file of the local socket ``name`` on Unix: where QLocalServer puts it."""
+    return os.path.join(QDir.tempPath(), name)
+
+
 def server_name(library_path: Path) -> str:
-    """A socket name unique to this user and this library file."""
-    key = f"{getpass.getuser()}\0{Path(library_path).expanduser().resolve()}"
-    return "dispatch-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    """A socket name unique to this user and this library file.
+
+    Two checksums of the key, not a hash from hashlib: that loads OpenSSL (3 ms of a start),
+    and the name needs to tell libraries apart, not to keep a secret.
+    """
+    import getpass
+
+    key = f"{getpass.getuser()}\0{Path(library_path).expanduser().resolve()}".encode()
+    return f"dispatch-{zlib.crc32(key):08x}{zlib.adler32(key):08x}"
 
 
 def hand_over(name: str, files: list[Path], answer_ms: int = _ANSWER_MS) -> bool:
@@ -47,26 +76,66 @@ def hand_over(name: str, files: list[Path], answer_ms: int = _ANSWER_MS) -> bool
     free. Starting a second window because the first was slow to answer is what imported a
     handed-over dump twice.
     """
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    if not socket.waitForConnected(_CONNECT_MS):
-        return False  # nobody listens (no socket, or a dead owner's): start a window
-    message = json.dumps({"files": [str(Path(f).absolute()) for f in files]}) + "\n"
-    socket.write(message.encode("utf-8"))
-    while socket.bytesToWrite() > 0:
-        if not socket.waitForBytesWritten(_CONNECT_MS):
-            log.warning("the running Dispatch did not take the files' names")
-            return False
-    while socket.bytesAvailable() == 0:
-        if not socket.waitForReadyRead(answer_ms):
-            # Written to a live socket: the files are the running window's now.
-            log.warning("the running Dispatch is busy; it will import the files when free")
-            return True
-    answer = bytes(socket.readAll().data()).strip()
-    socket.disconnectFromServer()
+    message = (json.dumps({"files": [str(Path(f).absolute()) for f in files]}) + "\n").encode()
+    send = _send_unix if UNIX_SOCKETS else _send_qt
+    answer = send(name, message, answer_ms)
+    if answer is None:
+        return False
+    if answer == _NO_ANSWER:
+        # Written to a live socket: the files are the running window's now.
+        log.warning("the running Dispatch is busy; it will import the files when free")
+        return True
     if answer != b"ok":
         log.warning("the running Dispatch refused the hand-over: %r", answer)
     return answer == b"ok"
+
+
+def _send_unix(name: str, message: bytes, answer_ms: int) -> bytes | None:
+    """``message`` over the Unix-domain socket ``name``: the answer's first line, _NO_ANSWER
+    when none came in time, None when nobody took the message."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(_CONNECT_MS / 1000)
+        try:
+            sock.connect(socket_path(name))
+            sock.sendall(message)
+        except OSError:  # nobody listens (no socket, or a dead owner's): start a window
+            return None
+        sock.settimeout(answer_ms / 1000)
+        answer = b""
+        try:
+            while b"\n" not in answer:
+                chunk = sock.recv(64)
+                if not chunk:
+                    break
+                answer += chunk
+        except TimeoutError:
+            return _NO_ANSWER
+        except OSError:
+            return None
+    return answer.split(b"\n", 1)[0].strip()
+
+
+def _send_qt(name: str, message: bytes, answer_ms: int) -> bytes | None:
+    """As :func:`_send_unix`, through QtNetwork (a named pipe on Windows)."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    if not socket.waitForConnected(_CONNECT_MS):
+        return None
+    socket.write(message)
+    while socket.bytesToWrite() > 0:
+        if not socket.waitForBytesWritten(_CONNECT_MS):
+            log.warning("the running Dispatch did not take the files' names")
+            return None
+    while socket.bytesAvailable() == 0:
+        if not socket.waitForReadyRead(answer_ms):
+            return _NO_ANSWER
+    answer = bytes(socket.readAll().data()).strip()
+    socket.disconnectFromServer()
+    return answer
 
 
 class InstanceServer(QObject):
@@ -77,15 +146,55 @@ class InstanceServer(QObject):
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.newConnection.connect(self._on_connection)
+        self._server: QLocalServer | None = None  # made by listen(): QtNetwork after the paint
+        self._reserved: socket.socket | None = None
         self._buffers: dict[QLocalSocket, bytearray] = {}
         self._lock = QLockFile(lock_path(name))
         self._lock.setStaleLockTime(0)  # stale only when its process is gone, however old
 
+    def reserve(self) -> bool:
+        """Own the socket now, without QtNetwork (Unix): later launches wait in its backlog
+        until :meth:`listen` serves them. False when another live window owns it, or when it
+        cannot be bound (then :meth:`listen` tries as usual)."""
+        if self._reserved is not None:
+            return True
+        if not UNIX_SOCKETS or not self._lock.tryLock(0):
+            return False
+        import socket
+
+        path = socket_path(self.name)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            try:
+                sock.bind(path)
+            except OSError:
+                # We hold the lock, so the socket file is a dead window's: remove it.
+                os.unlink(path)
+                sock.bind(path)
+            os.chmod(path, 0o600)  # this user only (QLocalServer's UserAccessOption), set
+            sock.listen(_BACKLOG)  # before listen() so that nobody else connects in between
+        except OSError as e:
+            log.warning("cannot bind the single-instance socket %s: %s", path, e)
+            sock.close()
+            self._lock.unlock()
+            return False
+        self._reserved = sock
+        return True
+
     def listen(self) -> bool:
-        """Own the socket; False (and nothing removed) while another live window owns it."""
+        """Own and serve the socket; False (and nothing removed) while another live window
+        owns it."""
+        from PySide6.QtNetwork import QLocalServer
+
+        if self._server is None:
+            self._server = QLocalServer(self)
+            self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+            self._server.newConnection.connect(self._on_connection)
+        reserved, self._reserved = self._reserved, None
+        if reserved is not None:
+            if self._server.listen(reserved.detach()):
+                return True
+            self._lock.unlock()
         if not self._lock.tryLock(0):
             # QLockFile removes a lock whose process died; this one's owner is alive.
             log.warning("another Dispatch window owns %s; not listening", self.name)
@@ -100,11 +209,22 @@ class InstanceServer(QObject):
         return False
 
     def close(self) -> None:
-        self._server.close()
+        for socket in list(self._buffers):  # none of their signals reaches Python any more
+            socket.blockSignals(True)
+            socket.abort()
+        self._buffers.clear()
+        if self._reserved is not None:  # closed before the first paint: never served
+            self._reserved.close()
+            self._reserved = None
+            with contextlib.suppress(OSError):
+                os.unlink(socket_path(self.name))
+        if self._server is not None:
+            self._server.close()
         if self._lock.isLocked():
             self._lock.unlock()
 
     def _on_connection(self) -> None:
+        assert self._server is not None
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
             self._buffers[socket] = bytearray()
