@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from PySide6.QtCore import QKeyCombination, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
@@ -187,8 +188,13 @@ class CommandRegistry:
         ]
 
 
+@cache
 def normalize(sequence: str) -> str:
-    """One spelling per key: what QKeySequence prints in portable text."""
+    """One spelling per key: what QKeySequence prints in portable text.
+
+    Cached: the keymap, the menus and the hints ask for the same few keys again and again
+    while the window is built (parsing each costs as much as a widget).
+    """
     return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.PortableText)
 
 

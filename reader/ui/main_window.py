@@ -45,7 +45,6 @@ from .article_list import ArticleList
 from .article_model import ArticleListModel
 from .changes import LibraryChange
 from .commands import MODES, CommandError, CommandRegistry, Keymap, event_sequence, failure_message
-from .help_overlay import HelpOverlay
 from .marking import Marking
 from .menus import WindowMenus
 from .pane_updates import PaneUpdates
@@ -60,6 +59,7 @@ from .undo import UndoStack
 from .view_switching import ViewSwitcher
 
 if TYPE_CHECKING:
+    from .help_overlay import HelpOverlay
     from .search_wiring import WindowSearch
     from .section_actions import SectionActions
 
@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setObjectName("libraryStatus")
         self.statusBar().addPermanentWidget(self.status_label)
-        self.help_overlay = HelpOverlay(self)
+        self._help_overlay: HelpOverlay | None = None  # built when first opened
 
     # =========================================================================================
     # Commands
@@ -314,10 +314,10 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             sequence = event_sequence(event)
-            if self.help_overlay.isVisible():
+            if self._help_overlay is not None and self._help_overlay.isVisible():
                 # Keys meant for the overlay that reached a pane (focus elsewhere) close it too.
                 if self.keymap.command_for(sequence) in ("help", "leave"):
-                    self.help_overlay.close_overlay()
+                    self._help_overlay.close_overlay()
                 return True
             name = self.keymap.command_for(sequence, self.modes())
             if name is not None:
@@ -469,6 +469,15 @@ class MainWindow(QMainWindow):
         from .preferences import show_preferences
 
         show_preferences(self)
+
+    @property
+    def help_overlay(self) -> HelpOverlay:
+        """The "?" overlay, built when first opened: the first paint does not need it."""
+        if self._help_overlay is None:
+            from .help_overlay import HelpOverlay
+
+            self._help_overlay = HelpOverlay(self)
+        return self._help_overlay
 
     def show_help(self) -> None:
         self.help_overlay.open(self.registry, self.keymap)
