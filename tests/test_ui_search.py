@@ -76,6 +76,29 @@ def test_escape_clears_and_enter_activates(qtbot) -> None:
     assert not bar.status.isVisibleTo(bar)
 
 
+def test_the_fields_keys_come_from_the_keymap(qtbot) -> None:
+    from reader.ui.commands import Keymap
+
+    keymap = Keymap()
+    keymap.bind("search-field-leave", ["Ctrl+G"])
+    keymap.bind("search-field-results", ["Ctrl+J"])
+    bar = SearchBar(debounce_ms=10, keymap=keymap)
+    qtbot.addWidget(bar)
+    activated: list[bool] = []
+    cleared: list[bool] = []
+    bar.activated.connect(lambda: activated.append(True))
+    bar.cleared.connect(lambda: cleared.append(True))
+    qtbot.keyClicks(bar.field, "ferry")
+    qtbot.keyClick(bar.field, Qt.Key.Key_Escape)  # no longer bound: the text stays
+    qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    assert bar.text() == "ferry" and cleared == [] and activated == []
+    with qtbot.waitSignal(bar.activated, timeout=1000):
+        qtbot.keyClick(bar.field, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(bar.cleared, timeout=1000):
+        qtbot.keyClick(bar.field, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert bar.text() == ""
+
+
 def test_toggles(qtbot) -> None:
     bar = SearchBar()
     qtbot.addWidget(bar)

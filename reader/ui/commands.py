@@ -33,9 +33,10 @@ GROUPS = (
 #: Key modes, innermost first (qutebrowser's per-mode bindings). A key press reaches the
 #: commands of the modes active at that moment, the innermost first, normal mode's last; so
 #: reading the tables below tells what every key does in every mode.
-MODES = ("picker", "focus", "saved-search", "search", "normal")
+MODES = ("picker", "search-field", "focus", "saved-search", "search", "normal")
 MODE_NAMES = {
     "picker": "in the section picker",
+    "search-field": "in the search field",
     "focus": "in focus mode",
     "saved-search": "with a saved search selected in the sidebar",
     "search": "in search results",
@@ -113,6 +114,11 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "focus": {
         "leave-focus-mode": ("Esc",),
+    },
+    # The search field: typing is the query, these keys leave it (the window's keys wait).
+    "search-field": {
+        "search-field-leave": ("Esc",),
+        "search-field-results": ("Enter", "Return", "Down"),
     },
     # The section picker (V, Ctrl+Shift+I): typing filters, these keys choose and pick.
     "picker": {

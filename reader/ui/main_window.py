@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
 
         # The search field sits over the list from the start; the rest of search (results in
         # the list's place, highlights, saved searches) is built just after the first paint.
-        self.search_bar = SearchBar(key_hint=self.key_hint)
+        self.search_bar = SearchBar(key_hint=self.key_hint, keymap=self.keymap)
         self.list_pane = QWidget()
         self.list_pane.setObjectName("listPane")
         pane_layout = QVBoxLayout(self.list_pane)

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBox
 
 from reader.core.query_help import HELP, PLACEHOLDER
 
+from .commands import Keymap, event_sequence
+
 if TYPE_CHECKING:
     from reader.core.search import Order, Page
 
@@ -37,18 +39,22 @@ SEARCH_MENU = (
 
 
 class SearchField(QLineEdit):
-    """A line edit whose Esc, Enter and Down belong to the search."""
+    """A line edit whose "search-field" mode keys (Esc; Enter, Down) belong to the search."""
 
     escaped = Signal()
     accepted = Signal()
 
+    def __init__(self, parent: QWidget | None = None, keymap: Keymap | None = None) -> None:
+        super().__init__(parent)
+        self.keymap = keymap if keymap is not None else Keymap()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Escape:
+        name = self.keymap.command_in(event_sequence(event), "search-field")
+        if name == "search-field-leave":
             self.escaped.emit()
             event.accept()
             return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
+        if name == "search-field-results":
             self.accepted.emit()
             event.accept()
             return
@@ -69,6 +75,7 @@ class SearchBar(QWidget):
         parent: QWidget | None = None,
         debounce_ms: int = DEBOUNCE_MS,
         key_hint: Callable[[str], str] | None = None,
+        keymap: Keymap | None = None,
     ) -> None:
         super().__init__(parent)
         #: The key of a command as people read it, for the buttons' tooltips (the window's
@@ -78,7 +85,7 @@ class SearchBar(QWidget):
         self.whole_library = False
         self.order: Order = "rank"
 
-        self.field = SearchField(self)
+        self.field = SearchField(self, keymap)
         self.field.setObjectName("searchField")
         self.field.setAccessibleName("Search")
         self.field.setPlaceholderText(PLACEHOLDER)
@@ -220,8 +227,6 @@ class SearchBar(QWidget):
 
 def default_key_hint(name: str) -> str:
     """The first default key of a command, as people read it."""
-    from .commands import Keymap
-
     return Keymap().display(name).split(", ")[0]
 
 

@@ -126,6 +126,14 @@ class WindowSearch(QObject):
             "Search",
             self.toggle_order,
         )
+        field = self.bar.field
+        add(
+            "search-field-leave",
+            "Leave the search field, back to the view",
+            "Search",
+            field.escaped.emit,
+        )
+        add("search-field-results", "Go to the first result", "Search", field.accepted.emit)
         add("next-match", "Next match in the article", "Search", lambda: self.jump(1))
         add("previous-match", "Previous match in the article", "Search", lambda: self.jump(-1))
         add("save-search", "Save search as view…", "Search", saved.ask_save)
