@@ -566,15 +566,16 @@ class Segmenter:
             and not structural
             and cue < 2.0
             and words <= 8
-            and any(kind == "h" for kind, _ in draft.article.blocks[-40:])
+            and draft.crossheads
         ):
             score -= 1.0  # an article that already has cross-heads: a short line like them
         if self.markdown and not structural:
             score -= 3.0  # markdown dumps mark their headlines
 
         # Lexical cohesion, for the doubtful.
-        # (Cohesion moves a score by 2.5 at most: it is worked out only where it can decide.)
-        if -1.5 < score < 3.0 and draft is not None and draft.has_body and not structural:
+        # (Cohesion moves a score by +2.0 or -2.5 at most: it is worked out only where it can
+        # take the score across the threshold.)
+        if -1.0 < score < 3.5 and draft is not None and draft.has_body and not structural:
             score += self._cohesion(u, draft)
 
         if _DEBUG and not self.dry:

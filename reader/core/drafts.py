@@ -15,7 +15,15 @@ MAX_ARTICLE_CHARS = 500_000
 
 
 class Draft:
-    __slots__ = ("article", "body_units", "closed", "lead_unit", "paragraph_lines", "size")
+    __slots__ = (
+        "article",
+        "body_units",
+        "closed",
+        "crossheads",
+        "lead_unit",
+        "paragraph_lines",
+        "size",
+    )
 
     def __init__(self, title: str, start: int) -> None:
         self.article = Article(title=title, start=start, end=start)
@@ -24,6 +32,7 @@ class Draft:
         self.size = 0
         self.body_units: deque[Unit] = deque(maxlen=3)  # for cohesion: the last paragraphs
         self.lead_unit: Unit | None = None  # the paragraph the dateline was taken from
+        self.crossheads = 0
 
     @property
     def has_body(self) -> bool:
@@ -52,6 +61,7 @@ class Draft:
         a.end = unit.end
 
     def add_crosshead(self, unit: Unit) -> None:
+        self.crossheads += 1
         self.article.blocks.append(("h", unit.text))
         self.size += len(unit.text)
         self.article.end = unit.end

@@ -96,16 +96,17 @@ def is_title_case(text: str) -> bool:
     return caps >= 0.8 * len(words)
 
 
-# Punctuation that clings to words; taken off in one C-speed pass before splitting.
-_CLINGING = str.maketrans("", "", ".,;:!?\"()[]“”‘’'")
+# Words of four letters or more (digits and apostrophes split them: "council's" is "council"),
+# found by the regular-expression engine, so that no Python code runs per word.
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def content_words(unit: Unit) -> frozenset[str]:
     """The words that carry a unit's subject: lower case, four letters or more, stop words out.
-    The first 150 characters are enough (measured: the same separation as whole paragraphs)."""
+    The first 150 characters are enough (measured on the layout fixtures: the same separation
+    across article boundaries as whole paragraphs)."""
     if unit.words is None:
-        words = unit.text[:150].lower().translate(_CLINGING).split()
-        unit.words = frozenset([w for w in words if len(w) > 3]) - _STOP
+        unit.words = frozenset(_CONTENT_WORD.findall(unit.text[:150].lower())) - _STOP
     return unit.words
 
 
