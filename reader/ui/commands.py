@@ -314,6 +314,26 @@ class Keymap:
                 parts.append(f"{keys} {label}")
         return " · ".join(parts)
 
+    def conflicts(self, name: str, key: str) -> list[str]:
+        """The other commands of ``name``'s mode that ``key`` runs now (rebinding takes it)."""
+        mode = MODE_OF.get(name, "normal")
+        key = normalize(key)
+        return [
+            other
+            for other, other_mode in MODE_OF.items()
+            if other != name and other_mode == mode and key in self.keys(other)
+        ]
+
+    def reset(self, name: str | None = None) -> None:
+        """A command's default keys back (taken from whoever has them now); None: every one's."""
+        if name is None:
+            self.overrides.clear()
+            self._rebuild()
+            return
+        self.bind(name, DEFAULT_KEYS.get(name, ()))
+        del self.overrides[name]
+        self._rebuild()
+
     def to_json(self) -> dict[str, list[str]]:
         return {name: list(keys) for name, keys in self.overrides.items()}
 

@@ -157,6 +157,14 @@ class WindowMenus:
             menu.insertAction(before, action)
         self.actions[name] = action
 
+    def refresh_keys(self) -> None:
+        """Show the keys bound now (a key rebound in Preferences) beside every entry."""
+        for name, action in self.actions.items():
+            keys = self.keymap.first(name)
+            action.setText(f"{self.registry[name].description}\t{keys}")
+        for name, action in self.toolbar_actions.items():
+            action.setToolTip(self.actions[name].toolTip() + f"  ({self.keymap.display(name)})")
+
     def _add_toolbar_button(self, name: str) -> None:
         """The toolbar button of a command that has a menu entry, in :data:`TOOLBAR`'s order."""
         names = [n for n, _ in TOOLBAR]

@@ -1,5 +1,5 @@
-"""Preferences (Ctrl+,): the Appearance and Reading pages. Every choice applies at once and is
-kept.
+"""Preferences (Ctrl+,): the Appearance, Reading and Keys pages. Every choice applies at once
+and is kept.
 
 The dialog holds no state of its own: it reads the window's controllers (theme, typography,
 read marking) and calls them, and they write the settings.
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import read_marking, themes
+from .key_preferences import KeysPage
 from .reading_pane import BASE_POINT_SIZE, TEXT_STEPS
 from .typography import SANS, SERIF, SPACINGS, WIDTHS
 
@@ -39,6 +40,8 @@ class PreferencesDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._appearance_page(), "Appearance")
         tabs.addTab(self._reading_page(), "Reading")
+        self.keys = KeysPage(window)
+        tabs.addTab(self.keys, "Keys")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
