@@ -93,6 +93,9 @@ class GuiWriter(QObject):
                 if self.conn.in_transaction:
                     self.conn.rollback()
                 if not _busy(e):
+                    # Not a busy library: this write fails for good (the command says so);
+                    # the writes after it must not stay queued behind it.
+                    self._pending.pop(0)
                     raise
                 self.retries += 1
                 if waited >= GIVE_UP_MS:
@@ -104,5 +107,8 @@ class GuiWriter(QObject):
                 self._pending[0] = (work, done, waited + RETRY_MS)
                 self._timer.start()
                 return
+            except BaseException:
+                self._pending.pop(0)
+                raise
             self._pending.pop(0)
             done(result)
