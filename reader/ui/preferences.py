@@ -48,6 +48,7 @@ class PreferencesDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(buttons)
         self.tabs = tabs
+        self.resize(640, 520)  # the Keys page lists every command: room for a dozen rows
 
     # -- Appearance
 
