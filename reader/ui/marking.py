@@ -76,23 +76,31 @@ class Marking:
         view = w.current_view
         query = w.list_model.query
         cutoff = query.cutoff if view.kind == "today" and query is not None else None
-        change = flags.mark_view_read(w.library, view, cutoff)
-        if change.count == 0:
-            self._status("Nothing unread here", 3000)
-            return
-        self.mark(change)
         name = w.sidebar_model.name_of(view)
-        self._status(f"Marked {change.count:,} articles in {name} read — {self._undo_hint()}", 5000)
+
+        def done(change: Change) -> None:
+            if change.count == 0:
+                self._status("Nothing unread here", 3000)
+                return
+            self.mark(change)
+            text = f"Marked {change.count:,} articles in {name} read — {self._undo_hint()}"
+            self._status(text, 5000)
+
+        self.writer.write(lambda: flags.mark_view_read(w.library, view, cutoff), done)
 
     def mark_articles_read(self, ids: list[int], name: str) -> None:
         """Mark these articles read (what a search lists), undoable like any marking."""
-        change = flags.set_flag(self.window.library, ids, "read", True)
-        if change.count == 0:
-            self._status("Nothing unread here", 3000)
-            return
-        self.mark(change)
-        what = "1 article" if change.count == 1 else f"{change.count:,} articles"
-        self._status(f"Marked {what} in {name} read — {self._undo_hint()}", 5000)
+
+        def done(change: Change) -> None:
+            if change.count == 0:
+                self._status("Nothing unread here", 3000)
+                return
+            self.mark(change)
+            what = "1 article" if change.count == 1 else f"{change.count:,} articles"
+            self._status(f"Marked {what} in {name} read — {self._undo_hint()}", 5000)
+
+        library = self.window.library
+        self.writer.write(lambda: flags.set_flag(library, ids, "read", True), done)
 
     def undo(self) -> None:
         done = self.window.undo_stack.undo()
