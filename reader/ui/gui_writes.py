@@ -65,7 +65,7 @@ class GuiWriter(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RETRY_MS)
-        self._timer.timeout.connect(self._drain)
+        self._timer.timeout.connect(lambda: self._drain(retrying=True))
         self.retries = 0
 
     @property
@@ -83,20 +83,28 @@ class GuiWriter(QObject):
             self._drain()
         return not self._pending
 
-    def _drain(self) -> None:
+    def _drain(self, retrying: bool = False) -> None:
+        """Run the queued writes in order; a busy library defers the rest to the timer.
+
+        An error that is not a busy library is the command's to report: raised to it when it
+        asked just now, told through ``on_give_up`` when it comes from a retry.
+        """
         while self._pending:
             work, done, waited = self._pending[0]
             try:
                 with short_wait(self.conn):
                     result = work()
-            except sqlite3.OperationalError as e:
+            except sqlite3.Error as e:
                 if self.conn.in_transaction:
                     self.conn.rollback()
-                if not _busy(e):
-                    # Not a busy library: this write fails for good (the command says so);
-                    # the writes after it must not stay queued behind it.
-                    self._pending.pop(0)
-                    raise
+                if not isinstance(e, sqlite3.OperationalError) or not _busy(e):
+                    self._pending.pop(0)  # not for retrying: the caller's error to report
+                    if not retrying:
+                        raise
+                    log.warning("a deferred GUI write failed: %s", e)
+                    if self.on_give_up is not None:
+                        self.on_give_up(f"A change could not be saved ({e})")
+                    continue
                 self.retries += 1
                 if waited >= GIVE_UP_MS:
                     self._pending.pop(0)
