@@ -274,11 +274,11 @@ def test_interrupted_imports_are_listed_until_imported_again(tmp_path: Path) -> 
             cancelled=lambda: "Dispatch was closed" if commits else False,
         )  # fmt: skip
         assert stopped.status == "cancelled" and 0 < stopped.new < 300
-        (found,) = interrupted_imports(lib.conn)
+        (found,) = interrupted_imports(lib)
         assert (found.name, found.error) == ("d.txt", "interrupted: Dispatch was closed")
         again = import_file(lib, dump)
         assert again.source_id == found.source_id and again.resumed == stopped.new
-        assert interrupted_imports(lib.conn) == []
+        assert interrupted_imports(lib) == []
 
 
 def test_a_log_file_that_cannot_be_written_gets_one_line(filled: Path, tmp_path: Path, capsys):

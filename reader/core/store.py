@@ -611,9 +611,9 @@ class InterruptedImport:
     error: str
 
 
-def interrupted_imports(conn: sqlite3.Connection) -> list[InterruptedImport]:
+def interrupted_imports(lib: Library) -> list[InterruptedImport]:
     """Imports whose process was killed or stopped (newest first), for offering 'Import again'."""
-    rows = conn.execute(
+    rows = lib.conn.execute(
         "SELECT id, path, name, imported_at, new_count, error FROM sources "
         "WHERE status = 'cancelled' AND error LIKE ? ORDER BY id DESC",
         (INTERRUPTED + "%",),

@@ -142,7 +142,7 @@ class DeferredImporter:
         from .interrupted import offer_interrupted
 
         # Imports a kill or a logout stopped: told now, with "Import again" (issue 13).
-        self.interrupted = offer_interrupted(self.window, self.window.conn, self.import_paths)
+        self.interrupted = offer_interrupted(self.window, self.window.library, self.import_paths)
         files, self._files = self._files, []
         if files:
             self.controller.import_paths(files)

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QToolButton, QWidget
 
-from reader.core.store import INTERRUPTED, InterruptedImport, interrupted_imports
+from reader.core.store import INTERRUPTED, InterruptedImport, Library, interrupted_imports
 
 from .plain_text import plain_label, tooltip
 
@@ -76,11 +76,11 @@ class InterruptedNotice(QWidget):
 
 
 def offer_interrupted(
-    window: QMainWindow, conn: sqlite3.Connection, import_paths: Callable[[list[Path]], None]
+    window: QMainWindow, lib: Library, import_paths: Callable[[list[Path]], None]
 ) -> InterruptedNotice | None:
     """Show the notice in ``window``'s status bar when imports were interrupted; else None."""
     try:
-        found = interrupted_imports(conn)
+        found = interrupted_imports(lib)
     except sqlite3.Error as e:  # an old or damaged library: nothing to offer, nothing breaks
         log.warning("interrupted imports not listed: %s", e)
         return None
