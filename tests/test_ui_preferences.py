@@ -64,16 +64,16 @@ def test_appearance_choices_apply_at_once_and_survive_a_restart(qtbot, lib, sett
 
     margins = {}
     for width in ("narrow", "wide"):
-        choose(dialog.width, width)
+        choose(dialog.width_choice, width)
         margins[width] = pane.document().rootFrame().frameFormat().leftMargin()
     assert margins["narrow"] > margins["wide"]
 
-    choose(dialog.spacing, 205)
+    choose(dialog.spacing_choice, 205)
     assert "line-height:205%" in pane.toHtml().replace(" ", "")
 
     choose(dialog.font_kind, "sans")
     assert pane.document().defaultFont().families()[0] == SANS_FAMILIES[0]
-    choose(dialog.size, 2)
+    choose(dialog.size_choice, 2)
     assert pane.text_step == 2
     dialog.close()
     window.close()
@@ -90,8 +90,8 @@ def test_appearance_choices_apply_at_once_and_survive_a_restart(qtbot, lib, sett
     reopened = open_preferences(qtbot, again)  # the page shows what was chosen
     assert reopened.theme.currentData() == "dark"
     assert reopened.font_kind.currentData() == "sans"
-    assert reopened.width.currentData() == "wide"
-    assert reopened.size.currentData() == 2
+    assert reopened.width_choice.currentData() == "wide"
+    assert reopened.size_choice.currentData() == 2
 
 
 def test_any_installed_family_can_be_the_body_font(qtbot, lib, settings_path):

@@ -104,7 +104,7 @@ class KeysPage(QWidget):
     def item_for(self, name: str) -> QTreeWidgetItem | None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.data(0, NameRole) == name:
+            if item is not None and item.data(0, NameRole) == name:
                 return item
         return None
 

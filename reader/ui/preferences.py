@@ -85,37 +85,37 @@ class PreferencesDialog(QDialog):
         form.addRow("Body &font:", self.font_kind)
         form.addRow("", self.family)
 
-        self.size = QComboBox()
-        self.size.setObjectName("sizeChoice")
+        self.size_choice = QComboBox()
+        self.size_choice.setObjectName("sizeChoice")
         for step in range(TEXT_STEPS[0], TEXT_STEPS[1] + 1):
             points = BASE_POINT_SIZE * 1.1**step
             label = f"{round(100 * 1.1**step)}%  ({points:.1f} pt)"
-            self.size.addItem(label + ("  default" if step == 0 else ""), step)
-        self.size.setCurrentIndex(self.size.findData(w.reading_pane.text_step))
-        self.size.currentIndexChanged.connect(self._size_changed)
-        form.addRow("Text &size:", self.size)
+            self.size_choice.addItem(label + ("  default" if step == 0 else ""), step)
+        self.size_choice.setCurrentIndex(self.size_choice.findData(w.reading_pane.text_step))
+        self.size_choice.currentIndexChanged.connect(self._size_changed)
+        form.addRow("Text &size:", self.size_choice)
 
-        self.width = QComboBox()
-        self.width.setObjectName("widthChoice")
+        self.width_choice = QComboBox()
+        self.width_choice.setObjectName("widthChoice")
         for key, (label, chars) in WIDTHS.items():
-            self.width.addItem(f"{label} (about {chars} characters)", key)
-        self.width.setCurrentIndex(self.width.findData(w.typography.width))
-        self.width.currentIndexChanged.connect(
-            lambda _i: w.typography.set_width(self.width.currentData())
+            self.width_choice.addItem(f"{label} (about {chars} characters)", key)
+        self.width_choice.setCurrentIndex(self.width_choice.findData(w.typography.width))
+        self.width_choice.currentIndexChanged.connect(
+            lambda _i: w.typography.set_width(self.width_choice.currentData())
         )
-        form.addRow("Line &width:", self.width)
+        form.addRow("Line &width:", self.width_choice)
 
-        self.spacing = QComboBox()
-        self.spacing.setObjectName("spacingChoice")
+        self.spacing_choice = QComboBox()
+        self.spacing_choice.setObjectName("spacingChoice")
         spacings = dict(SPACINGS)
         spacings.setdefault(w.typography.spacing, "Your own")
         for percent in sorted(spacings):
-            self.spacing.addItem(f"{spacings[percent]} ({percent}%)", percent)
-        self.spacing.setCurrentIndex(self.spacing.findData(w.typography.spacing))
-        self.spacing.currentIndexChanged.connect(
-            lambda _i: w.typography.set_spacing(self.spacing.currentData())
+            self.spacing_choice.addItem(f"{spacings[percent]} ({percent}%)", percent)
+        self.spacing_choice.setCurrentIndex(self.spacing_choice.findData(w.typography.spacing))
+        self.spacing_choice.currentIndexChanged.connect(
+            lambda _i: w.typography.set_spacing(self.spacing_choice.currentData())
         )
-        form.addRow("Line s&pacing:", self.spacing)
+        form.addRow("Line s&pacing:", self.spacing_choice)
         return page
 
     # -- Reading
@@ -160,7 +160,7 @@ class PreferencesDialog(QDialog):
 
     def _size_changed(self, _index: int) -> None:
         w = self.window_
-        step = self.size.currentData()
+        step = self.size_choice.currentData()
         if step == 0:
             w.change_text_size(0)  # the default, as Ctrl+0
         elif step != w.reading_pane.text_step:
