@@ -99,6 +99,21 @@ def test_the_fields_keys_come_from_the_keymap(qtbot) -> None:
     assert bar.text() == ""
 
 
+def test_the_clear_button_comes_with_text_and_clears_the_search(qtbot) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    bar = SearchBar(debounce_ms=20)
+    qtbot.addWidget(bar)
+    bar.show()
+    with qtbot.waitSignal(bar.query_changed, timeout=2000):
+        qtbot.keyClicks(bar.field, "ferry")
+    clear = bar.field.findChild(QToolButton)  # Qt's clear button inside the field
+    assert clear is not None and clear.isVisible()
+    with qtbot.waitSignal(bar.query_changed, timeout=2000) as blocker:
+        qtbot.mouseClick(clear, Qt.MouseButton.LeftButton)
+    assert blocker.args == [""] and bar.text() == ""
+
+
 def test_toggles(qtbot) -> None:
     bar = SearchBar()
     qtbot.addWidget(bar)

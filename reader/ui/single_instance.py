@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDir, QLockFile, QObject, Signal
 
 if TYPE_CHECKING:
-    import socket
+    import _socket
 
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
@@ -90,12 +90,19 @@ def hand_over(name: str, files: list[Path], answer_ms: int = _ANSWER_MS) -> bool
     return answer == b"ok"
 
 
+def _unix_socket():
+    """A Unix-domain stream socket from :mod:`_socket`, the C module under :mod:`socket`:
+    every start asks, and :mod:`socket` itself (its enums, selectors) costs 3 ms to import."""
+    import _socket
+
+    return _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+
+
 def _send_unix(name: str, message: bytes, answer_ms: int) -> bytes | None:
     """``message`` over the Unix-domain socket ``name``: the answer's first line, _NO_ANSWER
     when none came in time, None when nobody took the message."""
-    import socket
-
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+    sock = _unix_socket()
+    try:
         sock.settimeout(_CONNECT_MS / 1000)
         try:
             sock.connect(socket_path(name))
@@ -114,6 +121,8 @@ def _send_unix(name: str, message: bytes, answer_ms: int) -> bytes | None:
             return _NO_ANSWER
         except OSError:
             return None
+    finally:
+        sock.close()
     return answer.split(b"\n", 1)[0].strip()
 
 
@@ -147,7 +156,7 @@ class InstanceServer(QObject):
         super().__init__(parent)
         self.name = name
         self._server: QLocalServer | None = None  # made by listen(): QtNetwork after the paint
-        self._reserved: socket.socket | None = None
+        self._reserved: _socket.socket | None = None
         self._buffers: dict[QLocalSocket, bytearray] = {}
         self._lock = QLockFile(lock_path(name))
         self._lock.setStaleLockTime(0)  # stale only when its process is gone, however old
@@ -160,10 +169,8 @@ class InstanceServer(QObject):
             return True
         if not UNIX_SOCKETS or not self._lock.tryLock(0):
             return False
-        import socket
-
         path = socket_path(self.name)
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = _unix_socket()
         try:
             try:
                 sock.bind(path)
