@@ -37,6 +37,12 @@ FILLER = (
 ).split()
 NAMES = ["Ann Lee", "Tomas Berg", "Priya Natarajan", "Kwame Mensah", "Lucia Ferreira",
          "Jonas Weber", "Mei Chen", "Omar Haddad", "Sara Lind", "David Okafor"]  # fmt: skip
+FIRST = ["Ann", "Tomas", "Priya", "Kwame", "Lucia", "Jonas", "Mei", "Omar", "Sara", "David",
+         "Ines", "Yusuf", "Elena", "Hiro", "Amara", "Pavel", "Nadia", "Colm", "Rosa", "Felix",
+         "Dana", "Ivo", "Leila", "Marco"]  # fmt: skip
+LAST = ["Lee", "Berg", "Natarajan", "Mensah", "Ferreira", "Weber", "Chen", "Haddad", "Lind",
+        "Okafor", "Duarte", "Kaya", "Petrova", "Tanaka", "Eze", "Novak", "Rahimi", "Brennan",
+        "Salas", "Vogel", "Moreau", "Kral", "Nasser", "Conti"]  # fmt: skip
 PLACES = ["OSLO", "LIMA", "NAIROBI", "BRUSSELS", "Gaza City", "Paris", "Tokyo", "CAPE TOWN"]
 MONTHS = "January February March April May June July August September October November".split()
 LAYOUTS = ("lines", "blank", "sample", "wire", "wrapped", "markdown", "separators", "web")
@@ -95,8 +101,9 @@ def article(draw, topic: int, layout: str, case: str) -> GenArticle:
     n = draw(st.integers(1, 6))
     if n == 1 and layout in ("lines", "blank", "wrapped", "separators"):
         n = 2  # one lone paragraph under a headline is told apart only in a real dump
-    # The people in a story are its own (a name shared by the next story would tie the two).
-    names = rng.sample(NAMES, 2)
+    # The people in a story are its own (a name shared by the next story would tie the two):
+    # each topic has its two.
+    names = [f"{FIRST[topic]} {LAST[topic]}", f"{FIRST[-1 - topic]} {LAST[-1 - topic]}"]
     paragraphs = [_paragraph(rng, words, names) for _ in range(n)]
     a = GenArticle(title, paragraphs)
     if layout == "sample":
