@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import import_cli
-from reader.cli import main
+from reader.cli import import_dumps, main
 from reader.core.importing import Progress
 
 SUMMARY = re.compile(
@@ -111,7 +110,7 @@ class _Terminal(io.StringIO):
 
 def test_progress_bar_on_a_terminal() -> None:
     term = _Terminal()
-    view = import_cli._ProgressView("dump.txt", term)
+    view = import_dumps._ProgressView("dump.txt", term)
     view(Progress(5_000_000, 10_000_000, 1234, 1000, 234, 0))
     view(Progress(10_000_000, 10_000_000, 2468, 2000, 468, 0))
     view.clear()
@@ -123,9 +122,9 @@ def test_progress_bar_on_a_terminal() -> None:
 
 
 def test_plain_progress_lines_when_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(import_cli, "PLAIN_PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(import_dumps, "PLAIN_PROGRESS_EVERY", 0.0)
     out = io.StringIO()
-    view = import_cli._ProgressView("dump.txt", out)
+    view = import_dumps._ProgressView("dump.txt", out)
     view(Progress(2_500_000, 10_000_000, 500, 500, 0, 0))
     assert out.getvalue().startswith("dump.txt: 25% (500 articles, ")
     assert "\r" not in out.getvalue()
@@ -142,23 +141,23 @@ def test_summary_wording() -> None:
         base.update(kw)
         return ImportResult(**base)
 
-    assert import_cli.summary(r(new=1)) == (
+    assert import_dumps.summary(r(new=1)) == (
         "d.txt: 1 article — 1 new, 0 duplicates, 0 skipped (1 min 15 s)"
     )
-    assert import_cli.summary(r(skipped=2)) == (
+    assert import_dumps.summary(r(skipped=2)) == (
         "d.txt: 2 articles — nothing new (2 empty articles skipped) (1 min 15 s)"
     )
-    assert import_cli.summary(r(status="cancelled", new=1000, duplicates=1)) == (
+    assert import_dumps.summary(r(status="cancelled", new=1000, duplicates=1)) == (
         "d.txt: 1,001 articles — interrupted; 1,000 new articles kept (1 min 15 s)"
     )
-    assert import_cli.summary(r()) == (
+    assert import_dumps.summary(r()) == (
         "d.txt: no articles found: nothing in it reads as news text (1 min 15 s)"
     )
-    assert import_cli.summary(r(new=19, warning="3 articles look merged")) == (
+    assert import_dumps.summary(r(new=19, warning="3 articles look merged")) == (
         "d.txt: 19 articles — 19 new, 0 duplicates, 0 skipped (1 min 15 s)"
         " — warning: 3 articles look merged"
     )
-    assert import_cli.summary(r(status="failed", error="d.txt: is empty", warning="x")) == (
+    assert import_dumps.summary(r(status="failed", error="d.txt: is empty", warning="x")) == (
         "d.txt: is empty — not imported"
     )
 

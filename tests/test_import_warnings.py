@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import import_cli
+from reader.cli import import_dumps
 from reader.core.importing import import_file
 from reader.core.store import Library
 
@@ -63,7 +63,7 @@ def test_a_failed_import_has_an_error_not_a_warning(lib: Library, tmp_path: Path
 def test_command_line_summary_carries_the_warning(
     tmp_path: Path, doubtful: Path, sound: Path, capsys
 ) -> None:
-    assert import_cli.run([doubtful, sound], db=tmp_path / "lib.sqlite3") == 0
+    assert import_dumps.run([doubtful, sound], db=tmp_path / "lib.sqlite3") == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("doubtful.txt: 1 article — 1 new")
     assert lines[0].endswith(f" — warning: {WARNING}")

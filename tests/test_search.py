@@ -309,7 +309,7 @@ def test_results_stay_correct_while_an_import_runs(tmp_path: Path) -> None:
 def test_cli_json_lines(lib: Library, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from reader.search_cli import run
+    from reader.cli.search import run
 
     a = add(lib, "Kelp forests recover", "Divers counted kelp & urchins. " + FILLER)
     b = add(lib, "Urchin boom", "The kelp is gone. " + FILLER, section="Science")
@@ -331,7 +331,7 @@ def test_cli_json_lines(lib: Library, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_cli_human(lib: Library, capsys: pytest.CaptureFixture[str]) -> None:
-    from reader.search_cli import run
+    from reader.cli.search import run
 
     add(lib, "Kelp forests recover", "Divers counted kelp. " + FILLER)
     assert run('"kelp', db=lib.path, as_json=False, limit=5) == 0
@@ -345,7 +345,7 @@ def test_cli_human(lib: Library, capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("kind", ["missing", "folder", "not sqlite", "other sqlite"])
 def test_cli_bad_library(tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from reader.search_cli import run
+    from reader.cli.search import run
 
     path = tmp_path / "lib.sqlite3"
     if kind == "folder":

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from reader.cli.resort import run as resort_run
 from reader.core import section_ops as ops
 from reader.core.importing import import_file
 from reader.core.placement import classify_for_library
 from reader.core.search import search
 from reader.core.store import DEFAULT_SECTIONS, Library
-from reader.resort_cli import run as resort_run
 from tests.placement_texts import DEFAULT_STORIES, MIDDLE_EAST_NEW, MIDDLE_EAST_TAUGHT, dump
 
 

@@ -13,11 +13,11 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from reader.cli.library import library_failed, library_path, open_library, say
 from reader.core.libfile import library_writable
 from reader.core.search import Page, search
 from reader.core.snippets import mark_spans
 from reader.core.textio import visible
-from reader.library_cli import library_failed, library_path, open_library, say
 
 _BOLD = "\x1b[1m"
 _RESET = "\x1b[0m"

@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from reader.cli.library import library_failed, open_library, say
 from reader.core.section_ops import Resorted, SectionError, placed_by_hand, resort_all
-from reader.library_cli import library_failed, open_library, say
 
 PROGRESS_EVERY = 2.0  # seconds between progress lines
 

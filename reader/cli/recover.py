@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+from reader.cli.library import library_path, open_library, say
 from reader.core.libfile import identify
 from reader.core.recovery import damaged_copies, recover, set_aside
 from reader.core.store import SCHEMA_VERSION, LibraryError
-from reader.library_cli import library_path, open_library, say
 
 PROGRESS_EVERY = 2.0
 

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from reader.cli.library import damaged_line, library_failed, open_library, say
 from reader.core.importing import ImportResult, Progress, import_file
 from reader.core.store import Library
-from reader.library_cli import damaged_line, library_failed, open_library, say
 
 PLAIN_PROGRESS_EVERY = 5.0  # seconds between progress lines when stderr is not a terminal
 

@@ -1,7 +1,8 @@
 """Command line: ``python -m reader [SUB-COMMAND]``; with no sub-command, the window.
 
-Each sub-command's work lives in its own module, imported only when used, so that
-``dispatch parse`` never pays for importing Qt.
+This module reads the command line and hands over. Each sub-command's work lives in a module of
+this package (parse, import_dumps, search, resort, recover; library: what they share), imported
+only when used, so that ``dispatch parse`` never pays for importing Qt.
 """
 
 from __future__ import annotations
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     if argv and argv[0] in COMMANDS:
         if argv[0] == "search":  # "dispatch search -market": a word to exclude, not an option
-            from reader.search_cli import query_args
+            from reader.cli.search import query_args
 
             argv = [argv[0], *query_args(argv[1:])]
         return run_command(build_parser().parse_args(argv))
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_command(args: argparse.Namespace) -> int:
     """Run a parsed sub-command; its exit status."""
     if args.command == "parse":  # its output is the point: nothing else is set up
-        from reader.parse_cli import run
+        from reader.cli.parse import run
 
         return run(args.file, as_json=args.json, layout=args.layout)
     from reader import logs
@@ -237,22 +238,22 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "import":
         return _import(args)
     if args.command == "search":
-        from reader.search_cli import run as search
+        from reader.cli.search import run as search
 
         return search(" ".join(args.query), db=args.db, as_json=args.json, limit=args.limit)
     if args.command == "recover":
-        from reader.recover_cli import run as recover
+        from reader.cli.recover import run as recover
 
         return recover(args.db, args.damaged)
-    from reader.resort_cli import run as resort
+    from reader.cli.resort import run as resort
 
     return resort(args.db)
 
 
 def _import(args: argparse.Namespace) -> int:
     """``dispatch import``: folders become their dump files, as in the window."""
+    from reader.cli.import_dumps import run
     from reader.core.dump_files import DUMP_SUFFIXES, expand_paths
-    from reader.import_cli import run
 
     files: list[Path] = []
     status = 0
