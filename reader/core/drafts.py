@@ -10,8 +10,8 @@ from reader.core.furniture import dateline_date, find_dateline
 from reader.core.layout import Unit
 
 # An article longer than this is cut, and the rest continues as "(continued)": one 20 MB article
-# would freeze any reader. About 80,000 words.
-MAX_ARTICLE_CHARS = 500_000
+# would freeze any reader. About 50,000 words, longer than any real article.
+MAX_ARTICLE_CHARS = 300_000
 
 
 class Draft:

@@ -177,13 +177,35 @@ class Unit:
         return found  # type: ignore[return-value]
 
 
+# No real paragraph is this long (about 8,000 words); a longer "paragraph" (a dump with no line
+# ends, a pasted table) is cut at spaces, so that no one block freezes the reading pane.
+MAX_PARAGRAPH = 50_000
+
+
 def make_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterator[Unit]:
     """Cut normalised lines into units according to ``layout``."""
     if layout.kind == "wrapped":
-        return _wrapped_units(lines, layout)
-    if layout.kind == "markdown":
-        return _markdown_units(lines, layout)
-    return _line_units(lines, layout)
+        units = _wrapped_units(lines, layout)
+    elif layout.kind == "markdown":
+        units = _markdown_units(lines, layout)
+    else:
+        units = _line_units(lines, layout)
+    return _bounded(units)
+
+
+def _bounded(units: Iterator[Unit]) -> Iterator[Unit]:
+    for unit in units:
+        if len(unit.text) <= MAX_PARAGRAPH:
+            yield unit
+            continue
+        text = unit.text
+        while len(text) > MAX_PARAGRAPH:
+            cut = text.rfind(" ", 0, MAX_PARAGRAPH)
+            cut = cut if cut > MAX_PARAGRAPH // 2 else MAX_PARAGRAPH
+            yield Unit(text[:cut].rstrip(), unit.start, unit.end, unit.blanks)
+            text = text[cut:].lstrip()
+        if text:
+            yield Unit(text, unit.start, unit.end, 0)
 
 
 def _line_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterator[Unit]:
