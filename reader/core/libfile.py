@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -225,7 +224,15 @@ def check_writable(path: Path) -> None:
 def process_owner() -> str:
     """Who runs an import: 'host:boot:pid:start', enough to tell later whether it still runs."""
     pid = os.getpid()
-    return f"{socket.gethostname()}:{_boot_id()}:{pid}:{_start_time(pid)}"
+    return f"{_hostname()}:{_boot_id()}:{pid}:{_start_time(pid)}"
+
+
+def _hostname() -> str:
+    """This machine's name. :mod:`socket` is imported here: only an import (or an interrupted
+    one) asks who runs it, and its enums and selectors cost every window start 3 ms."""
+    import socket
+
+    return socket.gethostname()
 
 
 def _boot_id() -> str:
@@ -253,7 +260,7 @@ def owner_alive(owner: str | None) -> bool:
         return False
     host, boot, pid_text, start = parts
     pid = int(pid_text)
-    if host != socket.gethostname():
+    if host != _hostname():
         return True  # another machine's import (a shared folder): it cannot be checked from here
     if pid == os.getpid():
         return True
