@@ -236,7 +236,9 @@ def run_command(args: argparse.Namespace) -> int:
 
     logs.setup()
     if args.command == "import":
-        return _import(args)
+        from reader.cli.import_dumps import run_paths
+
+        return run_paths(args.files, db=args.db, section=args.section, layout=args.layout)
     if args.command == "search":
         from reader.cli.search import run as search
 
@@ -248,24 +250,3 @@ def run_command(args: argparse.Namespace) -> int:
     from reader.cli.resort import run as resort
 
     return resort(args.db)
-
-
-def _import(args: argparse.Namespace) -> int:
-    """``dispatch import``: folders become their dump files, as in the window."""
-    from reader.cli.import_dumps import run
-    from reader.core.dump_files import DUMP_SUFFIXES, expand_paths
-
-    files: list[Path] = []
-    status = 0
-    for path in args.files:
-        found, skipped = expand_paths([path])
-        for s in skipped:
-            print(f"{s.path}: {s.reason}", file=sys.stderr)
-        if path.is_dir() and not found:
-            kinds = " or ".join(DUMP_SUFFIXES)
-            print(f"dispatch: {path}: no {kinds} files in this folder", file=sys.stderr)
-            status = 1
-        files += found
-    if not files:
-        return status or 1
-    return max(status, run(files, db=args.db, section=args.section, layout=args.layout))

@@ -1,4 +1,5 @@
-"""``dispatch import FILE... [--db PATH] [--section NAME]``: dumps into the library from a terminal.
+"""``dispatch import DUMP... [--db PATH] [--section NAME] [--layout L]``: dumps (files, or
+folders of them) into the library from a terminal.
 
 Summaries go to stdout, one line per file; progress and errors go to stderr, so that the output can
 be piped. On a terminal progress is a bar redrawn in place; otherwise an occasional plain line.
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reader.cli.library import damaged_line, library_failed, open_library, say
+from reader.core.dump_files import DUMP_SUFFIXES, expand_paths
 from reader.core.importing import ImportResult, Progress, import_file
 from reader.core.store import Library
 
@@ -137,6 +139,30 @@ class _Stop:
     def __exit__(self, *exc: object) -> None:
         for num, old in self._old.items():
             signal.signal(num, old)  # type: ignore[arg-type]
+
+
+def run_paths(
+    paths: list[Path],
+    db: Path | None = None,
+    section: str | None = None,
+    layout: str = "auto",
+) -> int:
+    """``dispatch import``: folders become their dump files (the window's rule, in
+    core.dump_files), what else they hold is listed on stderr, then :func:`run`. A folder with no
+    dump is an error (1); with no file at all to import, the library is not even opened."""
+    files: list[Path] = []
+    status = 0
+    for path in paths:
+        found, skipped = expand_paths([path])
+        for s in skipped:
+            say(f"{s.path}: {s.reason}")
+        if path.is_dir() and not found:
+            say(f"dispatch: {path}: no {' or '.join(DUMP_SUFFIXES)} files in this folder")
+            status = 1
+        files += found
+    if not files:
+        return status or 1
+    return max(status, run(files, db=db, section=section, layout=layout))
 
 
 def run(
