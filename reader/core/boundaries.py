@@ -542,9 +542,15 @@ class Segmenter:
         if is_transcript(text):
             score -= 2.0 if end in ".?!" else 0.7
         elif (
-            end == "?" and not structural and not feats[_TITLE] and self._among_questions(u, draft)
+            end == "?"
+            and not structural
+            and not feats[_TITLE]
+            and self._among_questions(u, draft)
+            and not (draft is not None and draft.has_body and self._cohesion(u, draft) >= 0.8)
         ):
-            score -= 2.5  # an interview: questions, each with its answer, a line or two apart
+            # An interview: questions, each with its answer, a line or two apart, on one subject
+            # (a run of one-paragraph stories under question headlines changes subject).
+            score -= 2.5
         if not structural:
             score += style.consistency(feats) + style.length_fit(words)
 
