@@ -546,7 +546,7 @@ class Segmenter:
             and not structural
             and not feats[_TITLE]
             and self._among_questions(u, draft)
-            and not (draft is not None and draft.has_body and self._cohesion(u, draft) >= 0.8)
+            and not (draft is not None and draft.has_body and self._subject_changes(draft))
         ):
             # An interview: questions, each with its answer, a line or two apart, on one subject
             # (a run of one-paragraph stories under question headlines changes subject).
@@ -614,15 +614,21 @@ class Segmenter:
             return "crosshead"
         return "paragraph"
 
-    def _cohesion(self, u: Unit, draft: Draft) -> float:
-        words = content_words(u)
+    def _subject_changes(self, draft: Draft) -> bool:
+        """Do the paragraphs before and after share no word at all (each side with a few)?"""
+        before, after = self._windows(draft)
+        return len(before) >= 5 and len(after) >= 5 and not before & after
+
+    def _windows(self, draft: Draft) -> tuple[set[str], set[str]]:
+        """The content words of the last paragraphs and of the next ones, up to the next
+        headline-shaped line."""
         before: set[str] = set()
         for b in list(draft.body_units)[-_COHESION_SPAN:]:
             before |= content_words(b)
         after: set[str] = set()
         n = 0
         for unit in self.ahead:
-            if unit.kind != "text" or unit.kind == "heading":
+            if unit.kind != "text":
                 continue
             if n and is_candidate(unit.text) and is_headline_shaped(unit.text):
                 break  # the next headline-shaped line: the window ends there
@@ -630,6 +636,11 @@ class Segmenter:
             n += 1
             if n == _COHESION_SPAN:
                 break
+        return before, after
+
+    def _cohesion(self, u: Unit, draft: Draft) -> float:
+        words = content_words(u)
+        before, after = self._windows(draft)
         if not before or not after:
             return 0.0
         score = 0.0
