@@ -19,13 +19,13 @@ after a headline-shaped line). Memory stays bounded: a few units of look-ahead a
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from collections import deque
 from collections.abc import Iterator
 
 from reader.core.article import Article
+from reader.core.cohesion import cohesion, subject_changes
 from reader.core.drafts import MAX_ARTICLE_CHARS, Draft
 from reader.core.furniture import (
     byline,
@@ -40,7 +40,6 @@ from reader.core.shapes import (
     BYLINE_START,
     CLOSING,
     HAS_DIGIT,
-    content_words,
     ends_sentence,
     is_candidate,
     is_headline_shaped,
@@ -50,8 +49,6 @@ from reader.core.shapes import (
 from reader.core.style import FEATURES, Style, features
 
 _DEBUG = bool(os.environ.get("DISPATCH_PARSE_DEBUG"))
-# Paragraphs on each side of a line whose words are compared (lexical cohesion).
-_COHESION_SPAN = 3
 _TITLE = FEATURES.index("title")
 # A line whose evidence adds up to more than this starts an article.
 THRESHOLD = 1.0
@@ -546,7 +543,7 @@ class Segmenter:
             and not structural
             and not feats[_TITLE]
             and self._among_questions(u, draft)
-            and not (draft is not None and draft.has_body and self._subject_changes(draft))
+            and not (draft is not None and draft.has_body and subject_changes(draft, self.ahead))
         ):
             # An interview: questions, each with its answer, a line or two apart, on one subject
             # (a run of one-paragraph stories under question headlines changes subject).
@@ -567,13 +564,7 @@ class Segmenter:
             score -= 2.5
         if draft is not None and draft.paragraph_lines == 1 and not structural:
             score -= 0.3
-        if (
-            draft is not None
-            and not structural
-            and cue < 2.0
-            and words <= 8
-            and draft.crossheads
-        ):
+        if draft is not None and not structural and cue < 2.0 and words <= 8 and draft.crossheads:
             score -= 1.0  # an article that already has cross-heads: a short line like them
         if self.markdown and not structural:
             score -= 3.0  # markdown dumps mark their headlines
@@ -582,12 +573,12 @@ class Segmenter:
         # (Cohesion moves a score by +2.0 or -2.5 at most: it is worked out only where it can
         # take the score across the threshold.)
         if -1.0 < score < 3.5 and draft is not None and draft.has_body and not structural:
-            score += self._cohesion(u, draft)
+            score += cohesion(u, draft, self.ahead)
 
         if _DEBUG and not self.dry:
             print(
                 f"[{score:+.2f} cue={cue} st={structural} lr={style.consistency(feats):+.2f} "
-                f"coh={self._cohesion(u, draft) if draft and draft.has_body else 0:+.2f} "
+                f"coh={cohesion(u, draft, self.ahead) if draft and draft.has_body else 0:+.2f} "
                 f"f={''.join('1' if f else '0' for f in feats)}] {text[:70]}",
                 file=sys.stderr,
             )
@@ -613,52 +604,3 @@ class Segmenter:
         ):
             return "crosshead"
         return "paragraph"
-
-    def _subject_changes(self, draft: Draft) -> bool:
-        """Do the paragraphs before and after share no word at all (each side with a few)?"""
-        before, after = self._windows(draft)
-        return len(before) >= 5 and len(after) >= 5 and not before & after
-
-    def _windows(self, draft: Draft) -> tuple[set[str], set[str]]:
-        """The content words of the last paragraphs and of the next ones, up to the next
-        headline-shaped line."""
-        before: set[str] = set()
-        for b in list(draft.body_units)[-_COHESION_SPAN:]:
-            before |= content_words(b)
-        after: set[str] = set()
-        n = 0
-        for unit in self.ahead:
-            if unit.kind != "text":
-                continue
-            if n and is_candidate(unit.text) and is_headline_shaped(unit.text):
-                break  # the next headline-shaped line: the window ends there
-            after |= content_words(unit)
-            n += 1
-            if n == _COHESION_SPAN:
-                break
-        return before, after
-
-    def _cohesion(self, u: Unit, draft: Draft) -> float:
-        words = content_words(u)
-        before, after = self._windows(draft)
-        if not before or not after:
-            return 0.0
-        score = 0.0
-        if words:
-            # A headline's words come back after it, not before; a cross-head's too, so this
-            # tells a heading from a paragraph more than one heading from another.
-            rec_after = len(words & after) / len(words)
-            rec_before = len(words & before) / len(words)
-            score += 1.0 * (rec_after - rec_before)
-        else:
-            score -= 0.5
-        # The change of vocabulary across the line: the stronger cue, weighed by how many words
-        # it rests on (two short paragraphs say little).
-        # Measured on news text (tests/fixtures/layouts): across an article boundary the
-        # content words of three paragraphs either side share nothing in 70% of cases and
-        # rarely more than a cosine of 0.05; inside an article the median is 0.09.
-        cos = len(before & after) / math.sqrt(len(before) * len(after))
-        weight = min(1.0, (len(before) + len(after)) / 60)
-        shift = 1.0 if cos == 0 else max(-1.5, min(0.8, 0.9 - 15.0 * cos))
-        score += weight * shift
-        return score
