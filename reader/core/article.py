@@ -93,16 +93,22 @@ class Article:
 
     def looks_merged(self) -> bool:
         """Too long, or too many cross-heads, for one article: headlines may have been missed."""
-        return self.words > SUSPECT_WORDS or (
+        return self._long() or (
             sum(1 for kind, _ in self.blocks if kind == "h") >= SUSPECT_CROSSHEADS
         )
+
+    def _long(self) -> bool:
+        # A word and its space take two characters at least: most articles are ruled out by
+        # their length alone, without counting words (this runs for every article parsed).
+        if sum(len(text) for _, text in self.blocks) < 2 * SUSPECT_WORDS:
+            return False
+        return self.words > SUSPECT_WORDS
 
     def doubts(self) -> list[str]:
         """Why this article may be parsed wrong (empty when it looks right); words for a person."""
         out = []
-        words = self.words
-        if words > SUSPECT_WORDS:
-            out.append(f"very long ({words:,} words): articles may be merged")
+        if self._long():
+            out.append(f"very long ({self.words:,} words): articles may be merged")
         heads = sum(1 for kind, _ in self.blocks if kind == "h")
         if heads >= SUSPECT_CROSSHEADS:
             out.append(f"{heads} cross-heads: headlines may have been taken for cross-heads")

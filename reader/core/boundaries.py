@@ -133,24 +133,28 @@ class Segmenter:
             kind = u.kind
             text = u.text
 
+            n = len(text)
             if (
-                kind == "text"
+                n > 120
+                and kind == "text"
                 and draft is not None
-                and draft.article.blocks
+                and draft.paragraph_lines >= 2
                 and not draft.closed
                 and draft.size <= MAX_ARTICLE_CHARS
                 and not dry
                 and (
-                    len(text) > 220
-                    or (
-                        len(text) > 120
-                        and not is_candidate(text)
-                        and text.split(" ", 1)[0] not in _LONG_FURNITURE
-                    )
+                    n > 220
+                    or (not is_candidate(text) and text.split(" ", 1)[0] not in _LONG_FURNITURE)
                 )
             ):
-                # The common case, kept cheap: one more long paragraph of an article under way.
-                draft.add_paragraph(u)
+                # The common case, kept cheap: one more long paragraph of an article well under
+                # way (past its lead, so no dateline to look for).
+                a = draft.article
+                a.blocks.append(("p", text))
+                a.end = u.end
+                draft.paragraph_lines += 1
+                draft.size += n
+                draft.body_units.append(u)
                 hint = False
                 prev_text = u
                 continue

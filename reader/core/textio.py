@@ -290,17 +290,18 @@ def _iter_ascii_compatible(
         pending = rest + chunk
 
 
-def _dirty(text: str) -> bool:
-    """Might normalise() change a line of this LF-separated text? (C-speed scans, no regex.)
+def _dirty(text: str, body: bytes) -> bool:
+    """Might normalise() change a line of this LF-separated text (``body`` is its UTF-8)?
 
     Controls and every white space but the plain space are not printable; the rest is two spaces
-    in a row or a space at either end of a line.
+    in a row or a space at either end of a line, looked for in the bytes (a byte a character,
+    where the decoded text of a dump with curly quotes takes two).
     """
     return (
-        "  " in text
-        or " \n" in text
-        or "\n " in text
-        or text[:1] == " "
+        b"  " in body
+        or b" \n" in body
+        or b"\n " in body
+        or body[:1] == b" "
         or not text.replace("\n", "").isprintable()
     )
 
@@ -320,7 +321,7 @@ def _lf_lines(
     decoder.checked(text)
     lines = text.split("\n")
     lines.pop()
-    if _dirty(text):
+    if _dirty(text, body):
         indents = [indent_of(line) if line[:1] in " \t\u00a0\u3000" else 0 for line in lines]
         yield from zip(map(normalise, lines), ends, indents, strict=True)
         return
