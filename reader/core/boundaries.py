@@ -23,6 +23,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterator
+from itertools import islice
 
 from reader.core.article import Article
 from reader.core.cohesion import cohesion, subject_changes
@@ -81,12 +82,10 @@ class Segmenter:
 
         def fill(k: int) -> bool:
             nonlocal exhausted
-            while len(ahead) < k and not exhausted:
-                nxt = next(it, None)
-                if nxt is None:
-                    exhausted = True
-                    break
-                ahead.append(nxt)
+            need = k - len(ahead)
+            if need > 0 and not exhausted:
+                ahead.extend(islice(it, need))
+                exhausted = len(ahead) < k
             return len(ahead) >= k
 
         self.ahead = ahead
