@@ -19,7 +19,7 @@ from typing import Any
 
 from reader.core.furniture import is_bullet, is_separator
 
-PROFILE_LINES = 6000
+PROFILE_LINES = 4000
 PROFILE_CHARS = 3_000_000
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
@@ -185,27 +185,30 @@ MAX_PARAGRAPH = 50_000
 def make_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterator[Unit]:
     """Cut normalised lines into units according to ``layout``."""
     if layout.kind == "wrapped":
-        units = _wrapped_units(lines, layout)
-    elif layout.kind == "markdown":
-        units = _markdown_units(lines, layout)
-    else:
-        units = _line_units(lines, layout)
-    return _bounded(units)
+        return _bounded(_wrapped_units(lines, layout))
+    if layout.kind == "markdown":
+        return _bounded(_markdown_units(lines, layout))
+    return _line_units(lines, layout)  # bounds its own units (one generator less a line)
 
 
 def _bounded(units: Iterator[Unit]) -> Iterator[Unit]:
     for unit in units:
         if len(unit.text) <= MAX_PARAGRAPH:
             yield unit
-            continue
-        text = unit.text
-        while len(text) > MAX_PARAGRAPH:
-            cut = text.rfind(" ", 0, MAX_PARAGRAPH)
-            cut = cut if cut > MAX_PARAGRAPH // 2 else MAX_PARAGRAPH
-            yield Unit(text[:cut].rstrip(), unit.start, unit.end, unit.blanks)
-            text = text[cut:].lstrip()
-        if text:
-            yield Unit(text, unit.start, unit.end, 0)
+        else:
+            yield from _pieces(unit)
+
+
+def _pieces(unit: Unit) -> Iterator[Unit]:
+    """A unit too long for one paragraph, cut at spaces."""
+    text = unit.text
+    while len(text) > MAX_PARAGRAPH:
+        cut = text.rfind(" ", 0, MAX_PARAGRAPH)
+        cut = cut if cut > MAX_PARAGRAPH // 2 else MAX_PARAGRAPH
+        yield Unit(text[:cut].rstrip(), unit.start, unit.end, unit.blanks, unit.kind)
+        text = text[cut:].lstrip()
+    if text:
+        yield Unit(text, unit.start, unit.end, 0, unit.kind)
 
 
 def _line_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterator[Unit]:
@@ -223,7 +226,10 @@ def _line_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterat
                 unit.text = text[2:].strip()
             if strip and unit.kind == "text":
                 _strip_markup(unit)
-            yield unit
+            if len(unit.text) > MAX_PARAGRAPH:
+                yield from _pieces(unit)
+            else:
+                yield unit
             blanks = 0
         else:
             blanks += 1
