@@ -552,7 +552,7 @@ class Segmenter:
             # (a run of one-paragraph stories under question headlines changes subject).
             score -= 2.5
         if not structural:
-            score += style.consistency(feats) + style.length_fit(words)
+            score += style.consistency(feats, lay.blank_ratio < 0.05) + style.length_fit(words)
 
         # Its neighbours.
         if nxt is None:

@@ -74,7 +74,7 @@ class Style:
             counts[i] += f
             totals[i] += 1
 
-    def consistency(self, feats: tuple[bool, ...]) -> float:
+    def consistency(self, feats: tuple[bool, ...], no_blanks: bool = False) -> float:
         """log P(features | headline) / P(features | not), per feature capped, in all capped."""
         if not self.known:
             return 0.0
@@ -87,7 +87,7 @@ class Style:
         total = 0.0
         for pair, f in zip(table, feats):
             total += pair[f]
-        if not feats[_SET_APART] and not feats[_CUED]:
+        if no_blanks and not feats[_SET_APART] and not feats[_CUED]:
             # Nothing after it (no blank line, no cue) counts once, and weakly: in a dump
             # without blank lines whose headlines mostly carry bylines, a brief's headline has
             # neither, and "set apart" is then the cue seen twice.
