@@ -19,7 +19,6 @@ import argparse
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -29,39 +28,12 @@ from reader.core.dumps import parse_bytes
 from reader.core.store import Library
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# The fault suite's own look at processes and at the library, shared, not copied.
+from tests.test_faults_import import alive, children, count_articles  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[-1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _count(db: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
 
 
 def kills(mb: float, rounds: int, rng: random.Random) -> None:
@@ -79,28 +51,30 @@ def kills(mb: float, rounds: int, rng: random.Random) -> None:
     for n in range(rounds):
         cli = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(rng.uniform(0.2, 6.0))
-        helpers = _children(cli.pid) if Path("/proc").exists() else []
+        helpers = children(cli.pid) if Path("/proc").exists() else []
         sig = rng.choice([signal.SIGKILL, signal.SIGTERM])
         cli.send_signal(sig)
         _, err = cli.communicate(timeout=120)
         if b"Traceback" in err:
             raise SystemExit(f"kill {n}: a traceback:\n{err.decode()}")
         deadline = time.monotonic() + 10
-        while any(_alive(p) for p in helpers):
+        while any(alive(p) for p in helpers):
             if time.monotonic() > deadline:
                 raise SystemExit(f"kill {n}: processes outlived the import: {helpers}")
             time.sleep(0.05)
         with Library(db) as lib:
             if not lib.integrity_ok():
                 raise SystemExit(f"kill {n} ({sig.name}): integrity check failed")
-        print(f"kill {n + 1}/{rounds}: {sig.name}, {_count(db):,} articles, library sound")
+        print(f"kill {n + 1}/{rounds}: {sig.name}, {count_articles(db):,} articles, library sound")
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     print(done.stdout.strip() or done.stderr.strip())
     with Library(db) as lib:
         rows = lib.conn.execute("SELECT status, new_count, duplicate_count FROM sources").fetchall()
         total = sum(1 for _ in parse_stream_count(dump))
-        if not lib.integrity_ok() or _count(db) != total or rows[-1][0] != "done":
-            raise SystemExit(f"after the kills: {rows}, {_count(db):,} of {total:,} articles")
+        if not lib.integrity_ok() or count_articles(db) != total or rows[-1][0] != "done":
+            raise SystemExit(
+                f"after the kills: {rows}, {count_articles(db):,} of {total:,} articles"
+            )
     print(f"kills: {rounds} kills, then {total:,} articles exactly, sources {rows}")
 
 

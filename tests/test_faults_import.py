@@ -52,7 +52,8 @@ def _wait_until(condition, timeout: float = 20.0) -> None:
         time.sleep(0.02)
 
 
-def _articles(db: Path) -> int:
+def count_articles(db: Path) -> int:
+    """Articles in the library at ``db``, read without writing (0 while it cannot be read)."""
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
         try:
@@ -63,7 +64,7 @@ def _articles(db: Path) -> int:
         return 0
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
     """Live (not zombie) processes whose parent is ``pid``, from /proc."""
     found = []
     for entry in Path("/proc").iterdir():
@@ -79,7 +80,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
     except OSError:
@@ -109,14 +110,14 @@ def test_kill_9_mid_import_leaves_no_process_and_a_sound_library(big_dump, tmp_p
     dump = big_dump
     db = tmp_path / "library.sqlite3"
     cli = _cli("import", str(dump), "--db", str(db))
-    _wait_until(lambda: _children(cli.pid) and _articles(db) > 0)
-    helpers = _children(cli.pid)
+    _wait_until(lambda: children(cli.pid) and count_articles(db) > 0)
+    helpers = children(cli.pid)
     os.kill(cli.pid, signal.SIGKILL)
     # Its output pipes close when the last process holding them ends: a helper left running
     # would keep them open, so this wait is also the test.
     cli.communicate(timeout=15)
     # The parsing process (and multiprocessing's resource tracker) end with their parent.
-    _wait_until(lambda: not any(_alive(p) for p in helpers), timeout=10)
+    _wait_until(lambda: not any(alive(p) for p in helpers), timeout=10)
     # The next open marks the import interrupted (importing again resumes it: see below).
     with Library(db) as lib:
         (status, error) = lib.conn.execute("SELECT status, error FROM sources").fetchone()
@@ -129,15 +130,15 @@ def test_sigterm_stops_an_import_cleanly(big_dump, tmp_path) -> None:
     dump = big_dump
     db = tmp_path / "library.sqlite3"
     cli = _cli("import", str(dump), "--db", str(db))
-    _wait_until(lambda: _articles(db) > 0)
-    helpers = _children(cli.pid)
+    _wait_until(lambda: count_articles(db) > 0)
+    helpers = children(cli.pid)
     cli.send_signal(signal.SIGTERM)
     _, err = cli.communicate(timeout=30)
     assert cli.returncode == 128 + signal.SIGTERM
     assert "Traceback" not in err
     (line,) = err.strip().splitlines()
     assert "stopped by SIGTERM" in line and "Import it again" in line
-    _wait_until(lambda: not any(_alive(p) for p in helpers), timeout=10)
+    _wait_until(lambda: not any(alive(p) for p in helpers), timeout=10)
     with Library(db) as lib:
         status, error, new = lib.conn.execute(
             "SELECT status, error, new_count FROM sources"
@@ -157,7 +158,7 @@ def test_kill_at_random_points_then_integrity_and_exact_totals(tmp_path) -> None
     for first_commit in (False, True, True):
         cli = _cli("import", str(dump), "--db", str(db))
         if first_commit:
-            _wait_until(lambda: _articles(db) > 0)
+            _wait_until(lambda: count_articles(db) > 0)
         time.sleep(rng.uniform(0.0, 0.2))
         cli.send_signal(rng.choice([signal.SIGKILL, signal.SIGTERM]))
         _, err = cli.communicate(timeout=30)

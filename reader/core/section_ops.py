@@ -162,30 +162,23 @@ def article_count(lib: Library, section_id: int) -> int:
 
 def sections_of(lib: Library, article_ids: Sequence[int]) -> set[int]:
     """The sections these articles are in."""
-    out: set[int] = set()
-    for chunk in _chunks(list(article_ids)):
-        marks = ",".join("?" * len(chunk))
-        out.update(
-            r[0]
-            for r in lib.conn.execute(
-                f"SELECT DISTINCT section_id FROM articles WHERE id IN ({marks})", chunk
-            )
-        )
-    return out
+    return _firsts(lib, "SELECT DISTINCT section_id FROM articles WHERE id IN ({})", article_ids)
 
 
 def already_in(lib: Library, article_ids: Sequence[int], section_id: int) -> set[int]:
     """Which of these articles are in this section already."""
+    return _firsts(
+        lib, "SELECT id FROM articles WHERE section_id = ? AND id IN ({})", article_ids, section_id
+    )
+
+
+def _firsts(lib: Library, sql: str, ids: Sequence[int], *params: object) -> set[int]:
+    """The first column of ``sql`` run over ``ids`` a chunk at a time (``{}``: the chunk's
+    placeholders, after ``params``)."""
     out: set[int] = set()
-    for chunk in _chunks(list(article_ids)):
+    for chunk in _chunks(list(ids)):
         marks = ",".join("?" * len(chunk))
-        out.update(
-            r[0]
-            for r in lib.conn.execute(
-                f"SELECT id FROM articles WHERE section_id = ? AND id IN ({marks})",
-                (section_id, *chunk),
-            )
-        )
+        out.update(r[0] for r in lib.conn.execute(sql.format(marks), (*params, *chunk)))
     return out
 
 
