@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from reader.core.dumps import LAYOUT_NAMES, DumpError, ParseReport, check_dump, parse_stream
+from reader.core.wording import counted
 
 
 def run(path: Path, *, as_json: bool, layout: str = "auto") -> int:
@@ -62,8 +63,8 @@ def _write_outline(articles, report: ParseReport) -> None:
         out.write(f"{n}. {title}{derived}\n")
         facts = [x for x in (a.byline, a.published, a.dateline) if x]
         paragraphs = len(a.paragraphs)
-        facts.append(f"{paragraphs} paragraph{'s' if paragraphs != 1 else ''}")
-        facts.append(f"{a.words:,} word{'s' if a.words != 1 else ''}")
+        facts.append(counted(paragraphs, "paragraph"))
+        facts.append(counted(a.words, "word"))
         out.write(f"   {' · '.join(facts)}\n")
         for doubt in a.doubts():
             out.write(f"   ⚠ {doubt}\n")
@@ -74,7 +75,7 @@ def _write_outline(articles, report: ParseReport) -> None:
         if a.paragraphs:
             out.write(f"   {_clip(a.paragraphs[0])}\n")
         out.write("\n")
-    summary = f"{n} article{'s' if n != 1 else ''}"
+    summary = counted(n, "article")
     warning = report.warning()
     if warning:
         summary += f" · {warning} (⚠ above)"

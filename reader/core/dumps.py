@@ -38,6 +38,7 @@ from reader.core.layout import (
 from reader.core.shapes import is_headline_shaped
 from reader.core.style import Style
 from reader.core.textio import CHUNK_SIZE, iter_indented_lines, iter_lines, sniff_encoding
+from reader.core.wording import counted
 
 __all__ = [
     "LAYOUTS",
@@ -87,10 +88,10 @@ class ParseReport:
         parts = []
         if self.merged:
             n = self.merged
-            parts.append(f"{n:,} article{'s' if n != 1 else ''} look{'s' if n == 1 else ''} merged")
+            parts.append(f"{counted(n, 'article')} look{'s' if n == 1 else ''} merged")
         elif self.doubtful:
             n = self.doubtful
-            parts.append(f"{n:,} article{'s' if n != 1 else ''} may be parsed wrong")
+            parts.append(f"{counted(n, 'article')} may be parsed wrong")
         if self.encoding_doubt:
             parts.append(f"text encoding {self.encoding or 'unknown'}: {self.encoding_doubt}")
         return "; ".join(parts) or None

@@ -21,6 +21,7 @@ from operator import add
 from typing import BinaryIO, Protocol
 
 from reader.core.charsets import DEFAULT_LEGACY, SAMPLE_BYTES, canonical, detect_legacy, sniff_utf16
+from reader.core.wording import counted
 
 CHUNK_SIZE = 1 << 20
 # A "line" longer than this (a binary blob, a file with no line ends) is cut into pieces so that
@@ -170,10 +171,10 @@ class _Decoder:
         doubts = [self.guess_doubt] if self.guess_doubt else []
         if self.replaced:
             n = self.replaced
-            doubts.append(f"{n:,} character{'s' if n != 1 else ''} could not be decoded")
+            doubts.append(f"{counted(n, 'character')} could not be decoded")
         if self.double:
             n = self.double
-            doubts.append(f"{n:,} place{'s' if n != 1 else ''} look encoded twice (â€™ for ’)")
+            doubts.append(f"{counted(n, 'place')} look encoded twice (â€™ for ’)")
         self.report.encoding = name
         self.report.encoding_doubt = "; ".join(doubts) or None
 
