@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.store import Library, LibraryDamaged, LibraryError, default_library_path
@@ -64,3 +66,21 @@ def say(line: str) -> None:
     """One line on stderr; a terminal closed under us (SIGHUP) is no reason for a traceback."""
     with contextlib.suppress(OSError, ValueError):
         print(line, file=sys.stderr)
+
+
+PROGRESS_EVERY = 2.0  # seconds between progress lines
+
+
+def progress_lines(line: Callable[[int, int], str]) -> Callable[[int, int], None]:
+    """A progress callback that prints ``line(done, total)`` on stderr, at most every
+    PROGRESS_EVERY seconds and never for the last step (the summary follows it)."""
+    last = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if total and done < total and now - last >= PROGRESS_EVERY:
+            last = now
+            print(line(done, total), file=sys.stderr)
+
+    return progress

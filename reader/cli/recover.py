@@ -7,16 +7,12 @@ newest damaged file set aside beside it. The damaged file is never changed or de
 from __future__ import annotations
 
 import sqlite3
-import sys
-import time
 from pathlib import Path
 
-from reader.cli.library import library_path, open_library, say
+from reader.cli.library import library_path, open_library, progress_lines, say
 from reader.core.libfile import identify
 from reader.core.recovery import damaged_copies, recover, set_aside
 from reader.core.store import SCHEMA_VERSION, LibraryError
-
-PROGRESS_EVERY = 2.0
 
 
 def _source(path: Path, damaged: Path | None) -> Path | str:
@@ -50,13 +46,9 @@ def run(db: Path | None, damaged: Path | None = None) -> int:
     if isinstance(lib, str):
         say(lib)
         return 2
-    last = time.monotonic()
-
-    def progress(done: int, total: int) -> None:
-        nonlocal last
-        if time.monotonic() - last >= PROGRESS_EVERY and done < total:
-            last = time.monotonic()
-            print(f"recovering: {done:,} of {total:,} rows looked at", file=sys.stderr)
+    progress = progress_lines(
+        lambda done, total: f"recovering: {done:,} of {total:,} rows looked at"
+    )
 
     try:
         result = recover(source, lib, progress)

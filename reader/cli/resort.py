@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import time
 from pathlib import Path
 
-from reader.cli.library import library_failed, open_library, say
+from reader.cli.library import library_failed, open_library, progress_lines, say
 from reader.core.section_ops import Resorted, SectionError, placed_by_hand, resort_all
-
-PROGRESS_EVERY = 2.0  # seconds between progress lines
 
 
 def summary(r: Resorted, by_hand: int) -> str:
@@ -39,14 +36,9 @@ def run(db: Path | None = None) -> int:
     if isinstance(lib, str):
         say(lib)
         return 2
-    last = time.monotonic()
-
-    def progress(done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if total and done < total and now - last >= PROGRESS_EVERY:
-            last = now
-            print(f"re-sorting: {done:,} of {total:,} ({done / total:.0%})", file=sys.stderr)
+    progress = progress_lines(
+        lambda done, total: f"re-sorting: {done:,} of {total:,} ({done / total:.0%})"
+    )
 
     try:
         by_hand, _total = placed_by_hand(lib)
