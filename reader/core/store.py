@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
+from reader.core.backups import back_up
+from reader.core.fts_schema import migrate_fts_declaration
 from reader.core.guessed_dates import forget_guessed_years
 from reader.core.libfile import (
     Identity,
@@ -303,6 +305,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "bylines and derived titles", _migrate_v7),
     Migration(8, "import warnings", _migrate_v8),
     Migration(9, "publication years once guessed are forgotten", forget_guessed_years),
+    Migration(10, "full-text index declared for outside tools", migrate_fts_declaration),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -507,6 +510,8 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         # After a big import the write-ahead log is reset, not shrunk, unless told to.
         conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+        if 0 < ident.version < SCHEMA_VERSION:  # an upgrade: a copy first (reader.core.backups)
+            back_up(conn, path, ident.version)
         migrate(conn)
         _check_tables(conn, path)
         reconcile_interrupted(conn)

@@ -1,0 +1,88 @@
+"""A copy of the library before every upgrade of its schema, the last two kept."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.core import backups
+from reader.core.store import SCHEMA_VERSION, Library, LibraryError
+from tests.library_files import older_library
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+ARTICLES = "SELECT id, title, summary, body, read, starred FROM articles ORDER BY id"
+
+
+def test_an_upgrade_backs_the_library_up_first(tmp_path: Path) -> None:
+    db = older_library(tmp_path / "library.sqlite3", version=9)
+    before = rows(db, ARTICLES)
+    Library(db).close()
+    (copy,) = backups.backups_of(db)
+    assert copy.parent == tmp_path / "backups"
+    assert copy.name.startswith("library-schema9-") and copy.suffix == ".sqlite3"
+    # A whole, self-contained library of the old schema: no journal beside it.
+    assert rows(copy, "PRAGMA user_version") == [(9,)]
+    assert rows(copy, "PRAGMA journal_mode") == [("delete",)]
+    assert rows(copy, "PRAGMA integrity_check") == [("ok",)]
+    assert rows(copy, ARTICLES) == before
+    assert not Path(f"{copy}-wal").exists()
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+def test_no_backup_without_an_upgrade(tmp_path: Path) -> None:
+    db = tmp_path / "library.sqlite3"
+    Library(db).close()  # a new library: nothing to keep
+    Library(db).close()  # up to date: nothing to do
+    assert backups.backups_of(db) == []
+    assert not (tmp_path / "backups").exists()
+
+
+def test_only_the_last_two_backups_are_kept(tmp_path: Path) -> None:
+    db = older_library(tmp_path / "library.sqlite3", version=8)
+    other = older_library(tmp_path / "other.sqlite3", version=8)
+    Library(other).close()  # another library's backup in the same folder stays
+    made = []
+    for _ in range(3):
+        conn = sqlite3.connect(db)
+        made.append(backups.back_up(conn, db, 8))
+        conn.close()
+    kept = backups.backups_of(db)
+    assert kept == [made[2], made[1]]
+    assert not made[0].exists()
+    assert len(backups.backups_of(other)) == 1
+
+
+def test_no_upgrade_when_the_backup_cannot_be_written(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes in read-only folders")
+    db = older_library(tmp_path / "library.sqlite3", version=9)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(LibraryError, match="backup could not be written"):
+            Library(db)
+    finally:
+        folder.chmod(0o700)
+    assert rows(db, "PRAGMA user_version") == [(9,)]
+    assert list(folder.iterdir()) == []
+
+
+def test_a_failed_copy_leaves_no_partial_file(tmp_path: Path) -> None:
+    db = older_library(tmp_path / "library.sqlite3", version=9)
+    (tmp_path / "backups").write_text("a file where the folder should be")
+    with pytest.raises(LibraryError, match="left as it was"):
+        Library(db)
+    assert rows(db, "PRAGMA user_version") == [(9,)]
+    assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
