@@ -192,6 +192,8 @@ CONNECTION_LEVEL = {
     "reader.core.store.reconcile_interrupted(conn)",
     "reader.core.libfile.full_check(conn)",
     "reader.core.guessed_dates.forget_guessed_years(conn)",
+    "reader.core.fts_schema.migrate_fts_declaration(conn)",
+    "reader.core.backups.back_up(conn)",
 }
 
 

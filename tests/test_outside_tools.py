@@ -32,6 +32,11 @@ def sqlite_utils(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def declaration(conn: sqlite3.Connection) -> str:
+    sql = "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"
+    return conn.execute(sql).fetchone()[0]
+
+
 def results(conn: sqlite3.Connection) -> dict[str, list[tuple[int, float | None]]]:
     """Dispatch's own search, ranked and by date, for every query."""
     lib = SimpleNamespace(conn=conn)
@@ -102,7 +107,7 @@ def test_upgrade_keeps_every_search_result(tmp_path: Path, edit_in_place: bool) 
     conn = sqlite3.connect(db, isolation_level=None)
     before = results(conn)
     assert sum(map(len, before.values())) > 20  # the queries find something
-    assert not fts_schema.declared_for_tools(fts_schema.declaration(conn))
+    assert not fts_schema.declared_for_tools(declaration(conn))
     assert sqlite_utils("search", str(db), "articles", "harbour").returncode != 0
 
     if edit_in_place:
@@ -114,7 +119,7 @@ def test_upgrade_keeps_every_search_result(tmp_path: Path, edit_in_place: bool) 
         fts_schema.migrate_fts_declaration(conn, edit_in_place=False)
         conn.execute("COMMIT")
     try:
-        sql = fts_schema.declaration(conn)
+        sql = declaration(conn)
         assert 'content="articles"' in sql
         assert "tokenize='porter unicode61 remove_diacritics 2'" in sql
         config = dict(conn.execute("SELECT k, v FROM articles_fts_config").fetchall())

@@ -33,7 +33,7 @@ _NEW = 'content="articles"'
 _CARRIED = ("hashsize", "automerge", "crisismerge", "usermerge", "pgsz", "rank")
 
 
-def declaration(conn: sqlite3.Connection) -> str:
+def _declaration(conn: sqlite3.Connection) -> str:
     row = conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'"
     ).fetchone()
@@ -51,7 +51,7 @@ def migrate_fts_declaration(conn: sqlite3.Connection, edit_in_place: bool = True
     Runs inside the migration's transaction. ``edit_in_place=False`` makes the index again
     (what an SQLite that refuses schema edits gets; the tests use it to check that path too).
     """
-    sql = declaration(conn)
+    sql = _declaration(conn)
     if not declared_for_tools(sql):
         fixed = _OLD.sub(_NEW, sql, count=1)
         if not declared_for_tools(fixed):
