@@ -41,7 +41,7 @@ def test_a_key_rebound_works_shows_everywhere_and_is_kept(qtbot, lib, settings_p
     qtbot.keyClick(window.article_list, Qt.Key.Key_X)
     assert window.list_model.index(0, 0).data() == window.reading_pane.article.title
     window.run_command("help")
-    assert "<b>X</b></td><td" in window.help_overlay.label.text().replace("\n", "")
+    assert "<b>x</b></td><td" in window.help_overlay.html().replace("\n", "")
     window.help_overlay.close_overlay()
     q = QSettings(str(settings_path), QSettings.Format.IniFormat)
     assert "next-article" in str(q.value("keys/overrides"))  # kept at once, not only on close

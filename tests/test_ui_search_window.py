@@ -320,7 +320,7 @@ def test_a_malformed_query_shows_the_fields_note_and_never_raises(qtbot, window,
 
 def test_help_overlay_shows_the_search_keys_and_query_language(qtbot, window):
     key(qtbot, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
-    text = window.help_overlay.label.text()
+    text = window.help_overlay.html()
     assert "Save search as view…" in text and "F3" in text and "Ctrl+Shift+F" in text
     assert "is:unread" in text and "before:/after:" in text
 

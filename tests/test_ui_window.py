@@ -234,7 +234,7 @@ def test_text_size_and_help_overlay(qtbot, window):
         QApplication.focusWidget(), Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier
     )
     assert window.help_overlay.isVisible()
-    text = window.help_overlay.label.text()
+    text = window.help_overlay.html()
     for group in ("Articles", "Marking", "Views", "Panes", "Reading", "History", "Application"):
         assert group in text
     assert "Undo the last marking" in text and "Ctrl+Z" in text

@@ -41,6 +41,7 @@ from reader.core.views import ALL, Counts, Sort, View
 
 from . import icons
 from . import settings as S
+from .accessibility import WindowAccessibility
 from .article_list import ArticleList
 from .article_model import ArticleListModel
 from .changes import LibraryChange
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
         self.article_list.empty_button.clicked.connect(lambda: self.run_command("import"))
+        self.accessibility = WindowAccessibility(self)  # announcements, names Qt leaves out
         self.resize(1200, 800)
         self._restore()
 
@@ -480,7 +482,7 @@ class MainWindow(QMainWindow):
         return self._help_overlay
 
     def show_help(self) -> None:
-        self.help_overlay.open(self.registry, self.keymap)
+        self.help_overlay.open_help(self.registry, self.keymap)
 
     def show_log(self) -> None:
         from reader.logs import log_path, open_log_file

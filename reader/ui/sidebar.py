@@ -59,6 +59,10 @@ class SidebarModel(QStandardItemModel):
     """Items carry their view key; counts are a role painted by :class:`CountDelegate`."""
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return accessible_name(index)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return accessible_description(index)
         value = super().data(index, role)
         if role == Qt.ItemDataRole.ToolTipRole and value:
             return tooltip(value)  # source file names and section names are not markup
@@ -91,6 +95,7 @@ class SidebarModel(QStandardItemModel):
     def populate(self, sections: list[views.Section], sources: list[views.Source]) -> None:
         """Build the tree; called at start and when sections or sources appear."""
         self.clear()
+        self.setHorizontalHeaderLabels(["Views"])  # the hidden header, as screen readers read it
         self._items.clear()
         self._icon_names.clear()
         root = self.invisibleRootItem()
@@ -163,6 +168,40 @@ class SidebarModel(QStandardItemModel):
         return out
 
 
+def accessible_name(index: QModelIndex | QPersistentModelIndex) -> str:
+    """A row as a screen reader says it: "World, 12 unread"; a source's count is of articles."""
+    text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+    count = index.data(CountRole)
+    if index.data(KindRole) != "view" or count is None:
+        return text
+    key = str(index.data(ViewKeyRole) or "")
+    if key.startswith("source:"):
+        return f"{text}, {count:,} article{'s' if count != 1 else ''}"
+    return f"{text}, {count:,} unread" if count else f"{text}, none unread"
+
+
+def accessible_description(index: QModelIndex | QPersistentModelIndex) -> str:
+    """Where a row sits (its group, its place) and what its tooltip says.
+
+    The tree is flat for Qt's accessibility (headings and their items are siblings), so the
+    group is said in words: "Section in Sections, 2 of 9".
+    """
+    parent = index.parent()
+    tip = str(index.data(Qt.ItemDataRole.ToolTipRole) or "").replace("\n", "; ")
+    if index.data(KindRole) == "header":
+        n = index.model().rowCount(index)
+        return f"Group of {n:,} {'entry' if n == 1 else 'entries'}"
+    if not parent.isValid():
+        return f"View: {tip}" if tip else "View"
+    group = str(parent.data(Qt.ItemDataRole.DisplayRole) or "")
+    place = f"{index.row() + 1} of {index.model().rowCount(parent)}"
+    kind = "Source" if str(index.data(ViewKeyRole) or "").startswith("source:") else "Item"
+    if kind == "Item" and str(index.data(ViewKeyRole) or "").startswith("section:"):
+        kind = "Section"
+    detail = tip if kind == "Source" else ""
+    return f"{kind} in {group}, {place}" + (f": {detail}" if detail else "")
+
+
 class CountDelegate(QStyledItemDelegate):
     """Paints the count at the right edge of a row, dimmed; headers get no count."""
 
@@ -225,8 +264,8 @@ class Sidebar(QTreeView):
     def __init__(self, model: SidebarModel, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("sectionSidebar")
-        self.setAccessibleName("Sections")
-        self.setAccessibleDescription("Smart views, sections and imported sources")
+        self.setAccessibleName("Sidebar")
+        self.setAccessibleDescription("Views, sections and imported sources, with unread counts")
         self.setModel(model)
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
