@@ -27,7 +27,7 @@ from reader.ui.commands import DEFAULT_KEYS, Keymap, normalize
 from reader.ui.help_overlay import help_html
 from reader.ui.reading_pane import placement_text
 from reader.ui.section_picker import Section, filter_sections
-from tests.ui_helpers import Spec, add_articles, make_window
+from tests.ui_helpers import Spec, add_articles, click_text, make_window
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -354,7 +354,8 @@ def test_picker_navigation_escape_and_create(qtbot, window, lib):
     qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
     assert section_of(lib, "World story 0") == "Middle East"
     assert "Middle East" in sidebar_sections(window)
-    # The reading pane says why it is there now.
+    # The reading pane says why it is there now, when asked.
+    window.run_command("why-here")
     assert "Moved to Middle East by you" in window.reading_pane.toPlainText()
     # Learned: the move is a training example.
     assert lib.conn.execute("SELECT COUNT(*) FROM section_examples").fetchone()[0] == 1
@@ -479,11 +480,21 @@ def test_reading_pane_shows_why_the_article_was_placed(qtbot, lib, tmp_path):
         )
     window = make_window(qtbot, lib, tmp_path / "settings.ini")
     window.show_article(ids[0])
-    text = window.reading_pane.toPlainText()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    assert lines[0].upper().startswith("SPORT")
-    assert lines[1] == "Sport: playoffs, Lakers, NBA"  # just under the section kicker
-    assert lines[2] == "Lakers beat Celtics"
+    pane = window.reading_pane
+
+    def lines() -> list[str]:
+        return [line.strip() for line in pane.toPlainText().splitlines() if line.strip()]
+
+    # Not shown to every reader: the kicker offers "Why here?", the headline comes next.
+    assert lines()[0].upper().startswith("SPORT") and lines()[0].endswith("Why here?")
+    assert lines()[1] == "Lakers beat Celtics"
+    assert "playoffs" not in pane.toPlainText()
+    click_text(qtbot, pane, "Why here?")  # handled in the pane: no browser, no URL opened
+    qtbot.waitUntil(lambda: "playoffs" in pane.toPlainText())
+    assert lines()[1] == "Sport: playoffs, Lakers, NBA"  # just under the section kicker
+    assert lines()[2] == "Lakers beat Celtics"
+    click_text(qtbot, pane, "Hide why")
+    qtbot.waitUntil(lambda: "playoffs" not in pane.toPlainText())
     window.close()
 
 

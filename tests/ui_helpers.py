@@ -105,3 +105,16 @@ def tables(lib):
     import sqlite_utils
 
     return sqlite_utils.Database(lib.conn)
+
+
+def click_text(qtbot, browser, text: str) -> None:
+    """A real mouse click on the first place ``text`` shows in a QTextBrowser (a link, say)."""
+    from PySide6.QtCore import Qt
+
+    found = browser.document().find(text)
+    assert not found.isNull(), text
+    middle = found.selectionStart() + (found.selectionEnd() - found.selectionStart()) // 2
+    cursor = browser.textCursor()
+    cursor.setPosition(middle)
+    point = browser.cursorRect(cursor).center()
+    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=point)

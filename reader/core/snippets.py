@@ -106,6 +106,34 @@ def marked_to_html(text: str, open_tag: str = "<b>", close_tag: str = "</b>") ->
     )
 
 
+def cut_marked(text: str, keep: int) -> str:
+    """The first ``keep`` characters of marked text (the markers not counted), ending with
+    :data:`ELLIPSIS` when anything was cut; a mark open at the cut is closed.
+
+    For a line too narrow for its snippet: the cut shows as "…", never as text that just stops.
+    """
+    if keep >= len(strip_marks(text)):
+        return text
+    out: list[str] = []
+    left = max(0, keep)
+    inside = False
+    i = 0
+    while i < len(text) and left > 0:
+        if text.startswith(MARK_OPEN, i):
+            out.append(MARK_OPEN)
+            inside, i = True, i + len(MARK_OPEN)
+        elif text.startswith(MARK_CLOSE, i):
+            out.append(MARK_CLOSE)
+            inside, i = False, i + len(MARK_CLOSE)
+        else:
+            out.append(text[i])
+            left, i = left - 1, i + 1
+    cut = "".join(out).rstrip()
+    if inside:
+        cut += MARK_CLOSE
+    return cut + ELLIPSIS
+
+
 def mark_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The plain text and the (start, end) of each highlighted stretch in it."""
     plain: list[str] = []

@@ -64,6 +64,7 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "focus-next-pane": ("Tab", "L"),
         "focus-previous-pane": ("Shift+Tab", "Backtab", "H"),
         "focus-mode": ("Return", "Enter"),
+        "why-here": (),  # no key: the reading pane's menu and "Why here?" in its header
         "leave": ("Esc",),
         "back": ("Alt+Left",),
         "forward": ("Alt+Right",),

@@ -182,9 +182,17 @@ class MatchHighlighter:
         else:
             self.current = (self.current + step) % len(self.spans)
         self.editor.setTextCursor(self._cursor(self.current))
-        self.editor.ensureCursorVisible()
+        self.centre_cursor()
         self._paint()
         return self.current
+
+    def centre_cursor(self) -> None:
+        """Scroll so that the current match sits in the middle of the page, not at its edge
+        (as far as the text allows: a match on the last lines stays low)."""
+        editor = self.editor
+        rect = editor.cursorRect()  # in viewport coordinates, at the scroll position now
+        bar = editor.verticalScrollBar()
+        bar.setValue(bar.value() + rect.center().y() - editor.viewport().height() // 2)
 
     def painted(self) -> list[int]:
         """The matches painted now: all of them, or those on screen and the current one."""

@@ -46,11 +46,13 @@ from .article_list import ArticleList
 from .article_model import ArticleListModel
 from .changes import LibraryChange
 from .commands import MODES, CommandError, CommandRegistry, Keymap, event_sequence, failure_message
+from .focus_mode import FocusMode
 from .marking import Marking
 from .menus import WindowMenus
 from .pane_updates import PaneUpdates
 from .read_marking import ReadMarking
 from .reading import Reading
+from .reading_menu import ReadingMenu
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
 from .search_field import SearchBar
 from .sidebar import Sidebar, SidebarModel
@@ -165,7 +167,9 @@ class MainWindow(QMainWindow):
         self.marking = Marking(self)
         self.pane_updates = PaneUpdates(self)
         self._register_commands()
+        self.reading_menu = ReadingMenu(self)
         self.menus = WindowMenus(self, self.registry, self.keymap, self.run_menu_command)
+        self.focus_part = FocusMode(self)
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
         self.article_list.empty_button.clicked.connect(lambda: self.run_command("import"))
@@ -434,21 +438,13 @@ class MainWindow(QMainWindow):
         target.setFocus(Qt.FocusReason.TabFocusReason)
 
     def enter_focus_mode(self) -> None:
+        """The article fills the window: every bar and side pane hidden (focus_mode.py)."""
         if self.current_article_id is None and self.shown_list().currentIndex().row() < 0:
             return
-        self.focus_mode = True
-        self.sidebar.hide()
-        self.list_pane.hide()
-        self.reading_pane.setFocus(Qt.FocusReason.OtherFocusReason)
-        hint = self.key_hint("leave-focus-mode")
-        self.statusBar().showMessage(f"Focus mode — {hint} to return", 3000)
+        self.focus_part.enter()
 
     def leave_focus_mode(self) -> None:
-        self.focus_mode = False
-        self.statusBar().clearMessage()
-        self.sidebar.show()
-        self.list_pane.show()
-        self.shown_list().setFocus(Qt.FocusReason.OtherFocusReason)
+        self.focus_part.leave()
 
     def leave_full_screen(self) -> None:
         if self.isFullScreen():

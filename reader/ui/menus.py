@@ -41,7 +41,7 @@ MENUS: dict[str, tuple[str, ...]] = {
         "back",
         "forward",
     ),
-    "Article": ("toggle-read", "toggle-star", "mark-view-read", "undo"),
+    "Article": ("toggle-read", "toggle-star", "mark-view-read", "undo", "why-here"),
     "View": (
         "focus-mode",
         "page-down",

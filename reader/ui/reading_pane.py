@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import html
 import math
+import re
+from collections.abc import Callable
+from datetime import datetime, timezone
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QResizeEvent, QTextFrameFormat
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtCore import QMimeData, QPoint, QUrl
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFont,
+    QFontMetricsF,
+    QPalette,
+    QResizeEvent,
+    QTextCursor,
+    QTextFrameFormat,
+)
+from PySide6.QtWidgets import QMenu, QTextBrowser
 
 from reader.core.article import text_to_blocks
 from reader.core.store import FALLBACK_SECTION, MOVED_REASON
 from reader.core.views import ArticleRecord
 
-from .article_model import full_date, publication_date
+from .article_model import publication_date
 
 WORDS_PER_MINUTE = 230
 MEASURE_CHARS = 70  # characters a line: the default ("medium") line width
@@ -49,21 +60,85 @@ def reading_minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
+#: The anchor of the header's "Why here?" link: handled by the pane, never opened as a URL.
+WHY_HERE = "dispatch:why-here"
+NBSP, WORD_JOINER = "\u00a0", "\u2060"
+#: Characters after which a line may break; a meta item keeps them joined to what follows.
+_BREAK_AFTER = re.compile("([-\u2010\u2013\u2014/])")
+
+
+def unbreakable(text: str) -> str:
+    """``text`` kept on one line: spaces made non-breaking, no break after a hyphen or slash.
+
+    Qt's rich text ignores ``white-space:nowrap`` on a span, and breaks a file name such as
+    "seed-dump.txt" after its hyphen; a word joiner there keeps it whole. (A name longer than
+    the line still breaks: the pane wraps anywhere when nothing else fits.)
+    """
+    return _BREAK_AFTER.sub("\\1" + WORD_JOINER, text.replace(" ", NBSP))
+
+
+def meta_items(a: ArticleRecord) -> list[str]:
+    """The meta line's items: byline, date, source file, reading time (plain text)."""
+    items = [f"By {a.byline}"] if a.byline else []
+    if a.published_at:
+        items.append(publication_date(a.published_at))
+    else:
+        items.append(f"added {publication_date(local_day(a.added_at))}")
+    if a.source:
+        items.append(f"from {a.source}")
+    items.append(f"{reading_minutes(a.words)} min read")
+    if a.title_derived:
+        items.append("headline made from the first sentence")
+    return items
+
+
+def local_day(stamp: str) -> str:
+    """The local calendar day of a UTC library stamp ("2026-12-03"), as publication_date reads."""
+    try:
+        moment = datetime.strptime(stamp[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime("%Y-%m-%d")
+
+
 def article_html(
-    a: ArticleRecord, point_size: float, muted: str = "#777", line_spacing: int = LINE_SPACING
+    a: ArticleRecord,
+    point_size: float,
+    muted: str = "#777",
+    line_spacing: int = LINE_SPACING,
+    show_reason: bool = False,
 ) -> str:
-    """The article as rich text for QTextBrowser (its subset of HTML and CSS)."""
+    """The article as rich text for QTextBrowser (its subset of HTML and CSS).
+
+    The header: the section as a kicker (with "Why here?", which shows the classifier's reasons
+    only when asked: ``show_reason``), the headline, the standfirst bullets and one meta line
+    that wraps between its items, never inside one.
+    """
     e = html.escape
     small = point_size * 0.8
+    kicker = e(a.section)
+    if a.starred:
+        kicker += " &nbsp;·&nbsp; ★ Starred"
+    reason = placement_text(a)
+    if reason is not None:
+        label = "Hide why" if show_reason else "Why here?"
+        kicker += (
+            f' &nbsp;·&nbsp; <a href="{WHY_HERE}" style="text-transform:none;'
+            f' letter-spacing:0px">{label}</a>'
+        )
     parts = [
         f'<p style="margin:0 0 6px 0; font-family:sans-serif; font-size:{small:.1f}pt;'
-        f' color:{muted}; text-transform:uppercase; letter-spacing:1px">'
-        f"{e(a.section)}"
-        f"{' &nbsp;·&nbsp; ★ Starred' if a.starred else ''}</p>",
-        *_reason_line(a, small, muted),
-        f'<h1 style="font-size:{point_size * 1.75:.1f}pt; font-weight:700; margin:0 0 10px 0;'
-        f' line-height:120%">{e(a.title)}</h1>',
+        f' color:{muted}; text-transform:uppercase; letter-spacing:1px">{kicker}</p>',
     ]
+    if show_reason and reason is not None:
+        parts.append(
+            f'<p style="margin:-2px 0 8px 0; font-family:sans-serif; font-size:{small:.1f}pt;'
+            f' color:{muted}; font-style:italic">{e(reason)}</p>'
+        )
+    parts.append(
+        f'<h1 style="font-size:{point_size * 1.75:.1f}pt; font-weight:700; margin:0 0 10px 0;'
+        f' line-height:120%">{e(a.title)}</h1>'
+    )
     bullets = [b.strip() for b in a.summary.split("\n") if b.strip()]
     if bullets:
         items = "".join(f'<li style="margin-bottom:4px">{e(b)}</li>' for b in bullets)
@@ -71,23 +146,11 @@ def article_html(
             f'<ul style="margin:4px 0 12px 0; font-size:{point_size * 1.08:.1f}pt;'
             f' line-height:140%; font-style:italic">{items}</ul>'
         )
-    meta = [f"By {a.byline}"] if a.byline else []
-    if a.published_at:
-        meta.append(publication_date(a.published_at))
-    if a.source:
-        meta.append(f"from {a.source}")
-    meta += [
-        f"{reading_minutes(a.words)} min read",
-        f"{a.words:,} words",
-        f"added {full_date(a.added_at)}",
-    ]
-    if a.title_derived:
-        meta.append("headline made from the first sentence")
+    # Items joined by "NBSP· ": the line breaks only after a separator's dot.
+    meta = f"{NBSP}· ".join(e(unbreakable(m)) for m in meta_items(a))
     parts.append(
         f'<p style="margin:0 0 18px 0; font-family:sans-serif; font-size:{small:.1f}pt;'
-        f' color:{muted}">'
-        + " · ".join(f'<span style="white-space:nowrap">{e(m)}</span>' for m in meta)
-        + "</p>"
+        f' color:{muted}">{meta}</p>'
     )
     first = True
     for kind, text in text_to_blocks(a.body):
@@ -129,17 +192,6 @@ def placement_text(a: ArticleRecord) -> str | None:
     return why[0].upper() + why[1:]
 
 
-def _reason_line(a: ArticleRecord, size: float, muted: str) -> list[str]:
-    text = placement_text(a)
-    if text is None:
-        return []
-    return [
-        f'<p style="margin:-2px 0 8px 0; font-family:sans-serif; font-size:{size:.1f}pt;'
-        f' color:{muted}; font-style:italic" title="Why this article is in this section">'
-        f"{html.escape(text)}</p>"
-    ]
-
-
 def empty_html(title: str, lines: list[str], point_size: float, muted: str = "#777") -> str:
     e = html.escape
     body = "".join(f'<p style="margin:0 0 8px 0; color:{muted}">{e(line)}</p>' for line in lines)
@@ -162,6 +214,12 @@ class ReadingPane(QTextBrowser):
         self.document().setUndoRedoEnabled(False)
         self.text_step = 0
         self.article: ArticleRecord | None = None
+        #: The header shows why the article is in its section ("Why here?" was clicked).
+        self.show_reason = False
+        #: Makes the context menu for a point of the viewport (reading_menu.py); None: Qt's own.
+        self.menu_builder: Callable[[QPoint], QMenu] | None = None
+        #: Where the context menu was opened, in the document (a command may act there).
+        self.menu_cursor: QTextCursor | None = None
         self._empty: tuple[str, list[str]] | None = None
         self.measure_chars = MEASURE_CHARS
         self.line_spacing = LINE_SPACING
@@ -170,6 +228,7 @@ class ReadingPane(QTextBrowser):
         font.setStyleHint(QFont.StyleHint.Serif)
         self._font = font
         self._apply_font()
+        self.anchorClicked.connect(self._on_anchor)
 
     # Nothing is ever loaded: not remote URLs, not local files, not data.
     def loadResource(self, type: int, name: QUrl | str) -> object:
@@ -206,8 +265,21 @@ class ReadingPane(QTextBrowser):
         self._render()
         bar.setValue(position)
 
+    def _on_anchor(self, url: QUrl) -> None:
+        """Links are the pane's own ("Why here?"); anything else is ignored, never opened."""
+        if url.toString() == WHY_HERE:
+            self.toggle_reason()
+
+    def toggle_reason(self) -> None:
+        """Show or hide why the open article is in its section, keeping the reader's place."""
+        if self.article is None:
+            return
+        self.show_reason = not self.show_reason
+        self.restyle()
+
     def show_article(self, a: ArticleRecord | None) -> None:
         self.article = a
+        self.show_reason = False  # asked for one article, not for every one after it
         self._empty = None
         self._render()
         self.verticalScrollBar().setValue(0)
@@ -229,7 +301,13 @@ class ReadingPane(QTextBrowser):
     def _render(self) -> None:
         if self.article is not None:
             self.setHtml(
-                article_html(self.article, self.point_size, self._muted(), self.line_spacing)
+                article_html(
+                    self.article,
+                    self.point_size,
+                    self._muted(),
+                    self.line_spacing,
+                    self.show_reason,
+                )
             )
             self.setAccessibleDescription(self.article.title)
         elif self._empty is not None:
@@ -260,6 +338,28 @@ class ReadingPane(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._apply_measure()
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copied text without the word joiners that keep meta items whole on screen (a file
+        name copied from the meta line must be the file's name)."""
+        found = super().createMimeDataFromSelection()
+        data = QMimeData()
+        data.setText(found.text().replace(WORD_JOINER, ""))
+        if found.hasHtml():
+            data.setHtml(found.html().replace(WORD_JOINER, ""))
+        return data
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.menu_builder is None:
+            super().contextMenuEvent(event)
+            return
+        pos = event.pos()
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            pos = self.cursorRect().center()  # the Menu key: at the text cursor
+        self.menu_cursor = self.cursorForPosition(pos)
+        menu = self.menu_builder(pos)
+        menu.exec(self.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     # -- paging
 

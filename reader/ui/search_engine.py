@@ -41,6 +41,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QPalette,
     QTextDocument,
 )
@@ -53,7 +54,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.query import parse_query
 from reader.core.search import PAGE_SIZE, Hit, Order, Page, search
-from reader.core.snippets import marked_to_html
+from reader.core.snippets import cut_marked, marked_to_html, strip_marks
 from reader.core.store import Library, LibraryError
 from reader.core.views import View
 
@@ -324,6 +325,16 @@ class SearchResultsModel(QAbstractTableModel):
         return None
 
 
+def fitted_html(marked: str, font: QFont, width: int) -> str:
+    """One line of marked text as HTML, cut to ``width`` with "…" where it does not fit."""
+    plain = strip_marks(marked)
+    metrics = QFontMetrics(font)
+    if metrics.horizontalAdvance(plain) > width:
+        shown = metrics.elidedText(plain, Qt.TextElideMode.ElideRight, width)
+        marked = cut_marked(marked, max(0, len(shown) - 1))
+    return marked_to_html(marked, HIT_OPEN, HIT_CLOSE)
+
+
 class SearchResultDelegate(QStyledItemDelegate):
     """Paints the title (matches emphasised) with its snippet on a second, muted line.
 
@@ -364,12 +375,11 @@ class SearchResultDelegate(QStyledItemDelegate):
         title_font = QFont(opt.font)
         snippet_font = QFont(opt.font)
         snippet_font.setBold(False)
-        title = marked_to_html(hit.title_marked, HIT_OPEN, HIT_CLOSE)
-        snippet = marked_to_html(hit.snippet, HIT_OPEN, HIT_CLOSE)
-        self._draw_line(
-            painter, rect.x(), rect.y(), rect.width(), line, title_font, title, text_color
-        )
-        self._draw_line(painter, rect.x(), rect.y() + line + 2, rect.width(), line,
+        width = rect.width()
+        title = fitted_html(hit.title_marked, title_font, width)
+        snippet = fitted_html(hit.snippet, snippet_font, width)
+        self._draw_line(painter, rect.x(), rect.y(), width, line, title_font, title, text_color)
+        self._draw_line(painter, rect.x(), rect.y() + line + 2, width, line,
                         snippet_font, snippet, muted)  # fmt: skip
 
     @staticmethod
