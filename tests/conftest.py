@@ -8,7 +8,15 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+# Beside the checkout (/work/main -> /work/shared), or beside a worktree's folder (/work/wt/x).
+SAMPLES = next(
+    (
+        p / "shared" / "samples"
+        for p in Path(__file__).resolve().parents[1:4]
+        if (p / "shared" / "samples").is_dir()
+    ),
+    Path(__file__).resolve().parents[1].parent / "shared" / "samples",
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
