@@ -110,7 +110,9 @@ def test_meta_line_wraps_between_items_never_inside_one(qtbot, lib, settings_pat
 def test_dump_text_in_the_meta_line_is_text_not_markup(lib, qtbot):
     (aid,) = add_articles(lib.conn, [Spec("Cranes idle")])
     with lib.conn:
-        lib.conn.execute("UPDATE articles SET byline = '<a href=\"x\">Ann</a>' WHERE id = ?", (aid,))
+        lib.conn.execute(
+            "UPDATE articles SET byline = '<a href=\"x\">Ann</a>' WHERE id = ?", (aid,)
+        )
     html = article_html(views.article(lib, aid), 11)
     assert '<a href="x">' not in html and "&lt;a" in html
 
@@ -160,9 +162,7 @@ def run_context_menu(qtbot, pane, then) -> list[str]:
 
     QTimer.singleShot(50, act)
     pos = QPoint(pane.viewport().width() // 2, 40)
-    event = QContextMenuEvent(
-        QContextMenuEvent.Reason.Mouse, pos, pane.viewport().mapToGlobal(pos)
-    )
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, pane.viewport().mapToGlobal(pos))
     QApplication.sendEvent(pane.viewport(), event)
     qtbot.waitUntil(lambda: bool(seen))
     return seen
@@ -196,8 +196,10 @@ def test_reading_pane_menu_lists_the_article_commands_with_their_keys(qtbot, lib
     assert any(e.startswith("&Copy") or e.startswith("Copy") for e in named)
     assert any("Select All" in e for e in named)
     qtbot.waitUntil(
-        lambda: lib.conn.execute("SELECT starred FROM articles WHERE id = ?", (ids[0],)).fetchone()
-        == (1,)
+        lambda: (
+            lib.conn.execute("SELECT starred FROM articles WHERE id = ?", (ids[0],)).fetchone()
+            == (1,)
+        )
     )
     window.close()
 
@@ -212,9 +214,7 @@ def test_the_menu_list_skips_unregistered_names_and_spare_separators():
 # --- focus mode ----------------------------------------------------------------------------------
 
 
-def test_focus_mode_hides_every_bar_and_escape_restores_what_was_shown(
-    qtbot, lib, settings_path
-):
+def test_focus_mode_hides_every_bar_and_escape_restores_what_was_shown(qtbot, lib, settings_path):
     add_articles(lib.conn, numbered(3))
     window = make_window(qtbot, lib, settings_path)
     window.menus.toolbar.hide()  # the reader had hidden the toolbar: it stays hidden
