@@ -194,6 +194,7 @@ CONNECTION_LEVEL = {
     "reader.core.guessed_dates.forget_guessed_years(conn)",
     "reader.core.fts_schema.migrate_fts_declaration(conn)",
     "reader.core.backups.back_up(conn)",
+    "reader.core.trash_schema.migrate_trash(conn)",
 }
 
 

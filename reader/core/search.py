@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 
 from reader.core.query import ParsedQuery, parse_query, stems
 from reader.core.snippets import lead, marked_snippets, marked_to_html, strip_marks
-from reader.core.views import View, view_filter
+from reader.core.views import LIVE_FILTER, TRASH_FILTER, View, view_filter
 
 if TYPE_CHECKING:
     from reader.core.store import Library
@@ -136,7 +136,7 @@ def search(
     if q.is_empty:
         return Page(q, [], order, offset, notes=notes)
     q = bound_prefixes(lib, q, notes)
-    where, params = _filters(q, scope, cutoff)
+    where, params = _filters(conn, q, scope, cutoff)
     ranked_among = None
     total = None
     span = _id_span(conn, q, scope) if q.match else None
@@ -280,9 +280,15 @@ def _span_sql(span: tuple[int, int] | None, column: str = "rowid") -> tuple[str,
     return f" AND {column} BETWEEN ? AND ?", [span[0], span[1]]
 
 
-def _filters(q: ParsedQuery, scope: View | None, cutoff: str | None) -> tuple[list[str], list]:
+def _filters(
+    conn: sqlite3.Connection, q: ParsedQuery, scope: View | None, cutoff: str | None
+) -> tuple[list[str], list]:
     where: list[str] = []
     params: list = []
+    if scope is None and _has_trash(conn):
+        # A scope's filter already leaves the Trash out. Unscoped, only a library with something
+        # in its Trash pays for the check (a row lookup per match).
+        where.append(f"a.{LIVE_FILTER}")
     for f in q.filters:
         where.append(f.sql)
         params.extend(f.params)
@@ -291,6 +297,12 @@ def _filters(q: ParsedQuery, scope: View | None, cutoff: str | None) -> tuple[li
         where.append(scope_sql)
         params.extend(scope_params)
     return where, params
+
+
+def _has_trash(conn: sqlite3.Connection) -> bool:
+    """Whether any article is in the Trash (one probe of a partial index)."""
+    sql = f"SELECT EXISTS (SELECT 1 FROM articles WHERE {TRASH_FILTER})"
+    return bool(conn.execute(sql).fetchone()[0])
 
 
 def _ranked(
@@ -549,7 +561,7 @@ def count(
     q = query if isinstance(query, ParsedQuery) else parse_query(query)
     if q.is_empty:
         return 0, True
-    where, params = _filters(q, scope, cutoff)
+    where, params = _filters(conn, q, scope, cutoff)
     if unread_only:
         where.append("a.read = 0")
     if q.match:
@@ -610,7 +622,7 @@ def unread_matches(
     q = query if isinstance(query, ParsedQuery) else parse_query(query)
     if q.is_empty:
         return []
-    where, params = _filters(q, scope, cutoff)
+    where, params = _filters(conn, q, scope, cutoff)
     where.append("a.read = 0")
     if q.match:
         sql = (

@@ -32,6 +32,7 @@ from reader.core.libfile import (
     plain_error,
     ro_uri,
 )
+from reader.core.trash_schema import migrate_trash
 
 log = logging.getLogger(__name__)
 
@@ -245,10 +246,11 @@ _V4 = [
         FROM articles GROUP BY section_id""",
 ]
 
-#: What the maintained counts must equal (checked by :meth:`Library.integrity_ok`).
+#: What the maintained counts must equal (checked by :meth:`Library.integrity_ok`): articles
+#: in the Trash (schema 11) count nowhere.
 RECOUNT_SQL = """
     SELECT section_id, count(*), sum(read = 0), sum(starred = 1), sum(starred = 1 AND read = 0)
-    FROM articles GROUP BY section_id ORDER BY section_id"""
+    FROM articles WHERE deleted_at IS NULL GROUP BY section_id ORDER BY section_id"""
 
 
 def _migrate_v4(conn: sqlite3.Connection) -> None:
@@ -306,6 +308,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "import warnings", _migrate_v8),
     Migration(9, "publication years once guessed are forgotten", forget_guessed_years),
     Migration(10, "full-text index declared for outside tools", migrate_fts_declaration),
+    Migration(11, "the Trash, removed sources", migrate_trash),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

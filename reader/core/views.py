@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 if TYPE_CHECKING:
     from reader.core.store import Library
 
-ViewKind = Literal["all", "unread", "starred", "today", "section", "source"]
+ViewKind = Literal["all", "unread", "starred", "today", "section", "source", "trash"]
 SortKey = Literal["date", "title"]
 
 SMART_VIEWS: tuple[ViewKind, ...] = ("all", "unread", "starred", "today")
@@ -28,7 +28,11 @@ SMART_VIEW_NAMES = {
     "unread": "Unread",
     "starred": "Starred",
     "today": "Today",
+    "trash": "Trash",
 }
+#: Deleted articles (schema 11): listed only in the Trash view, counted and searched nowhere else.
+TRASH_FILTER = "deleted_at IS NOT NULL"
+LIVE_FILTER = "deleted_at IS NULL"
 TODAY_HOURS = 24
 # Views up to this size sorted by title are collected through their filter's index and sorted;
 # bigger ones walk the title index (see view_filter).
@@ -58,7 +62,7 @@ class View:
     @classmethod
     def from_key(cls, key: str) -> View | None:
         kind, _, ident = key.partition(":")
-        if kind in SMART_VIEWS and not ident:
+        if kind in (*SMART_VIEWS, "trash") and not ident:
             return cls(kind)
         if kind in ("section", "source") and ident.isdigit():
             return cls(kind, int(ident))  # type: ignore[arg-type]
@@ -69,6 +73,7 @@ ALL = View("all")
 UNREAD = View("unread")
 STARRED = View("starred")
 TODAY = View("today")
+TRASH = View("trash")
 
 
 class Section(NamedTuple):
@@ -142,7 +147,8 @@ def sources(lib: Library) -> list[Source]:
         Source(*r)
         for r in conn.execute(
             "SELECT id, name, path, imported_at, status, new_count, duplicate_count,"
-            " skipped_count, error FROM sources ORDER BY imported_at DESC, id DESC"
+            " skipped_count, error FROM sources WHERE removed_at IS NULL"
+            " ORDER BY imported_at DESC, id DESC"
         )
     ]
 
@@ -155,12 +161,20 @@ def today_cutoff(now: datetime | None = None) -> str:
 def view_filter(
     view: View, cutoff: str | None = None, unindexed: bool = False
 ) -> tuple[str, tuple]:
-    """The WHERE clause of a view (without WHERE) and its parameters.
+    """The WHERE clause of a view (without WHERE) and its parameters; only the Trash view lists
+    deleted articles.
 
     ``unindexed`` writes the column as ``+column``, which stops SQLite from using the filter's
     index: for a big view sorted by title, walking the title index and filtering is far faster
     than collecting the view and sorting it (0.5 ms against 600 ms for 110,000 rows).
     """
+    if view.kind == "trash":
+        return TRASH_FILTER, ()
+    where, params = _kind_filter(view, cutoff, unindexed)
+    return f"{where} AND {LIVE_FILTER}", params
+
+
+def _kind_filter(view: View, cutoff: str | None, unindexed: bool) -> tuple[str, tuple]:
     plus = "+" if unindexed else ""
     if view.kind == "all":
         return "1", ()
@@ -208,9 +222,13 @@ def counts(lib: Library, cutoff: str | None = None) -> Counts:
     out.unread["unread"] = int(unread)
     out.unread["starred"] = int(starred_unread)
     out.unread["today"] = conn.execute(
-        "SELECT count(*) FROM articles WHERE read = 0 AND added_at >= ?", (cutoff,)
+        f"SELECT count(*) FROM articles WHERE read = 0 AND added_at >= ? AND {LIVE_FILTER}",
+        (cutoff,),
     ).fetchone()[0]
-    for source_id, n in conn.execute("SELECT id, new_count FROM sources"):
+    out.unread["trash"] = conn.execute(
+        f"SELECT count(*) FROM articles WHERE {TRASH_FILTER}"
+    ).fetchone()[0]
+    for source_id, n in conn.execute("SELECT id, new_count FROM sources WHERE removed_at IS NULL"):
         out.unread[View("source", source_id).key] = n
     return out
 
