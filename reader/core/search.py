@@ -302,7 +302,10 @@ def _filters(
 def _has_trash(conn: sqlite3.Connection) -> bool:
     """Whether any article is in the Trash (one probe of a partial index)."""
     sql = f"SELECT EXISTS (SELECT 1 FROM articles WHERE {TRASH_FILTER})"
-    return bool(conn.execute(sql).fetchone()[0])
+    try:
+        return bool(conn.execute(sql).fetchone()[0])
+    except sqlite3.OperationalError:  # a library older than schema 11 has no Trash
+        return False
 
 
 def _ranked(
