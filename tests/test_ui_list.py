@@ -1,0 +1,169 @@
+"""The reader's list: row content, density, order from the menu and headers, layouts."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QAction
+
+from reader.ui import article_model
+from reader.ui import settings as S
+from reader.ui.list_delegate import COMFORTABLE, COMPACT
+from reader.ui.list_options import COLUMNS, STACKED
+from tests.ui_helpers import Spec, add_articles, add_source, make_window, numbered
+
+
+@pytest.fixture
+def window(qtbot, lib, settings_path):
+    src = add_source(lib.conn, "wire-07.txt")
+    add_articles(
+        lib.conn,
+        [
+            Spec(
+                "Harbour pilots strike over night shifts at the container port",
+                section="Business",
+                body="## Background\n\nPilots walked out at dawn. " + "More words here. " * 40,
+                source_id=src,
+                hours_ago=0.01,
+            ),
+            Spec("beta story", section="World", summary=("A summary line.",), hours_ago=30),
+            Spec("Alpha story", section="Sport", hours_ago=60, read=1, starred=1),
+        ],
+    )
+    return make_window(qtbot, lib, settings_path)
+
+
+def _action(window, name: str) -> QAction:
+    action = window.findChild(QAction, name)
+    assert action is not None, name
+    return action
+
+
+def _titles(window) -> list[str]:
+    model = window.list_model
+    return [model.index(i, 0).data() for i in range(model.rowCount())]
+
+
+def test_a_comfortable_row_shows_headline_meta_and_snippet(window):
+    view = window.article_list
+    assert view.density.kind == COMFORTABLE  # the default
+    view.delegate.density = view.density.__class__(COMFORTABLE, 2)
+    texts = view.delegate.texts(window.list_model, 0, view.font(), 260)
+    assert 1 <= len(texts.headline) <= 2
+    assert " ".join(texts.headline).startswith("Harbour pilots strike")
+    assert texts.meta.startswith("wire-07.txt · Business · Today ")
+    assert texts.snippet[0].startswith("Pilots walked out at dawn.")
+    assert "Background" not in " ".join(texts.snippet)  # a cross-head is not the snippet
+    assert len(texts.snippet) == 2 and texts.snippet[-1].endswith("…")
+    # A narrow row cuts the headline after two lines, with "…".
+    narrow = view.delegate.texts(window.list_model, 0, view.font(), 90)
+    assert len(narrow.headline) == 2 and narrow.headline[-1].endswith("…")
+    # No source: the meta line starts at the section; the summary is the snippet.
+    second = view.delegate.texts(window.list_model, 1, view.font(), 400)
+    assert second.meta == "World · Yesterday" or second.meta.startswith("World · ")
+    assert second.snippet == ["A summary line."]
+
+
+def test_rows_paint_without_rich_text(window, qtbot):
+    add_articles(window.library.conn, [Spec("<b>not bold</b> & <i>raw</i>", hours_ago=0)])
+    window.list_model.refresh()
+    texts = window.article_list.delegate.texts(
+        window.list_model, 0, window.article_list.font(), 600
+    )
+    assert texts.headline == ["<b>not bold</b> & <i>raw</i>"]
+    window.article_list.grab()  # paints every visible row through the delegate
+
+
+def test_density_switch_changes_rows_headers_and_is_kept(window, qtbot, lib, settings_path):
+    view = window.article_list
+    comfortable_height = view.rowHeight(0)
+    assert view.horizontalHeader().isHidden()
+    assert all(view.isColumnHidden(c) for c in (1, 2, 3))
+    _action(window, "action-snippet-0").trigger()
+    assert not window.list_model.details(0).snippet  # rows no longer read their snippet
+    assert view.rowHeight(0) < comfortable_height
+    comfortable_height = view.rowHeight(0)
+    _action(window, "action-density-compact").trigger()
+    assert view.density.kind == COMPACT
+    assert view.rowHeight(0) < comfortable_height
+    assert not view.horizontalHeader().isHidden()
+    assert not view.isColumnHidden(article_model.SECTION)
+    assert view.model().index(1, article_model.SECTION).data() == "World"
+    assert not _action(window, "action-snippet-1").isEnabled()  # compact rows have none
+    window.close()
+    again = make_window(qtbot, lib, settings_path)
+    assert again.article_list.density.kind == COMPACT
+    assert again.article_list.density.snippet_lines == 0
+
+
+def test_sort_by_each_order_from_the_menu(window):
+    expected = {
+        "title": [
+            "Alpha story",
+            "beta story",
+            "Harbour pilots strike over night shifts at the container port",
+        ],
+        "date": [
+            "Harbour pilots strike over night shifts at the container port",
+            "beta story",
+            "Alpha story",
+        ],
+    }
+    for key in article_model.SORT_KEYS:
+        _action(window, f"action-sort-{key}").trigger()
+        assert window.list_model.sort_order.key == key
+        if key in expected:
+            assert _titles(window) == expected[key]
+    _action(window, "action-sort-date").trigger()
+    _action(window, "action-descending-false").trigger()
+    assert _titles(window)[0] == "Alpha story"  # oldest first
+    assert window.settings.get(S.SORT_DESCENDING) is False
+
+
+def test_layout_switch_is_kept_across_a_restart(window, qtbot, lib, settings_path):
+    assert window.list_options.layout == COLUMNS  # the default: sidebar · list · article
+    assert window.list_pane.parent() is window.main_splitter
+    assert window.main_splitter.count() >= 3
+    _action(window, "action-layout-stacked").trigger()
+    assert window.list_pane.parent() is window.list_splitter
+    assert window.reading_pane.parent() is window.list_splitter
+    assert window.list_splitter.isVisible()
+    window.close()
+    again = make_window(qtbot, lib, settings_path)
+    assert again.list_options.layout == STACKED
+    assert again.list_pane.parent() is again.list_splitter
+    again.list_options.set_layout(COLUMNS)
+    sizes = again.main_splitter.sizes()
+    assert again.list_pane.parent() is again.main_splitter and len([s for s in sizes if s > 0]) == 3
+    again.close()
+    third = make_window(qtbot, lib, settings_path)
+    assert third.list_options.layout == COLUMNS
+
+
+def test_a_million_row_model_pages_with_details(lib):
+    add_articles(lib.conn, numbered(1000))
+    model = article_model.ArticleListModel(lib)
+    model.open_view(article_model.views.ALL)
+    model.set_snippets(True)
+    assert model.details(999).snippet == "A paragraph of text."
+    assert model.cached_rows() == article_model.PAGE  # only the page of that row was read
+
+
+def test_preferences_offer_density_snippets_and_layout(window, qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    from reader.ui.preferences import show_preferences
+
+    dialog = show_preferences(window)
+    qtbot.addWidget(dialog)
+    density = dialog.findChild(QComboBox, "densityChoice")
+    snippet = dialog.findChild(QComboBox, "snippetChoice")
+    layout = dialog.findChild(QComboBox, "layoutChoice")
+    snippet.setCurrentIndex(snippet.findData(2))
+    assert window.article_list.density.snippet_lines == 2
+    layout.setCurrentIndex(layout.findData(STACKED))
+    assert window.list_pane.parent() is window.list_splitter
+    density.setCurrentIndex(density.findData(COMPACT))
+    assert window.article_list.density.kind == COMPACT
+    assert not snippet.isEnabled()
+    assert window.settings.get(S.LIST_DENSITY) == COMPACT
+    assert window.settings.get(S.LAYOUT) == STACKED
