@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication
 
 from reader.ui import article_model
 from reader.ui import settings as S
@@ -167,3 +168,97 @@ def test_preferences_offer_density_snippets_and_layout(window, qtbot):
     assert not snippet.isEnabled()
     assert window.settings.get(S.LIST_DENSITY) == COMPACT
     assert window.settings.get(S.LAYOUT) == STACKED
+
+
+# --- the context menu ---------------------------------------------------------------------------
+
+
+def _menu_texts(menu) -> list[str]:
+    return [a.text() for a in menu.actions() if not a.isSeparator()]
+
+
+def _entry(menu, name: str):
+    action = menu.findChild(QAction, name)
+    assert action is not None, (name, _menu_texts(menu))
+    return action
+
+
+def _flags(lib, title: str) -> tuple[int, int]:
+    return lib.conn.execute(
+        "SELECT read, starred FROM articles WHERE title = ?", (title,)
+    ).fetchone()
+
+
+def test_context_menu_lists_commands_with_their_keys(window):
+    model = window.list_model
+    menu = window.list_menu.build(model.index(1, 0))  # "beta story": unread, not starred
+    texts = _menu_texts(menu)
+    assert texts[:2] == ["Open", "Read in focus mode\tReturn"]
+    assert "Mark as read\tM" in texts and "Star\tS" in texts
+    assert "Move to section…\tV" in texts and "Copy headline" in texts
+    # A key rebound in Preferences shows the next time the menu opens.
+    window.keymap.bind("toggle-read", ["R"])
+    assert "Mark as read\tR" in _menu_texts(window.list_menu.build(model.index(1, 0)))
+    # A read, starred row offers the opposite markings.
+    texts = _menu_texts(window.list_menu.build(model.index(2, 0)))
+    assert "Mark as unread\tR" in texts and "Unstar\tS" in texts
+    assert window.list_menu.build(model.index(99, 0)) is None  # no row there
+
+
+def test_context_menu_marks_and_stars_the_clicked_row_without_opening_it(window, lib, qtbot):
+    opened = window.current_article_id
+    index = window.list_model.index(1, 0)
+    _entry(window.list_menu.build(index), "menu-toggle-read").trigger()
+    qtbot.waitUntil(lambda: _flags(lib, "beta story") == (1, 0))
+    assert window.current_article_id == opened  # never opened, so never marked read by that
+    _entry(window.list_menu.build(index), "menu-toggle-star").trigger()
+    qtbot.waitUntil(lambda: _flags(lib, "beta story") == (1, 1))
+    qtbot.waitUntil(lambda: window.list_model.row_at(1).starred == 1)  # the list follows
+    _entry(window.list_menu.build(index), "menu-toggle-read").trigger()  # now "Mark as unread"
+    qtbot.waitUntil(lambda: _flags(lib, "beta story") == (0, 1))
+    window.run_command("undo")
+    qtbot.waitUntil(lambda: _flags(lib, "beta story") == (1, 1))
+
+
+def test_context_menu_on_a_selection_acts_on_every_selected_row(window, lib, qtbot):
+    from PySide6.QtCore import QItemSelectionModel
+
+    model = window.list_model
+    selection = window.article_list.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.select(model.index(0, 0), flags)
+    selection.select(model.index(1, 0), flags)
+    menu = window.list_menu.build(model.index(1, 0))
+    assert "Copy 2 headlines" in _menu_texts(menu)
+    assert "Open" not in _menu_texts(menu)
+    _entry(menu, "menu-copy-headline").trigger()
+    clip = QGuiApplication.clipboard().text()
+    assert clip == "Harbour pilots strike over night shifts at the container port\nbeta story"
+    _entry(window.list_menu.build(model.index(0, 0)), "menu-toggle-star").trigger()
+    qtbot.waitUntil(lambda: _flags(lib, "beta story")[1] == 1)
+    assert _flags(lib, "Harbour pilots strike over night shifts at the container port")[1] == 1
+    assert _flags(lib, "Alpha story")[1] == 1  # it was starred already, and stays so
+
+
+def test_context_menu_opens_and_moves_to_a_section(window, lib, qtbot):
+    model = window.list_model
+    _entry(window.list_menu.build(model.index(2, 0)), "menu-open").trigger()
+    assert window.current_article_id == model.article_id(2)
+    _entry(window.list_menu.build(model.index(1, 0)), "menu-move-to-section").trigger()
+    picker = window.section_actions.picker
+    assert picker.isVisible()
+    qtbot.keyClicks(picker.edit, "Science")
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+    section = lib.conn.execute(
+        "SELECT s.name FROM articles a JOIN sections s ON s.id = a.section_id"
+        " WHERE a.title = 'beta story'"
+    ).fetchone()[0]
+    assert section == "Science"
+    assert _flags(lib, "Alpha story")[0] == 1  # the open article did not move
+    assert (
+        lib.conn.execute(
+            "SELECT s.name FROM articles a JOIN sections s ON s.id = a.section_id"
+            " WHERE a.title = 'Alpha story'"
+        ).fetchone()[0]
+        == "Sport"
+    )

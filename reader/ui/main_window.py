@@ -47,6 +47,7 @@ from .article_model import ArticleListModel, sort_from_setting
 from .changes import LibraryChange
 from .commands import MODES, CommandError, CommandRegistry, Keymap, event_sequence, failure_message
 from .focus_mode import FocusMode
+from .list_menu import ListMenu
 from .list_options import ListOptions
 from .marking import Marking
 from .menus import WindowMenus
@@ -172,6 +173,7 @@ class MainWindow(QMainWindow):
         self.menus = WindowMenus(self, self.registry, self.keymap, self.run_menu_command)
         self.focus_part = FocusMode(self)
         self.list_options = ListOptions(self)
+        self.list_menu = ListMenu(self)
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
         self.article_list.empty_button.clicked.connect(lambda: self.run_command("import"))
