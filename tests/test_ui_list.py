@@ -121,23 +121,27 @@ def test_sort_by_each_order_from_the_menu(window):
 
 
 def test_layout_switch_is_kept_across_a_restart(window, qtbot, lib, settings_path):
-    assert window.list_options.layout == COLUMNS  # the default: sidebar · list · article
-    assert window.list_pane.parent() is window.main_splitter
-    assert window.main_splitter.count() >= 3
-    _action(window, "action-layout-stacked").trigger()
+    assert window.list_options.layout == STACKED  # the default: the list above the article
     assert window.list_pane.parent() is window.list_splitter
-    assert window.reading_pane.parent() is window.list_splitter
-    assert window.list_splitter.isVisible()
+    _action(window, "action-layout-columns").trigger()
+    assert window.list_pane.parent() is window.main_splitter
+    assert window.reading_pane.parent() is window.main_splitter
+    assert not window.list_splitter.isVisible()
+    sizes = window.main_splitter.sizes()
+    assert len([s for s in sizes if s > 0]) == 3  # sidebar · list · article
+    window.main_splitter.setSizes([200, 333, sizes[1] + sizes[2] - 333])
     window.close()
     again = make_window(qtbot, lib, settings_path)
-    assert again.list_options.layout == STACKED
+    assert again.list_options.layout == COLUMNS
+    assert again.list_pane.parent() is again.main_splitter
+    assert again.main_splitter.sizes()[1] == 333  # the columns' own sizes came back
+    again.list_options.set_layout(STACKED)
     assert again.list_pane.parent() is again.list_splitter
-    again.list_options.set_layout(COLUMNS)
-    sizes = again.main_splitter.sizes()
-    assert again.list_pane.parent() is again.main_splitter and len([s for s in sizes if s > 0]) == 3
+    assert again.reading_pane.parent() is again.list_splitter
+    assert again.list_splitter.isVisible()
     again.close()
     third = make_window(qtbot, lib, settings_path)
-    assert third.list_options.layout == COLUMNS
+    assert third.list_options.layout == STACKED
 
 
 def test_a_million_row_model_pages_with_details(lib):
@@ -161,13 +165,13 @@ def test_preferences_offer_density_snippets_and_layout(window, qtbot):
     layout = dialog.findChild(QComboBox, "layoutChoice")
     snippet.setCurrentIndex(snippet.findData(2))
     assert window.article_list.density.snippet_lines == 2
-    layout.setCurrentIndex(layout.findData(STACKED))
-    assert window.list_pane.parent() is window.list_splitter
+    layout.setCurrentIndex(layout.findData(COLUMNS))
+    assert window.list_pane.parent() is window.main_splitter
     density.setCurrentIndex(density.findData(COMPACT))
     assert window.article_list.density.kind == COMPACT
     assert not snippet.isEnabled()
     assert window.settings.get(S.LIST_DENSITY) == COMPACT
-    assert window.settings.get(S.LAYOUT) == STACKED
+    assert window.settings.get(S.LAYOUT) == COLUMNS
 
 
 # --- the context menu ---------------------------------------------------------------------------

@@ -49,7 +49,7 @@ class ListOptions:
             lines if lines in (0, 1, 2) else 1,
         )
         layout = s.get(S.LAYOUT)
-        self.layout = layout if layout in (COLUMNS, STACKED) else COLUMNS
+        self.layout = layout if layout in (COLUMNS, STACKED) else STACKED
         window.article_list.set_density(self.density)
         self._actions: dict[tuple[str, object], QAction] = {}
         self._build_menus(window.menus["View"])
@@ -119,7 +119,8 @@ class ListOptions:
             main.insertWidget(2, w.reading_pane)
             w.list_splitter.hide()
             rest = total - side
-            main.setSizes([side, rest * 2 // 5, rest - rest * 2 // 5])
+            listing = max(260, rest // 4)
+            main.setSizes([side, listing, rest - listing])
             for i, stretch in enumerate((0, 0, 1)):
                 main.setStretchFactor(i, stretch)
         else:
@@ -131,7 +132,7 @@ class ListOptions:
             main.setStretchFactor(0, 0)
             main.setStretchFactor(1, 1)
             height = max(w.list_splitter.height(), 400)
-            w.list_splitter.setSizes([height * 9 // 20, height - height * 9 // 20])
+            w.list_splitter.setSizes([height // 2, height - height // 2])
 
     # -- the order
 
