@@ -355,6 +355,8 @@ class ArticleListModel(QAbstractTableModel):
                 # A title is dump text: never guessed to be HTML.
                 return tooltip(f"{r.title}\n{r.dateline}" if r.dateline else r.title)
             return None
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == ADDED:
+            return self.data(index, Qt.ItemDataRole.ToolTipRole)  # the full date, not "06:26"
         if role == Qt.ItemDataRole.AccessibleTextRole and col == TITLE:
             state = ", ".join(s for s, on in (("unread", not r.read), ("starred", r.starred)) if on)
             return f"{r.title}{', ' + state if state else ''}"
