@@ -195,6 +195,7 @@ CONNECTION_LEVEL = {
     "reader.core.fts_schema.migrate_fts_declaration(conn)",
     "reader.core.backups.back_up(conn)",
     "reader.core.trash_schema.migrate_trash(conn)",
+    "reader.core.sort_orders.add_sort_indexes(conn)",
 }
 
 

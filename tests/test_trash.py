@@ -194,7 +194,7 @@ def test_schema_11_upgrades_an_older_library_keeping_its_counts(tmp_path) -> Non
     add_articles(conn, [*numbered(6), Spec("Starred", starred=1, read=1)])
     conn.close()
     with Library(path) as lib:
-        assert lib.schema_version == SCHEMA_VERSION == 11
+        assert lib.schema_version == SCHEMA_VERSION >= 11
         assert lib.integrity_ok()
         assert views.counts(lib).total == 7
         trash.trash_articles(lib, _ids(lib, ALL)[:2])

@@ -32,6 +32,7 @@ from reader.core.libfile import (
     plain_error,
     ro_uri,
 )
+from reader.core.sort_orders import add_sort_indexes
 from reader.core.trash_schema import migrate_trash
 
 log = logging.getLogger(__name__)
@@ -309,6 +310,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "publication years once guessed are forgotten", forget_guessed_years),
     Migration(10, "full-text index declared for outside tools", migrate_fts_declaration),
     Migration(11, "the Trash, removed sources", migrate_trash),
+    Migration(12, "an index for every order of every view", add_sort_indexes),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -208,16 +208,11 @@ class PaneUpdates:
     def update_scroll_tracking(self) -> None:
         """Jump only when the scroll bar is let go where a jump costs seconds.
 
-        A big filtered view in title order has no index to count positions with: a jump to
-        the middle of a 110,000-article section takes about 5 s, so dragging the thumb must
-        not ask for every position it passes.
+        Every order of every view has an index to jump along (a few ms); a big Today in an
+        order other than date has none, so dragging the thumb must not ask for every position
+        it passes.
         """
         w = self.window
         q = w.list_model.query
-        slow = (
-            q is not None
-            and q.sort.key == "title"
-            and q.view.kind != "all"
-            and w.list_model.rowCount() > SLOW_SCROLL_ROWS
-        )
+        slow = q is not None and not q.jumps_fast and w.list_model.rowCount() > SLOW_SCROLL_ROWS
         w.article_list.verticalScrollBar().setTracking(not slow)
