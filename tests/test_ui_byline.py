@@ -44,7 +44,7 @@ def test_date_column_shows_the_publication_date_when_known(lib, qtbot):
     assert model.index(1, article_model.TITLE).data() == "Published long ago"
     assert published.data() == "2 Mar 2019"
     assert published.data(Qt.ItemDataRole.ToolTipRole).startswith("Published 2 Mar 2019; added ")
-    assert added.data() == article_model.display_date(views.row(lib, 1).added_at)
+    assert added.data().startswith("Today ")  # added an hour ago: its time today
     assert added.data(Qt.ItemDataRole.ToolTipRole).startswith("Added ")
 
 

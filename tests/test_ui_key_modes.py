@@ -93,7 +93,7 @@ def test_key_hints_follow_the_keymap(qtbot, lib, settings_path) -> None:
     window.enter_focus_mode()
     assert "Esc to return" in window.focus_part.note.text()  # over the page: no status bar
     window.leave_focus_mode()
-    assert "Ctrl+U" in window.menus.actions["undo"].text()
+    assert window.menus.actions["undo"].shortcut().toString() == "Ctrl+U"
     window.close()
 
 

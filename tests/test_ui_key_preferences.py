@@ -34,7 +34,7 @@ def test_a_key_rebound_works_shows_everywhere_and_is_kept(qtbot, lib, settings_p
     rebind(qtbot, page, "next-article", Qt.Key.Key_X)
     assert window.keymap.keys("next-article") == ("X",)
     assert page.item_for("next-article").text(1) == "X"
-    assert window.menus.actions["next-article"].text().endswith("\tX")
+    assert window.menus.actions["next-article"].shortcut().toString() == "X"
     dialog.close()
 
     window.article_list.setFocus()
@@ -48,7 +48,7 @@ def test_a_key_rebound_works_shows_everywhere_and_is_kept(qtbot, lib, settings_p
     window.close()
     again = make_window(qtbot, lib, settings_path)
     assert again.keymap.command_for("X") == "next-article"
-    assert again.menus.actions["next-article"].text().endswith("\tX")
+    assert again.menus.actions["next-article"].shortcut().toString() == "X"
 
 
 def test_a_conflicting_key_is_shown_and_taken_only_when_pressed_again(qtbot, lib, settings_path):
@@ -90,4 +90,4 @@ def test_reset_one_and_reset_all(qtbot, lib, settings_path):
     page.reset_all_button.click()
     assert window.keymap.overrides == {}
     assert window.keymap.keys("toggle-star") == ("S",)
-    assert window.menus.actions["toggle-read"].text().endswith("\tM")
+    assert window.menus.actions["toggle-read"].shortcut().toString() == "M"

@@ -65,7 +65,8 @@ def test_list_model_roles_and_change(lib, qtbot):
     idx = model.index(0, article_model.TITLE)
     assert idx.data(Qt.ItemDataRole.FontRole).bold()
     assert model.index(0, article_model.SECTION).data() == "World"
-    assert model.index(0, article_model.DATELINE).data() == "OSLO"
+    assert model.index(0, article_model.SOURCE).data() == ""  # imported from no file
+    assert "OSLO" in idx.data(Qt.ItemDataRole.ToolTipRole)
     assert model.index(0, article_model.ADDED).data()
     assert idx.data(article_model.ArticleIdRole) == ids[0]
     change = marking.set_flag(lib, [ids[0]], "read", True)

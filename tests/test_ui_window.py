@@ -356,6 +356,7 @@ def test_reading_pane_escapes_untrusted_text_and_loads_nothing(qtbot, lib, setti
 
 
 def test_sort_by_title_from_header(qtbot, window):
+    window.list_options.set_density("compact")  # the table with headers
     header = window.article_list.horizontalHeader()
     qtbot.mouseClick(
         header.viewport(),

@@ -17,22 +17,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent, QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAccessibleWidget,
     QLineEdit,
     QSizeGrip,
     QSplitter,
     QTableView,
+    QTextBrowser,
     QToolBar,
     QToolButton,
     QWidget,
 )
 
 if TYPE_CHECKING:
+    from reader.core.views import ArticleRecord
+
     from .changes import LibraryChange
     from .main_window import MainWindow
+
+#: The status bar's parts (by class: they come from several modules) and their names.
+STATUS_PARTS = {
+    "ImportStatus": "Import",
+    "ResortStatus": "Re-sorting",
+    "InterruptedNotice": "Interrupted import",
+    "LibraryStatus": "Library",
+}
+DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
 
 #: The action Qt's line edits use for their clear button (QLineEdit::setClearButtonEnabled).
 CLEAR_ACTION = "_q_qlineeditclearaction"
@@ -85,10 +98,13 @@ def pane_name(widget: QWidget | None) -> str:
 
 def name_splitter_handles(splitter: QSplitter) -> None:
     """Each handle says which panes it resizes ("Resize Sections and Articles")."""
-    for i in range(1, splitter.count()):
-        before = pane_name(splitter.widget(i - 1)) or "the pane before"
+    for i in range(splitter.count()):
         after = pane_name(splitter.widget(i)) or "the pane after"
         handle = splitter.handle(i)
+        if i == 0:  # Qt keeps a hidden handle before the first pane
+            handle.setAccessibleName(f"Resize {after}")
+            continue
+        before = pane_name(splitter.widget(i - 1)) or "the pane before"
         handle.setAccessibleName(f"Resize {before} and {after}")
         handle.setAccessibleDescription("Drag to resize the panes")
 
@@ -126,7 +142,9 @@ class WindowAccessibility(QObject):
         window.startup_finished.connect(self.name_controls)
         window.changed.connect(self._on_changed)
         self._namers: list[ClearButtonNamer] = []
+        window.statusBar().installEventFilter(self)
         self.name_controls()
+        self.outline = ArticleOutline(window.reading_pane)
 
     # -- names -----------------------------------------------------------------------------
 
@@ -140,6 +158,7 @@ class WindowAccessibility(QObject):
         name_splitter_handles(w.main_splitter)
         name_splitter_handles(w.list_splitter)
         w.statusBar().setAccessibleName("Status")
+        self._name_status_parts()
         for grip in w.statusBar().findChildren(QSizeGrip):
             grip.setAccessibleName("Resize the window")
         for toolbar in w.findChildren(QToolBar):
@@ -152,6 +171,18 @@ class WindowAccessibility(QObject):
             picker.list.setAccessibleName("Matching sections")
         if w._search is not None:
             name_corner_button(w._search.results, "Select every result")
+
+    def _name_status_parts(self) -> None:
+        """The status bar's parts; they come later too (the import's, an interrupted one's)."""
+        for child in self.window.statusBar().findChildren(QWidget, options=DIRECT):
+            name = STATUS_PARTS.get(type(child).__name__)
+            if name and not child.accessibleName():
+                child.setAccessibleName(name)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ChildAdded and watched is self.window.statusBar():
+            QTimer.singleShot(0, self._name_status_parts)
+        return False
 
     def _name_clear_button(self, edit: QLineEdit, name: str) -> None:
         if not any(n.edit is edit for n in self._namers):
@@ -193,3 +224,121 @@ class WindowAccessibility(QObject):
         name = w.sidebar_model.name_of(view)
         counts = w.status_label.text() if w.pane_updates.counts_loaded else ""
         announce(listed, f"{name}: {counts}" if counts else name)
+
+
+# -- roles Qt's widgets cannot take: the reading pane's document and its headings -----------
+
+#: A widget with this dynamic property gets a plain accessible interface with that role.
+ROLE_PROPERTY = "dispatchAccessibleRole"
+_factory_installed = False
+
+
+class _RoleInterface(QAccessibleWidget):
+    """Qt's interface for a plain widget, with the role given and a window's modality."""
+
+    def state(self) -> QAccessible.State:
+        state = super().state()
+        if self.widget().isModal():
+            state.modal = True  # QAccessibleWidget leaves it out, even for a modal dialog
+        return state
+
+
+def _role_factory(_key: str, obj: QObject) -> QAccessibleWidget | None:
+    """Qt asks every installed factory first: widgets that carry a role get one with it."""
+    if not isinstance(obj, QWidget):
+        return None
+    role = obj.property(ROLE_PROPERTY)
+    if role is None:
+        return None
+    return _RoleInterface(obj, QAccessible.Role(int(role)))
+
+
+def give_role(widget: QWidget, role: QAccessible.Role) -> None:
+    """Expose ``widget`` with ``role`` (set before its interface is first asked for)."""
+    global _factory_installed
+    if not _factory_installed:
+        QAccessible.installFactory(_role_factory)
+        _factory_installed = True
+    widget.setProperty(ROLE_PROPERTY, role.value)
+
+
+class _Heading(QWidget):
+    """An invisible stand-in laid over one heading of the page, for screen readers only."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        give_role(self, QAccessible.Role.Heading)
+
+
+class ArticleOutline(QObject):
+    """The reading pane's page as a document with its headings (headline, cross-heads).
+
+    Qt exposes a QTextBrowser as one block of text. Its viewport is exposed as a document, and
+    each heading of the page (h1-h6 in the HTML) gets a stand-in child at its place, named with
+    the heading's text and described with its level, so a screen reader can list and reach
+    them. The pane keeps Qt's own text interface for reading the text itself.
+    """
+
+    def __init__(self, pane: QTextBrowser) -> None:
+        super().__init__(pane)
+        self.pane = pane
+        self.viewport = pane.viewport()
+        give_role(self.viewport, QAccessible.Role.Document)
+        self.viewport.setAccessibleName(pane.accessibleName())
+        self.markers: list[_Heading] = []
+        self.headings: list[tuple[int, str, QRectF]] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.rebuild)
+        pane.textChanged.connect(self._timer.start)
+        pane.verticalScrollBar().valueChanged.connect(self.place)
+        pane.horizontalScrollBar().valueChanged.connect(self.place)
+        self.viewport.installEventFilter(self)
+        self.rebuild()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport and event.type() == QEvent.Type.Resize:
+            self._timer.start()  # the text reflows: the headings move
+        return False
+
+    def rebuild(self) -> None:
+        """Read the headings of the page now shown; a stand-in for each."""
+        document = self.pane.document()
+        layout = document.documentLayout()
+        headings = []
+        block = document.begin()
+        while block.isValid():
+            level = block.blockFormat().headingLevel()
+            if level > 0 and block.text().strip():
+                headings.append((level, block.text().strip(), layout.blockBoundingRect(block)))
+            block = block.next()
+        self.headings = headings
+        description = self.pane.accessibleDescription()
+        self.viewport.setAccessibleDescription(description)
+        while len(self.markers) < len(headings):
+            self.markers.append(_Heading(self.viewport))
+        for i, marker in enumerate(self.markers):
+            if i < len(headings):
+                level, text, _rect = headings[i]
+                if marker.accessibleName() != text:
+                    marker.setAccessibleName(text)
+                marker.setAccessibleDescription(f"Heading level {level}")
+            marker.setVisible(i < len(headings))
+        self.place()
+
+    def place(self) -> None:
+        """Lay each stand-in over its heading, where the page is scrolled to now."""
+        dx = self.pane.horizontalScrollBar().value()
+        dy = self.pane.verticalScrollBar().value()
+        for marker, (_level, _text, rect) in zip(self.markers, self.headings, strict=False):
+            marker.setGeometry(rect.toRect().translated(-dx, -dy))
+
+
+def article_description(article: ArticleRecord) -> str:
+    """The reading pane's description: the headline and the article's state, which the page
+    shows only as a star and the list only in bold."""
+    state = ("read" if article.read else "unread") + (", starred" if article.starred else "")
+    return f"{article.title} ({state})"

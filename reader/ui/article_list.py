@@ -6,7 +6,13 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QDrag, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView
 
-from .article_model import ADDED, DATELINE, SECTION, TITLE, ArticleListModel
+from .article_model import ADDED, HEADERS, SECTION, SOURCE, TITLE, ArticleListModel
+from .list_delegate import COMPACT, Density, RowDelegate
+
+#: Compact columns' widths, and the list width under which the source column steps aside so
+#: that headlines keep their room (an 800-pixel window).
+COLUMN_WIDTHS = ((SECTION, 110), (SOURCE, 120), (ADDED, 110))
+NARROW = 720
 
 
 class ArticleList(QTableView):
@@ -31,17 +37,19 @@ class ArticleList(QTableView):
         vh = self.verticalHeader()
         vh.setVisible(False)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.delegate = RowDelegate(self)
+        self.setItemDelegateForColumn(TITLE, self.delegate)
         hh = self.horizontalHeader()
         hh.setHighlightSections(False)
         hh.setSectionsClickable(True)
         hh.setSortIndicatorShown(True)
         hh.setStretchLastSection(False)
         hh.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((SECTION, 110), (DATELINE, 120), (ADDED, 110)):
+        for col, width in COLUMN_WIDTHS:
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             hh.resizeSection(col, width)
         hh.setMinimumSectionSize(60)
+        self.set_density(Density(COMPACT))
 
         self.empty_label = QLabel(self.viewport())
         self.empty_label.setObjectName("emptyState")
@@ -56,6 +64,31 @@ class ArticleList(QTableView):
         self.empty_button.setAccessibleName("Import news dumps")
         self.empty_button.hide()
         self.viewport().installEventFilter(self)
+
+    @property
+    def density(self) -> Density:
+        return self.delegate.density
+
+    def set_density(self, density: Density) -> None:
+        """Compact table rows (with clickable headers) or comfortable reader's rows (one column
+        drawn whole; the order is then chosen from View → Sort by)."""
+        self.delegate.density = density
+        self.verticalHeader().setDefaultSectionSize(self.delegate.row_height(self.font()))
+        comfortable = density.comfortable
+        self.horizontalHeader().setVisible(not comfortable)
+        self._show_columns()
+        model = self.model()
+        if isinstance(model, ArticleListModel):
+            model.set_snippets(comfortable and density.snippet_lines > 0)
+        self.viewport().update()
+
+    def _show_columns(self) -> None:
+        comfortable = self.delegate.density.comfortable
+        narrow = self.viewport().width() < NARROW
+        for col in range(len(HEADERS)):
+            hide = col != TITLE and (comfortable or (col == SOURCE and narrow))
+            if self.isColumnHidden(col) != hide:
+                self.setColumnHidden(col, hide)
 
     def list_model(self) -> ArticleListModel:
         model = self.model()
@@ -90,6 +123,7 @@ class ArticleList(QTableView):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport() and event.type() == QEvent.Type.Resize:
             self._place_empty_state()
+            self._show_columns()
         return super().eventFilter(watched, event)
 
     def startDrag(self, supported_actions: Qt.DropAction) -> None:

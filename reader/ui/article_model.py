@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import date, datetime, timezone
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,6 +23,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon
 
 from reader.core import views
+from reader.core.list_dates import list_date, parse_utc
+from reader.core.list_rows import RowDetails, row_details
 from reader.core.marking import Change
 from reader.core.views import Row, Sort, SortKey, View, ViewQuery
 
@@ -34,11 +36,29 @@ if TYPE_CHECKING:
 PAGE = 200
 MAX_PAGES = 40  # 8,000 rows at most in memory
 
-TITLE, SECTION, DATELINE, ADDED = range(4)
+TITLE, SECTION, SOURCE, ADDED = range(4)
 # The date column shows when the article was published if the dump says, else when it was added;
 # it sorts by when added (an index keeps that order fast in any view).
-HEADERS = ("Title", "Section", "Dateline", "Date")
-SORT_COLUMNS: dict[int, SortKey] = {TITLE: "title", ADDED: "date"}
+HEADERS = ("Title", "Section", "Source", "Date")
+#: The orders the core can page fast, and the column that shows each.
+SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
+_KEY_COLUMNS = {"title": TITLE, "section": SECTION, "source": SOURCE, "date": ADDED}
+SORT_COLUMNS: dict[int, SortKey] = {_KEY_COLUMNS[k]: k for k in SORT_KEYS}
+NO_DETAILS = RowDetails("", "")
+
+
+def sort_column(key: str) -> int:
+    """The column that shows the value an order sorts by."""
+    return _KEY_COLUMNS.get(key, ADDED)
+
+
+def sort_from_setting(key: str, descending: bool) -> Sort:
+    """A kept order, or newest first when the core no longer offers it."""
+    for known in SORT_KEYS:
+        if known == key:
+            return Sort(known, descending)
+    return Sort()
+
 
 #: Dragged articles: their ids as ASCII decimal numbers, one per line.
 ARTICLE_IDS_MIME = "application/x-dispatch-article-ids"
@@ -52,11 +72,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 @lru_cache(maxsize=4096)
 def _parse_stamp(stamp: str) -> datetime | None:
-    # fromisoformat, not strptime: the first strptime imports _strptime (8 ms of a cold start).
-    try:
-        return datetime.fromisoformat(stamp[:19]).replace(tzinfo=timezone.utc)
-    except ValueError:
-        return None
+    return parse_utc(stamp)
 
 
 def article_ids_from_mime(mime: QMimeData | None) -> list[int]:
@@ -65,20 +81,6 @@ def article_ids_from_mime(mime: QMimeData | None) -> list[int]:
         return []
     text = bytes(mime.data(ARTICLE_IDS_MIME).data()).decode("ascii", "replace")
     return [int(t) for t in text.split() if t.isdigit()]
-
-
-def display_date(stamp: str, now: datetime | None = None) -> str:
-    """A library timestamp (UTC) as people read it: time today, day this year, else full date."""
-    moment = _parse_stamp(stamp)
-    if moment is None:
-        return stamp
-    local = moment.astimezone()
-    now = (now or datetime.now(timezone.utc)).astimezone()
-    if local.date() == now.date():
-        return local.strftime("%H:%M")
-    if local.year == now.year:
-        return f"{local.day} {local.strftime('%b %H:%M')}"
-    return f"{local.day} {local.strftime('%b %Y')}"
 
 
 def publication_date(stamp: str) -> str:
@@ -110,7 +112,10 @@ class ArticleListModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._star: QIcon | None = None
-        self._now = datetime.now(timezone.utc)
+        self._now = datetime.now(timezone.utc).astimezone()
+        #: Source and snippet of the cached pages' rows, fetched with each page.
+        self._details: dict[int, dict[int, RowDetails]] = {}
+        self._snippets = False
 
     # -- opening views
 
@@ -147,8 +152,7 @@ class ArticleListModel(QAbstractTableModel):
         else:
             self._count = count
             self.query.set_size(count)
-        self._pages.clear()
-        self._now = datetime.now(timezone.utc)
+        self._clear_pages()
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -158,19 +162,34 @@ class ArticleListModel(QAbstractTableModel):
         self.beginResetModel()
         self._load_sections()
         self._count = self.query.count()
-        self._pages.clear()
-        self._now = datetime.now(timezone.utc)
+        self._clear_pages()
         self.endResetModel()
 
     def _load_sections(self) -> None:
         self._section_names = {s.id: s.name for s in views.sections(self.lib)}
 
+    def _clear_pages(self) -> None:
+        self._pages.clear()
+        self._details.clear()
+        self._now = datetime.now(timezone.utc).astimezone()
+
+    def set_snippets(self, on: bool) -> None:
+        """Whether rows need their snippet (comfortable rows that show one): read with each page."""
+        if on == self._snippets:
+            return
+        self._snippets = on
+        self._details.clear()
+        if self._count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(HEADERS) - 1))
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_COLUMNS.get(column)
-        if key is None or self.query is None:
-            return
-        sort = Sort(key, order == Qt.SortOrder.DescendingOrder)
-        if sort == self._sort:
+        if key is not None:
+            self.set_sort(Sort(key, order == Qt.SortOrder.DescendingOrder))
+
+    def set_sort(self, sort: Sort) -> None:
+        """List the open view in another order (the rows marked meanwhile stay listed)."""
+        if sort.key not in SORT_KEYS or self.query is None or sort == self._sort:
             return
         self.beginResetModel()
         self._sort = sort
@@ -178,7 +197,7 @@ class ArticleListModel(QAbstractTableModel):
         self.query = ViewQuery(self.lib, self.query.view, sort, self.query.cutoff)
         self.query.kept = kept
         self.query.set_size(self._count - len(kept))
-        self._pages.clear()
+        self._clear_pages()
         self.endResetModel()
 
     # -- rows
@@ -192,7 +211,8 @@ class ArticleListModel(QAbstractTableModel):
             page = self._fetch(page_no)
             self._pages[page_no] = page
             while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+                gone, _rows = self._pages.popitem(last=False)
+                self._details.pop(gone, None)
         else:
             self._pages.move_to_end(page_no)
         return page[i] if i < len(page) else None
@@ -207,6 +227,28 @@ class ArticleListModel(QAbstractTableModel):
         if after:
             return q.page_before(q.sort.value(after[0]), PAGE)
         return q.page_at(page_no * PAGE, PAGE, self._count)
+
+    def details(self, row: int) -> RowDetails:
+        """Source and snippet of a row, read for its whole page the first time one is asked."""
+        r = self.row_at(row)
+        if r is None:
+            return NO_DETAILS
+        page_no = row // PAGE
+        known = self._details.get(page_no)
+        if known is None:
+            ids = [x.id for x in self._pages.get(page_no, ())]
+            known = self._details[page_no] = row_details(self.lib, ids, self._snippets)
+        found = known.get(r.id)
+        if found is None:  # a row that replaced one of the page (kept after a marking)
+            found = row_details(self.lib, [r.id], self._snippets).get(r.id, NO_DETAILS)
+            known[r.id] = found
+        return found
+
+    def date_text(self, r: Row) -> str:
+        return list_date(r.added_at, r.published_at, self._now)
+
+    def section_name(self, r: Row) -> str:
+        return self._section_names.get(r.section_id, "")
 
     def article_id(self, row: int) -> int | None:
         r = self.row_at(row)
@@ -292,12 +334,10 @@ class ArticleListModel(QAbstractTableModel):
                 return r.title
             if col == SECTION:
                 return self._section_names.get(r.section_id, "")
-            if col == DATELINE:
-                return r.dateline or ""
+            if col == SOURCE:
+                return self.details(index.row()).source
             if col == ADDED:
-                if r.published_at:
-                    return publication_date(r.published_at)
-                return display_date(r.added_at, self._now)
+                return self.date_text(r)
             return None
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if not r.read else None
@@ -312,8 +352,11 @@ class ArticleListModel(QAbstractTableModel):
                     return f"Published {publication_date(r.published_at)}; added {added}"
                 return f"Added {added}"
             if col == TITLE:
-                return tooltip(r.title)  # a title is dump text: never guessed to be HTML
+                # A title is dump text: never guessed to be HTML.
+                return tooltip(f"{r.title}\n{r.dateline}" if r.dateline else r.title)
             return None
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == ADDED:
+            return self.data(index, Qt.ItemDataRole.ToolTipRole)  # the full date, not "06:26"
         if role == Qt.ItemDataRole.AccessibleTextRole and col == TITLE:
             state = ", ".join(s for s, on in (("unread", not r.read), ("starred", r.starred)) if on)
             return f"{r.title}{', ' + state if state else ''}"

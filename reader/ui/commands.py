@@ -58,6 +58,7 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "toggle-read": ("M",),
         "toggle-star": ("S",),
         "mark-view-read": ("Shift+A",),
+        "copy-headline": (),  # no key (Ctrl+C copies text): the list's context menu
         "undo": ("Ctrl+Z",),
         "next-view": ("Shift+J",),
         "previous-view": ("Shift+K",),

@@ -11,11 +11,12 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QAccessible, QColor, QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QDialog, QFrame, QTextBrowser, QVBoxLayout, QWidget
 
 from reader.core.query_help import HELP as QUERY_HELP
 
+from .accessibility import give_role
 from .commands import MODE_NAMES, MODE_OF, MODES, Command, CommandRegistry, Keymap, event_sequence
 
 #: Width of the key column (in the text's average characters): every group's keys line up.
@@ -113,6 +114,8 @@ class HelpOverlay(QDialog):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent, Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
+        # First: said as modal (Qt's own interface leaves that out), before anything asks.
+        give_role(self, QAccessible.Role.Dialog)
         self.setObjectName("helpOverlay")
         self.setWindowTitle("Keyboard shortcuts")
         self.setAccessibleName("Keyboard shortcuts")

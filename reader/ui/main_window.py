@@ -37,16 +37,18 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.libfile import LibraryError
-from reader.core.views import ALL, Counts, Sort, View
+from reader.core.views import ALL, Counts, View
 
 from . import icons
 from . import settings as S
 from .accessibility import WindowAccessibility
 from .article_list import ArticleList
-from .article_model import ArticleListModel
+from .article_model import ArticleListModel, sort_from_setting
 from .changes import LibraryChange
 from .commands import MODES, CommandError, CommandRegistry, Keymap, event_sequence, failure_message
 from .focus_mode import FocusMode
+from .list_menu import ListMenu
+from .list_options import ListOptions
 from .marking import Marking
 from .menus import WindowMenus
 from .pane_updates import PaneUpdates
@@ -170,6 +172,8 @@ class MainWindow(QMainWindow):
         self.reading_menu = ReadingMenu(self)
         self.menus = WindowMenus(self, self.registry, self.keymap, self.run_menu_command)
         self.focus_part = FocusMode(self)
+        self.list_options = ListOptions(self)
+        self.list_menu = ListMenu(self)
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
         self.article_list.empty_button.clicked.connect(lambda: self.run_command("import"))
@@ -511,18 +515,12 @@ class MainWindow(QMainWindow):
         geometry = s.get(S.GEOMETRY)
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        for setting, splitter in (
-            (S.MAIN_SPLITTER, self.main_splitter),
-            (S.LIST_SPLITTER, self.list_splitter),
-        ):
-            state = s.get(setting)
-            if not state.isEmpty():
-                splitter.restoreState(state)
+        self.list_options.restore_splitters()
         header_state = s.get(S.LIST_HEADER)
         if not header_state.isEmpty():
             self.article_list.horizontalHeader().restoreState(header_state)
         self.reading_pane.set_text_step(s.get(S.TEXT_SIZE))
-        sort = Sort("title" if s.get(S.SORT_KEY) == "title" else "date", s.get(S.SORT_DESCENDING))
+        sort = sort_from_setting(s.get(S.SORT_KEY), s.get(S.SORT_DESCENDING))
         view = View.from_key(s.get(S.CURRENT_VIEW)) or ALL
         if self.sidebar_model.item_for(view) is None:
             view = ALL
@@ -565,8 +563,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         s.set(S.GEOMETRY, self.saveGeometry())
         if not self.focus_mode:
-            s.set(S.MAIN_SPLITTER, self.main_splitter.saveState())
-            s.set(S.LIST_SPLITTER, self.list_splitter.saveState())
+            self.list_options.save_splitters()
         s.set(S.LIST_HEADER, self.article_list.horizontalHeader().saveState())
         s.set(S.CURRENT_VIEW, self.current_view.key)
         s.set(S.CURRENT_ARTICLE, self.current_article_id or 0)

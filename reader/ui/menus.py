@@ -7,10 +7,11 @@ after the first paint: their entries take their places in :data:`MENUS` when the
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from . import icons
@@ -81,6 +82,23 @@ TOOLBAR = (
 )
 
 
+def show_key(action: QAction, key: str) -> None:
+    """Show ``key`` beside a menu entry, as its shortcut, without binding it.
+
+    The entry's name stays the command's alone ("Next article"): a screen reader gets the key
+    as the entry's key binding. The key never fires from here (the keymap dispatches every
+    key): a widget shortcut on an entry in a menu is active only while the menu bar has focus,
+    which it never takes. macOS would bind menu shortcuts natively: there the key is only
+    written after a tab, as before.
+    """
+    if sys.platform == "darwin":
+        base = action.text().split("\t")[0]
+        action.setText(f"{base}\t{key}" if key else base)
+        return
+    action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    action.setShortcut(QKeySequence(key))
+
+
 class WindowMenus:
     """The menus and toolbar of one window; ``menus["File"]`` is the File menu."""
 
@@ -137,8 +155,8 @@ class WindowMenus:
         menu = self._menus[title]
         entries = MENUS[title]
         command = self.registry[name]
-        keys = self.keymap.display(name).split(", ")[0]
-        action = QAction(f"{command.description}\t{keys}", self.window)
+        action = QAction(command.description, self.window)
+        show_key(action, self.keymap.first(name))
         action.setObjectName(f"action-{name}")
         action.setToolTip(command.description)
         action.setStatusTip(command.description)
@@ -160,8 +178,7 @@ class WindowMenus:
     def refresh_keys(self) -> None:
         """Show the keys bound now (a key rebound in Preferences) beside every entry."""
         for name, action in self.actions.items():
-            keys = self.keymap.first(name)
-            action.setText(f"{self.registry[name].description}\t{keys}")
+            show_key(action, self.keymap.first(name))
         for name, action in self.toolbar_actions.items():
             action.setToolTip(self.actions[name].toolTip() + f"  ({self.keymap.display(name)})")
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from . import read_marking, themes
 from .key_preferences import KeysPage
+from .list_options import add_preference_rows
 from .reading_pane import BASE_POINT_SIZE, TEXT_STEPS
 from .typography import SANS, SERIF, SPACINGS, WIDTHS
 
@@ -116,6 +117,7 @@ class PreferencesDialog(QDialog):
             lambda _i: w.typography.set_spacing(self.spacing_choice.currentData())
         )
         form.addRow("Line s&pacing:", self.spacing_choice)
+        add_preference_rows(form, w)  # the article list's rows and the window's layout
         return page
 
     # -- Reading

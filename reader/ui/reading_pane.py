@@ -28,6 +28,7 @@ from reader.core.article import text_to_blocks
 from reader.core.store import FALLBACK_SECTION, MOVED_REASON
 from reader.core.views import ArticleRecord
 
+from .accessibility import article_description
 from .article_model import publication_date
 
 WORDS_PER_MINUTE = 230
@@ -309,7 +310,7 @@ class ReadingPane(QTextBrowser):
                     self.show_reason,
                 )
             )
-            self.setAccessibleDescription(self.article.title)
+            self.setAccessibleDescription(article_description(self.article))
         elif self._empty is not None:
             self.setHtml(empty_html(*self._empty, self.point_size, self._muted()))
             self.setAccessibleDescription(self._empty[0])

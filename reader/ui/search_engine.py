@@ -308,6 +308,11 @@ class SearchResultsModel(QAbstractTableModel):
                 return (h.published_at or h.added_at or "")[:10]
         elif role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
             return tooltip(h.snippet_text)  # dump text: never guessed to be HTML
+        elif role == Qt.ItemDataRole.AccessibleTextRole and col == TITLE:
+            state = ", ".join(s for s, on in (("unread", not h.read), ("starred", h.starred)) if on)
+            return f"{h.title}, {state}" if state else h.title
+        elif role == Qt.ItemDataRole.AccessibleDescriptionRole and col == TITLE:
+            return h.snippet_text  # what the second line shows
         elif role == IdRole:
             return h.id
         elif role == TitleHtmlRole:

@@ -39,6 +39,14 @@ CURRENT_ARTICLE = Setting("reading/article", int, 0, per_library=True)
 TEXT_SIZE = Setting("reading/text_size", int, 0)  # steps above/below the default size
 SORT_KEY = Setting("list/sort", str, "date", per_library=True)
 SORT_DESCENDING = Setting("list/descending", bool, True, per_library=True)
+# The article list (ui/list_options.py): rows' density and snippet lines are the reader's; the
+# layout (list above the article, or three columns) and its splitter belong to the library window.
+LIST_DENSITY = Setting("list/density", str, "comfortable")  # compact or comfortable
+LIST_SNIPPET_LINES = Setting("list/snippet_lines", int, 1)  # 0, 1 or 2
+# Stacked by default: a 1 MB article's highlights cost twice as much in a column's narrower pane
+# (tests/test_ui_faults.py's long-article bar).
+LAYOUT = Setting("window/layout", str, "stacked", per_library=True)  # stacked or columns
+COLUMNS_SPLITTER = Setting("window/columns_splitter", QByteArray, QByteArray(), per_library=True)
 SOURCES_EXPANDED = Setting("sidebar/sources_expanded", bool, False, per_library=True)
 KEYMAP: Setting[dict] = Setting("keys/overrides", dict, {})  # command name -> list of key sequences
 THEME = Setting("appearance/theme", str, "system")  # system, light, dark or sepia (ui/themes.py)

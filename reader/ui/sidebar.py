@@ -62,7 +62,8 @@ class SidebarModel(QStandardItemModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return accessible_name(index)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return accessible_description(index)
+            tip = super().data(index, Qt.ItemDataRole.ToolTipRole)
+            return accessible_description(index, str(tip or ""))
         value = super().data(index, role)
         if role == Qt.ItemDataRole.ToolTipRole and value:
             return tooltip(value)  # source file names and section names are not markup
@@ -180,14 +181,14 @@ def accessible_name(index: QModelIndex | QPersistentModelIndex) -> str:
     return f"{text}, {count:,} unread" if count else f"{text}, none unread"
 
 
-def accessible_description(index: QModelIndex | QPersistentModelIndex) -> str:
+def accessible_description(index: QModelIndex | QPersistentModelIndex, tip: str) -> str:
     """Where a row sits (its group, its place) and what its tooltip says.
 
     The tree is flat for Qt's accessibility (headings and their items are siblings), so the
     group is said in words: "Section in Sections, 2 of 9".
     """
     parent = index.parent()
-    tip = str(index.data(Qt.ItemDataRole.ToolTipRole) or "").replace("\n", "; ")
+    tip = tip.replace("\n", "; ")  # the tooltip's own text (plain: it is never markup here)
     if index.data(KindRole) == "header":
         n = index.model().rowCount(index)
         return f"Group of {n:,} {'entry' if n == 1 else 'entries'}"

@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from reader.core.views import ALL, Sort, View
 
 from . import settings as S
-from .article_model import ADDED, SORT_COLUMNS, TITLE
+from .article_model import SORT_COLUMNS, sort_column
 from .sidebar import KindRole, ViewKeyRole
 
 if TYPE_CHECKING:
@@ -122,11 +122,10 @@ class ViewSwitcher:
         header.setSortIndicatorShown(True)
 
     def set_sort(self, sort: Sort) -> None:
+        """List in this order (from a header, View → Sort by), kept for this library."""
         w = self.window
-        w.list_model.sort(
-            ADDED if sort.key == "date" else TITLE,
-            Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder,
-        )
+        w.list_model.set_sort(sort)
+        sort = w.list_model.sort_order
         w.settings.set(S.SORT_KEY, sort.key)
         w.settings.set(S.SORT_DESCENDING, sort.descending)
         self.show_sort_indicator()
@@ -137,6 +136,6 @@ class ViewSwitcher:
         w = self.window
         sort = w.list_model.sort_order
         w.article_list.horizontalHeader().setSortIndicator(
-            ADDED if sort.key == "date" else TITLE,
+            sort_column(sort.key),
             Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder,
         )

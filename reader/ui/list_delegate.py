@@ -1,0 +1,281 @@
+"""How the article list draws a row: a compact table row, or a reader's comfortable row.
+
+Comfortable rows show the headline on up to two lines, a line of source · section · date and,
+if wanted, one or two lines of snippet; an unread dot and a star in both densities. Every row of
+a density has the same height (the table then lays out a million rows at once), so a one-line
+headline leaves its row's last line empty instead of growing or shrinking the row.
+
+Everything is drawn as plain text (drawText with strings): nothing from a dump is markup here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QTextLayout
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from .article_model import TITLE, ArticleListModel
+
+COMPACT = "compact"
+COMFORTABLE = "comfortable"
+DENSITIES = ((COMPACT, "Compact table"), (COMFORTABLE, "Comfortable rows"))
+#: Snippet lines a comfortable row can show.
+SNIPPET_CHOICES = ((0, "No snippet"), (1, "One line of snippet"), (2, "Two lines of snippet"))
+
+GUTTER = 22  # the unread dot's column
+PAD = 6
+DOT = 8
+STAR = "★"
+UNREAD_BLUE = QColor(40, 120, 230)
+STAR_GOLD = QColor(222, 160, 0)
+SEPARATOR = " · "
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Density:
+    kind: str = COMFORTABLE
+    snippet_lines: int = 2
+
+    @property
+    def comfortable(self) -> bool:
+        return self.kind == COMFORTABLE
+
+
+def blend(a: QColor, b: QColor, share_of_a: float) -> QColor:
+    """A colour between two (a muted text colour that follows the theme)."""
+    t = share_of_a
+    return QColor(
+        round(a.red() * t + b.red() * (1 - t)),
+        round(a.green() * t + b.green() * (1 - t)),
+        round(a.blue() * t + b.blue() * (1 - t)),
+    )
+
+
+def wrapped_lines(text: str, font: QFont, width: int, max_lines: int) -> list[str]:
+    """``text`` wrapped to ``width`` on at most ``max_lines`` lines, the last elided with "…"."""
+    if width <= 0 or not text:
+        return []
+    metrics = QFontMetrics(font)
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    out: list[str] = []
+    while len(out) < max_lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        start, length = line.textStart(), line.textLength()
+        if len(out) == max_lines - 1 and start + length < len(text):
+            out.append(metrics.elidedText(text[start:], Qt.TextElideMode.ElideRight, width))
+        else:
+            out.append(text[start : start + length].rstrip())
+    layout.endLayout()
+    return out
+
+
+class RowTexts(NamedTuple):
+    headline: list[str]
+    meta: str
+    snippet: list[str]
+
+
+class RowDelegate(QStyledItemDelegate):
+    """Draws the title column (the whole row in comfortable density) of the article list."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.density = Density()
+
+    # -- fonts and sizes
+
+    def fonts(self, base: QFont) -> tuple[QFont, QFont, QFont, QFont]:
+        """Unread headline, read headline, meta line, snippet."""
+        bold = QFont(base)
+        bold.setBold(True)
+        headline = QFont(base)
+        headline.setWeight(QFont.Weight.Medium)
+        small = QFont(base)
+        size = base.pointSizeF()
+        if size > 0:
+            small.setPointSizeF(max(6.0, size * 0.9))
+        return bold, headline, small, QFont(base)
+
+    def row_height(self, base: QFont) -> int:
+        """One height for every row of the density (uniform rows keep a million rows fast)."""
+        plain = QFontMetrics(base)
+        if not self.density.comfortable:
+            return plain.height() + 10
+        bold, _read, small, snippet = self.fonts(base)
+        height = PAD + 2 * QFontMetrics(bold).lineSpacing() + 3 + QFontMetrics(small).lineSpacing()
+        if self.density.snippet_lines:
+            height += 3 + self.density.snippet_lines * QFontMetrics(snippet).lineSpacing()
+        return height + PAD
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), self.row_height(option.font))
+
+    # -- painting
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        model = index.model()
+        if index.column() != TITLE or not isinstance(model, ArticleListModel):
+            super().paint(painter, option, index)
+            return
+        row = model.row_at(index.row())
+        if row is None:
+            return
+        self._background(painter, option, index)
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        group = (
+            QPalette.ColorGroup.Active
+            if option.state & QStyle.StateFlag.State_Active
+            else QPalette.ColorGroup.Inactive
+        )
+        text = palette.color(
+            group,
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text,
+        )
+        back = palette.color(
+            group, QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base
+        )
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.density.comfortable:
+            self._paint_comfortable(painter, option, index.row(), model, text, back, selected)
+        else:
+            self._paint_compact(painter, option, model, index.row(), text, selected)
+        if not selected and self.density.comfortable:
+            painter.setPen(blend(text, back, 0.12))
+            painter.drawLine(rect.left() + GUTTER, rect.bottom(), rect.right() - PAD, rect.bottom())
+        painter.restore()
+
+    def _background(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        """The style's own row background (selection, hover, focus), without the text."""
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        opt.icon = QIcon()
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+    def _marks(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        centre_y: int,
+        read: bool,
+        starred: bool,
+        selected: bool,
+        text: QColor,
+    ) -> None:
+        """The unread dot in the gutter; the star under it (or in its place)."""
+        x = rect.left() + (GUTTER - DOT) // 2 + 1
+        if not read:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(text if selected else UNREAD_BLUE)
+            painter.drawEllipse(QRectF(x, centre_y - DOT / 2, DOT, DOT))
+        if starred:
+            painter.setPen(text if selected else STAR_GOLD)
+            star_y = centre_y if read else centre_y + painter.fontMetrics().lineSpacing()
+            box = QRect(rect.left(), star_y - 10, GUTTER, 20)
+            if not self.density.comfortable and not read:
+                box = QRect(rect.right() - GUTTER, centre_y - 10, GUTTER, 20)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, STAR)
+
+    def _paint_compact(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        model: ArticleListModel,
+        row: int,
+        text: QColor,
+        selected: bool,
+    ) -> None:
+        r = model.row_at(row)
+        assert r is not None
+        rect: QRect = option.rect
+        bold, read_font, _small, _snip = self.fonts(option.font)
+        font = read_font if r.read else bold
+        painter.setFont(font)
+        self._marks(painter, rect, rect.center().y(), bool(r.read), bool(r.starred), selected, text)
+        right = GUTTER if (r.starred and not r.read) else 4
+        area = rect.adjusted(GUTTER, 0, -right, 0)
+        painter.setPen(text)
+        title = QFontMetrics(font).elidedText(r.title, Qt.TextElideMode.ElideRight, area.width())
+        painter.drawText(area, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
+
+    def texts(self, model: ArticleListModel, row: int, base: QFont, width: int) -> RowTexts:
+        """What a comfortable row shows at ``width``: headline and snippet lines, meta line."""
+        r = model.row_at(row)
+        if r is None:
+            return RowTexts([], "", [])
+        bold, read_font, small, snippet_font = self.fonts(base)
+        details = model.details(row)
+        parts = (details.source, model.section_name(r), model.date_text(r))
+        meta = QFontMetrics(small).elidedText(
+            SEPARATOR.join(p for p in parts if p), Qt.TextElideMode.ElideMiddle, width
+        )
+        lines = self.density.snippet_lines
+        return RowTexts(
+            wrapped_lines(r.title, read_font if r.read else bold, width, 2),
+            meta,
+            wrapped_lines(details.snippet, snippet_font, width, lines) if lines else [],
+        )
+
+    def _paint_comfortable(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        row: int,
+        model: ArticleListModel,
+        text: QColor,
+        back: QColor,
+        selected: bool,
+    ) -> None:
+        r = model.row_at(row)
+        assert r is not None
+        rect: QRect = option.rect
+        bold, read_font, small, snippet_font = self.fonts(option.font)
+        headline = read_font if r.read else bold
+        left = rect.left() + GUTTER
+        width = rect.right() - PAD - left
+        shown = self.texts(model, row, option.font, width)
+        y = rect.top() + PAD
+        head_metrics = QFontMetrics(headline)
+        painter.setFont(headline)
+        self._marks(
+            painter,
+            rect,
+            y + head_metrics.height() // 2,
+            bool(r.read),
+            bool(r.starred),
+            selected,
+            text,
+        )
+        painter.setPen(text)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        for line in shown.headline:
+            painter.drawText(QRect(left, y, width, head_metrics.height()), flags, line)
+            y += head_metrics.lineSpacing()
+        y += 3
+        small_metrics = QFontMetrics(small)
+        painter.setFont(small)
+        painter.setPen(text if selected else blend(text, back, 0.6))
+        painter.drawText(QRect(left, y, width, small_metrics.height()), flags, shown.meta)
+        y += small_metrics.lineSpacing() + 3
+        painter.setFont(snippet_font)
+        painter.setPen(text if selected else blend(text, back, 0.78))
+        snip_metrics = QFontMetrics(snippet_font)
+        for line in shown.snippet:
+            painter.drawText(QRect(left, y, width, snip_metrics.height()), flags, line)
+            y += snip_metrics.lineSpacing()

@@ -1,0 +1,268 @@
+"""The reader's list: row content, density, order from the menu and headers, layouts."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication
+
+from reader.ui import article_model
+from reader.ui import settings as S
+from reader.ui.list_delegate import COMFORTABLE, COMPACT
+from reader.ui.list_options import COLUMNS, STACKED
+from tests.ui_helpers import Spec, add_articles, add_source, make_window, numbered
+
+
+@pytest.fixture
+def window(qtbot, lib, settings_path):
+    src = add_source(lib.conn, "wire-07.txt")
+    add_articles(
+        lib.conn,
+        [
+            Spec(
+                "Harbour pilots strike over night shifts at the container port",
+                section="Business",
+                body="## Background\n\nPilots walked out at dawn. " + "More words here. " * 40,
+                source_id=src,
+                hours_ago=0.01,
+            ),
+            Spec("beta story", section="World", summary=("A summary line.",), hours_ago=30),
+            Spec("Alpha story", section="Sport", hours_ago=60, read=1, starred=1),
+        ],
+    )
+    return make_window(qtbot, lib, settings_path)
+
+
+def _action(window, name: str) -> QAction:
+    action = window.findChild(QAction, name)
+    assert action is not None, name
+    return action
+
+
+def _titles(window) -> list[str]:
+    model = window.list_model
+    return [model.index(i, 0).data() for i in range(model.rowCount())]
+
+
+def test_a_comfortable_row_shows_headline_meta_and_snippet(window):
+    view = window.article_list
+    assert view.density.kind == COMFORTABLE  # the default
+    view.delegate.density = view.density.__class__(COMFORTABLE, 2)
+    texts = view.delegate.texts(window.list_model, 0, view.font(), 260)
+    assert 1 <= len(texts.headline) <= 2
+    assert " ".join(texts.headline).startswith("Harbour pilots strike")
+    assert texts.meta.startswith("wire-07.txt · Business · Today ")
+    assert texts.snippet[0].startswith("Pilots walked out at dawn.")
+    assert "Background" not in " ".join(texts.snippet)  # a cross-head is not the snippet
+    assert len(texts.snippet) == 2 and texts.snippet[-1].endswith("…")
+    # A narrow row cuts the headline after two lines, with "…".
+    narrow = view.delegate.texts(window.list_model, 0, view.font(), 90)
+    assert len(narrow.headline) == 2 and narrow.headline[-1].endswith("…")
+    # No source: the meta line starts at the section; the summary is the snippet.
+    second = view.delegate.texts(window.list_model, 1, view.font(), 400)
+    assert second.meta == "World · Yesterday" or second.meta.startswith("World · ")
+    assert second.snippet == ["A summary line."]
+
+
+def test_rows_paint_without_rich_text(window, qtbot):
+    add_articles(window.library.conn, [Spec("<b>not bold</b> & <i>raw</i>", hours_ago=0)])
+    window.list_model.refresh()
+    texts = window.article_list.delegate.texts(
+        window.list_model, 0, window.article_list.font(), 600
+    )
+    assert texts.headline == ["<b>not bold</b> & <i>raw</i>"]
+    window.article_list.grab()  # paints every visible row through the delegate
+
+
+def test_density_switch_changes_rows_headers_and_is_kept(window, qtbot, lib, settings_path):
+    view = window.article_list
+    comfortable_height = view.rowHeight(0)
+    assert view.horizontalHeader().isHidden()
+    assert all(view.isColumnHidden(c) for c in (1, 2, 3))
+    _action(window, "action-snippet-0").trigger()
+    assert not window.list_model.details(0).snippet  # rows no longer read their snippet
+    assert view.rowHeight(0) < comfortable_height
+    comfortable_height = view.rowHeight(0)
+    _action(window, "action-density-compact").trigger()
+    assert view.density.kind == COMPACT
+    assert view.rowHeight(0) < comfortable_height
+    assert not view.horizontalHeader().isHidden()
+    assert not view.isColumnHidden(article_model.SECTION)
+    assert view.model().index(1, article_model.SECTION).data() == "World"
+    assert not _action(window, "action-snippet-1").isEnabled()  # compact rows have none
+    window.close()
+    again = make_window(qtbot, lib, settings_path)
+    assert again.article_list.density.kind == COMPACT
+    assert again.article_list.density.snippet_lines == 0
+
+
+def test_sort_by_each_order_from_the_menu(window):
+    expected = {
+        "title": [
+            "Alpha story",
+            "beta story",
+            "Harbour pilots strike over night shifts at the container port",
+        ],
+        "date": [
+            "Harbour pilots strike over night shifts at the container port",
+            "beta story",
+            "Alpha story",
+        ],
+    }
+    for key in article_model.SORT_KEYS:
+        _action(window, f"action-sort-{key}").trigger()
+        assert window.list_model.sort_order.key == key
+        if key in expected:
+            assert _titles(window) == expected[key]
+    _action(window, "action-sort-date").trigger()
+    _action(window, "action-descending-false").trigger()
+    assert _titles(window)[0] == "Alpha story"  # oldest first
+    assert window.settings.get(S.SORT_DESCENDING) is False
+
+
+def test_layout_switch_is_kept_across_a_restart(window, qtbot, lib, settings_path):
+    assert window.list_options.layout == STACKED  # the default: the list above the article
+    assert window.list_pane.parent() is window.list_splitter
+    _action(window, "action-layout-columns").trigger()
+    assert window.list_pane.parent() is window.main_splitter
+    assert window.reading_pane.parent() is window.main_splitter
+    assert not window.list_splitter.isVisible()
+    sizes = window.main_splitter.sizes()
+    assert len([s for s in sizes if s > 0]) == 3  # sidebar · list · article
+    window.main_splitter.setSizes([200, 333, sizes[1] + sizes[2] - 333])
+    window.close()
+    again = make_window(qtbot, lib, settings_path)
+    assert again.list_options.layout == COLUMNS
+    assert again.list_pane.parent() is again.main_splitter
+    assert again.main_splitter.sizes()[1] == 333  # the columns' own sizes came back
+    again.list_options.set_layout(STACKED)
+    assert again.list_pane.parent() is again.list_splitter
+    assert again.reading_pane.parent() is again.list_splitter
+    assert again.list_splitter.isVisible()
+    again.close()
+    third = make_window(qtbot, lib, settings_path)
+    assert third.list_options.layout == STACKED
+
+
+def test_a_million_row_model_pages_with_details(lib):
+    add_articles(lib.conn, numbered(1000))
+    model = article_model.ArticleListModel(lib)
+    model.open_view(article_model.views.ALL)
+    model.set_snippets(True)
+    assert model.details(999).snippet == "A paragraph of text."
+    assert model.cached_rows() == article_model.PAGE  # only the page of that row was read
+
+
+def test_preferences_offer_density_snippets_and_layout(window, qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    from reader.ui.preferences import show_preferences
+
+    dialog = show_preferences(window)
+    qtbot.addWidget(dialog)
+    density = dialog.findChild(QComboBox, "densityChoice")
+    snippet = dialog.findChild(QComboBox, "snippetChoice")
+    layout = dialog.findChild(QComboBox, "layoutChoice")
+    snippet.setCurrentIndex(snippet.findData(2))
+    assert window.article_list.density.snippet_lines == 2
+    layout.setCurrentIndex(layout.findData(COLUMNS))
+    assert window.list_pane.parent() is window.main_splitter
+    density.setCurrentIndex(density.findData(COMPACT))
+    assert window.article_list.density.kind == COMPACT
+    assert not snippet.isEnabled()
+    assert window.settings.get(S.LIST_DENSITY) == COMPACT
+    assert window.settings.get(S.LAYOUT) == COLUMNS
+
+
+# --- the context menu ---------------------------------------------------------------------------
+
+
+def _menu_texts(menu) -> list[str]:
+    return [a.text() for a in menu.actions() if not a.isSeparator()]
+
+
+def _entry(menu, name: str):
+    action = menu.findChild(QAction, name)
+    assert action is not None, (name, _menu_texts(menu))
+    return action
+
+
+def _flags(lib, title: str) -> tuple[int, int]:
+    return lib.conn.execute(
+        "SELECT read, starred FROM articles WHERE title = ?", (title,)
+    ).fetchone()
+
+
+def test_context_menu_lists_commands_with_their_keys(window):
+    model = window.list_model
+    menu = window.list_menu.build(model.index(1, 0))  # "beta story": unread, not starred
+    texts = _menu_texts(menu)
+    assert texts[:2] == ["Open", "Read in focus mode\tReturn"]
+    assert "Mark as read\tM" in texts and "Star\tS" in texts
+    assert "Move to section…\tV" in texts and "Copy headline" in texts
+    # A key rebound in Preferences shows the next time the menu opens.
+    window.keymap.bind("toggle-read", ["R"])
+    assert "Mark as read\tR" in _menu_texts(window.list_menu.build(model.index(1, 0)))
+    # A read, starred row offers the opposite markings.
+    texts = _menu_texts(window.list_menu.build(model.index(2, 0)))
+    assert "Mark as unread\tR" in texts and "Unstar\tS" in texts
+    assert window.list_menu.build(model.index(99, 0)) is None  # no row there
+
+
+def test_context_menu_marks_and_stars_the_clicked_row_without_opening_it(window, lib, qtbot):
+    opened = window.current_article_id
+    index = window.list_model.index(1, 0)
+    _entry(window.list_menu.build(index), "menu-toggle-read").trigger()
+    qtbot.waitUntil(lambda: _flags(lib, "beta story") == (1, 0))
+    assert window.current_article_id == opened  # never opened, so never marked read by that
+    _entry(window.list_menu.build(index), "menu-toggle-star").trigger()
+    qtbot.waitUntil(lambda: _flags(lib, "beta story") == (1, 1))
+    qtbot.waitUntil(lambda: window.list_model.row_at(1).starred == 1)  # the list follows
+    _entry(window.list_menu.build(index), "menu-toggle-read").trigger()  # now "Mark as unread"
+    qtbot.waitUntil(lambda: _flags(lib, "beta story") == (0, 1))
+    window.run_command("undo")
+    qtbot.waitUntil(lambda: _flags(lib, "beta story") == (1, 1))
+
+
+def test_context_menu_on_a_selection_acts_on_every_selected_row(window, lib, qtbot):
+    from PySide6.QtCore import QItemSelectionModel
+
+    model = window.list_model
+    selection = window.article_list.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.select(model.index(0, 0), flags)
+    selection.select(model.index(1, 0), flags)
+    menu = window.list_menu.build(model.index(1, 0))
+    assert "Copy 2 headlines" in _menu_texts(menu)
+    assert "Open" not in _menu_texts(menu)
+    _entry(menu, "menu-copy-headline").trigger()
+    clip = QGuiApplication.clipboard().text()
+    assert clip == "Harbour pilots strike over night shifts at the container port\nbeta story"
+    _entry(window.list_menu.build(model.index(0, 0)), "menu-toggle-star").trigger()
+    qtbot.waitUntil(lambda: _flags(lib, "beta story")[1] == 1)
+    assert _flags(lib, "Harbour pilots strike over night shifts at the container port")[1] == 1
+    assert _flags(lib, "Alpha story")[1] == 1  # it was starred already, and stays so
+
+
+def test_context_menu_opens_and_moves_to_a_section(window, lib, qtbot):
+    model = window.list_model
+    _entry(window.list_menu.build(model.index(2, 0)), "menu-open").trigger()
+    assert window.current_article_id == model.article_id(2)
+    _entry(window.list_menu.build(model.index(1, 0)), "menu-move-to-section").trigger()
+    picker = window.section_actions.picker
+    assert picker.isVisible()
+    qtbot.keyClicks(picker.edit, "Science")
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+    section = lib.conn.execute(
+        "SELECT s.name FROM articles a JOIN sections s ON s.id = a.section_id"
+        " WHERE a.title = 'beta story'"
+    ).fetchone()[0]
+    assert section == "Science"
+    assert _flags(lib, "Alpha story")[0] == 1  # the open article did not move
+    assert (
+        lib.conn.execute(
+            "SELECT s.name FROM articles a JOIN sections s ON s.id = a.section_id"
+            " WHERE a.title = 'Alpha story'"
+        ).fetchone()[0]
+        == "Sport"
+    )
