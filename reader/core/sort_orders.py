@@ -56,6 +56,11 @@ SORT_INDEXES = tuple(
     for name, (cols, where) in _INDEXES.items()
 )
 
+_ORDER_INDEXES: dict[SortKey, str] = {
+    "title": "articles_title",
+    "section": "articles_section_added",
+    "source": "articles_source_added",
+}
 #: The index each view walks in each order (INDEXED BY: the planner, with no statistics,
 #: would often pick the filter's index and sort the whole view instead). Today and the Trash,
 #: small, are collected and sorted (big, they walk All's index: see ViewQuery.set_size).
@@ -69,11 +74,7 @@ PLANS: dict[tuple[str, SortKey], str] = {
     **{
         (view, key): index
         for view in ("all", "unread", "section", "source")
-        for key, index in (
-            ("title", "articles_title"),
-            ("section", "articles_section_added"),
-            ("source", "articles_source_added"),
-        )
+        for key, index in _ORDER_INDEXES.items()
     },
     ("starred", "title"): "articles_starred_title",
     ("starred", "section"): "articles_starred_section",
