@@ -73,19 +73,24 @@ def run(db: Path | None, files: list[Path]) -> int:
         critical(None, f"{APP_NAME} cannot open the library", str(e))
         print(f"dispatch: {e}", file=sys.stderr)
         return 1
+    from .library_switch import LibrarySession
+
+    session: LibrarySession | None = None
     try:
-        window, importer = open_window(library, files)
-        server.files_received.connect(lambda paths: _hand_over_received(window, importer, paths))
-        window.startup_finished.connect(server.listen)
-        window.show()
+        # The window, and File → Open another library… making it again on another file.
+        session = LibrarySession(
+            open_window, library, files, server=server, received=_hand_over_received
+        )
+        session.window.show()
         if note:
-            window.statusBar().showMessage(note, 60000)
-        status = app.exec()
-        importer.shutdown()
-        return status
+            session.window.statusBar().showMessage(note, 60000)
+        return app.exec()
     finally:
-        server.close()
-        library.close()
+        if session is not None:
+            session.shutdown()  # the import, the server and the library open now
+        else:
+            server.close()
+            library.close()
 
 
 def open_window(library, files: list[Path], settings=None):

@@ -93,6 +93,7 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "next-match": ("F3", "Ctrl+G"),
         "previous-match": ("Shift+F3", "Ctrl+Shift+G"),
         "save-search": ("Ctrl+S",),
+        "open-library": (),  # no key: File → Open another library…
         "preferences": ("Ctrl+,",),
         "help": ("?", "F1"),
         "show-log": (),  # no key: Help → Show the log file

@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         self._import_log_handler: Callable[[], object] = self._import_unavailable
         self._cancel_import_handler: Callable[[], object] = self._import_unavailable
         self._import_layout_handler: Callable[[], object] = self._import_unavailable
+        #: File → Open another library… (reader/ui/library_switch.py plugs it in).
+        self.open_library_handler: Callable[[], object] = self._switch_unavailable
         #: Key modes and whether each is active now (see commands.MODE_KEYS).
         self._mode_checks: dict[str, Callable[[], bool]] = {"focus": lambda: self.focus_mode}
         self.section_import_handler: Callable[[str], object] | None = None
@@ -237,7 +239,7 @@ class MainWindow(QMainWindow):
             reading.next_unread,
         )
         add("previous-unread", "Previous unread article", "Articles", reading.previous_unread)
-        add("page-down", "Page down; at the end, next unread", "Reading", reading.page_down)
+        add("page-down", "Page down; at the end, on to the next", "Reading", reading.page_down)
         add("page-up", "Page up", "Reading", self.reading_pane.page_up)
         add("toggle-read", "Mark read / unread", "Marking", marking.toggle_read)
         add("toggle-star", "Star / unstar", "Marking", marking.toggle_star)
@@ -285,6 +287,7 @@ class MainWindow(QMainWindow):
             "Application",
             lambda: self._cancel_import_handler(),
         )
+        add("open-library", "Open another library…", "Application", self._open_library)
         add("preferences", "Preferences…", "Application", self.show_preferences)
         add("help", "Show the keyboard shortcuts", "Application", self.show_help)
         add("show-log", "Show the log file", "Application", self.show_log)
@@ -385,6 +388,12 @@ class MainWindow(QMainWindow):
 
     def _import_unavailable(self) -> None:
         raise CommandError("Import from the command line for now: dispatch import FILE…")
+
+    def _open_library(self) -> None:
+        self.open_library_handler()
+
+    def _switch_unavailable(self) -> None:
+        raise CommandError("Open another library from the command line: dispatch --db FILE")
 
     # =========================================================================================
     # What the parts share: the open view, the open article, the change event

@@ -28,6 +28,8 @@ MENUS: dict[str, tuple[str, ...]] = {
         "import-log",
         "cancel-import",
         "-",
+        "open-library",
+        "-",
         "quit",
     ),
     # Linux and Windows keep Preferences in Edit; on macOS Qt moves it to the application menu.

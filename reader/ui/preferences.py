@@ -1,5 +1,5 @@
-"""Preferences (Ctrl+,): the Appearance, Reading and Keys pages. Every choice applies at once
-and is kept.
+"""Preferences (Ctrl+,): the Appearance, Reading, Keys and Library pages. Every choice applies
+at once and is kept.
 
 The dialog holds no state of its own: it reads the window's controllers (theme, typography,
 read marking) and calls them, and they write the settings.
@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from . import read_marking, themes
 from .key_preferences import KeysPage
+from .library_page import LibraryPage
 from .list_options import add_preference_rows
+from .reading import AT_END
 from .reading_pane import BASE_POINT_SIZE, TEXT_STEPS
 from .typography import SANS, SERIF, SPACINGS, WIDTHS
 
@@ -43,6 +45,8 @@ class PreferencesDialog(QDialog):
         tabs.addTab(self._reading_page(), "Reading")
         self.keys = KeysPage(window)
         tabs.addTab(self.keys, "Keys")
+        self.library = LibraryPage(window)
+        tabs.addTab(self.library, "Library")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
@@ -147,6 +151,18 @@ class PreferencesDialog(QDialog):
         hint = QLabel(f"{key} marks the open article read or unread at any time.")
         hint.setWordWrap(True)
         form.addRow("", hint)
+
+        reading = self.window_.reading
+        self.at_end = QComboBox()
+        self.at_end.setObjectName("spaceAtEndChoice")
+        for choice, label in AT_END.items():
+            self.at_end.addItem(label, choice)
+        self.at_end.setCurrentIndex(self.at_end.findData(reading.at_end))
+        self.at_end.currentIndexChanged.connect(
+            lambda _i: reading.set_at_end(self.at_end.currentData())
+        )
+        page_key = self.window_.key_hint("page-down")
+        form.addRow(f"&At the end of an article, {page_key}:", self.at_end)
         return page
 
     def _mark_read_changed(self) -> None:

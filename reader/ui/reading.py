@@ -7,17 +7,29 @@ article with the view it was read in, so Alt+Left goes back to both.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from reader.core import views
 from reader.core.views import View
 
+from . import settings as S
 from .navigation import ListNavigator
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
+log = logging.getLogger(__name__)
+
 HISTORY_LIMIT = 500
+
+NEXT_UNREAD, NEXT_ARTICLE, STAY = "next-unread", "next-article", "nothing"
+#: What Space (page down) does at the end of an article, as the Reading page names the choices.
+AT_END = {
+    NEXT_UNREAD: "Open the next unread article (on to the next view)",
+    NEXT_ARTICLE: "Open the next article in the list",
+    STAY: "Nothing: stay at the end",
+}
 
 
 class Reading:
@@ -30,6 +42,26 @@ class Reading:
         self.history: list[tuple[View, int]] = []
         self.history_pos = -1
         self._welcome_shown = False  # the reading pane greets an empty library
+        self.at_end = window.settings.get(S.SPACE_AT_END)
+        if self.at_end not in AT_END:
+            log.warning("unknown Space-at-the-end choice %r in the settings", self.at_end)
+            self.at_end = NEXT_UNREAD
+
+    def set_at_end(self, choice: str) -> None:
+        """What Space does at the end of an article, from now on (and at the next start)."""
+        if choice not in AT_END:
+            raise ValueError(f"unknown Space-at-the-end choice {choice!r}")
+        self.at_end = choice
+        self.window.settings.set(S.SPACE_AT_END, choice)
+
+    def at_end_hint(self) -> str:
+        """How the page-down key reads on, for the reading pane's hints."""
+        then = {
+            NEXT_UNREAD: ", then on to the next unread",
+            NEXT_ARTICLE: ", then on to the next article",
+            STAY: "",
+        }[self.at_end]
+        return f"{self.window.key_hint('page-down')} reads on, page by page{then}."
 
     def open_id(self) -> int | None:
         return self.window.current_article_id
@@ -89,7 +121,7 @@ class Reading:
             [
                 f"{w.key_hint('next-article')} and {w.key_hint('previous-article')} move through"
                 f" the list; {w.key_hint('next-unread')} opens the next unread article.",
-                f"{w.key_hint('page-down')} reads on, page by page, then on to the next unread.",
+                self.at_end_hint(),
                 f"Press {w.key_hint('help')} for every key.",
             ],
         )
@@ -169,10 +201,16 @@ class Reading:
             self.show_article(article_id)
 
     def page_down(self) -> None:
+        """A page on; at the end of the article, what Preferences → Reading say."""
         w = self.window
         if w.current_article_id is not None and w.reading_pane.page_down():
             return
-        self.next_unread()
+        if self.at_end == NEXT_UNREAD or w.current_article_id is None:
+            self.next_unread()
+        elif self.at_end == NEXT_ARTICLE:
+            self.move_article(1)
+        else:
+            w.statusBar().showMessage("End of the article", 2000)
 
     # -- history
 

@@ -33,6 +33,7 @@ from reader.core.views import ALL, View, article_states
 from .changes import LibraryChange
 from .navigation import ListNavigator
 from .plain_text import window_title
+from .reading import NEXT_ARTICLE, STAY
 from .saved_searches import SavedSearchViews, saved_id_of
 from .search_engine import TITLE, MatchHighlighter, SearchController
 from .search_results import SearchResultsView
@@ -366,10 +367,16 @@ class WindowSearch(QObject):
             self._status(f"No {'earlier' if backwards else 'more'} unread results", 3000)
 
     def page_down(self) -> None:
+        """A page on; at the end, on through the results as Preferences → Reading say."""
         w = self.window
         if w.current_article_id is not None and w.reading_pane.page_down():
             return
-        self.unread_result(backwards=False)
+        if w.reading.at_end == NEXT_ARTICLE and w.current_article_id is not None:
+            w.run_command("next-result")
+        elif w.reading.at_end == STAY and w.current_article_id is not None:
+            self._status("End of the article", 2000)
+        else:
+            self.unread_result(backwards=False)
 
     def mark_results_read(self) -> None:
         """Shift+A in the results: every unread article the search finds, read (undoable)."""

@@ -56,6 +56,8 @@ LINE_WIDTH = Setting("appearance/line_width", str, "medium")  # narrow, medium o
 LINE_SPACING = Setting("appearance/line_spacing", int, 155)  # percent of the font size
 MARK_READ = Setting("reading/mark_read", str, "open")  # open, delay or never (ui/read_marking.py)
 MARK_READ_SECONDS = Setting("reading/mark_read_seconds", int, 3)
+# What Space does at the end of an article: next-unread, next-article or nothing (ui/reading.py).
+SPACE_AT_END = Setting("reading/space_at_end", str, "next-unread")
 
 LIBRARIES_GROUP = "libraries"
 
