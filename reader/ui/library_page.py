@@ -60,7 +60,10 @@ class LibraryPage(QWidget):
         self.open_button = QPushButton("&Open another library…")
         self.open_button.setObjectName("openAnotherLibrary")
         self.open_button.clicked.connect(lambda: window.run_command("open-library"))
-        form.addRow("", self.open_button)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        form.addRow("", row)
         self.note = QLabel(
             "The window then shows the other library. Each library keeps its own window size,"
             " open view and sort; these preferences are shared by all of them. From the command"

@@ -146,7 +146,9 @@ class PreferencesDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.mark_read, 1)
         row.addWidget(self.mark_seconds)
-        form.addRow("When an article is &opened:", row)
+        opened = QLabel("When an article is &opened:")
+        opened.setBuddy(self.mark_read)  # else a row holding a layout shows the "&" as written
+        form.addRow(opened, row)
         key = self.window_.key_hint("toggle-read")
         hint = QLabel(f"{key} marks the open article read or unread at any time.")
         hint.setWordWrap(True)
