@@ -465,6 +465,8 @@ def test_search_and_section_commands_come_after_the_first_paint(qtbot, lib, sett
         "Show the import log",
         "Cancel the running import",
         "-",
+        "Open another library…",
+        "-",
         "Quit Dispatch",
     ]
     sections_menu = [a.objectName() or "-" for a in window.menus["Sections"].actions()]
