@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from .commands import CommandRegistry
+from .menus import show_key
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -77,8 +78,8 @@ class ReadingMenu:
                 action = QAction(menu)
                 action.setSeparator(True)
             else:
-                keys = w.keymap.first(name)
-                action = QAction(f"{w.registry[name].description}\t{keys}", menu)
+                action = QAction(w.registry[name].description, menu)
+                show_key(action, w.keymap.first(name))  # as the menu bar shows keys
                 action.setObjectName(f"reading-{name}")
                 action.triggered.connect(lambda _=False, n=name: w.run_menu_command(n))
             if first is not None:
