@@ -16,18 +16,24 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import re
+import pickle
 import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Final, Literal
+from typing import Literal
 
 from reader.core.article import Article
 from reader.core.dumps import LAYOUTS, DumpError, ParseReport, check_dump
+from reader.core.import_rows import END as _END
+from reader.core.import_rows import ClassifierFailed, RowSpec, classified, make_row
+from reader.core.import_rows import Row as _Row
+
+# Re-exported: the date helpers lived here first.
+from reader.core.import_rows import published_at as published_at
+from reader.core.import_rows import published_from_dateline as published_from_dateline
 from reader.core.libfile import process_owner
 from reader.core.readahead import Checkpointer, ProcessPrefetch, ThreadPrefetch
 from reader.core.store import (
@@ -121,63 +127,6 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-# --- parsing side (runs on the helper thread) -------------------------------------------------
-
-# (title, dateline, summary, body, fingerprint, words, published_at, byline, title_derived,
-#  end offset, article or None)
-_Row = tuple[str, str | None, str, str, str, int, str | None, str | None, int, int, Article | None]
-_END: Final = 9  # where a row keeps its end offset
-
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-_DATE_IN_DATELINE = re.compile(
-    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})\b(?:,?\s+(\d{4}))?"
-)
-
-
-def published_from_dateline(dateline: str | None) -> str | None:
-    """'GENEVA, March 5, 2019 (AFP)' → '2019-03-05 00:00:00.000' (time unknown: midnight UTC).
-
-    Wire datelines rarely carry a year ('LONDON, Nov 24 (Reuters)'); those give None: a year
-    guessed from today would misdate every story older than a year, and silently.
-    """
-    if not dateline:
-        return None
-    m = _DATE_IN_DATELINE.search(dateline)
-    if not m or not m.group(3):
-        return None
-    try:
-        d = date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
-    except ValueError:
-        return None
-    return f"{d.isoformat()} 00:00:00.000"
-
-
-def published_at(a: Article) -> str | None:
-    """The library's published_at for ``a``: its date line's, else its dateline's (if dated)."""
-    if a.published:
-        try:
-            return f"{date.fromisoformat(a.published).isoformat()} 00:00:00.000"
-        except ValueError:
-            pass  # not a date after all: fall back to the dateline
-    return published_from_dateline(a.dateline)
-
-
-def _row(a: Article, keep: bool) -> _Row:
-    return (
-        a.title,
-        a.dateline,
-        "\n".join(a.summary),
-        a.body_text,
-        a.fingerprint,
-        a.words,
-        published_at(a),
-        a.byline,
-        int(a.title_derived),
-        a.end,
-        a if keep else None,  # only a classifier needs it; without, it is memory
-    )
-
-
 _INSERT = (
     "INSERT OR IGNORE INTO articles (title, dateline, summary, body, fingerprint, words, "
     "published_at, byline, title_derived, section_id, section_reason, section_by_user, "
@@ -222,6 +171,7 @@ class _Importer:
         self.quiet: AbstractContextManager[object] = nullcontext()
         self.checkpointer: Checkpointer | None = None
         self.checkpoint_thread = True
+        self.classify_while_parsing = True
         self.parse_report = ParseReport()
 
     # sources row ---------------------------------------------------------------------------
@@ -295,8 +245,15 @@ class _Importer:
             )
 
     # sections ------------------------------------------------------------------------------
-    def place(self, article: Article | None) -> tuple[str, str | None, int]:
-        """(section name, reason, chosen by the user); ids are looked up at write time."""
+    def place(self, placement: Article | tuple[str, str] | None) -> tuple[str, str | None, int]:
+        """(section name, reason, chosen by the user); ids are looked up at write time.
+
+        ``placement`` is the row's last field: the section found while parsing, or the article
+        for this thread to classify (see reader.core.import_rows).
+        """
+        if isinstance(placement, tuple):
+            name, reason = placement
+            return (name if name and name.strip() else FALLBACK_SECTION), reason, 0
         if self._fixed is not None:
             return self._fixed
         if self.section is not None:
@@ -305,13 +262,12 @@ class _Importer:
         if self.classify is None:
             self._fixed = (FALLBACK_SECTION, None, 0)
             return self._fixed
-        assert article is not None  # kept by the parsing thread when there is a classifier
+        assert placement is not None  # kept by the parsing side when the writer classifies
         try:
-            name, reason = self.classify(article)
-        except Exception as e:
-            log.exception("the classifier failed")
-            title = article.title or "an untitled article"
-            raise _Failed(f"the classifier failed on “{title}”: {e}") from e
+            name, reason = classified(self.classify, placement)
+        except ClassifierFailed as e:
+            log.error("the classifier failed", exc_info=e.__cause__)
+            raise _Failed(str(e)) from e
         if not name or not name.strip():
             name = FALLBACK_SECTION
         return name, reason, 0
@@ -397,11 +353,11 @@ class _Importer:
             }
         rows = []
         for row in batch:
-            fp, article = row[4], row[-1]
+            fp = row[4]
             if fp in known:
                 continue
             known.add(fp)
-            name, reason, by_user = self.place(article)
+            name, reason, by_user = self.place(row[-1])
             rows.append((*row[:_END], name, reason, by_user))
         if not rows:
             self.duplicates += len(batch)
@@ -457,10 +413,10 @@ class _Importer:
         (cache,) = conn.execute("PRAGMA cache_size").fetchone()
         (autocheckpoint,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
-        keep = self.classify is not None
         big = self.size >= self.process_parse_bytes
+        spec = self.row_spec(big)
         prefetch = ProcessPrefetch if big else ThreadPrefetch
-        reader = prefetch(self.path, keep, _row, layout=self.layout)
+        reader = prefetch(self.path, spec, make_row, layout=self.layout)
         self.quiet = reader.quiet
         if big and self.checkpoint_thread:
             self.checkpointer = Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)
@@ -478,6 +434,26 @@ class _Importer:
                 self.checkpointer = None
             conn.execute(f"PRAGMA cache_size = {int(cache)}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
+
+    def row_spec(self, big: bool) -> RowSpec:
+        """Where articles are classified: in the parsing process for big dumps, when the
+        classifier can be sent there (a library's Placer can: it is a snapshot of what the reader
+        taught, taken when the import started); else here, by the writer.
+
+        A dump parsed on a thread stays classified by the writer: the thread shares this
+        process's interpreter lock, so moving the work there gains little, and the writer sets
+        duplicates aside first (a re-import classifies nothing).
+        """
+        if self.section is not None or self.classify is None:
+            return RowSpec()
+        if big and self.classify_while_parsing:
+            try:
+                pickle.dumps(self.classify, pickle.HIGHEST_PROTOCOL)
+            except Exception:  # a closure, a lambda: it stays in this process
+                log.debug("the classifier cannot be sent to the parsing process")
+            else:
+                return RowSpec(classify=self.classify)
+        return RowSpec(keep=True)
 
     def _loop(self, reader: ThreadPrefetch | ProcessPrefetch) -> Status:
         pending: list[_Row] = []
@@ -530,6 +506,7 @@ def import_file(
     process_parse_bytes: int = PROCESS_PARSE_BYTES,
     checkpoint_thread: bool = True,
     layout: str | None = None,
+    classify_while_parsing: bool = True,
 ) -> ImportResult:
     """Import one dump into ``lib``. Never raises for a bad file: the result says what happened.
 
@@ -543,6 +520,8 @@ def import_file(
     ``checkpoint_thread``: for dumps parsed in a separate process, checkpoint the log on a
     thread of its own (faster; the window's worker turns it off, see IMPORT_CHECKPOINT_BYTES).
     ``layout``: parse the dump as one of dumps.LAYOUTS (None or "auto": detected).
+    ``classify_while_parsing``: a dump parsed in a separate process is classified there when
+    ``classify`` can be pickled (see _Importer.row_spec); false keeps it in the writer.
     """
     if section is not None and not section.strip():
         raise ValueError("section needs a name")
@@ -564,6 +543,7 @@ def import_file(
     imp.process_parse_bytes = process_parse_bytes
     imp.checkpoint_thread = checkpoint_thread
     imp.layout = layout
+    imp.classify_while_parsing = classify_while_parsing
     error: str | None = None
     damaged = False
     try:
@@ -574,6 +554,9 @@ def import_file(
     except DumpError as e:
         status, error = "failed", str(e)
     except _Failed as e:
+        status, error = "failed", f"{path.name}: {e}"
+    except ClassifierFailed as e:  # in the parsing process: its traceback stayed there
+        log.error("the classifier failed in the parsing process: %s", e)
         status, error = "failed", f"{path.name}: {e}"
     except sqlite3.Error as e:
         damaged = is_corruption(e)

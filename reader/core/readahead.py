@@ -26,7 +26,8 @@ _CHUNK = 64  # articles per hand-off from the parsing thread
 _QUEUE_CHUNKS = 40
 
 Row = tuple[Any, ...]
-RowFunction = Callable[[Article, bool], Row]
+# The pipeline's article-to-row function and its (picklable) second argument.
+RowFunction = Callable[[Article, Any], Row]
 
 
 class ThreadPrefetch:
@@ -39,10 +40,10 @@ class ThreadPrefetch:
     """
 
     def __init__(
-        self, path: Path, keep_articles: bool, row: RowFunction, layout: str | None = None
+        self, path: Path, spec: object, row: RowFunction, layout: str | None = None
     ) -> None:
         self._path = path
-        self._keep = keep_articles
+        self._spec = spec
         self._row = row
         self._layout = layout
         # Filled by the parser as it goes; complete once iteration has ended.
@@ -72,7 +73,7 @@ class ThreadPrefetch:
                         article = next(articles, None)
                         if article is None:
                             break
-                        row = self._row(article, self._keep)
+                        row = self._row(article, self._spec)
                     chunk.append(row)
                     if len(chunk) >= _CHUNK:
                         if not self._put(chunk):
@@ -105,10 +106,10 @@ class ThreadPrefetch:
 
 
 def _parse_in_child(
-    path: str, keep: bool, out, row: RowFunction, layout: str | None = None
+    path: str, spec: object, out, row: RowFunction, layout: str | None = None
 ) -> None:
     """The parsing process: pickled chunks of rows on ``out``, its ParseReport, then None (or the
-    error, as text).
+    error: the exception itself when it can be pickled, else its text).
 
     ``out`` is the only writing end of a pipe whose reading end only the parent holds: when the
     parent dies, however it dies (kill -9 included), the next send fails and this process ends,
@@ -122,7 +123,7 @@ def _parse_in_child(
             with open(path, "rb") as f:
                 chunk: list[Row] = []
                 for article in parse_stream(f, layout=layout, report=report):
-                    chunk.append(row(article, keep))
+                    chunk.append(row(article, spec))
                     if len(chunk) >= _CHUNK:
                         out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
                         chunk = []
@@ -133,7 +134,12 @@ def _parse_in_child(
         except (BrokenPipeError, ConnectionError):
             return  # the parent is gone or stopped reading: nothing to do
         except Exception as e:
-            out.send_bytes(pickle.dumps(f"{type(e).__name__}: {e}"))
+            try:
+                data = pickle.dumps(e, pickle.HIGHEST_PROTOCOL)
+                pickle.loads(data)  # some exceptions pickle but cannot be made again
+            except Exception:
+                data = pickle.dumps(f"{type(e).__name__}: {e}")
+            out.send_bytes(data)
     except OSError:
         return
     finally:
@@ -159,7 +165,7 @@ class ProcessPrefetch:
     """
 
     def __init__(
-        self, path: Path, keep_articles: bool, row: RowFunction, layout: str | None = None
+        self, path: Path, spec: object, row: RowFunction, layout: str | None = None
     ) -> None:
         import multiprocessing
 
@@ -172,7 +178,7 @@ class ProcessPrefetch:
         self._stop = threading.Event()
         self._process = ctx.Process(
             target=_parse_in_child,
-            args=(str(path), keep_articles, send, row, layout),
+            args=(str(path), spec, send, row, layout),
             name="dispatch-parse",
             daemon=True,
         )
@@ -211,6 +217,8 @@ class ProcessPrefetch:
                 return
             if isinstance(rows, str):
                 raise RuntimeError(rows)
+            if isinstance(rows, BaseException):
+                raise rows
             if isinstance(rows, ParseReport):
                 self.report = rows
                 continue

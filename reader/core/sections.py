@@ -222,6 +222,23 @@ class Classifier:
             for term, weight in learned.centroid.items():
                 self._taught_words.setdefault(term, []).append((index, weight))
 
+    # The parts built from the shipped knowledge: a pickled classifier (sent to the import's
+    # parsing process) leaves them out and takes this process's copy, loaded once.
+    _SHIPPED_PARTS = ("_knowledge", "_table", "_tokenizer", "_uncased")
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        if self._knowledge is _default()._knowledge:
+            for name in self._SHIPPED_PARTS:
+                del state[name]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        if "_knowledge" not in state:
+            shipped = _default()
+            state.update({name: getattr(shipped, name) for name in self._SHIPPED_PARTS})
+        self.__dict__.update(state)
+
     # -- construction -------------------------------------------------------------------------
 
     @staticmethod
