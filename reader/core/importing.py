@@ -5,10 +5,11 @@ Qt: it reports through callbacks, all called on the caller's thread.
 
 Speed: parsing is Python and holds the GIL; storing and indexing are SQLite and release it. A helper
 thread parses up to one batch ahead (bounded, so memory does not grow with the file) while this
-thread writes, so the two overlap on a multi-core machine. Each batch's duplicates are set aside
-with one indexed lookup before the classifier runs; the rest are inserted and indexed for full-text
-search with one ``INSERT ... SELECT`` inside the batch's own transaction, so the index is exact
-after every commit.
+thread writes, so the two overlap on a multi-core machine; big dumps are parsed, and classified,
+in a separate process (see _Importer.row_spec). Each batch's duplicates are set aside with one
+indexed lookup (before the classifier runs, when this thread classifies); the rest are inserted and
+indexed for full-text search with one ``INSERT ... SELECT`` inside the batch's own transaction, so
+the index is exact after every commit.
 """
 
 from __future__ import annotations
