@@ -368,3 +368,21 @@ def test_any_text_gets_an_allowed_section_and_honest_reasons(clf, title, summary
     assert len(placement.reasons) <= 3
     assert all(reason.strip() for reason in placement.reasons)
     assert clf.classify(title, summary, text, sections=sections) == placement
+
+
+# Letters, digits, ASCII and typographic punctuation, accents, odd spaces: what news text holds.
+_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("aZ09 _-'.,\n\t\x1c\x85") + list("“”‘’—–…«»\u00a0\u2009\u200b\u2028éçńØß²½ー漢")
+    )
+    | st.characters(blacklist_categories=("Cs",)),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(_TEXT)
+def test_the_fast_word_split_is_the_regex_split(text: str) -> None:
+    from reader.core.section_terms import _WORD, _spaced_words
+
+    assert _spaced_words(text) == _WORD.findall(text)
