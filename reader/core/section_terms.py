@@ -9,6 +9,7 @@ of an import runs in C: one findall, join, lower, split, Counter).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -35,17 +36,10 @@ def _fold_word(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-# A lower-cased word with a letter outside ASCII (only such words need their accents folded).
-_ACCENTED = re.compile(r"[^\W_]*[^\W\x00-\x7f_][^\W_]*")
-
 
 @functools.lru_cache(maxsize=256)
 def _cased_pattern(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![^ ]){re.escape(form)}(?![^ ])")
-
-
-def _fold_match(match: re.Match[str]) -> str:
-    return _fold_word(match.group())
 
 
 def split_words(text: str, cased: Mapping[str, str] | None = None) -> list[str]:
@@ -56,7 +50,7 @@ def split_words(text: str, cased: Mapping[str, str] | None = None) -> list[str]:
 # ASCII bytes that are not letters or digits become spaces; other bytes (UTF-8 of everything
 # beyond ASCII) are kept, and dealt with by _spaced_words.
 _ASCII_SPACES = bytes(
-    b if chr(b).isascii() and chr(b).isalnum() or b >= 0x80 else 0x20 for b in range(256)
+    b if (chr(b).isascii() and chr(b).isalnum()) or b >= 0x80 else 0x20 for b in range(256)
 )
 # Punctuation beyond ASCII that news text is full of: curly quotes, dashes, ellipsis, no-break
 # and thin spaces. None is part of a word; each is replaced by a space in one C scan.
@@ -96,8 +90,12 @@ def split_keep(text: str, cased: Mapping[str, str] | None) -> tuple[list[str], s
         for form in cased.keys() & set(words):
             written = _cased_pattern(form).sub(cased[form], written)
     folded = written.lower()
-    if not folded.isascii():
-        folded = _ACCENTED.sub(_fold_match, folded)
+    if folded.isascii():
+        return folded.split(), written, folded
+    # Words are separated by single spaces here: fold those beyond ASCII one by one (a regex
+    # over the text backtracked on every word: most of the cost of a text with one accent).
+    words = folded.split(" ")
+    folded = " ".join([w if w.isascii() else _fold_word(w) for w in words])
     return folded.split(), written, folded
 
 
@@ -176,6 +174,7 @@ class Tokenizer:
                 for k in range(2, len(words)):
                     prefixes.add(" ".join(words[:k]))
         self._pairs = frozenset(pairs)
+        self._pair_words = frozenset(tuple(pair.split(" ")) for pair in pairs)
         self._prefixes = frozenset(prefixes)
         self._starts = frozenset(pair.split(" ", 1)[0] for pair in pairs)
 
@@ -218,9 +217,11 @@ class Tokenizer:
         words = counts.copy() if keep_words else None
         if words is not None:
             del words[_SEPARATOR]
-        starts = self._starts
-        candidates = [j for j, w in enumerate(seq) if w in starts]
-        if candidates:
+        # Only where the first two words of a phrase stand side by side (found in C: zip, set).
+        found = self._pair_words.intersection(itertools.pairwise(seq))
+        if found:
+            firsts = {first for first, _ in found}
+            candidates = [j for j, w in enumerate(seq) if w in firsts]
             table = self._table
             pairs = self._pairs
             prefixes = self._prefixes
