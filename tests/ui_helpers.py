@@ -95,7 +95,8 @@ def make_window(qtbot, lib, settings_path: Path):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    total = lib.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    sql = "SELECT count(*) FROM articles WHERE deleted_at IS NULL"  # the Trash counts nowhere
+    total = lib.conn.execute(sql).fetchone()[0]
     qtbot.waitUntil(lambda: window.counts.total == total and window.status_label.text() != "")
     return window
 

@@ -286,8 +286,7 @@ def _filters(
     where: list[str] = []
     params: list = []
     if scope is None and _has_trash(conn):
-        # A scope's filter already leaves the Trash out. Unscoped, only a library with something
-        # in its Trash pays for the check (a row lookup per match).
+        # (A scope's filter leaves the Trash out; only a library with a Trash pays for this.)
         where.append(f"a.{LIVE_FILTER}")
     for f in q.filters:
         where.append(f.sql)
@@ -613,20 +612,28 @@ def count(
     return n, n < limit
 
 
-def unread_matches(
+def unread_matches(lib: Library, query: str | ParsedQuery, **scope_and_cutoff) -> list[int]:
+    """The ids of every unread article a search finds: what "mark the results read" marks."""
+    return matching_ids(lib, query, unread_only=True, **scope_and_cutoff)
+
+
+def matching_ids(
     lib: Library,
     query: str | ParsedQuery,
     *,
     scope: View | None = None,
     cutoff: str | None = None,
+    unread_only: bool = False,
 ) -> list[int]:
-    """The ids of every unread article a search finds: what "mark the results read" marks."""
+    """The ids of every article a search finds (what "delete every result" deletes)."""
     conn = lib.conn
     q = query if isinstance(query, ParsedQuery) else parse_query(query)
     if q.is_empty:
         return []
     where, params = _filters(conn, q, scope, cutoff)
-    where.append("a.read = 0")
+    if unread_only:
+        where.append("a.read = 0")
+    where = where or ["1"]
     if q.match:
         sql = (
             "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid"

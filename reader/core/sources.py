@@ -92,3 +92,17 @@ def clear_failed(lib: Library) -> int:
         return lib.conn.execute(
             f"DELETE FROM sources WHERE status IN ({marks}) AND removed_at IS NULL", CLEARABLE
         ).rowcount
+
+
+def forget_failed(lib: Library, source_id: int) -> bool:
+    """Drop a failed entry (it brought no article) before its file is imported again, so that
+    the sidebar lists the file once."""
+    with lib.conn:
+        return (
+            lib.conn.execute(
+                "DELETE FROM sources WHERE id = ? AND status = 'failed'"
+                " AND NOT EXISTS (SELECT 1 FROM articles WHERE source_id = ?)",
+                (source_id, source_id),
+            ).rowcount
+            == 1
+        )

@@ -125,6 +125,7 @@ class DeferredImporter:
             cancel=lambda: self.controller.cancel(),
         )
         window.set_section_import_handler(lambda name: self.controller.import_into_section(name))
+        window.import_paths_handler = self.import_paths
         window.startup_finished.connect(self._on_started)
 
     @property

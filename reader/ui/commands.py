@@ -33,13 +33,14 @@ GROUPS = (
 #: Key modes, innermost first (qutebrowser's per-mode bindings). A key press reaches the
 #: commands of the modes active at that moment, the innermost first, normal mode's last; so
 #: reading the tables below tells what every key does in every mode.
-MODES = ("picker", "search-field", "focus", "saved-search", "search", "normal")
+MODES = ("picker", "search-field", "focus", "saved-search", "search", "trash", "normal")
 MODE_NAMES = {
     "picker": "in the section picker",
     "search-field": "in the search field",
     "focus": "in focus mode",
     "saved-search": "with a saved search selected in the sidebar",
     "search": "in search results",
+    "trash": "in the Trash",
     "normal": "",
 }
 
@@ -86,6 +87,14 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "delete-section": ("Ctrl+Shift+Del",),
         "resort-all": ("Ctrl+Shift+R",),
         "import-into-section": ("Ctrl+Shift+I",),
+        # The Trash and sources (reader/ui/trash_actions.py, sources_actions.py).
+        "delete-articles": ("Del",),
+        "delete-forever": ("Shift+Del",),
+        "empty-trash": (),  # no key: Article → Empty the Trash…, the Trash's menu in the sidebar
+        "remove-source": (),  # no key: File menu, a source's menu in the sidebar
+        "reimport-source": (),
+        "clear-failed-sources": (),
+        "retention": (),  # no key: Edit → Old articles…
         # Search (reader/ui/search_wiring.py).
         "search": ("/", "Ctrl+F"),
         "toggle-search-scope": ("Ctrl+Shift+F",),
@@ -109,6 +118,13 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "page-down-results": ("Space",),
         "mark-results-read": ("Shift+A",),
         "leave-search": ("Esc",),
+        "delete-results": ("Del",),
+        "delete-all-results": ("Ctrl+Del",),
+    },
+    # The Trash open in the list: Delete deletes for good (asking first), R restores.
+    "trash": {
+        "delete-from-trash": ("Del",),
+        "restore-articles": ("R",),
     },
     # F2 and Ctrl+Shift+Del act on what the sidebar has selected: sections, or a saved search.
     "saved-search": {

@@ -58,7 +58,9 @@ from .reading_menu import ReadingMenu
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
 from .search_field import SearchBar
 from .sidebar import Sidebar, SidebarModel
+from .sources_actions import SourceActions
 from .themes import ThemeController
+from .trash_actions import TrashActions
 from .typography import Typography
 from .undo import UndoStack
 from .view_switching import ViewSwitcher
@@ -157,6 +159,8 @@ class MainWindow(QMainWindow):
         #: Key modes and whether each is active now (see commands.MODE_KEYS).
         self._mode_checks: dict[str, Callable[[], bool]] = {"focus": lambda: self.focus_mode}
         self.section_import_handler: Callable[[str], object] | None = None
+        #: Imports these files (set by the import feature): "Import again" of a source.
+        self.import_paths_handler: Callable[[list[Path]], object] | None = None
         self._search: WindowSearch | None = None
         self._section_actions: SectionActions | None = None
 
@@ -171,6 +175,8 @@ class MainWindow(QMainWindow):
         self.marking = Marking(self)
         self.pane_updates = PaneUpdates(self)
         self._register_commands()
+        self.trash = TrashActions(self)
+        self.sources = SourceActions(self)
         self.reading_menu = ReadingMenu(self)
         self.menus = WindowMenus(self, self.registry, self.keymap, self.run_menu_command)
         self.focus_part = FocusMode(self)
@@ -249,7 +255,7 @@ class MainWindow(QMainWindow):
             "Marking",
             marking.mark_view_read,
         )
-        add("undo", "Undo the last marking or move", "Marking", marking.undo)
+        add("undo", "Undo the last marking, move or delete", "Marking", marking.undo)
         add("next-view", "Next view in the sidebar", "Views", lambda: self.views.move_view(1))
         add(
             "previous-view",

@@ -156,7 +156,7 @@ class PaneUpdates:
         view = w.current_view
         rows = w.list_model.rowCount()
         listed = f"{rows:,} article{'s' if rows != 1 else ''}"
-        if view.kind == "source":  # a source's count is of what it brought, not unread
+        if view.kind in ("source", "trash"):  # counts of what they hold, not unread
             w.status_label.setText(listed)
         else:
             w.status_label.setText(f"{w.counts.get(view):,} unread · {listed}")
@@ -165,7 +165,7 @@ class PaneUpdates:
         w = self.window
         view = w.current_view
         name = w.sidebar_model.name_of(view)
-        unread = w.counts.get(view) if view.kind != "source" else None
+        unread = w.counts.get(view) if view.kind not in ("source", "trash") else None
         if unread:
             w.setWindowTitle(window_title(f"{name} ({unread:,} unread) — {APP_NAME}"))
         else:
@@ -199,6 +199,7 @@ class PaneUpdates:
             "starred": f"No starred articles. Press {w.key_hint('toggle-star')} on an article"
             " to star it.",
             "today": "Nothing was added in the last 24 hours.",
+            "trash": "The Trash is empty.",
         }.get(w.current_view.kind, f"No articles in {name}.")
         views_keys = f"{w.key_hint('next-view')} / {w.key_hint('previous-view')}"
         w.article_list.set_empty_text(

@@ -39,6 +39,7 @@ SMART_ICONS = {
     "unread": "mdi6.circle-medium",
     "starred": "mdi6.star-outline",
     "today": "mdi6.calendar-today",
+    "trash": "mdi6.trash-can-outline",
 }
 
 
@@ -135,6 +136,9 @@ class SidebarModel(QStandardItemModel):
                     View("source", src.id), src.name + status, "mdi6.file-document-outline", tip
                 )
             )
+        # Last, as in a mail client: deleted articles, until restored or emptied.
+        tip = "Deleted articles: restore them (R) or empty the Trash"
+        root.appendRow(self._view_item(View("trash"), "Trash", SMART_ICONS["trash"], tip))
 
     def enable_icons(self) -> None:
         """Give items their icons; done after the first paint (loading qtawesome takes 0.4 s)."""

@@ -1,0 +1,156 @@
+"""Deletes, undos, restores and emptyings of the Trash on a worker thread, one after another.
+
+A delete of everything a search lists may be 100,000 articles: the core does it in chunks, each
+its own short transaction, and this thread runs it on a connection of its own, so the window
+never waits for it (its reads go on beside the writes; its own writes get in between chunks).
+Jobs queue: a second delete asked while one runs starts when it ends. Progress shows in the
+status bar.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+
+from reader.core.store import Library, LibraryError
+
+log = logging.getLogger(__name__)
+
+REPORT_INTERVAL = 0.1
+#: A job: ``work(lib, progress)`` on the worker's own library; its result goes to ``done``.
+Work = Callable[[Library, Callable[[int, int], None]], Any]
+
+
+@dataclass
+class Job:
+    label: str  # "Moving to the Trash", for the status bar
+    work: Work
+    done: Callable[[Any], None]
+
+
+class _JobThread(QThread):
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, library_path: Path, job: Job, parent=None) -> None:
+        super().__init__(parent)
+        self.library_path = library_path
+        self.job = job
+        self._last = 0.0
+        self.stop = threading.Event()
+
+    def _progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done in (0, total) or now - self._last >= REPORT_INTERVAL:
+            self._last = now
+            self.progressed.emit(done, total)
+
+    def run(self) -> None:
+        try:
+            lib = Library(self.library_path)
+        except LibraryError as e:
+            self.failed.emit(str(e))
+            return
+        try:
+            result = self.job.work(lib, self._progress)
+        except Exception as e:
+            log.exception("%s stopped", self.job.label)
+            self.failed.emit(f"{self.job.label} stopped: {e}")
+        else:
+            self.succeeded.emit(result)
+        finally:
+            lib.close()
+
+
+class TrashJobs(QObject):
+    """The queue of Trash jobs of one window; ``idle`` when the last one has ended."""
+
+    idle = Signal()
+    failed = Signal(str)
+
+    def __init__(self, library_path: Path, status: TrashStatus, parent=None) -> None:
+        super().__init__(parent)
+        self.library_path = Path(library_path)
+        self.status = status
+        self._queue: deque[Job] = deque()
+        self.running: _JobThread | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.running is not None or bool(self._queue)
+
+    def run(self, label: str, work: Work, done: Callable[[Any], None]) -> None:
+        self._queue.append(Job(label, work, done))
+        if self.running is None:
+            self._next()
+
+    def _next(self) -> None:
+        if not self._queue:
+            self.status.finish()
+            self.idle.emit()
+            return
+        job = self._queue.popleft()
+        thread = _JobThread(self.library_path, job, self)
+        self.running = thread
+        self.status.start(job.label)
+        thread.progressed.connect(self.status.show_progress)
+        thread.succeeded.connect(job.done)
+        thread.failed.connect(self.failed)
+        thread.finished.connect(self._on_finished)
+        thread.start()
+
+    def _on_finished(self) -> None:
+        thread, self.running = self.running, None
+        if thread is not None:
+            thread.deleteLater()
+        self._next()
+
+    def wait(self, ms: int = 60_000) -> bool:
+        """Finish what runs (the window is closing); the queued rest is dropped."""
+        self._queue.clear()
+        thread = self.running
+        return thread is None or thread.wait(ms)
+
+
+class TrashStatus(QWidget):
+    """ "Moving to the Trash 12,000 / 100,000 [bar]" in the status bar while a job runs."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trashStatus")
+        self.label = QLabel(self)
+        self.bar = QProgressBar(self)
+        self.bar.setMaximumWidth(140)
+        self.bar.setMaximumHeight(14)
+        self.bar.setTextVisible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self._label = ""
+        self.hide()
+
+    def start(self, label: str) -> None:
+        self._label = label
+        self.label.setText(f"{label}…")
+        self.bar.setRange(0, 0)
+        self.show()
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        self.label.setText(f"{self._label} {done:,} / {total:,}")
+
+    def finish(self) -> None:
+        self.hide()
