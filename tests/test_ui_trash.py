@@ -143,7 +143,7 @@ def test_remove_a_source_with_its_count_then_undo(qtbot, lib, settings_path, ask
     import_file(lib, png)
     import_file(lib, png)
     window = make_window(qtbot, lib, settings_path)
-    good = [s for s in views.sources(lib) if s.status == "done"][0]
+    good = next(s for s in views.sources(lib) if s.status == "done")
     index = window.sidebar_model.index_for(View("source", good.id))
     menu = window.sources.build_sidebar_menu(index)
     assert menu is not None
