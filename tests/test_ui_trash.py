@@ -20,6 +20,7 @@ from reader.core.importing import import_file
 from reader.core.views import ALL, TRASH, View
 from reader.ui import sources_actions, trash_actions
 from reader.ui.settings import Settings
+from reader.ui.sidebar import accessible_name
 from tests.ui_helpers import Spec, add_articles, make_window, numbered
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -83,6 +84,7 @@ def test_delete_key_moves_to_the_trash_and_ctrl_z_brings_back(qtbot, window, lib
     assert window.current_article_id is not None  # on to the next article
     trash_item = window.sidebar_model.item_for(TRASH)
     assert trash_item is not None and trash_item.text() == "Trash"
+    assert accessible_name(trash_item.index()) == "Trash, 1 article"  # not "1 unread"
     press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     idle(qtbot, window)
     assert first in titles(window) and trashed(lib) == 0
@@ -98,7 +100,9 @@ def test_trash_view_restore_delete_for_good_and_empty(qtbot, window, lib, asked)
     window.article_list.setFocus()
     assert len(titles(window)) == 4
     assert "4 articles" in window.status_label.text() and "unread" not in window.status_label.text()
-    window.reading.list.set_current_row(0)
+    window.reading.list.set_current_row(0)  # opened (and marked read) in the Trash
+    qtbot.waitUntil(lambda: window.current_article_id is not None)
+    assert window.counts.total == 9 and window.counts.get(ALL) == 9  # the Trash counts nowhere
     press(qtbot, Qt.Key.Key_R)  # restore
     idle(qtbot, window)
     assert len(titles(window)) == 3 and trashed(lib) == 3

@@ -48,7 +48,9 @@ class PaneUpdates:
         if change.names:
             self.populate_sidebar()
         marking = change.marking
-        if marking is None or not apply_change_to_counts(w.counts, marking):
+        # A marking in the Trash changes no count; the incremental update would not know that.
+        in_trash = w.current_view.kind == "trash"
+        if marking is None or in_trash or not apply_change_to_counts(w.counts, marking):
             w.counts = views.counts(w.library)
         self.counts_updated()
 

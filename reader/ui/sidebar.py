@@ -180,7 +180,7 @@ def accessible_name(index: QModelIndex | QPersistentModelIndex) -> str:
     if index.data(KindRole) != "view" or count is None:
         return text
     key = str(index.data(ViewKeyRole) or "")
-    if key.startswith("source:"):
+    if key.startswith("source:") or key == "trash":
         return f"{text}, {count:,} article{'s' if count != 1 else ''}"
     return f"{text}, {count:,} unread" if count else f"{text}, none unread"
 
