@@ -11,7 +11,15 @@ from PySide6.QtWidgets import QApplication, QMenu
 from reader.core import views
 from reader.core.importing import import_file
 from reader.core.placement import classify_for_library
-from reader.core.snippets import ELLIPSIS, MARK_CLOSE, MARK_OPEN, cut_marked, strip_marks
+from reader.core.snippets import (
+    ELLIPSIS,
+    MARK_CLOSE,
+    MARK_OPEN,
+    cut_marked,
+    drop_marked,
+    fit_marked,
+    strip_marks,
+)
 from reader.ui.reading_menu import READING_MENU, menu_names
 from reader.ui.reading_pane import WORD_JOINER, article_html, unbreakable
 from reader.ui.search_engine import fitted_html
@@ -197,6 +205,7 @@ def test_reading_pane_menu_lists_the_article_commands_with_their_keys(qtbot, lib
     assert "Why is this article in its section?\t" in named
     assert any(e.startswith(("&Copy", "Copy")) for e in named)
     assert any("Select All" in e for e in named)
+    assert not any("Link Location" in e for e in named)
     qtbot.waitUntil(
         lambda: (
             lib.conn.execute("SELECT starred FROM articles WHERE id = ?", (ids[0],)).fetchone()
@@ -230,6 +239,8 @@ def test_focus_mode_hides_every_bar_and_escape_restores_what_was_shown(qtbot, li
     assert window.focus_part.note.isVisible() and "Esc" in window.focus_part.note.text()
     key(qtbot, Qt.Key.Key_J)  # keys still work with the menu bar hidden
     assert window.reading_pane.article.title == "Story 1"
+    key(qtbot, Qt.Key.Key_S)  # what the status bar would say shows over the page
+    assert window.focus_part.note.isVisible() and "Starred" in window.focus_part.note.text()
     key(qtbot, Qt.Key.Key_Escape)
     assert not window.focus_mode
     for bar in (window.menuBar(), window.statusBar(), window.sidebar, window.list_pane):
@@ -278,6 +289,18 @@ def test_cut_marked_keeps_marks_closed_and_ends_with_an_ellipsis():
     assert strip_marks(cut_marked(text, 23)) == "the storm came at dawn" + ELLIPSIS
 
 
+def test_a_match_past_the_cut_is_brought_into_view_with_an_ellipsis_before():
+    text = marked("one two three four five six seven eight nine [storm] ten eleven")
+    fitted = fit_marked(text, 20)
+    assert fitted.startswith(ELLIPSIS) and fitted.endswith(ELLIPSIS)
+    assert MARK_OPEN + "storm" + MARK_CLOSE in fitted
+    assert len(strip_marks(fitted)) <= 21
+    assert strip_marks(fitted)[1] != " "  # cut at a word
+    early = marked("[storm] one two three four five six seven eight nine ten")
+    assert fit_marked(early, 20) == cut_marked(early, 20)  # already in view: cut at the end
+    assert drop_marked(marked("ab[cdef]gh"), 4) == marked("[ef]gh")
+
+
 def test_result_rows_too_wide_end_with_an_ellipsis(qapp):
     from PySide6.QtGui import QFont, QFontMetrics
 
@@ -288,6 +311,10 @@ def test_result_rows_too_wide_end_with_an_ellipsis(qapp):
     width = QFontMetrics(font).horizontalAdvance("Storm walls held; the storm pa")
     cut = fitted_html(text, font, width)
     assert cut.endswith(ELLIPSIS) and "storm" in cut and "harbour" not in cut
+    late = marked("Storm walls held; the harbour opened again and the [zeppelin] passed by")
+    narrow = fitted_html(late, font, width)
+    assert narrow.startswith(ELLIPSIS) and "zeppelin" in narrow  # the end fits here
+    assert QFontMetrics(font).horizontalAdvance(strip_marks(late)) > width
 
 
 def test_snippets_cut_at_both_ends_say_so(lib):

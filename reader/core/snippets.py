@@ -134,6 +134,39 @@ def cut_marked(text: str, keep: int) -> str:
     return cut + ELLIPSIS
 
 
+def drop_marked(text: str, n: int) -> str:
+    """Marked text without its first ``n`` characters (the markers not counted); a mark open
+    at the cut opens again after it."""
+    left = n
+    inside = False
+    i = 0
+    while i < len(text) and left > 0:
+        if text.startswith(MARK_OPEN, i):
+            inside, i = True, i + len(MARK_OPEN)
+        elif text.startswith(MARK_CLOSE, i):
+            inside, i = False, i + len(MARK_CLOSE)
+        else:
+            left, i = left - 1, i + 1
+    return (MARK_OPEN if inside else "") + text[i:]
+
+
+def fit_marked(text: str, keep: int) -> str:
+    """Marked text in ``keep`` characters, showing its first match: cut at the end (as
+    :func:`cut_marked`), and at the start too, from a word, when the match would fall past the
+    cut. Each cut shows as :data:`ELLIPSIS`."""
+    plain, spans = mark_spans(text)
+    if len(plain) <= keep or not spans or spans[0][1] <= keep - 1:
+        return cut_marked(text, keep)
+    # The match ends about two thirds in: some words before it, some after.
+    start = max(0, spans[0][1] - (keep * 2) // 3)
+    space = plain.find(" ", start)
+    if 0 <= space < spans[0][0]:
+        start = space + 1
+    if start <= 0:
+        return cut_marked(text, keep)
+    return cut_marked(ELLIPSIS + drop_marked(text, start), keep)
+
+
 def mark_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The plain text and the (start, end) of each highlighted stretch in it."""
     plain: list[str] = []

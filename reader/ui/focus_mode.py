@@ -1,7 +1,8 @@
 """Focus mode: the article fills the window, every bar hidden; the leave key brings back
 exactly what was shown before (a toolbar or sidebar the reader had hidden stays hidden).
 
-While the status bar is hidden, a short note over the page says how to return.
+While the status bar is hidden, a short note over the page says how to return, and what the
+status bar would have said shows there instead.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ class FocusMode:
         self._note_timer = QTimer(window)
         self._note_timer.setSingleShot(True)
         self._note_timer.timeout.connect(self.note.hide)
+        # What the status bar would say ("No more unread articles") shows over the page.
+        window.statusBar().messageChanged.connect(self._on_status)
+
+    def _on_status(self, text: str) -> None:
+        if self.window.focus_mode and text:
+            self.show_note(text)
 
     def bars(self) -> list[QWidget]:
         """What focus mode hides: menu bar, toolbar, status bar, the sidebar and the list."""

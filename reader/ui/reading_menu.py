@@ -70,6 +70,9 @@ class ReadingMenu:
         pane = w.reading_pane
         menu = pane.createStandardContextMenu(pos)
         menu.setObjectName("readingPaneMenu")
+        for action in menu.actions():  # the pane's only links are its own ("Why here?")
+            if action.objectName() == "link-copy":
+                menu.removeAction(action)
         standard = menu.actions()
         first = standard[0] if standard else None
         names = menu_names(READING_MENU, w.registry) if pane.article is not None else []

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.query import parse_query
 from reader.core.search import PAGE_SIZE, Hit, Order, Page, search
-from reader.core.snippets import cut_marked, marked_to_html, strip_marks
+from reader.core.snippets import fit_marked, marked_to_html, strip_marks
 from reader.core.store import Library, LibraryError
 from reader.core.views import View
 
@@ -336,7 +336,13 @@ def fitted_html(marked: str, font: QFont, width: int) -> str:
     metrics = QFontMetrics(font)
     if metrics.horizontalAdvance(plain) > width:
         shown = metrics.elidedText(plain, Qt.TextElideMode.ElideRight, width)
-        marked = cut_marked(marked, max(0, len(shown) - 1))
+        keep = max(0, len(shown) - 1)
+        fitted = fit_marked(marked, keep)
+        # Cut at the start too (to show the match), the line holds other letters: measure again.
+        while keep > 0 and metrics.horizontalAdvance(strip_marks(fitted)) > width:
+            keep -= max(1, keep // 20)
+            fitted = fit_marked(marked, keep)
+        marked = fitted
     return marked_to_html(marked, HIT_OPEN, HIT_CLOSE)
 
 
