@@ -356,10 +356,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mb", type=float, default=300.0, help="generated dump size (default 300)")
     ap.add_argument("--dump", type=Path, help="use this dump instead of a generated one")
     ap.add_argument("--rounds", type=int, default=1, help="rounds of floor and imports")
+    ap.add_argument("--out", type=Path, help="folder for dumps and libraries (bench/out)")
     ap.add_argument("--no-worker", action="store_true", help="skip the window's worker")
     ap.add_argument("--phase", choices=["floor", "floor-wal", "worker"], help=argparse.SUPPRESS)
     ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    global OUT
+    OUT = args.out or OUT
 
     if args.phase:
         if args.phase == "worker":

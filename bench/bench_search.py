@@ -218,10 +218,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=15, help="timed runs per query (default 15)")
     ap.add_argument("--built-by", choices=["import", "sql"], default="import")
     ap.add_argument("--optimize", action="store_true", help="measure again after maintenance")
+    ap.add_argument("--out", type=Path, help="folder for dumps and libraries (bench/out)")
     ap.add_argument("--regenerate", action="store_true")
     ap.add_argument("--generate-only", action="store_true")
     ap.add_argument("--no-baseline", action="store_true", help="skip the naive-plan baseline")
     args = ap.parse_args(argv)
+    global OUT
+    OUT = args.out or OUT
     if args.built_by == "sql":
         path = ensure_library(args.articles or 1_000_000, args.regenerate)
     else:
@@ -242,9 +245,10 @@ def main(argv: list[str] | None = None) -> int:
 def _entities(rng: random.Random, vocab: list[str], n: int, suffixes: list[str]) -> list[str]:
     """Names of two capitalised words (the second may be a fixed word: "Group", "City")."""
     out = []
+    content = vocab[2_000:]  # not the commonest words
     for _ in range(n):
-        first = rng.choice(vocab[2_000:]).capitalize()
-        last = rng.choice(suffixes) if suffixes else rng.choice(vocab[2_000:]).capitalize()
+        first = rng.choice(content).capitalize()
+        last = rng.choice(suffixes) if suffixes else rng.choice(content).capitalize()
         out.append(f"{first} {last}")
     return out
 

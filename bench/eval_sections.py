@@ -6,6 +6,10 @@ and separately from the word lists):
 * accuracy and per-section precision/recall on the "test" split (the "dev" split is reported apart:
   it is the part the knowledge's global settings were checked against, so it is not a fair test),
   and the accuracy from headlines alone;
+* the same for the "late-2026" batch alone: news written after the knowledge was finished (its
+  test split was never looked at while tuning). A story about two things ("a regulator opens an
+  inquiry into app store fees") may name a second acceptable section ("also"); "acceptable" counts
+  those, "accuracy" does not;
 * the sample dump's sorting, when ../shared/samples is present;
 * articles per second, short and long articles, against a baseline measured in the same run (just
   lower-casing and splitting the whole text into words: the least any classifier must do);
@@ -19,6 +23,7 @@ Run: .venv/bin/python bench/eval_sections.py
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -29,7 +34,8 @@ from reader.core.sections import DEFAULT_SECTIONS, Classifier, Example
 
 HERE = Path(__file__).resolve().parent
 EVAL = HERE / "data" / "sections_eval.jsonl"
-SAMPLES = HERE.parent.parent / "shared" / "samples"
+# ../shared/samples beside the checkout; DISPATCH_SAMPLES names it for a checkout elsewhere.
+SAMPLES = Path(os.environ.get("DISPATCH_SAMPLES") or HERE.parent.parent / "shared" / "samples")
 SAMPLE_EXPECTED = ["World", "Culture", "Sport", "World", "Business", "World"]
 SAMPLE_ALSO_OK = {0: {"Politics"}, 3: {"Politics"}}
 NEW_SECTIONS = {"middle-east": "Middle East", "climate": "Climate"}
@@ -53,7 +59,11 @@ def report_accuracy(clf: Classifier, rows: list[dict], name: str, detail: bool) 
     gold = [r["section"] for r in rows]
     right = sum(p == g for p, g in zip(predicted, gold, strict=True))
     accuracy = right / len(rows)
-    print(f"\n{name}: {right}/{len(rows)} correct, accuracy {accuracy:.1%}")
+    fine = sum(p == r["section"] or p in r.get("also", ()) for p, r in zip(predicted, rows))
+    print(
+        f"\n{name}: {right}/{len(rows)} correct, accuracy {accuracy:.1%}; "
+        f"in an acceptable section {fine}/{len(rows)} ({fine / len(rows):.1%})"
+    )
     if detail:
         print(f"  {'section':<12}{'n':>4}{'precision':>11}{'recall':>8}")
         for section in DEFAULT_SECTIONS:
@@ -199,6 +209,16 @@ def main() -> None:
     dev = [r for r in rows if r["split"] == "dev"]
     report_accuracy(clf, test, "TEST split (unseen by the knowledge)", detail=True)
     report_accuracy(clf, dev, "dev split (checked while tuning global settings)", detail=False)
+    late = [r for r in test if r.get("batch") == "late-2026"]
+    if late:
+        report_accuracy(
+            clf,
+            late,
+            "TEST split, late-2026 batch only (news the knowledge never saw)",
+            detail=True,
+        )
+        late_dev = [r for r in dev if r.get("batch") == "late-2026"]
+        report_accuracy(clf, late_dev, "dev split, late-2026 batch only", detail=False)
     headlines = [{**r, "summary": [], "text": ""} for r in test]
     report_accuracy(clf, headlines, "TEST split, headline only (sparse input)", detail=False)
     report_sample(clf)
