@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "search": "search the library",
     "resort": "sort every article again (articles you placed by hand stay where they are)",
     "recover": "copy what a damaged library still holds into the library",
+    "reparse": "parse imported dumps again with this version's parser, keeping read, starred, "
+    "sections and your hand fixes",
 }
 SUBCOMMANDS = tuple(COMMANDS)
 
@@ -112,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
         "damaged", type=Path, nargs="?", metavar="FILE",
         help="the damaged file (default: the library if damaged, else the newest one set aside)",
     )  # fmt: skip
+    _db_arg(p)
+
+    p = add("reparse")
+    p.add_argument(
+        "sources", nargs="*", metavar="SOURCE",
+        help="an imported file's name, path or number in the import log (default: every one)",
+    )  # fmt: skip
+    p.add_argument("--dry-run", action="store_true", help="only say what would change")
     _db_arg(p)
     return parser
 
@@ -247,6 +257,10 @@ def run_command(args: argparse.Namespace) -> int:
         from reader.cli.recover import run as recover
 
         return recover(args.db, args.damaged)
+    if args.command == "reparse":
+        from reader.cli.reparse import run as reparse
+
+        return reparse(args.db, args.sources, dry_run=args.dry_run)
     from reader.cli.resort import run as resort
 
     return resort(args.db)

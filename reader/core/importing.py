@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Literal
 
 from reader.core.article import Article
+from reader.core.dump_copies import keep_copy_after_import
 from reader.core.dumps import LAYOUTS, DumpError, ParseReport, check_dump
+from reader.core.hand_fixes import load_fixes
 from reader.core.import_rows import END as _END
 from reader.core.import_rows import ClassifierFailed, RowSpec, classified, make_row
 from reader.core.import_rows import Row as _Row
@@ -417,7 +419,7 @@ class _Importer:
         big = self.size >= self.process_parse_bytes
         spec = self.row_spec(big)
         prefetch = ProcessPrefetch if big else ThreadPrefetch
-        reader = prefetch(self.path, spec, make_row, layout=self.layout)
+        reader = prefetch(self.path, spec, make_row, layout=self.layout, fixes=load_fixes(conn))
         self.quiet = reader.quiet
         if big and self.checkpoint_thread:
             self.checkpointer = Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)
@@ -577,6 +579,8 @@ def import_file(
         raise
     try:
         imp.finish_source(status, error)
+        if status == "done" and imp.new + imp.resumed:  # kept for re-parsing (core/reparse.py)
+            keep_copy_after_import(lib, imp.source_id, path, layout)
     except sqlite3.Error as e:
         # The row stays 'running' with this process as its owner: the next open marks it
         # interrupted, and importing the file again resumes it.

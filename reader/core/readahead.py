@@ -20,6 +20,7 @@ from typing import Any
 
 from reader.core.article import Article
 from reader.core.dumps import ParseReport, parse_stream
+from reader.core.hand_fixes import FixSet
 
 _CHUNK = 64  # articles per hand-off from the parsing thread
 # The parser may run a whole batch ahead, so that it keeps working while a batch is written.
@@ -40,12 +41,18 @@ class ThreadPrefetch:
     """
 
     def __init__(
-        self, path: Path, spec: object, row: RowFunction, layout: str | None = None
+        self,
+        path: Path,
+        spec: object,
+        row: RowFunction,
+        layout: str | None = None,
+        fixes: FixSet | None = None,
     ) -> None:
         self._path = path
         self._spec = spec
         self._row = row
         self._layout = layout
+        self._fixes = fixes or FixSet()
         # Filled by the parser as it goes; complete once iteration has ended.
         self.report = ParseReport()
         self.quiet = threading.Lock()
@@ -67,7 +74,9 @@ class ThreadPrefetch:
         try:
             with self._path.open("rb") as f:
                 chunk: list[Row] = []
-                articles = parse_stream(f, layout=self._layout, report=self.report)
+                articles = self._fixes.apply(
+                    parse_stream(f, layout=self._layout, report=self.report)
+                )
                 while True:
                     with self.quiet:
                         article = next(articles, None)
@@ -106,7 +115,12 @@ class ThreadPrefetch:
 
 
 def _parse_in_child(
-    path: str, spec: object, out, row: RowFunction, layout: str | None = None
+    path: str,
+    spec: object,
+    out,
+    row: RowFunction,
+    layout: str | None = None,
+    fixes: FixSet | None = None,
 ) -> None:
     """The parsing process: pickled chunks of rows on ``out``, its ParseReport, then None (or the
     error: the exception itself when it can be pickled, else its text).
@@ -122,7 +136,8 @@ def _parse_in_child(
         try:
             with open(path, "rb") as f:
                 chunk: list[Row] = []
-                for article in parse_stream(f, layout=layout, report=report):
+                parsed = parse_stream(f, layout=layout, report=report)
+                for article in (fixes or FixSet()).apply(parsed):
                     chunk.append(row(article, spec))
                     if len(chunk) >= _CHUNK:
                         out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
@@ -165,7 +180,12 @@ class ProcessPrefetch:
     """
 
     def __init__(
-        self, path: Path, spec: object, row: RowFunction, layout: str | None = None
+        self,
+        path: Path,
+        spec: object,
+        row: RowFunction,
+        layout: str | None = None,
+        fixes: FixSet | None = None,
     ) -> None:
         import multiprocessing
 
@@ -178,7 +198,7 @@ class ProcessPrefetch:
         self._stop = threading.Event()
         self._process = ctx.Process(
             target=_parse_in_child,
-            args=(str(path), spec, send, row, layout),
+            args=(str(path), spec, send, row, layout, fixes),
             name="dispatch-parse",
             daemon=True,
         )

@@ -20,6 +20,7 @@ from types import TracebackType
 from reader.core.backups import back_up
 from reader.core.fts_schema import migrate_fts_declaration
 from reader.core.guessed_dates import forget_guessed_years
+from reader.core.hand_fixes import migrate_hand_fixes
 from reader.core.libfile import (
     Identity,
     LibraryDamaged,
@@ -311,6 +312,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "full-text index declared for outside tools", migrate_fts_declaration),
     Migration(11, "the Trash, removed sources", migrate_trash),
     Migration(12, "an index for every order of every view", add_sort_indexes),
+    Migration(13, "hand fixes of the parse, copies of imported dumps", migrate_hand_fixes),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
