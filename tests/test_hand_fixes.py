@@ -68,7 +68,7 @@ def test_split_makes_an_article_of_a_paragraph_and_undo_puts_it_back(seeded: Lib
     assert lib.integrity_ok()
     assert fix_ops.undo_fix(lib, done) == "Split undone"
     assert _rows(lib) == before
-    assert len(load_fixes(lib.conn).fixes) == 0
+    assert len(load_fixes(lib).fixes) == 0
     assert lib.integrity_ok()
 
 
@@ -169,7 +169,7 @@ def test_fixes_apply_in_the_order_they_were_made(seeded: Library, seed_dump: Pat
     expected = sorted(_titles(lib))
     from reader.core.dumps import parse_path
 
-    fixes = load_fixes(lib.conn)
+    fixes = load_fixes(lib)
     assert sorted(a.title for a in fixes.apply(parse_path(seed_dump))) == expected
     assert fixes.applied == {f.id for f in fixes.fixes}
 

@@ -125,10 +125,10 @@ def test_a_failed_reparse_leaves_the_library_as_it_was(
 def test_the_copy_kept_at_import_is_the_dump(tmp_path: Path) -> None:
     with Library(tmp_path / "lib.sqlite3") as lib:
         import_file(lib, DUMP)
-        info = copy_info(lib.conn, 1)
+        info = copy_info(lib, 1)
         assert info is not None and info.raw_size == DUMP.stat().st_size
         assert info.stored_size < info.raw_size * 0.6
-        with open_copy(lib.conn, 1) as f:
+        with open_copy(lib, 1) as f:
             assert f.read() == DUMP.read_bytes()
 
 
@@ -144,7 +144,7 @@ def test_a_library_without_copies_rereads_the_original_or_says_it_cannot(
         lib.conn.commit()
         result = reparse_source(lib, sources(lib)[0])
         assert result.origin == f"the original file {dump}"
-        assert copy_info(lib.conn, 1) is not None  # kept from now on
+        assert copy_info(lib, 1) is not None  # kept from now on
         lib.conn.execute("DELETE FROM dump_copies")
         lib.conn.commit()
     dump.unlink()

@@ -103,9 +103,9 @@ def store_copy(lib: Library, source_id: int, path: Path, layout: str | None = No
     return CopyInfo(source_id, raw, stored, digest.hexdigest(), layout)
 
 
-def copy_info(conn: sqlite3.Connection, source_id: int) -> CopyInfo | None:
+def copy_info(lib: Library, source_id: int) -> CopyInfo | None:
     try:
-        row = conn.execute(
+        row = lib.conn.execute(
             "SELECT raw_size, stored_size, digest, layout FROM dump_copies WHERE source_id = ?",
             (source_id,),
         ).fetchone()
@@ -117,9 +117,9 @@ def copy_info(conn: sqlite3.Connection, source_id: int) -> CopyInfo | None:
 class _CopyReader(io.RawIOBase):
     """The dump's bytes, decompressed a stored chunk at a time."""
 
-    def __init__(self, conn: sqlite3.Connection, source_id: int) -> None:
+    def __init__(self, lib: Library, source_id: int) -> None:
         super().__init__()
-        self._conn = conn
+        self._conn = lib.conn
         self._source = source_id
         self._seq = 0
         self._unzip = zlib.decompressobj()
@@ -150,9 +150,9 @@ class _CopyReader(io.RawIOBase):
         return n
 
 
-def open_copy(conn: sqlite3.Connection, source_id: int) -> io.BufferedReader:
+def open_copy(lib: Library, source_id: int) -> io.BufferedReader:
     """The stored copy of a source's dump as a binary stream (see copy_info first)."""
-    return io.BufferedReader(_CopyReader(conn, source_id), buffer_size=READ_BYTES)
+    return io.BufferedReader(_CopyReader(lib, source_id), buffer_size=READ_BYTES)
 
 
 def keep_copy_after_import(

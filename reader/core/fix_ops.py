@@ -171,7 +171,7 @@ def split_article(lib: Library, article_id: int, block: int) -> FixDone:
             )
             assert cur.lastrowid is not None
             inserted.append(cur.lastrowid)
-        fix_id = record_fix(conn, fix, row["source_id"], now_utc())
+        fix_id = record_fix(lib, fix, row["source_id"], now_utc())
     shown = inserted[0] if inserted else article_id
     message = f"Split: “{tail.title}” is an article of its own"
     if not inserted:
@@ -208,7 +208,7 @@ def join_previous(lib: Library, article_id: int) -> FixDone:
         ).fetchall()
         conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         _update(conn, prev, _values(merged, row_a["published_at"]))
-        fix_id = record_fix(conn, fix, row_b["source_id"], now_utc())
+        fix_id = record_fix(lib, fix, row_b["source_id"], now_utc())
     message = f"Joined “{b.title}” to “{merged.title}”"
     return FixDone(fix_id, "join", prev, message, [row_a, row_b], [], examples)
 
@@ -224,7 +224,7 @@ def edit_headline(lib: Library, article_id: int, title: str) -> FixDone:
         if _taken(conn, new.fingerprint, (article_id,)) is not None:
             raise FixError("An article with this headline and text is already there.")
         _update(conn, article_id, _values(new, row["published_at"]))
-        fix_id = record_fix(conn, fix, row["source_id"], now_utc())
+        fix_id = record_fix(lib, fix, row["source_id"], now_utc())
     return FixDone(fix_id, "title", article_id, f"Headline: “{new.title}”", [row])
 
 

@@ -18,9 +18,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from hashlib import blake2b
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reader.core.article import Article, Block
+
+if TYPE_CHECKING:  # store imports this module for its migration
+    from reader.core.store import Library
 
 FixKind = Literal["split", "join", "title"]
 
@@ -289,18 +292,18 @@ class FixSet:
 _COLUMNS = "id, kind, anchor, anchor_len, context, old_title, new_title"
 
 
-def load_fixes(conn: sqlite3.Connection) -> FixSet:
+def load_fixes(lib: Library) -> FixSet:
     """Every fix of the library, oldest first (empty for a library without the table yet)."""
     try:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM hand_fixes ORDER BY id").fetchall()
+        rows = lib.conn.execute(f"SELECT {_COLUMNS} FROM hand_fixes ORDER BY id").fetchall()
     except sqlite3.OperationalError:
         return FixSet()
     return FixSet([Fix(*r) for r in rows])
 
 
-def record_fix(conn: sqlite3.Connection, fix: Fix, source_id: int | None, made_at: str) -> int:
+def record_fix(lib: Library, fix: Fix, source_id: int | None, made_at: str) -> int:
     """Store ``fix`` (inside the caller's transaction); its id."""
-    cur = conn.execute(
+    cur = lib.conn.execute(
         "INSERT INTO hand_fixes (kind, anchor, anchor_len, context, old_title, new_title, "
         "source_id, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -318,9 +321,9 @@ def record_fix(conn: sqlite3.Connection, fix: Fix, source_id: int | None, made_a
     return cur.lastrowid
 
 
-def fix_count(conn: sqlite3.Connection, source_id: int | None = None) -> int:
+def fix_count(lib: Library, source_id: int | None = None) -> int:
     if source_id is None:
-        return conn.execute("SELECT count(*) FROM hand_fixes").fetchone()[0]
-    return conn.execute(
+        return lib.conn.execute("SELECT count(*) FROM hand_fixes").fetchone()[0]
+    return lib.conn.execute(
         "SELECT count(*) FROM hand_fixes WHERE source_id = ?", (source_id,)
     ).fetchone()[0]

@@ -419,7 +419,7 @@ class _Importer:
         big = self.size >= self.process_parse_bytes
         spec = self.row_spec(big)
         prefetch = ProcessPrefetch if big else ThreadPrefetch
-        reader = prefetch(self.path, spec, make_row, layout=self.layout, fixes=load_fixes(conn))
+        reader = prefetch(self.path, spec, make_row, layout=self.layout, fixes=load_fixes(self.lib))
         self.quiet = reader.quiet
         if big and self.checkpoint_thread:
             self.checkpointer = Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)

@@ -147,9 +147,9 @@ def library_place(lib: Library) -> Place:
 def _open_text(lib: Library, src: SourceRow) -> tuple[BinaryIO, str, int, str | None]:
     """(stream, where it came from, its size, its layout); the layout is "file" for the
     original file (its layout then is unknown: detected)."""
-    info = copy_info(lib.conn, src.id)
+    info = copy_info(lib, src.id)
     if info is not None:
-        return open_copy(lib.conn, src.id), "the copy kept at import", info.raw_size, info.layout
+        return open_copy(lib, src.id), "the copy kept at import", info.raw_size, info.layout
     path = Path(src.path)
     try:
         size = path.stat().st_size
@@ -279,7 +279,7 @@ def reparse_source(
     original = layout == "file"
     if original:
         layout = None
-    fixes = load_fixes(conn)
+    fixes = load_fixes(lib)
     report = ParseReport()
     try:
         with stream:
