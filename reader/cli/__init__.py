@@ -22,8 +22,7 @@ COMMANDS: dict[str, str] = {
     "search": "search the library",
     "resort": "sort every article again (articles you placed by hand stay where they are)",
     "recover": "copy what a damaged library still holds into the library",
-    "reparse": "parse imported dumps again with this version's parser, keeping read, starred, "
-    "sections and your hand fixes",
+    "reparse": "re-parse imported dumps with the current parser, keeping your marks and fixes",
 }
 SUBCOMMANDS = tuple(COMMANDS)
 

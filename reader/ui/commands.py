@@ -95,6 +95,11 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "reimport-source": (),
         "clear-failed-sources": (),
         "retention": (),  # no key: Edit → Old articles…
+        # Hand fixes of the parse (reader/ui/hand_fixes.py).
+        "split-here": ("Ctrl+Alt+S",),
+        "join-previous": ("Ctrl+Alt+J",),
+        "edit-headline": ("Ctrl+Alt+E",),
+        "reparse-source": (),  # no key: the sidebar's menu on a source, Article → Re-parse…
         # Search (reader/ui/search_wiring.py).
         "search": ("/", "Ctrl+F"),
         "toggle-search-scope": ("Ctrl+Shift+F",),

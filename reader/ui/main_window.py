@@ -66,6 +66,7 @@ from .undo import UndoStack
 from .view_switching import ViewSwitcher
 
 if TYPE_CHECKING:
+    from .hand_fixes import HandFixActions
     from .help_overlay import HelpOverlay
     from .search_wiring import WindowSearch
     from .section_actions import SectionActions
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self.import_paths_handler: Callable[[list[Path]], object] | None = None
         self._search: WindowSearch | None = None
         self._section_actions: SectionActions | None = None
+        self._hand_fixes: HandFixActions | None = None
 
         self.setObjectName("mainWindow")
         self.setStyleSheet(FOCUS_STYLE)
@@ -309,6 +311,7 @@ class MainWindow(QMainWindow):
             # A command of a part built after the first paint, asked for before: build it now.
             self.section_actions  # noqa: B018
             self.search  # noqa: B018
+            self.hand_fixes  # noqa: B018
         try:
             self.registry.run(name)
         except (CommandError, LibraryError, sqlite3.Error) as e:
@@ -352,6 +355,15 @@ class MainWindow(QMainWindow):
 
             self._section_actions = SectionActions(self)
         return self._section_actions
+
+    @property
+    def hand_fixes(self) -> HandFixActions:
+        """Split, join, edit headline, re-parse (built after the first paint, or when needed)."""
+        if self._hand_fixes is None:
+            from .hand_fixes import HandFixActions
+
+            self._hand_fixes = HandFixActions(self)
+        return self._hand_fixes
 
     @property
     def started(self) -> bool:
@@ -562,6 +574,7 @@ class MainWindow(QMainWindow):
         # What the first paint did not need: the section commands and the rest of search.
         self.section_actions  # noqa: B018
         self.search  # noqa: B018
+        self.hand_fixes  # noqa: B018
         self.pane_updates.load_counts()
         app_icon = icons.app_icon()
         self.setWindowIcon(app_icon)

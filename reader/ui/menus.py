@@ -59,6 +59,11 @@ MENUS: dict[str, tuple[str, ...]] = {
         "delete-forever",
         "restore-articles",
         "empty-trash",
+        "-",
+        "split-here",
+        "join-previous",
+        "edit-headline",
+        "reparse-source",
     ),
     "View": (
         "focus-mode",
