@@ -106,7 +106,7 @@ def test_split_with_no_paragraph_clicked_cuts_at_the_first_in_view(
 
 
 def test_join_with_previous_and_undo(qtbot, window, lib: Library) -> None:
-    first, second, third = ids(lib)[:3]
+    _first, second, third = ids(lib)[:3]
     title = lib.conn.execute("SELECT title FROM articles WHERE id = ?", (third,)).fetchone()[0]
     window.show_article(third)
     press(qtbot, window, Qt.Key.Key_J, CTRL_ALT)
@@ -169,3 +169,27 @@ def test_reparse_from_the_sidebar_confirms_with_counts(
     assert count(lib) == 40
     assert window.list_model.rowCount() == 40
     assert "28 articles became 40" in window.statusBar().currentMessage()
+
+
+def test_split_here_from_the_reading_pane_menu(qtbot, window, lib: Library) -> None:
+    target = long_article(lib)
+    window.show_article(target)
+    pane = window.reading_pane
+    put_cursor(window, 3)
+    point = pane.cursorRect(pane.textCursor()).center()
+    headline = pane.textCursor().block().text()
+    pane.setTextCursor(QTextCursor(pane.document()))  # the click elsewhere: the menu's point counts
+    pane.menu_cursor = pane.cursorForPosition(point)
+    assert pane.menu_builder is not None
+    menu = pane.menu_builder(point)
+    names = [a.objectName() for a in menu.actions()]
+    assert {"reading-split-here", "reading-join-previous", "reading-edit-headline"} <= set(names)
+    split = next(a for a in menu.actions() if a.objectName() == "reading-split-here")
+    assert split.text().endswith("\tCtrl+Alt+S")
+    before = count(lib)
+    split.trigger()
+    menu.deleteLater()
+    assert count(lib) == before + 1
+    title = lib.conn.execute("SELECT title FROM articles ORDER BY id DESC").fetchone()[0]
+    assert title == headline
+    assert pane.menu_cursor is None

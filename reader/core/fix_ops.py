@@ -197,6 +197,8 @@ def join_previous(lib: Library, article_id: int) -> FixDone:
         if prev is None:
             raise FixError("No article comes before this one in its dump.")
         row_a = _row(conn, prev)
+        if row_a.get("deleted_at"):
+            raise FixError("The article before this one in its dump is in the Trash.")
         b = article_from_row(row_b)
         fix = join_fix(b)
         merged = join(article_from_row(row_a), b)

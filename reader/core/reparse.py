@@ -101,7 +101,8 @@ def sources(lib: Library) -> list[SourceRow]:
     return [
         SourceRow(*r)
         for r in lib.conn.execute(
-            "SELECT id, path, name, size, status, imported_at FROM sources ORDER BY id"
+            "SELECT id, path, name, size, status, imported_at FROM sources "
+            "WHERE removed_at IS NULL ORDER BY id"
         )
     ]
 
@@ -185,6 +186,7 @@ class _Old:
     section_reason: str | None
     by_user: int
     added_at: str
+    deleted_at: str | None  # in the Trash: what it becomes goes there too
 
 
 def _old_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _Old]:
@@ -192,7 +194,7 @@ def _old_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _Old]:
     for i in ids:
         r = conn.execute(
             "SELECT id, title, summary, body, read, starred, section_id, section_reason, "
-            "section_by_user, added_at FROM articles WHERE id = ?",
+            "section_by_user, added_at, deleted_at FROM articles WHERE id = ?",
             (i,),
         ).fetchone()
         summary = [s for s in (r[2] or "").split("\n") if s]
@@ -371,11 +373,11 @@ def _write(
                 section, reason, by_user = fallback[0], None, 0
             cur = conn.execute(
                 f"INSERT INTO articles ({_TEXT}, section_id, section_reason, section_by_user, "
-                "source_id, added_at, read, starred) VALUES "
-                f"({', '.join('?' * 16)})",
+                "source_id, added_at, read, starred, deleted_at) VALUES "
+                f"({', '.join('?' * 17)})",
                 (*_text_values(a), section, reason, by_user, source.id,
                  o.added_at if o else source.imported_at, o.read if o else 0,
-                 o.starred if o else 0),
+                 o.starred if o else 0, o.deleted_at if o else None),
             )  # fmt: skip
             assert cur.lastrowid is not None
             result.changed_ids.append(cur.lastrowid)

@@ -169,6 +169,11 @@ class HandFixActions(QObject):
         )
         window.add_part(self)
         window.menus.add_entries()
+        # A menu opened on another article says nothing of where to split this one.
+        window.article_shown.connect(self._forget_menu_point)
+
+    def _forget_menu_point(self, _article_id: int) -> None:
+        self.window.reading_pane.menu_cursor = None
 
     @property
     def lib(self) -> Library:
@@ -197,9 +202,11 @@ class HandFixActions(QObject):
         article_id = self._article_id()
         pane = self.window.reading_pane
         index = None
-        for cursor in (getattr(pane, "menu_cursor", None), pane.textCursor()):
+        # Where the reading pane's menu was opened (consumed), else where the reader clicked.
+        for cursor in (pane.menu_cursor, pane.textCursor()):
             if cursor is not None and index is None:
                 index = body_block_at(pane, cursor)
+        pane.menu_cursor = None
         if index is None:
             index = first_visible_block(pane)
         if index is None:

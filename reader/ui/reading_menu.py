@@ -31,7 +31,10 @@ READING_MENU: tuple[str, ...] = (
     "move-to-section",
     "why-here",
     "-",
-    # Hand fixes (fix16): split here, join, edit headline.
+    # Hand fixes (reader/ui/hand_fixes.py).
+    "split-here",
+    "join-previous",
+    "edit-headline",
     "-",
     # Copies (export16): copy as Markdown, copy text.
 )
