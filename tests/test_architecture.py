@@ -196,7 +196,7 @@ CONNECTION_LEVEL = {
     "reader.core.backups.back_up(conn)",
     "reader.core.trash_schema.migrate_trash(conn)",
     "reader.core.sort_orders.add_sort_indexes(conn)",
-    "reader.core.hand_fixes.migrate_hand_fixes(conn)",
+    "reader.core.hand_fix_schema.migrate_hand_fixes(conn)",
 }
 
 

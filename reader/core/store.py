@@ -20,7 +20,7 @@ from types import TracebackType
 from reader.core.backups import back_up
 from reader.core.fts_schema import migrate_fts_declaration
 from reader.core.guessed_dates import forget_guessed_years
-from reader.core.hand_fixes import migrate_hand_fixes
+from reader.core.hand_fix_schema import migrate_hand_fixes
 from reader.core.libfile import (
     Identity,
     LibraryDamaged,
