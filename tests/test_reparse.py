@@ -182,3 +182,18 @@ def test_a_running_import_is_not_reparsed(old_library: Path) -> None:
         running = type(src)(src.id, src.path, src.name, src.size, "running", src.imported_at)
         with pytest.raises(ReparseError, match="being imported"):
             reparse_source(lib, running)
+
+
+def test_an_unfinished_import_is_not_reparsed(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "lib.sqlite3"
+    with Library(db) as lib:
+        result = import_file(lib, DUMP, cancelled=lambda: True)
+        assert result.status == "cancelled"
+        assert sources(lib) and copy_info(lib, result.source_id or 0) is None
+    assert main(["reparse", "--db", str(db)]) == 0  # none finished: nothing to do
+    assert capsys.readouterr().out == "No finished imports in this library: nothing to re-parse.\n"
+    assert main(["reparse", "--db", str(db), "blank_bbc40.txt"]) == 1
+    assert capsys.readouterr().err == (
+        "dispatch: blank_bbc40.txt: its import did not finish (cancelled); "
+        "import it again to finish it instead\n"
+    )

@@ -49,7 +49,7 @@ def _run(lib: Library, words: list[str], dry_run: bool) -> int:
         say(f"dispatch: {e}")
         return 2
     if not chosen:
-        print("No imported dumps in this library: nothing to re-parse.")
+        print("No finished imports in this library: nothing to re-parse.")
         return 0
     place = None if dry_run else library_place(lib)
     failed = 0

@@ -113,8 +113,8 @@ def find_sources(lib: Library, words: list[str]) -> list[SourceRow]:
     Raises ReparseError naming the first word that names no source.
     """
     every = sources(lib)
-    if not words:
-        return every
+    if not words:  # every import that went to its end (the others are imported again instead)
+        return [s for s in every if s.status == "done"]
     out: list[SourceRow] = []
     for word in words:
         full = str(Path(word).expanduser().absolute())
@@ -286,6 +286,11 @@ def reparse_source(
     """
     if source.status == "running":
         raise ReparseError(f"{source.name}: is being imported right now; re-parse it afterwards")
+    if source.status != "done":
+        raise ReparseError(
+            f"{source.name}: its import did not finish ({source.status}); "
+            "import it again to finish it instead"
+        )
     conn = lib.conn
     stream, origin, total, layout = _open_text(lib, source)
     original = layout == "file"
