@@ -267,6 +267,13 @@ class HandFixActions(QObject):
     def source(self, source_id: int | None) -> SourceRow | None:
         return next((s for s in sources(self.lib) if s.id == source_id), None)
 
+    def reparse_id(self, source_id: int) -> ReparseThread:
+        """The sidebar's menu on a source: re-parse that one."""
+        source = self.source(source_id)
+        if source is None:
+            raise CommandError("That imported file is no longer in the library")
+        return self.reparse(source)
+
     def chosen_source(self) -> SourceRow | None:
         """The source selected in the sidebar, else the open article's."""
         key = self.window.sidebar.currentIndex().data(ViewKeyRole)

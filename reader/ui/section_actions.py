@@ -547,11 +547,6 @@ class SectionActions(QObject):
             )
             add("Delete…", "delete-section", lambda: self.delete_section(sid), not is_other)
             menu.addSeparator()
-        elif view is not None and view.kind == "source":
-            fixes, source_id = self.window.hand_fixes, view.id
-            add("Re-parse with the current parser…", "reparse-source",
-                lambda: fixes.reparse(fixes.source(source_id)), fixes.worker is None)  # fmt: skip
-            return menu
         elif view is not None or (index.isValid() and index != self._sections_header()):
             return None
         add("New section…", "new-section", self.new_section)

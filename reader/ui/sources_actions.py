@@ -187,6 +187,8 @@ class SourceActions(QObject):
         if view is not None and view.id is not None:
             sid = view.id
             add("Import again", "reimport-source", lambda: self.reimport_source(sid))
+            fixes = self.window.hand_fixes  # re-parse: reader/ui/hand_fixes.py
+            add("Re-parse with today's parser…", "reparse-source", lambda: fixes.reparse_id(sid))
             add("Remove with its articles…", "remove-source", lambda: self.remove_source(sid))
             menu.addSeparator()
         add("Clear failed and cancelled imports…", "clear-failed-sources", self.clear_failed)
