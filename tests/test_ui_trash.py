@@ -152,7 +152,12 @@ def test_remove_a_source_with_its_count_then_undo(qtbot, lib, settings_path, ask
     menu = window.sources.build_sidebar_menu(index)
     assert menu is not None
     names = [a.objectName() for a in menu.actions() if not a.isSeparator()]
-    assert names == ["menu-reimport-source", "menu-remove-source", "menu-clear-failed-sources"]
+    assert names == [
+        "menu-reimport-source",
+        "menu-reparse-source",
+        "menu-remove-source",
+        "menu-clear-failed-sources",
+    ]
     next(a for a in menu.actions() if a.objectName() == "menu-remove-source").trigger()
     idle(qtbot, window)
     n = result.new
