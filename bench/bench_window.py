@@ -231,6 +231,10 @@ def child_dispatch(t0: float, library: Path) -> dict:
 # Parent
 
 
+#: List settings a measured start begins with (--density, --snippet-lines): none, the defaults.
+LIST_SETTINGS: dict[str, str] = {}
+
+
 def _spawn(kind: str, library: Path) -> dict:
     import shutil
     import subprocess
@@ -246,6 +250,11 @@ def _spawn(kind: str, library: Path) -> dict:
     home = tempfile.mkdtemp(prefix="dispatch-bench-")
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
         env[name] = os.path.join(home, name.lower())
+    if LIST_SETTINGS:  # the reader's list preferences, as Preferences writes them
+        folder = os.path.join(env["XDG_CONFIG_HOME"], "Dispatch")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "Dispatch.conf"), "w") as f:
+            f.write("[list]\n" + "".join(f"{k}={v}\n" for k, v in LIST_SETTINGS.items()))
     t0 = time.time()
     env["DISPATCH_BENCH_T0"] = repr(t0)
     proc = subprocess.run(
@@ -274,8 +283,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--library", type=Path, default=DEFAULT_LIBRARY)
     p.add_argument("--articles", type=int, default=1_000_000)
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--density", choices=("compact", "comfortable"), help="the list's rows")
+    p.add_argument("--snippet-lines", type=int, choices=(0, 1, 2), help="comfortable rows'")
     p.add_argument("--child", choices=("floor", "dispatch"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.density:
+        LIST_SETTINGS["density"] = args.density
+    if args.snippet_lines is not None:
+        LIST_SETTINGS["snippet_lines"] = str(args.snippet_lines)
 
     if args.child:
         t0 = float(os.environ["DISPATCH_BENCH_T0"])

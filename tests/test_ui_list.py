@@ -266,3 +266,21 @@ def test_context_menu_opens_and_moves_to_a_section(window, lib, qtbot):
         ).fetchone()[0]
         == "Sport"
     )
+
+
+def test_a_narrow_meta_line_cuts_the_source_first(window):
+    from PySide6.QtGui import QFontMetrics
+
+    from reader.ui.list_delegate import meta_line
+
+    metrics = QFontMetrics(window.article_list.font())
+    whole = meta_line("wrapped_wire_archive.txt", "Business", "Today 09:26", metrics, 2000)
+    assert whole == "wrapped_wire_archive.txt · Business · Today 09:26"
+    width = metrics.horizontalAdvance("wrapped_wire · Business · Today 09:26")
+    cut = meta_line("wrapped_wire_archive.txt", "Business", "Today 09:26", metrics, width)
+    assert cut.endswith("… · Business · Today 09:26") and cut.startswith("wrapped")
+    tight = metrics.horizontalAdvance("Business · Today 09:26") + 4
+    assert meta_line("wrapped_wire_archive.txt", "Business", "Today 09:26", metrics, tight) == (
+        "Business · Today 09:26"
+    )
+    assert meta_line("", "World", "Yesterday", metrics, 2000) == "World · Yesterday"

@@ -78,6 +78,18 @@ def wrapped_lines(text: str, font: QFont, width: int, max_lines: int) -> list[st
     return out
 
 
+def meta_line(source: str, section: str, when: str, metrics: QFontMetrics, width: int) -> str:
+    """ "source · section · date" in ``width``: the source gives way first (cut, then left out),
+    so the section and the date always read whole when they fit at all."""
+    tail = SEPARATOR.join(p for p in (section, when) if p)
+    if source:
+        room = width - metrics.horizontalAdvance(SEPARATOR + tail)
+        if room >= metrics.horizontalAdvance("wire…"):
+            short = metrics.elidedText(source, Qt.TextElideMode.ElideRight, room)
+            return f"{short}{SEPARATOR}{tail}" if tail else short
+    return metrics.elidedText(tail, Qt.TextElideMode.ElideRight, width)
+
+
 class RowTexts(NamedTuple):
     headline: list[str]
     meta: str
@@ -221,9 +233,8 @@ class RowDelegate(QStyledItemDelegate):
             return RowTexts([], "", [])
         bold, read_font, small, snippet_font = self.fonts(base)
         details = model.details(row)
-        parts = (details.source, model.section_name(r), model.date_text(r))
-        meta = QFontMetrics(small).elidedText(
-            SEPARATOR.join(p for p in parts if p), Qt.TextElideMode.ElideMiddle, width
+        meta = meta_line(
+            details.source, model.section_name(r), model.date_text(r), QFontMetrics(small), width
         )
         lines = self.density.snippet_lines
         return RowTexts(

@@ -119,7 +119,7 @@ class ListOptions:
             main.insertWidget(2, w.reading_pane)
             w.list_splitter.hide()
             rest = total - side
-            listing = max(260, rest // 4)
+            listing = max(240, rest // 3)
             main.setSizes([side, listing, rest - listing])
             for i, stretch in enumerate((0, 0, 1)):
                 main.setStretchFactor(i, stretch)
