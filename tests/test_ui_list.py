@@ -284,3 +284,25 @@ def test_a_narrow_meta_line_cuts_the_source_first(window):
         "Business · Today 09:26"
     )
     assert meta_line("", "World", "Yesterday", metrics, 2000) == "World · Yesterday"
+
+
+def test_a_narrow_compact_list_keeps_room_for_headlines(window, qtbot):
+    window.list_options.set_density(COMPACT)
+    view = window.article_list
+
+    def shown() -> set[int]:
+        return {c for c in range(len(article_model.HEADERS)) if not view.isColumnHidden(c)}
+
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: view.viewport().width() > 1000)
+    assert shown() == {0, 1, 2, 3}
+    window.resize(800, 800)
+    qtbot.waitUntil(lambda: view.viewport().width() < 700)
+    assert shown() == {article_model.TITLE, article_model.SECTION, article_model.ADDED}
+    assert view.columnWidth(article_model.TITLE) >= view.viewport().width() * 0.55 - 1
+    window.list_options.set_layout("columns")
+    qtbot.waitUntil(lambda: view.viewport().width() < 400)
+    assert article_model.SOURCE not in shown() and article_model.SECTION not in shown()
+    assert view.columnWidth(article_model.TITLE) >= 220 - 1 or shown() == {article_model.TITLE}
+    window.list_options.set_density(COMFORTABLE)
+    assert shown() == {article_model.TITLE}

@@ -6,13 +6,15 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QDrag, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView
 
-from .article_model import ADDED, HEADERS, SECTION, SOURCE, TITLE, ArticleListModel
+from .article_model import ADDED, SECTION, SOURCE, TITLE, ArticleListModel
 from .list_delegate import COMPACT, Density, RowDelegate
 
-#: Compact columns' widths, and the list width under which the source column steps aside so
-#: that headlines keep their room (an 800-pixel window).
-COLUMN_WIDTHS = ((SECTION, 110), (SOURCE, 120), (ADDED, 110))
-NARROW = 720
+#: Compact columns' widths, in the order they give way when the list is narrow (source first,
+#: then section, then date) so that headlines keep their room: at least TITLE_SHARE percent of
+#: the width and TITLE_MIN pixels.
+COLUMN_WIDTHS = ((ADDED, 110), (SECTION, 110), (SOURCE, 120))
+TITLE_SHARE = 55
+TITLE_MIN = 220
 
 
 class ArticleList(QTableView):
@@ -37,6 +39,7 @@ class ArticleList(QTableView):
         vh = self.verticalHeader()
         vh.setVisible(False)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._widths: dict[int, int] = {}
         self.delegate = RowDelegate(self)
         self.setItemDelegateForColumn(TITLE, self.delegate)
         hh = self.horizontalHeader()
@@ -83,10 +86,19 @@ class ArticleList(QTableView):
         self.viewport().update()
 
     def _show_columns(self) -> None:
+        """Comfortable rows: the title column alone. Compact: the columns the width allows."""
         comfortable = self.delegate.density.comfortable
-        narrow = self.viewport().width() < NARROW
-        for col in range(len(HEADERS)):
-            hide = col != TITLE and (comfortable or (col == SOURCE and narrow))
+        width = self.viewport().width()
+        room = width - max(TITLE_MIN, width * TITLE_SHARE // 100)
+        header = self.horizontalHeader()
+        for col, default in COLUMN_WIDTHS:
+            size = header.sectionSize(col) if not self.isColumnHidden(col) else 0
+            need = size or self._widths.get(col, default)
+            hide = comfortable or need > room
+            if not hide:
+                room -= need
+            elif size:
+                self._widths[col] = size  # its width when it comes back
             if self.isColumnHidden(col) != hide:
                 self.setColumnHidden(col, hide)
 
