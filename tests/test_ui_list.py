@@ -306,3 +306,39 @@ def test_a_narrow_compact_list_keeps_room_for_headlines(window, qtbot):
     assert view.columnWidth(article_model.TITLE) >= 220 - 1 or shown() == {article_model.TITLE}
     window.list_options.set_density(COMFORTABLE)
     assert shown() == {article_model.TITLE}
+
+
+# A popup menu asks the platform for the keyboard: the offscreen plugin says it cannot.
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")
+def test_a_right_click_opens_the_menu_without_selecting_or_opening_the_row(window, lib, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    view = window.article_list
+    view.setFocus()
+    opened = window.current_article_id
+    selected = view.selectionModel().selectedRows()
+    seen: list[list[str]] = []
+
+    def close_menu() -> None:
+        popup = QApplication.activePopupWidget()
+        if popup is None:
+            QTimer.singleShot(20, close_menu)
+            return
+        seen.append(_menu_texts(popup))
+        assert 1 in view.delegate.menu_rows  # the row the menu is for is framed
+        popup.close()
+
+    pos = view.visualRect(window.list_model.index(1, 0)).center()
+    # The press of a right click (the platform sends the menu's event beside it).
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=pos)
+    QTimer.singleShot(0, close_menu)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(view.viewport(), event)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert "Mark as read\tM" in seen[0]
+    assert window.current_article_id == opened
+    assert view.selectionModel().selectedRows() == selected
+    assert _flags(lib, "beta story") == (0, 0)  # asking for the menu did not mark it read
+    assert not view.delegate.menu_rows

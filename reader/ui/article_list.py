@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
-from PySide6.QtGui import QDrag, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QDrag, QMouseEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView
 
 from .article_model import ADDED, SECTION, SOURCE, TITLE, ArticleListModel
@@ -137,6 +137,14 @@ class ArticleList(QTableView):
             self._place_empty_state()
             self._show_columns()
         return super().eventFilter(watched, event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A right click asks for the context menu only: it neither selects nor opens the row
+        under it (opening would mark the article read)."""
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            return
+        super().mousePressEvent(event)
 
     def startDrag(self, supported_actions: Qt.DropAction) -> None:
         """Drag the selected articles with a small label ("3 articles"), not a picture of rows.

@@ -102,6 +102,8 @@ class RowDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.density = Density()
+        #: Rows a context menu is open for: framed, since the menu does not select them.
+        self.menu_rows: set[int] = set()
 
     # -- fonts and sizes
 
@@ -167,6 +169,10 @@ class RowDelegate(QStyledItemDelegate):
         if not selected and self.density.comfortable:
             painter.setPen(blend(text, back, 0.12))
             painter.drawLine(rect.left() + GUTTER, rect.bottom(), rect.right() - PAD, rect.bottom())
+        if index.row() in self.menu_rows:
+            painter.setPen(palette.color(group, QPalette.ColorRole.Highlight))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(rect).adjusted(1.5, 1.5, -1.5, -1.5), 4, 4)
         painter.restore()
 
     def _background(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:

@@ -36,6 +36,7 @@ class ListMenu:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self.last_menu: QMenu | None = None
         view = window.article_list
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self.open_at)
@@ -75,8 +76,16 @@ class ListMenu:
             index = view.currentIndex()
             pos = view.visualRect(index).center() if index.isValid() else pos
         menu = self.build(index)
-        if menu is not None:
+        if menu is None:
+            return
+        self.last_menu = menu
+        view.delegate.menu_rows = set(self.target_rows(index))  # framed while the menu is open
+        view.viewport().update()
+        try:
             menu.exec(view.viewport().mapToGlobal(pos))
+        finally:
+            view.delegate.menu_rows = set()
+            view.viewport().update()
 
     def build(self, index: QModelIndex) -> QMenu | None:
         rows = self.target_rows(index)
