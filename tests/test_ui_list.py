@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 
 from reader.ui import article_model
@@ -108,16 +108,42 @@ def test_sort_by_each_order_from_the_menu(window):
             "beta story",
             "Alpha story",
         ],
+        # Sections in their order (World, Business, Sport); sources in import order, articles
+        # of no source first (a group of their own), oldest first within a group going up.
+        "section": [
+            "beta story",
+            "Harbour pilots strike over night shifts at the container port",
+            "Alpha story",
+        ],
+        "source": [
+            "Alpha story",
+            "beta story",
+            "Harbour pilots strike over night shifts at the container port",
+        ],
     }
-    for key in article_model.SORT_KEYS:
+    assert set(article_model.SORT_KEYS) == set(expected)  # every order the core offers
+    for key in ("title", "section", "source", "date"):
         _action(window, f"action-sort-{key}").trigger()
         assert window.list_model.sort_order.key == key
-        if key in expected:
-            assert _titles(window) == expected[key]
+        assert _titles(window) == expected[key], key
     _action(window, "action-sort-date").trigger()
     _action(window, "action-descending-false").trigger()
     assert _titles(window)[0] == "Alpha story"  # oldest first
     assert window.settings.get(S.SORT_DESCENDING) is False
+
+
+def test_every_compact_header_sorts(window, qtbot):
+    window.list_options.set_density(COMPACT)
+    header = window.article_list.horizontalHeader()
+    for column in range(len(article_model.HEADERS)):
+        if header.isSectionHidden(column):
+            continue
+        pos = QPoint(header.sectionViewportPosition(column) + 5, header.height() // 2)
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+        key = window.list_model.sort_order.key
+        assert key == article_model.SORT_COLUMNS.get(column, key)
+        assert column in article_model.SORT_COLUMNS, f"header {column} looks clickable"
+        assert header.sortIndicatorSection() == column
 
 
 def test_layout_switch_is_kept_across_a_restart(window, qtbot, lib, settings_path):
@@ -178,7 +204,14 @@ def test_preferences_offer_density_snippets_and_layout(window, qtbot):
 
 
 def _menu_texts(menu) -> list[str]:
-    return [a.text() for a in menu.actions() if not a.isSeparator()]
+    """Entries as "name<tab>key" (the key is the entry's shortcut, shown, never bound)."""
+    out = []
+    for a in menu.actions():
+        if a.isSeparator():
+            continue
+        key = a.shortcut().toString()
+        out.append(f"{a.text()}\t{key}" if key else a.text())
+    return out
 
 
 def _entry(menu, name: str):

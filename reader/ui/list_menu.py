@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMenu
 from reader.core import marking as flags
 
 from .commands import CommandError
+from .menus import show_key
 
 if TYPE_CHECKING:
     from reader.core.views import Row
@@ -99,8 +100,9 @@ class ListMenu:
         one = len(articles) == 1
 
         def add(text: str, command: str | None, run: Callable[[], object]) -> None:
-            keys = w.keymap.display(command).split(", ")[0] if command else ""
-            action = menu.addAction(f"{text}\t{keys}" if keys else text)
+            action = menu.addAction(text)
+            if command:
+                show_key(action, w.keymap.display(command).split(", ")[0])
             action.setObjectName(f"menu-{command or text.split()[0].lower()}")
             action.triggered.connect(lambda _=False: self._run(run))
 

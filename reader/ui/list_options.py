@@ -33,7 +33,11 @@ SORT_NAMES = {"date": "Date", "title": "Title", "section": "Section", "source": 
 
 def order_names(key: str) -> tuple[str, str]:
     """How the two directions of an order read: (descending, ascending)."""
-    return ("Newest first", "Oldest first") if key == "date" else ("Z to A", "A to Z")
+    if key == "date":
+        return ("Newest first", "Oldest first")
+    if key == "title":
+        return ("Z to A", "A to Z")
+    return ("Descending", "Ascending")  # groups in their order, by date within each
 
 
 class ListOptions:
