@@ -375,3 +375,23 @@ def test_a_right_click_opens_the_menu_without_selecting_or_opening_the_row(windo
     assert view.selectionModel().selectedRows() == selected
     assert _flags(lib, "beta story") == (0, 0)  # asking for the menu did not mark it read
     assert not view.delegate.menu_rows
+
+
+def test_commands_of_other_parts_run_on_the_clicked_rows(window, monkeypatch):
+    """Export and the Trash act on the selection: the menu selects its rows, then runs them."""
+    from reader.ui import list_menu
+
+    seen: list[list[int]] = []
+
+    def record() -> None:
+        rows = window.article_list.selectionModel().selectedRows()
+        seen.append(sorted(i.row() for i in rows))
+
+    monkeypatch.setattr(list_menu, "LATER_COMMANDS", {"test-later": "Do it"})
+    texts = _menu_texts(window.list_menu.build(window.list_model.index(2, 0)))
+    assert "Do it" not in texts  # not registered: not offered
+    window.registry.add("test-later", "Do it to the selection", "Articles", record)
+    opened = window.current_article_id
+    _entry(window.list_menu.build(window.list_model.index(2, 0)), "menu-test-later").trigger()
+    assert seen == [[2]]
+    assert window.current_article_id == opened  # selected, not opened

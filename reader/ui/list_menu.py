@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
 #: More rows than this and the menu offers nothing row by row (each would be looked up).
 MAX_ROWS = 5000
-#: Commands other parts register; listed when they exist (trash, export), in this order.
-LATER_COMMANDS = ("export-articles", "delete-articles")
+#: Commands of other parts that act on the selected articles, listed (with these names) when
+#: they are registered: export (ui/export*.py) and the Trash (ui/trash*.py).
+LATER_COMMANDS = {"export": "Export…", "delete-articles": "Move to the Trash"}
 
 
 class ListMenu:
@@ -135,7 +136,7 @@ class ListMenu:
         if later:
             menu.addSeparator()
         for name in later:
-            add(w.registry[name].description, name, partial(self._select_and_run, rows, name))
+            add(LATER_COMMANDS[name], name, partial(self._select_and_run, rows, name))
         return menu
 
     def _run(self, run: Callable[[], object]) -> None:
