@@ -213,3 +213,15 @@ def test_chunks_report_progress_and_stop_on_cancel(lib, n) -> None:
     assert seen[0] == (0, n) and seen[-1] == (trash.CHUNK, n)
     assert trash.undo_delete(lib, deleted) == trash.CHUNK
     assert lib.integrity_ok()
+
+
+def test_the_start_up_checks_say_whether_there_is_work(lib) -> None:
+    now = datetime.now(timezone.utc)
+    ids = add_articles(lib.conn, [Spec("Old read", hours_ago=24 * 100, read=1)], now)
+    assert not trash.anything_expired(lib, 30, now)
+    assert retention.any_read_older_than(lib, 90, now)
+    assert not retention.any_read_older_than(lib, 0, now)  # the rule is off
+    trash.trash_articles(lib, ids)
+    assert not retention.any_read_older_than(lib, 90, now)
+    assert trash.anything_expired(lib, 30, now + timedelta(days=31))
+    assert not trash.anything_expired(lib, 0, now + timedelta(days=31))

@@ -44,6 +44,15 @@ def read_older_than_count(lib: Library, days: int, now: datetime | None = None) 
     return lib.conn.execute(f"SELECT count(*) FROM articles WHERE {where}", params).fetchone()[0]
 
 
+def any_read_older_than(lib: Library, days: int, now: datetime | None = None) -> bool:
+    """Whether the delete rule has work now (stops at the first article it would take)."""
+    if days <= 0:
+        return False
+    where, params = _old_read(days, now)
+    sql = f"SELECT EXISTS (SELECT 1 FROM articles WHERE {where})"
+    return bool(lib.conn.execute(sql, params).fetchone()[0])
+
+
 def delete_read_older_than(
     lib: Library, days: int, now: datetime | None = None
 ) -> trash.Deleted | None:

@@ -36,7 +36,6 @@ def _fold_word(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-
 @functools.lru_cache(maxsize=256)
 def _cased_pattern(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![^ ]){re.escape(form)}(?![^ ])")

@@ -204,12 +204,24 @@ def empty_trash(
     return gone
 
 
+def _expiry(days: int, now: datetime | None) -> str:
+    return utc_stamp((now or datetime.now(timezone.utc)) - timedelta(days=days))
+
+
 def expire(lib: Library, days: int = DEFAULT_TRASH_DAYS, now: datetime | None = None) -> int:
     """The start-up emptying: articles in the Trash for over ``days`` days, never starred ones."""
     if days <= 0:
         return 0
-    cutoff = utc_stamp((now or datetime.now(timezone.utc)) - timedelta(days=days))
-    return empty_trash(lib, older_than=cutoff, unstarred=True)
+    return empty_trash(lib, older_than=_expiry(days, now), unstarred=True)
+
+
+def anything_expired(lib: Library, days: int, now: datetime | None = None) -> bool:
+    """Whether :func:`expire` has work (one probe of the Trash's index): most starts have none."""
+    if days <= 0:
+        return False
+    where, params = _trash_where(_expiry(days, now), unstarred=True)
+    sql = f"SELECT EXISTS (SELECT 1 FROM articles WHERE {where})"
+    return bool(lib.conn.execute(sql, params).fetchone()[0])
 
 
 def forget_removed_sources(lib: Library) -> int:

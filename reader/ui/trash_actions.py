@@ -336,8 +336,9 @@ class TrashActions(QObject):
         """Empty the Trash of old articles and apply the delete rule, on the worker."""
         s = self.window.settings
         days, rule = s.get(TRASH_DAYS), s.get(DELETE_READ_DAYS)
-        if days <= 0 and rule <= 0:
-            return
+        lib = self.window.library
+        if not trash.anything_expired(lib, days) and not retention.any_read_older_than(lib, rule):
+            return  # most starts: no thread at all
 
         def done(result: retention.Housekeeping) -> None:
             if result.retired is not None:

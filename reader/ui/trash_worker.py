@@ -26,6 +26,9 @@ from reader.core.store import Library, LibraryError
 log = logging.getLogger(__name__)
 
 REPORT_INTERVAL = 0.1
+#: Running job threads, held here so that a window destroyed without closing (which waits for
+#: them) never destroys a running QThread, which aborts the process.
+_RUNNING: set[QThread] = set()
 #: A job: ``work(lib, progress)`` on the worker's own library; its result goes to ``done``.
 Work = Callable[[Library, Callable[[int, int], None]], Any]
 
@@ -100,7 +103,9 @@ class TrashJobs(QObject):
             self.idle.emit()
             return
         job = self._queue.popleft()
-        thread = _JobThread(self.library_path, job, self)
+        thread = _JobThread(self.library_path, job)
+        _RUNNING.add(thread)
+        thread.finished.connect(lambda t=thread: _RUNNING.discard(t))
         self.running = thread
         self.status.start(job.label)
         thread.progressed.connect(self.status.show_progress)
@@ -112,6 +117,7 @@ class TrashJobs(QObject):
     def _on_finished(self) -> None:
         thread, self.running = self.running, None
         if thread is not None:
+            _RUNNING.discard(thread)
             thread.deleteLater()
         self._next()
 
