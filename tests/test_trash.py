@@ -225,3 +225,43 @@ def test_the_start_up_checks_say_whether_there_is_work(lib) -> None:
     assert not retention.any_read_older_than(lib, 90, now)
     assert trash.anything_expired(lib, 30, now + timedelta(days=31))
     assert not trash.anything_expired(lib, 0, now + timedelta(days=31))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_an_import_killed_mid_way_is_repaired_at_the_next_open_then_removable(
+    tmp_path: Path,
+) -> None:
+    """A real ``dispatch import`` killed with SIGKILL leaves its source 'running'; the next
+    open marks it interrupted, and the sidebar's menu can then remove it (with its count) or
+    clear it."""
+    import os
+    import signal
+    import sqlite3
+
+    from reader.core.importing import PROCESS_PARSE_BYTES
+    from reader.core.store import INTERRUPTED
+    from tests.test_faults_import import _cli, _wait_until, count_articles
+    from tests.test_importing import many_articles
+
+    dump = many_articles(tmp_path / "big.txt", PROCESS_PARSE_BYTES // 280 + 1000)
+    db = tmp_path / "library.sqlite3"
+    cli = _cli("import", str(dump), "--db", str(db))
+    _wait_until(lambda: count_articles(db) > 0)
+    os.kill(cli.pid, signal.SIGKILL)
+    cli.communicate(timeout=15)
+    raw = sqlite3.connect(db)  # as the killed process left it, before any open repairs it
+    assert raw.execute("SELECT status FROM sources").fetchone() == ("running",)
+    raw.close()
+    with Library(db) as lib:
+        (source,) = views.sources(lib)
+        assert (source.status, source.error) == ("cancelled", INTERRUPTED)
+        stored = count_articles(db)
+        info = source_info(lib, source.id)
+        assert info is not None and info.articles == stored > 0
+        assert clearable_count(lib) == 1
+        deleted = remove_source(lib, source.id)
+        assert deleted.count == stored and views.sources(lib) == []
+        trash.undo_delete(lib, deleted)
+        assert clear_failed(lib) == 1 and views.sources(lib) == []
+        assert views.view_size(lib, ALL) == stored  # the articles stay
+        assert lib.integrity_ok()

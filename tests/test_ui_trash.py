@@ -280,3 +280,20 @@ def test_a_big_delete_keeps_the_window_responsive(qtbot, window, lib):
     assert max(gaps) < max(0.5, took / 2), (max(gaps), took)
     assert datetime.now(timezone.utc)  # (timestamps in the library's format)
     assert views.view_size(lib, ALL) == 20_013
+
+
+def test_delete_in_search_results_takes_the_selected_result(qtbot, window, lib):
+    window.run_command("search")
+    window.search_bar.set_text("starred")
+    qtbot.waitUntil(lambda: window.search.active and window.search.ctl is not None
+                    and window.search.ctl.model.rowCount() == 1, timeout=10_000)  # fmt: skip
+    results = window.search.results
+    results.setFocus()
+    results.selectRow(0)
+    press(qtbot, Qt.Key.Key_Delete)
+    idle(qtbot, window)
+    assert lib.conn.execute(
+        "SELECT title FROM articles WHERE deleted_at IS NOT NULL"
+    ).fetchall() == [("Starred story",)]
+    qtbot.waitUntil(lambda: window.search.ctl.model.rowCount() == 0, timeout=10_000)
+    assert window.counts.get(views.STARRED) == 0
