@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "resort": "sort every article again (articles you placed by hand stay where they are)",
     "recover": "copy what a damaged library still holds into the library",
     "reparse": "re-parse imported dumps with the current parser, keeping your marks and fixes",
+    "export": "write articles (all, or a search's results) to Markdown, HTML or plain text",
 }
 SUBCOMMANDS = tuple(COMMANDS)
 
@@ -121,6 +122,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="an imported file's name, path or number in the import log (default: every one)",
     )  # fmt: skip
     p.add_argument("--dry-run", action="store_true", help="only say what would change")
+    _db_arg(p)
+
+    p = add("export")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="PATH",  # a str: Path() drops a final '/'
+        help="the file to write, or a folder (ending with /) for one file per article",
+    )  # fmt: skip
+    p.add_argument("--query", metavar="Q", help="only the articles this search finds")
+    p.add_argument(
+        "--format", choices=("md", "html", "txt"), dest="fmt",
+        help="default: from PATH's extension, else md",
+    )  # fmt: skip
+    p.add_argument("--each", action="store_true", help="one file per article in the folder PATH")
+    p.add_argument(
+        "--order", choices=("date", "rank"), default="date",
+        help="the results of --query newest first (date) or best first (rank)",
+    )  # fmt: skip
     _db_arg(p)
     return parser
 
@@ -252,6 +270,13 @@ def run_command(args: argparse.Namespace) -> int:
         from reader.cli.search import run as search
 
         return search(" ".join(args.query), db=args.db, as_json=args.json, limit=args.limit)
+    if args.command == "export":
+        from reader.cli.export import run as export
+
+        return export(
+            args.output, db=args.db, query=args.query, fmt=args.fmt, each=args.each,
+            order=args.order,
+        )  # fmt: skip
     if args.command == "recover":
         from reader.cli.recover import run as recover
 
