@@ -69,7 +69,7 @@ def test_unknown_words_in_process(tmp_path: Path, monkeypatch, capsys) -> None:
     )
     assert unknown_word("zzzz") == (
         "dispatch: 'zzzz' is not a command or a file "
-        "(commands: parse, import, search, resort, recover, reparse; see dispatch --help)"
+        f"(commands: {', '.join(COMMANDS)}; see dispatch --help)"
     )
     assert unknown_word("missing.txt").startswith("dispatch: 'missing.txt' is not a command")
     assert not (tmp_path / "lib.sqlite3").exists()

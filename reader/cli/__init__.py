@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "recover": "copy what a damaged library still holds into the library",
     "reparse": "re-parse imported dumps with the current parser, keeping your marks and fixes",
     "export": "write articles (all, or a search's results) to Markdown, HTML or plain text",
+    "maintain": "check the library, repair its index and counts, optimize it, compact it",
 }
 SUBCOMMANDS = tuple(COMMANDS)
 
@@ -139,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--order", choices=("date", "rank"), default="date",
         help="the results of --query newest first (date) or best first (rank)",
     )  # fmt: skip
+    _db_arg(p)
+
+    p = add("maintain")
     _db_arg(p)
     return parser
 
@@ -277,6 +281,10 @@ def run_command(args: argparse.Namespace) -> int:
             args.output, db=args.db, query=args.query, fmt=args.fmt, each=args.each,
             order=args.order,
         )  # fmt: skip
+    if args.command == "maintain":
+        from reader.cli.maintain import run as maintain
+
+        return maintain(args.db)
     if args.command == "recover":
         from reader.cli.recover import run as recover
 
