@@ -308,3 +308,18 @@ def test_copy_formats_of_one_article(tmp_path: Path) -> None:
     assert text.startswith(a.title + "\n") and "<b>bold</b>" in text
     fragment = as_text(a, a.body, "html")
     assert html.escape(a.title) in fragment and "<script>" not in fragment
+
+
+def test_the_trash_is_left_out(tmp_path: Path) -> None:
+    from reader.core.trash import trash_articles
+
+    db = imported_library(tmp_path / "library.sqlite3")
+    with Library(db) as lib:
+        harbour = E.search_ids(lib, "harbour")
+        trash_articles(lib, harbour[:1])
+        assert E.search_ids(lib, "harbour") == harbour[1:]
+        out = tmp_path / "all.txt"
+        E.export(lib, out, "txt")
+        gone = article(lib, harbour[0])
+    assert gone is not None
+    assert f"{gone.title}\n" not in out.read_text(encoding="utf-8")

@@ -135,3 +135,14 @@ def test_the_vacuum_threshold(tmp_path: Path, share: float, vacuumed: bool) -> N
     db = imported_library(tmp_path / "library.sqlite3")
     with Library(db) as lib:
         assert M.maintain(lib, vacuum_share=share).vacuumed is vacuumed
+
+
+def test_library_info_counts_the_trash_apart(tmp_path: Path) -> None:
+    from reader.core.trash import trash_articles
+
+    db = imported_library(tmp_path / "library.sqlite3")
+    with Library(db) as lib:
+        total = lib.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        trash_articles(lib, [1, 2])
+        info = M.library_info(lib)
+    assert (info.articles, info.trash) == (total - 2, 2)

@@ -32,7 +32,7 @@ from reader.core.export_formats import (
 )
 from reader.core.query import parse_query
 from reader.core.search import WEIGHTS, Order
-from reader.core.views import View, view_filter
+from reader.core.views import LIVE_FILTER, View, view_filter
 
 if TYPE_CHECKING:
     from reader.core.store import Library
@@ -96,7 +96,7 @@ def search_ids(
     q = parse_query(query)
     if q.is_empty:
         raise ExportError(q.message or f"The search “{query}” asks for nothing to find.")
-    where: list[str] = []
+    where: list[str] = [] if scope is not None else [f"a.{LIVE_FILTER}"]  # a scope has its own
     params: list = []
     for f in q.filters:
         where.append(f.sql)
@@ -124,10 +124,12 @@ def search_ids(
 
 
 def count_all(lib: Library) -> int:
-    return lib.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    """Articles outside the Trash (from the kept counts: no scan)."""
+    return lib.conn.execute("SELECT coalesce(sum(articles), 0) FROM section_counts").fetchone()[0]
 
 
-ALL_SQL = f"SELECT {COLUMNS}{_FROM} ORDER BY a.id DESC"
+#: Every article not in the Trash, newest first.
+ALL_SQL = f"SELECT {COLUMNS}{_FROM} WHERE a.{LIVE_FILTER} ORDER BY a.id DESC"
 
 
 def articles(lib: Library, ids: Sequence[int] | None = None) -> Iterator[ExportRow]:

@@ -29,6 +29,10 @@ from typing import TYPE_CHECKING
 
 from reader.core.backups import backups_of
 from reader.core.store import RECOUNT_SQL
+from reader.core.views import TRASH_FILTER
+
+#: Sources the reader has not removed (schema 11).
+LIVE_SOURCES = "removed_at IS NULL"
 
 if TYPE_CHECKING:
     from reader.core.store import Library
@@ -248,8 +252,8 @@ class LibraryInfo:
     schema_version: int
     free_share: float
     last_backup: Path | None
-    #: Articles in the trash, when the library has one (None: no trash in this schema).
-    trash: int | None = None
+    #: Articles in the Trash.
+    trash: int = 0
 
 
 def library_info(lib: Library) -> LibraryInfo:
@@ -259,7 +263,8 @@ def library_info(lib: Library) -> LibraryInfo:
         "SELECT coalesce(sum(articles), 0), coalesce(sum(unread), 0), coalesce(sum(starred), 0)"
         " FROM section_counts"
     ).fetchone()
-    sources = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+    sources = conn.execute(f"SELECT count(*) FROM sources WHERE {LIVE_SOURCES}").fetchone()[0]
+    trash = conn.execute(f"SELECT count(*) FROM articles WHERE {TRASH_FILTER}").fetchone()[0]
     backups = backups_of(lib.path)
     return LibraryInfo(
         path=lib.path,
@@ -271,4 +276,5 @@ def library_info(lib: Library) -> LibraryInfo:
         schema_version=lib.schema_version,
         free_share=free_share(lib),
         last_backup=backups[0] if backups else None,
+        trash=trash,
     )
