@@ -123,6 +123,13 @@ def search_ids(
     return [r[0] for r in lib.conn.execute(sql, args_all)]
 
 
+def view_ids(lib: Library, view: View) -> list[int]:
+    """The ids of a view's articles (a section, Unread, the Trash…), newest first."""
+    sql, params = view_filter(view)
+    rows = lib.conn.execute(f"SELECT id FROM articles WHERE {sql} ORDER BY id DESC", params)
+    return [r[0] for r in rows]
+
+
 def count_all(lib: Library) -> int:
     """Articles outside the Trash (from the kept counts: no scan)."""
     return lib.conn.execute("SELECT coalesce(sum(articles), 0) FROM section_counts").fetchone()[0]

@@ -78,6 +78,13 @@ MODE_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "import-with-layout": (),  # no key: File → Import news dumps with a layout…
         "import-log": ("Ctrl+Shift+L",),
         "cancel-import": ("Ctrl+Shift+X",),
+        # Export, print, copies, Help → Library… (reader/ui/export_actions.py).
+        "export": ("Ctrl+E",),
+        "print": ("Ctrl+P",),
+        "export-pdf": (),
+        "copy-markdown": ("Ctrl+Shift+C",),
+        "copy-text": (),
+        "library-info": (),
         # Sections (reader/ui/section_actions.py). Ctrl+Shift+O is the search order toggle.
         "move-to-section": ("V",),
         "new-section": ("Ctrl+Shift+N",),

@@ -66,6 +66,7 @@ from .undo import UndoStack
 from .view_switching import ViewSwitcher
 
 if TYPE_CHECKING:
+    from .export_actions import ExportActions
     from .hand_fixes import HandFixActions
     from .help_overlay import HelpOverlay
     from .search_wiring import WindowSearch
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
         self._search: WindowSearch | None = None
         self._section_actions: SectionActions | None = None
         self._hand_fixes: HandFixActions | None = None
+        self._export_actions: ExportActions | None = None
 
         self.setObjectName("mainWindow")
         self.setStyleSheet(FOCUS_STYLE)
@@ -312,6 +314,7 @@ class MainWindow(QMainWindow):
             self.section_actions  # noqa: B018
             self.search  # noqa: B018
             self.hand_fixes  # noqa: B018
+            self.export_actions  # noqa: B018
         try:
             self.registry.run(name)
         except (CommandError, LibraryError, sqlite3.Error) as e:
@@ -346,6 +349,15 @@ class MainWindow(QMainWindow):
                 self.run_command(name)
                 return True
         return super().eventFilter(watched, event)
+
+    @property
+    def export_actions(self) -> ExportActions:
+        """Export, print, the copies and Help → Library…, built after the first paint."""
+        if self._export_actions is None:
+            from .export_actions import ExportActions
+
+            self._export_actions = ExportActions(self)
+        return self._export_actions
 
     @property
     def section_actions(self) -> SectionActions:
@@ -575,6 +587,7 @@ class MainWindow(QMainWindow):
         self.section_actions  # noqa: B018
         self.search  # noqa: B018
         self.hand_fixes  # noqa: B018
+        self.export_actions  # noqa: B018
         self.pane_updates.load_counts()
         app_icon = icons.app_icon()
         self.setWindowIcon(app_icon)

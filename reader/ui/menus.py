@@ -34,6 +34,10 @@ MENUS: dict[str, tuple[str, ...]] = {
         "-",
         "open-library",
         "-",
+        "export",
+        "export-pdf",
+        "print",
+        "-",
         "quit",
     ),
     # Linux and Windows keep Preferences in Edit; on macOS Qt moves it to the application menu.
@@ -64,6 +68,9 @@ MENUS: dict[str, tuple[str, ...]] = {
         "join-previous",
         "edit-headline",
         "reparse-source",
+        "-",
+        "copy-markdown",
+        "copy-text",
     ),
     "View": (
         "focus-mode",
@@ -87,7 +94,7 @@ MENUS: dict[str, tuple[str, ...]] = {
         "resort-all",
     ),
     "Search": SEARCH_MENU,
-    "Help": ("help", "show-log", "about"),
+    "Help": ("help", "show-log", "library-info", "about"),
 }
 #: Entries macOS puts in the application menu, where people look for them there.
 MENU_ROLES = {

@@ -37,6 +37,8 @@ READING_MENU: tuple[str, ...] = (
     "edit-headline",
     "-",
     # Copies (export16): copy as Markdown, copy text.
+    "copy-markdown",
+    "copy-text",
 )
 
 

@@ -1,0 +1,191 @@
+"""Help → Library…: where the library file is, its size and counts, its schema and last backup,
+and "Maintain now" (reader.core.maintenance) on a worker thread with its own connection.
+
+The facts come from the kept counts (milliseconds at any size). The path is in a read-only
+field, selectable, with a Copy button. Maintenance reports its steps in the dialog as they
+run; Cancel stops the running step (SQLite rolls it back).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from reader.core.maintenance import LibraryInfo, Report, library_info, maintain, megabytes
+from reader.core.store import Library, LibraryError
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+_SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+class MaintainThread(QThread):
+    """One ``maintain`` run: ``step(text)`` as each step starts, then ``done(Report)`` or
+    ``failed(message)``."""
+
+    step = Signal(str)
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, library_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library_path = library_path
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            lib = Library(self.library_path)
+        except LibraryError as e:
+            self.failed.emit(str(e))
+            return
+        try:
+            report = maintain(lib, progress=self.step.emit, cancelled=self._cancel.is_set)
+        except Exception as e:  # a full disk during VACUUM, a locked file: said, logged
+            log.exception("maintaining %s failed", self.library_path)
+            self.failed.emit(f"Maintenance stopped: {e}")
+        else:
+            self.done.emit(report)
+        finally:
+            lib.close()
+
+
+def _rows(info: LibraryInfo) -> list[tuple[str, str]]:
+    backup = str(info.last_backup) if info.last_backup else "none yet (made before each upgrade)"
+    return [
+        ("Size", f"{megabytes(info.size)} ({info.free_share:.0%} free space)"),
+        ("Articles", f"{info.articles:,}"),
+        ("Unread", f"{info.unread:,}"),
+        ("Starred", f"{info.starred:,}"),
+        ("In the Trash", f"{info.trash:,}"),
+        ("Imported files", f"{info.sources:,}"),
+        ("Schema version", str(info.schema_version)),
+        ("Last backup", backup),
+    ]
+
+
+class LibraryInfoDialog(QDialog):
+    #: A maintenance run ended (its report is in the log and :attr:`last_report`).
+    maintained = Signal()
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.main = window
+        self.setObjectName("libraryInfoDialog")
+        self.setWindowTitle("Library")
+        self.worker: MaintainThread | None = None
+        self.last_report: Report | None = None
+        self.path_field = QLineEdit(str(window.library.path), self)
+        self.path_field.setObjectName("libraryPath")
+        self.path_field.setReadOnly(True)
+        self.path_field.setMinimumWidth(420)
+        self.path_field.setAccessibleName("Library file")
+        copy = QPushButton("Copy", self)
+        copy.setObjectName("copyLibraryPath")
+        copy.clicked.connect(self.copy_path)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_field, 1)
+        path_row.addWidget(copy)
+        self.form = QFormLayout()
+        self.form.addRow("File:", path_row)
+        self.values: dict[str, QLabel] = {}
+        self.log = QPlainTextEdit(self)  # plain text: paths and messages are never markup
+        self.log.setObjectName("maintenanceLog")
+        self.log.setReadOnly(True)
+        self.log.setPlaceholderText(
+            "Maintain now checks every page, puts the full-text index and the counts right if "
+            "they are out of step, optimizes the index and compacts the file when a fifth or "
+            "more of it is free."
+        )
+        self.log.setMinimumHeight(120)
+        self.maintain_button = QPushButton("Maintain now", self)
+        self.maintain_button.setObjectName("maintainNow")
+        self.maintain_button.clicked.connect(self.start_or_cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.addButton(self.maintain_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.log, 1)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        info = library_info(self.main.library)
+        for label, value in _rows(info):
+            if label not in self.values:
+                field = QLabel(self)
+                field.setObjectName(f"info-{label.lower().replace(' ', '-')}")
+                field.setTextFormat(Qt.TextFormat.PlainText)
+                field.setTextInteractionFlags(field.textInteractionFlags() | _SELECTABLE)
+                self.values[label] = field
+                self.form.addRow(f"{label}:", field)
+            self.values[label].setText(value)
+
+    def copy_path(self) -> None:
+        QApplication.clipboard().setText(self.path_field.text())
+
+    def start_or_cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.maintain_button.setEnabled(False)
+            self.maintain_button.setText("Cancelling…")
+            return
+        self.log.clear()
+        thread = MaintainThread(self.main.library.path, self)
+        thread.step.connect(lambda text: self.log.appendPlainText(f"{text}…"))
+        thread.done.connect(self._done)
+        thread.failed.connect(self.log.appendPlainText)
+        thread.finished.connect(self._ended)
+        self.worker = thread
+        self.maintain_button.setText("Cancel")
+        thread.start()
+
+    def _done(self, report: Report) -> None:
+        self.last_report = report
+        for line in report.lines() + [f"Repaired: {r}." for r in report.repaired]:
+            self.log.appendPlainText(line)
+
+    def _ended(self) -> None:
+        if self.worker is not None:
+            self.worker.deleteLater()
+        self.worker = None
+        self.maintain_button.setEnabled(True)
+        self.maintain_button.setText("Maintain now")
+        self.refresh()
+        self.main.pane_updates.load_counts()  # the counts may have been put right
+        self.maintained.emit()
+
+    def done(self, result: int) -> None:
+        """Closing while maintenance runs: it is stopped (rolled back) and waited for."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait()
+        super().done(result)
+
+
+def show_library_info(window: MainWindow) -> LibraryInfoDialog:
+    dialog = LibraryInfoDialog(window)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
