@@ -171,5 +171,5 @@ def test_library_dialog_facts_and_maintain_now(qtbot, window, lib):
     log = dialog.log.toPlainText()
     assert "Integrity check: ok" in log and "Full-text index: optimized" in log
     assert dialog.last_report is not None and dialog.last_report.sound
-    assert dialog.maintain_button.text() == "Maintain now"
+    assert dialog.maintain_button.text() == "&Maintain now"
     dialog.reject()

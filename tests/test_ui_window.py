@@ -471,6 +471,10 @@ def test_search_and_section_commands_come_after_the_first_paint(qtbot, lib, sett
         "-",
         "Open another library…",
         "-",
+        "Export articles…",
+        "Export as PDF…",
+        "Print…",
+        "-",
         "Quit Dispatch",
     ]
     sections_menu = [a.objectName() or "-" for a in window.menus["Sections"].actions()]

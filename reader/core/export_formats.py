@@ -189,7 +189,12 @@ def _line_only(text: str, line_start: bool = True) -> str:
     return text
 
 
-def markdown(a: Fields, body: bytes) -> bytes:
+#: An article as the pieces of its UTF-8 text, to be written one after the other: the body is
+#: passed through as it came, not copied into a joined string (a copy of everything exported).
+Parts = tuple[bytes, bytes, bytes]
+
+
+def markdown(a: Fields, body: bytes) -> Parts:
     """'#' headline, meta line, summary list, dateline and body, as UTF-8 Markdown."""
     fields = f"{a.title}\n{a.section}\n{a.byline}\n{a.source}\n{a.dateline}\n{a.summary}"
     escape = md_inline if _FIELDS_CHECK.search(fields) is not None else _line_only
@@ -203,10 +208,10 @@ def markdown(a: Fields, body: bytes) -> bytes:
     if dateline:
         lead = f"**{dateline}** —"
         head += f"{lead} " if text and not text.startswith(b"## ") else f"{lead}\n\n"
-    return head.encode() + text + b"\n"
+    return head.encode(), text, b"\n"
 
 
-def text(a: Fields, body: bytes) -> bytes:
+def text(a: Fields, body: bytes) -> Parts:
     """Headline, meta line, summary bullets, dateline and paragraphs, as UTF-8 text."""
     head = f"{a.title}\n\n{_meta(a)}\n\n"
     bullets = _bullets(a.summary)
@@ -215,10 +220,10 @@ def text(a: Fields, body: bytes) -> bytes:
     paragraphs = text_body(body).rstrip() if body else b""
     if a.dateline:
         head += f"{a.dateline} — " if paragraphs else a.dateline
-    return head.encode() + paragraphs + b"\n"
+    return head.encode(), paragraphs, b"\n"
 
 
-def html_fragment(a: Fields, body: bytes) -> bytes:
+def html_fragment(a: Fields, body: bytes) -> Parts:
     """An <article> element, every character of the text escaped, as UTF-8."""
     e = html.escape
     head = (
@@ -235,15 +240,15 @@ def html_fragment(a: Fields, body: bytes) -> bytes:
             paragraphs = paragraphs[3:]
         else:
             head += f"<p>{lead}</p>\n"
-    return head.encode() + paragraphs + b"\n</article>\n"
+    return head.encode(), paragraphs, b"\n</article>\n"
 
 
 _RENDER = {"md": markdown, "txt": text, "html": html_fragment}
 
 
-def renderer(fmt: str) -> Callable[[Fields, bytes], bytes]:
+def renderer(fmt: str) -> Callable[[Fields, bytes], Parts]:
     """The function writing one article in ``fmt`` (one of FORMATS; HTML as a fragment) as
-    UTF-8, from its fields and its stored body's bytes."""
+    UTF-8 pieces, from its fields and its stored body's bytes."""
     try:
         return _RENDER[fmt]
     except KeyError:
@@ -252,7 +257,7 @@ def renderer(fmt: str) -> Callable[[Fields, bytes], bytes]:
 
 def as_text(a: Fields, body: str, fmt: str) -> str:
     """One article in ``fmt`` as text: "Copy as Markdown", "Copy text"."""
-    return renderer(fmt)(a, body.encode()).decode()
+    return b"".join(renderer(fmt)(a, body.encode())).decode()
 
 
 STYLE = """

@@ -41,15 +41,13 @@ from reader.core.store import Library, LibraryError
 from reader.core.views import View, article
 
 from .commands import CommandError
+from .selection import selected_ids
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-#: Selections larger than this are exported as the view or the search instead (each selected
-#: row would be looked up).
-MAX_SELECTED = 50_000
 REPORT_INTERVAL = 0.1
 
 
@@ -62,26 +60,6 @@ class Source:
     query: str | None = None
     scope: View | None = None
     view: View | None = None
-
-
-def selected_ids(window: MainWindow) -> list[int] | None:
-    """The articles selected in the list shown (the results while a search is on), in list
-    order, else the open one; None when more than :data:`MAX_SELECTED` are selected."""
-    shown = window.shown_list()
-    model = shown.model()
-    selection = shown.selectionModel()
-    rows: set[int] = set()
-    if selection is not None:
-        for rng in (selection.selection().at(i) for i in range(selection.selection().size())):
-            rows.update(range(rng.top(), rng.bottom() + 1))
-            if len(rows) > MAX_SELECTED:
-                return None
-    article_id = getattr(model, "article_id", None)
-    if rows and article_id is not None:
-        ids = [article_id(r) for r in sorted(rows)]
-        return [i for i in ids if i is not None]
-    current = window.current_article_id
-    return [current] if current is not None else []
 
 
 def sources(window: MainWindow) -> list[Source]:

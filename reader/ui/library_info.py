@@ -118,7 +118,7 @@ class LibraryInfoDialog(QDialog):
             "more of it is free."
         )
         self.log.setMinimumHeight(120)
-        self.maintain_button = QPushButton("Maintain now", self)
+        self.maintain_button = QPushButton("&Maintain now", self)
         self.maintain_button.setObjectName("maintainNow")
         self.maintain_button.clicked.connect(self.start_or_cancel)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -158,7 +158,7 @@ class LibraryInfoDialog(QDialog):
         thread.failed.connect(self.log.appendPlainText)
         thread.finished.connect(self._ended)
         self.worker = thread
-        self.maintain_button.setText("Cancel")
+        self.maintain_button.setText("&Cancel")
         thread.start()
 
     def _done(self, report: Report) -> None:
@@ -171,7 +171,7 @@ class LibraryInfoDialog(QDialog):
             self.worker.deleteLater()
         self.worker = None
         self.maintain_button.setEnabled(True)
-        self.maintain_button.setText("Maintain now")
+        self.maintain_button.setText("&Maintain now")
         self.refresh()
         self.main.pane_updates.load_counts()  # the counts may have been put right
         self.maintained.emit()

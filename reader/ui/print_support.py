@@ -21,6 +21,7 @@ from reader.core.export_formats import html_fragment
 from reader.core.store import Library
 
 from .commands import CommandError
+from .selection import selected_ids
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -41,7 +42,7 @@ def print_document(lib: Library, ids: list[int]) -> QTextDocument:
     """The articles ``ids`` as one document, each from a new page."""
     parts = []
     for n, a in enumerate(articles(lib, ids)):
-        fragment = html_fragment(a, a.body).decode()
+        fragment = b"".join(html_fragment(a, a.body)).decode()
         if n:
             fragment = fragment.replace("<h1>", '<h1 style="page-break-before: always">', 1)
         parts.append(fragment)
@@ -52,8 +53,6 @@ def print_document(lib: Library, ids: list[int]) -> QTextDocument:
 
 
 def _ids_to_print(window: MainWindow) -> list[int]:
-    from .export_actions import selected_ids
-
     ids = selected_ids(window)
     if ids is None or (ids and len(ids) > MAX_PRINT):
         raise CommandError(
