@@ -79,6 +79,8 @@ class Report:
     repaired: list[str] = field(default_factory=list)
     vacuumed: bool = False
     stopped: bool = False
+    #: Bytes of free pages in the file at the end.
+    free_after: int = 0
 
     @property
     def sound(self) -> bool:
@@ -96,9 +98,9 @@ class Report:
             )
         elif self.stopped:
             out.append("Stopped; the library is as it was before the step that was stopped.")
-        out.append(
-            f"Size: {megabytes(self.size_before)} before, {megabytes(self.size_after)} after."
-        )
+        before, after = megabytes(self.size_before), megabytes(self.size_after)
+        free = f" ({megabytes(self.free_after)} of it free space SQLite reuses)"
+        out.append(f"Size: {before} before, {after} after{free if self.free_after else ''}.")
         return out
 
 
@@ -150,7 +152,16 @@ def maintain(
         if cancelled is not None:
             lib.conn.set_progress_handler(None, 0)
         report.size_after = file_size(lib.path)
+        report.free_after = _free_bytes(lib)
     return report
+
+
+def _free_bytes(lib: Library) -> int:
+    conn = lib.conn
+    return (
+        conn.execute("PRAGMA freelist_count").fetchone()[0]
+        * conn.execute("PRAGMA page_size").fetchone()[0]
+    )
 
 
 def _timed(report: Report, name: str, run: Callable[[], str]) -> None:
