@@ -153,13 +153,20 @@ class LibraryInfoDialog(QDialog):
             return
         self.log.clear()
         thread = MaintainThread(self.main.library.path, self)
-        thread.step.connect(lambda text: self.log.appendPlainText(f"{text}…"))
+        # Bound methods of this dialog: queued to its thread (a lambda would run in the worker's).
+        thread.step.connect(self._step)
         thread.done.connect(self._done)
-        thread.failed.connect(self.log.appendPlainText)
+        thread.failed.connect(self._failed)
         thread.finished.connect(self._ended)
         self.worker = thread
         self.maintain_button.setText("&Cancel")
         thread.start()
+
+    def _step(self, text: str) -> None:
+        self.log.appendPlainText(f"{text}…")
+
+    def _failed(self, message: str) -> None:
+        self.log.appendPlainText(message)
 
     def _done(self, report: Report) -> None:
         self.last_report = report
