@@ -9,6 +9,7 @@ nearer end otherwise (a jump). Operations tell the model what they changed
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING, get_args
@@ -105,6 +106,8 @@ class ArticleListModel(QAbstractTableModel):
         super().__init__(parent)
         self.lib = lib
         self.query: ViewQuery | None = None
+        #: The read state a row is shown with while a big marking runs (None: its own).
+        self.read_override: Callable[[Row], int | None] | None = None
         self._count = 0
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._section_names: dict[int, str] = {}
@@ -215,7 +218,12 @@ class ArticleListModel(QAbstractTableModel):
                 self._details.pop(gone, None)
         else:
             self._pages.move_to_end(page_no)
-        return page[i] if i < len(page) else None
+        r = page[i] if i < len(page) else None
+        if r is not None and self.read_override is not None:
+            forced = self.read_override(r)  # a big marking under way, shown done
+            if forced is not None and forced != r.read:
+                return r._replace(read=forced)
+        return r
 
     def _fetch(self, page_no: int) -> list[Row]:
         q = self.query

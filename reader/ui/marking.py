@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from reader.core import marking as flags
-from reader.core import views
+from reader.core import read_sweep, views
 from reader.core.marking import Change
+from reader.core.views import Row, View
 
 from .changes import LibraryChange
 from .gui_writes import GuiWriter
+from .read_sweeps import SweepJob, SweepRunner
 from .undo import MarkingUndo
 
 if TYPE_CHECKING:
@@ -27,6 +29,10 @@ _DONE = {
 }
 
 
+#: Markings of more articles than this run as a sweep, off the window's thread.
+BIG_MARKING = 2_000
+
+
 class Marking:
     """The marking commands of one window."""
 
@@ -34,6 +40,70 @@ class Marking:
         self.window = window
         # Marking never waits on an import's write lock: a busy library retries it shortly.
         self.writer = GuiWriter(window.conn, lambda text: self._status(text, 8000), window)
+        self.sweeps = SweepRunner(window.library.path, window)
+        self.sweeps.listed.connect(self._sweep_listed)
+        self.sweeps.ended.connect(self._sweep_ended)
+        self._names: dict[int, str] = {}  # id(job) -> what it marks, for the status bar
+        window.list_model.read_override = self._forced_read
+        window.add_part(self)
+
+    # -- the window's closing part
+
+    def can_close(self) -> bool:
+        return True
+
+    def shutdown(self) -> None:
+        """Closing: a marking the window already shows as done is finished first."""
+        self.sweeps.wait()
+
+    # -- big markings, off the window's thread
+
+    def _forced_read(self, row: Row) -> int | None:
+        if not self.sweeps.busy:
+            return None
+        return self.sweeps.forced_read(row, self.window.list_model.view)
+
+    def adjust_counts(self, counts: views.Counts) -> None:
+        """Counts just read from the library, as running markings will leave them."""
+        if self.sweeps.busy:
+            self.sweeps.adjust(counts.unread)
+
+    def _sweep(self, job: SweepJob, name: str) -> None:
+        self._names[id(job)] = name
+        self.sweeps.start(job)
+        self.window.undo_stack.push(SweepUndo(self, job))
+        self.window.article_list.viewport().update()  # painted read at once
+        self._status(f"Marking {name} read…", 0)
+
+    def _sweep_undo(self, job: SweepJob, name: str) -> None:
+        self._names[id(job)] = name
+        self.sweeps.start(job)
+        self.window.article_list.viewport().update()
+
+    def _sweep_listed(self, job: SweepJob) -> None:
+        w = self.window
+        w.pane_updates.update_counts(LibraryChange())  # the counts it will leave, at once
+        w.article_list.viewport().update()
+        sweep = job.sweep
+        if sweep is None or job.cancel.is_set():
+            return
+        name = self._names.get(id(job), "")
+        if sweep.value:
+            what = "1 article" if len(sweep.ids) == 1 else f"{len(sweep.ids):,} articles"
+            text = f"Marked {what} in {name} read — {self._undo_hint()}"
+        else:
+            text = f"Undone ({len(sweep.ids):,} articles)"
+        self._status(text, 5000)
+
+    def _sweep_ended(self, job: SweepJob) -> None:
+        self._names.pop(id(job), None)
+        sweep = job.sweep
+        if job.error is not None:
+            self._status(f"The marking could not be saved ({job.error})", 8000)
+        if sweep is not None and sweep.done:
+            change = Change("read", sweep.value, None, sweep.changed, set(sweep.section_ids))
+            self.window.publish(LibraryChange.of_marking(change))
+        self.window.article_list.viewport().update()
 
     def _status(self, text: str, ms: int) -> None:
         self.window.statusBar().showMessage(text, ms)
@@ -77,6 +147,13 @@ class Marking:
         query = w.list_model.query
         cutoff = query.cutoff if view.kind == "today" and query is not None else None
         name = w.sidebar_model.name_of(view)
+        if self._big(view):
+
+            def listing(lib):
+                return read_sweep.sweep_view(lib, view, cutoff)
+
+            self._sweep(SweepJob(listing, view=view), name)
+            return
 
         def done(change: Change) -> None:
             if change.count == 0:
@@ -99,9 +176,47 @@ class Marking:
             what = "1 article" if change.count == 1 else f"{change.count:,} articles"
             self._status(f"Marked {what} in {name} read — {self._undo_hint()}", 5000)
 
+        if len(ids) > BIG_MARKING:
+            self._sweep(SweepJob(lambda lib: read_sweep.sweep_ids(lib, ids, 1)), name)
+            return
         library = self.window.library
         self.writer.write(lambda: flags.set_flag(library, ids, "read", True), done)
+
+    def _big(self, view: View) -> bool:
+        """Whether marking a view read is a sweep's work (a source's count is of articles)."""
+        w = self.window
+        if view.kind == "source" or not w.pane_updates.counts_loaded:
+            return w.list_model.rowCount() > BIG_MARKING
+        return w.counts.get(view) > BIG_MARKING
 
     def undo(self) -> None:
         done = self.window.undo_stack.undo()
         self._status(done or "Nothing to undo", 4000 if done else 3000)
+
+
+class SweepUndo:
+    """Ctrl+Z of a big marking: it stops where it is, and what it did is undone by a sweep."""
+
+    def __init__(self, marking: Marking, job: SweepJob) -> None:
+        self.marking = marking
+        self.job = job
+
+    def undo(self) -> str:
+        job = self.job
+        job.cancel.set()
+
+        def undoing(lib) -> read_sweep.ReadSweep:
+            # Sweeps run in order: the marking has stopped by now.
+            sweep = job.sweep
+            if sweep is None:
+                return read_sweep.sweep_ids(lib, [], 0)
+            back = sweep.undo_sweep()
+            read_sweep.prepare(lib, back)
+            return back
+
+        name = self.marking._names.get(id(job), "")
+        self.marking._sweep_undo(SweepJob(undoing, shadow=job), name)
+        return "Undoing the marking"
+
+    def discard(self) -> None:
+        """Nothing to free: the marking's ids go with the record."""

@@ -52,6 +52,7 @@ class PaneUpdates:
         in_trash = w.current_view.kind == "trash"
         if marking is None or in_trash or not apply_change_to_counts(w.counts, marking):
             w.counts = views.counts(w.library)
+            w.marking.adjust_counts(w.counts)  # as big markings under way will leave them
         self.counts_updated()
 
     def update_list(self, change: LibraryChange) -> None:
