@@ -74,6 +74,7 @@ def test_every_order_of_every_view_pages_jumps_and_counts_positions(
 ):
     if either_way:  # positions past the middle are counted from the end, as in big views
         monkeypatch.setattr(views, "_COUNT_EITHER_WAY", 1)
+        monkeypatch.setattr(views, "_NEAR_START", 2)
     ids = _library(lib)
     for view in _every_view(ids):
         q = ViewQuery(lib, view, Sort(key, descending))
@@ -94,6 +95,7 @@ def test_every_order_of_every_view_pages_jumps_and_counts_positions(
 @pytest.mark.parametrize("key", SORT_KEYS)
 def test_kept_rows_stay_in_order_in_every_order(lib, key, monkeypatch):
     monkeypatch.setattr(views, "_COUNT_EITHER_WAY", 1)
+    monkeypatch.setattr(views, "_NEAR_START", 3)
     ids = _library(lib, 60)
     q = ViewQuery(lib, UNREAD, Sort(key, True))
     total = q.count()

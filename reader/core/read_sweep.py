@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 STEP = 5_000
 
 _IDS = "SELECT value FROM json_each(?)"
+#: The index a view's articles are listed and tallied through (see sweep_view).
+_WALK = "articles_section_added"
 
 
 @dataclass
@@ -66,18 +68,13 @@ class ReadSweep:
             counts[key] = max(0, counts.get(key, 0) + delta)
 
 
-def _tally(
-    lib: Library, where: str, params: tuple, value: int, cutoff: str
-) -> tuple[Counter[str], set[int]]:
-    """What setting ``read`` to ``value`` on the rows of ``where`` does to each count."""
+def _deltas(rows, value: int) -> tuple[Counter[str], set[int]]:
+    """What setting ``read`` to ``value`` on these (section, starred, today, live) rows does to
+    each count."""
     sign = -1 if value else 1
     out: Counter[str] = Counter()
     sections: set[int] = set()
-    sql = (
-        "SELECT section_id, count(*), total(starred = 1), total(added_at >= ?) FROM articles"
-        f" WHERE ({where}) AND read != ? AND {LIVE_FILTER} GROUP BY section_id"
-    )
-    for section_id, n, starred, today in lib.conn.execute(sql, (cutoff, *params, value)):
+    for section_id, n, starred, today in rows:
         sections.add(section_id)
         for key, k in (
             ("all", n),
@@ -91,20 +88,36 @@ def _tally(
     return out, sections
 
 
+def _tally(
+    lib: Library, where: str, params: tuple, value: int, cutoff: str, index: str = ""
+) -> tuple[Counter[str], set[int]]:
+    """What setting ``read`` to ``value`` on the rows of ``where`` does to each count."""
+    sql = (
+        f"SELECT section_id, count(*), total(starred = 1), total(added_at >= ?) FROM articles"
+        f"{index} WHERE ({where}) AND read != ? AND {LIVE_FILTER} GROUP BY section_id"
+    )
+    return _deltas(lib.conn.execute(sql, (cutoff, *params, value)), value)
+
+
 def sweep_view(lib: Library, view: View, cutoff: str | None = None) -> ReadSweep:
-    """Every unread article of a view, to be marked read: listed and tallied in one snapshot."""
+    """Every unread article of a view, to be marked read: listed and tallied in one snapshot.
+
+    Both walk the section order's index, which holds every column a view filters on (not the
+    table: 1.7 GB at a million articles); SQLite sorts the ids, in C, off the GIL.
+    """
     cutoff = cutoff or today_cutoff()
     where, params = view_filter(view, cutoff)
+    index = f" INDEXED BY {_WALK}"
     conn = lib.conn
     with conn:
         conn.execute("BEGIN")  # one snapshot for the ids and their tally
         ids = array("q")
         cur = conn.execute(
-            f"SELECT id FROM articles WHERE ({where}) AND read = 0 ORDER BY id", params
+            f"SELECT id FROM articles{index} WHERE ({where}) AND read = 0 ORDER BY id", params
         )
         while rows := cur.fetchmany(20_000):
             ids.extend(r[0] for r in rows)
-        pending, sections = _tally(lib, where, params, 1, cutoff)
+        pending, sections = _tally(lib, where, params, 1, cutoff, index)
     return ReadSweep(ids, 1, cutoff, pending=pending, section_ids=sections)
 
 
@@ -137,16 +150,24 @@ def step(lib: Library, sweep: ReadSweep, n: int | None = None) -> int:
     ids = json.dumps(chunk.tolist())
     conn = lib.conn
     with conn:
-        conn.execute("BEGIN IMMEDIATE")  # the tally and the update see the same rows
-        done, _ = _tally(lib, f"id IN ({_IDS})", (ids,), sweep.value, sweep.cutoff)
+        # RETURNING: the changed rows tell the counts what changed, in the same statement.
         changed = conn.execute(
-            f"UPDATE articles SET read = ? WHERE id IN ({_IDS}) AND read != ?",
-            (sweep.value, ids, sweep.value),
-        ).rowcount
+            f"UPDATE articles SET read = ? WHERE id IN ({_IDS}) AND read != ?"
+            f" RETURNING section_id, added_at >= ?, starred = 1, {LIVE_FILTER}",
+            (sweep.value, ids, sweep.value, sweep.cutoff),
+        ).fetchall()
+    per_section: dict[int, list[int]] = {}
+    for section_id, today, starred, live in changed:
+        if live:
+            tally = per_section.setdefault(section_id, [0, 0, 0])
+            tally[0] += 1
+            tally[1] += starred
+            tally[2] += today
+    done, _ = _deltas([(s, *t) for s, t in per_section.items()], sweep.value)
     with sweep.lock:
         sweep.done += len(chunk)
-        sweep.changed += changed
+        sweep.changed += len(changed)
         sweep.pending.subtract(done)
         for key in [k for k, v in sweep.pending.items() if v == 0]:
             del sweep.pending[key]
-    return changed
+    return len(changed)

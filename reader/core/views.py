@@ -41,6 +41,8 @@ TODAY_HOURS = 24
 _SORT_IN_MEMORY = 20_000
 # Positions in views smaller than this are counted from the start (the middle is not looked for).
 _COUNT_EITHER_WAY = 5_000
+# A position is first looked for among this many rows from the start (a millisecond or two).
+_NEAR_START = 10_000
 
 
 def utc_stamp(moment: datetime | None = None) -> str:
@@ -418,18 +420,26 @@ class ViewQuery:
         if row.id not in self.kept and not self.matches([row.id]):
             return None
         key = self.sort.value(row)
+        near = self._count_beyond(key, reverse=True, cap=_NEAR_START)
+        if near < _NEAR_START:  # near the top, where a reloaded list most often is
+            return near
         if self._past_middle(row.id):
             size = view_size(self.lib, self.view, self.cutoff) + len(self.kept)
             return size - 1 - self._count_beyond(key, reverse=False)
         return self._count_beyond(key, reverse=True)
 
-    def _count_beyond(self, key: tuple, reverse: bool) -> int:
-        """How many listed rows (kept ones too) come after ``key`` (before it when reversed)."""
+    def _count_beyond(self, key: tuple, reverse: bool, cap: int | None = None) -> int:
+        """How many listed rows (kept ones too) come after ``key`` (before it when reversed);
+        with a ``cap``, at most that many are counted."""
         kept = ",".join(str(int(i)) for i in self.kept)
         n = 0
         for extra, params in self._beyond(key, reverse):
-            sql = f"SELECT count(*) {self._from()}{extra}"
-            n += self.conn.execute(sql, (*self.params, *params)).fetchone()[0]
+            if cap is None:
+                sql = f"SELECT count(*) {self._from()}{extra}"
+                n += self.conn.execute(sql, (*self.params, *params)).fetchone()[0]
+            else:
+                sql = f"SELECT count(*) FROM (SELECT 1 {self._from()}{extra} LIMIT ?)"
+                n += self.conn.execute(sql, (*self.params, *params, cap)).fetchone()[0]
             if kept:
                 sql = f"SELECT count(*) FROM articles WHERE id IN ({kept}){extra}"
                 n += self.conn.execute(sql, params).fetchone()[0]

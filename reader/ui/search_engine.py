@@ -456,6 +456,15 @@ class SearchController(QObject):
         if self.bar.text().strip():
             self._on_query(self.bar.text())
 
+    def refresh(self, most: int = 1000) -> None:
+        """The same search again (articles arrived), as many results as are loaded (to
+        ``most``), in the worker thread; the results model is replaced when they come."""
+        r = self._request
+        if r is None or not self.active:
+            return
+        limit = max(r.limit, min(len(self.model.hits), most))
+        self._request = self.runner.submit(r.text, r.order, r.scope, limit=limit)
+
     def _current_scope(self) -> View | None:
         return None if self.bar.whole_library else self.scope()
 

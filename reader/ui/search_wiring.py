@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout
 
@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
 
+#: Open results run again at most this often while an import adds articles.
+REFRESH_MS = 1000
+
 
 class WindowSearch(QObject):
     """Everything search adds to a :class:`MainWindow` (see the module docstring)."""
@@ -64,6 +67,11 @@ class WindowSearch(QObject):
         self._previous_article: int | None = None
         self._restore_on_end = True
         self._want_first = False
+        # Results follow an import's new articles, a search at most this often (off the thread).
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self._refresh_results)
 
         self._build_pane()
         self._register()
@@ -427,12 +435,19 @@ class WindowSearch(QObject):
         unread = f" ({n:,} unread)" if n else ""
         self.window.setWindowTitle(window_title(f"{s.name}{unread} — {APP_NAME}"))
 
-    def _on_library_changed(self, _change: LibraryChange) -> None:
-        """The results' flags and sections follow; saved searches are recounted."""
+    def _on_library_changed(self, change: LibraryChange) -> None:
+        """The results' flags and sections follow; new articles (an import's batch) run the
+        search again, at most once every REFRESH_MS; saved searches are recounted."""
         if self.ctl is not None and self.ctl.model.hits:
             self._refresh_result_flags()
+        if change.added and self.active and not self._refresh.isActive():
+            self._refresh.start()
         self.saved_views.recount()
         self.update_title()
+
+    def _refresh_results(self) -> None:
+        if self.ctl is not None and self.active:
+            self.ctl.refresh()
 
     def _refresh_result_flags(self) -> None:
         """Read, starred and section of the loaded results, as the library has them now."""
