@@ -121,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"library: {args.library}; Unread lists {unread:,} articles")
     sweeps = window.marking.sweeps
     probe = Probe()
+    probe.start()
+    idle_until = time.perf_counter() + 10.0
+    _wait(app, lambda: time.perf_counter() > idle_until)
+    longest, p99, _when = probe.stop()
+    print(
+        f"floor: the idle window, 10 s, same run: longest gap {longest * 1e3:.1f} ms,"
+        f" p99 {p99 * 1e3:.1f} ms (the machine's load, not Dispatch's)"
+    )
 
     def run(label: str, keys) -> None:
         listed: list[float] = []

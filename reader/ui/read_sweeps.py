@@ -10,6 +10,7 @@ sweep finish: what the reader saw done is done.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -25,6 +26,17 @@ from reader.core.store import Library
 from reader.core.views import Row, View
 
 log = logging.getLogger(__name__)
+
+#: How much nicer than the window a sweep's thread is (Linux: a thread has its own).
+NICE = 10
+
+
+def _lower_priority() -> None:
+    """On a busy machine the window's thread goes first: a sweep has seconds, a frame 16 ms."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+    except (AttributeError, OSError) as e:  # not Linux, or not allowed: same priority then
+        log.debug("a sweep's thread keeps its priority: %s", e)
 
 
 @dataclass
@@ -115,6 +127,7 @@ class SweepRunner(QObject):
     # -- on the sweeps' thread
 
     def _run(self) -> None:
+        _lower_priority()
         lib: Library | None = None
         try:
             while True:
