@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from .accessibility import announce
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -61,7 +63,9 @@ class FocusMode:
         for bar in self._hidden:
             bar.hide()
         w.reading_pane.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.show_note(f"Focus mode — {w.key_hint('leave-focus-mode')} to return")
+        note = f"Focus mode — {w.key_hint('leave-focus-mode')} to return"
+        self.show_note(note)
+        announce(w.reading_pane, note)  # the note is drawn only: a screen reader hears it too
 
     def leave(self) -> None:
         w = self.window
