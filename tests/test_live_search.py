@@ -40,9 +40,7 @@ def window(qtbot, lib, settings_path, monkeypatch):
     w.close()
 
 
-def test_results_and_saved_counts_follow_an_import_without_stalling(
-    qtbot, window, lib, tmp_path
-):
+def test_results_and_saved_counts_follow_an_import_without_stalling(qtbot, window, lib, tmp_path):
     w = window
     w.search.focus()
     qtbot.keyClicks(w.search.bar.field, "lighthouse")

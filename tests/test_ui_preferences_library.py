@@ -191,12 +191,21 @@ def test_open_another_library_from_the_library_page(qtbot, session, other, monke
     assert session.window.menus.actions["open-library"] in session.window.menus["File"].actions()
 
 
+def damaged_copy(path: Path) -> None:
+    """A real library whose header's page size SQLite cannot use."""
+    open_library(path).close()
+    data = bytearray(path.read_bytes())
+    data[16:18] = (3).to_bytes(2, "big")
+    path.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize(
     ("make", "says"),
     [
         (lambda p: p.write_text("plain words, no database"), "not a Dispatch library"),
         (lambda p: p.write_bytes(b""), "is empty"),
         (lambda p: None, "There is no library file"),
+        (lambda p: damaged_copy(p), "is damaged"),
     ],
 )
 def test_a_file_that_is_not_a_library_is_refused_and_nothing_changes(
@@ -227,3 +236,25 @@ def test_without_a_session_the_command_says_how(qtbot, lib, settings_path):
     window.run_command("open-library")
     assert "dispatch --db FILE" in window.statusBar().currentMessage()
     window.close()
+
+
+class Refuses:
+    """A part of the window that will not let it close (as an import the reader keeps)."""
+
+    def can_close(self) -> bool:
+        return False
+
+    def shutdown(self) -> None:
+        raise AssertionError("never shut down: the window did not close")
+
+
+def test_a_part_that_refuses_to_close_keeps_the_window_and_its_library(qtbot, session, other):
+    window = session.window
+    window.add_part(Refuses())
+    assert not session.open_library(other)
+    assert session.window is window and window.isVisible()
+    assert session.library.conn is not None
+    # The other file was opened to check it, then closed again: it can be opened at once.
+    again = open_library(other)
+    again.close()
+    window._parts.clear()  # let the fixture close it

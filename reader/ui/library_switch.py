@@ -136,7 +136,19 @@ class LibrarySession(QObject):
                 self.server.deleteLater()
                 self.server = InstanceServer(server_name(library.path))
                 self.server.reserve()
-            self._build([])
+            try:
+                self._build([])
+            except Exception:  # no window left to show it in: say so, and end cleanly
+                log.exception("could not build the window on %s", library.path)
+                message_box(
+                    None,
+                    QMessageBox.Icon.Critical,
+                    "Dispatch cannot show that library",
+                    f"The window could not be made on {library.path}; see the log file.",
+                ).exec()
+                if isinstance(app, QApplication):
+                    app.quit()
+                raise
             self.window.show()
             self.window.statusBar().showMessage(f"Opened the library {library.path}", 8000)
             self.switched.emit(self.window)
