@@ -20,6 +20,10 @@ from reader.core.reparse import reparse_source, sources
 from reader.core.store import Library
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:,.1f} kB"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("dump", type=Path)
@@ -41,14 +45,14 @@ def main() -> None:
             t = time.perf_counter()
             dry = reparse_source(lib, src, dry_run=True)
             dry_s = time.perf_counter() - t
-        mb = info.raw_size / 1e6
         print(
-            f"dump {mb:,.1f} MB, {result.new:,} articles; import {imported:.1f} s (copy included)"
+            f"dump {_size(info.raw_size)}, {result.new:,} articles; "
+            f"import {imported:.1f} s (copy included)"
         )
         print(
-            f"copy: {info.stored_size / 1e6:,.1f} MB = {info.stored_size / info.raw_size:.0%} of "
-            f"the dump, {info.stored_size / size:.0%} of the library ({size / 1e6:,.0f} MB); "
-            f"made in {copied:.1f} s ({copied / imported:.0%} of the import)"
+            f"copy: {_size(info.stored_size)} = {info.stored_size / info.raw_size:.0%} of "
+            f"the dump, {info.stored_size / size:.0%} of the library ({_size(size)}); "
+            f"made in {copied:.2f} s ({copied / imported:.0%} of the import)"
         )
         print(f"re-parse dry run: {dry_s:.1f} s — {dry.summary()}")
 
