@@ -194,3 +194,22 @@ def test_fixes_are_kept_on_a_layout_fixture_parsed_in_a_process(lib: Library) ->
     result = import_file(lib, dump, process_parse_bytes=1)
     assert result.new == len(rows)
     assert sorted(_titles(lib)) == sorted(r[1] for r in rows)
+
+
+def test_join_after_a_split_joins_the_piece_that_now_comes_before(
+    seeded: Library, seed_dump: Path
+) -> None:
+    """The piece a split made has a new id, yet it is what precedes the next article."""
+    lib = seeded
+    ids = _ids(lib)
+    split = fix_ops.split_article(lib, ids[3], 2)
+    piece = split.inserted[0]
+    assert fix_ops.previous_article(lib, ids[4]) == piece
+    assert fix_ops.previous_article(lib, piece) == ids[3]
+    joined = fix_ops.join_previous(lib, ids[4])
+    assert joined.article_id == piece
+    rows = _rows(lib)
+    result = reparse_source(lib, sources(lib)[0])  # the fixes give back what the library holds
+    assert (result.unchanged, result.new, result.removed) == (len(rows), 0, 0)
+    assert import_file(lib, seed_dump).new == 0
+    assert _rows(lib) == rows

@@ -16,6 +16,7 @@ from reader.core.article import Article, Block, text_to_blocks
 from reader.core.hand_fixes import (
     FixError,
     FixKind,
+    anchor,
     join,
     join_fix,
     record_fix,
@@ -180,13 +181,85 @@ def split_article(lib: Library, article_id: int, block: int) -> FixDone:
 
 
 def previous_article(lib: Library, article_id: int) -> int | None:
-    """The article before this one in its dump (same source, imported just before it)."""
-    row = lib.conn.execute(
-        "SELECT p.id FROM articles a JOIN articles p ON p.source_id = a.source_id "
-        "AND p.id < a.id WHERE a.id = ? ORDER BY p.id DESC LIMIT 1",
-        (article_id,),
+    """The article before this one in its dump: imported just before it in the same source, or,
+    where the reader split articles, the piece a split put between them.
+
+    A split's new piece has a new (larger) id; its fix says where it belongs: its headline's
+    anchor follows the block whose anchor ends the piece before it (``Fix.context``).
+    """
+    conn = lib.conn
+    row = conn.execute(
+        "SELECT source_id, title FROM articles WHERE id = ?", (article_id,)
     ).fetchone()
-    return row[0] if row else None
+    if row is None or row[0] is None:
+        return None
+    source_id, title = row
+    after = dict(
+        conn.execute(
+            "SELECT anchor, context FROM hand_fixes WHERE kind = 'split' AND source_id = ?",
+            (source_id,),
+        ).fetchall()
+    )
+    pieces = _pieces(conn, source_id, set(after)) if after else {}
+    ends = {pid: last for pid, (_, last) in pieces.items()}
+    parent_end = after.get(anchor(title)) if article_id in pieces else None
+    if parent_end is not None:  # a split's piece: the piece before it ends where it was cut
+        found = _ending(conn, source_id, parent_end, article_id)
+        if found is not None:
+            return found
+    prev = conn.execute(
+        "SELECT id FROM articles WHERE source_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+        (source_id, article_id),
+    ).fetchone()
+    if prev is None:
+        return None
+    current: int = prev[0]
+    seen = {current}
+    while pieces:  # on through the pieces split off it, in the order they follow it
+        last = ends.get(current) or _last_anchor(conn, current)
+        following = [
+            pid
+            for pid, (head, _) in pieces.items()
+            if pid not in seen and pid != article_id and after.get(head) == last
+        ]
+        if not following:
+            break
+        current = following[0]
+        seen.add(current)
+    return current
+
+
+def _last_anchor(conn: sqlite3.Connection, article_id: int) -> str | None:
+    row = conn.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()
+    blocks = text_to_blocks(row[0]) if row else []
+    return anchor(blocks[-1][1]) if blocks else None
+
+
+def _pieces(
+    conn: sqlite3.Connection, source_id: int, heads: set[str]
+) -> dict[int, tuple[str, str | None]]:
+    """Articles of the source whose headline a split made: id -> (its headline's anchor, its
+    last block's anchor)."""
+    out = {}
+    for pid, title, body in conn.execute(
+        "SELECT id, title, body FROM articles WHERE source_id = ?", (source_id,)
+    ):
+        head = anchor(title)
+        if head in heads:
+            blocks = text_to_blocks(body)
+            out[pid] = (head, anchor(blocks[-1][1]) if blocks else None)
+    return out
+
+
+def _ending(conn: sqlite3.Connection, source_id: int, end: str, but: int) -> int | None:
+    for pid, body in conn.execute(
+        "SELECT id, body FROM articles WHERE source_id = ? AND id != ? ORDER BY id",
+        (source_id, but),
+    ):
+        blocks = text_to_blocks(body)
+        if blocks and anchor(blocks[-1][1]) == end:
+            return pid
+    return None
 
 
 def join_previous(lib: Library, article_id: int) -> FixDone:
