@@ -12,7 +12,9 @@ on stdout, while the GLib main loop delivers AT-SPI events as Orca receives them
 * ``{"cmd": "wait", "type": T, "contains": C, "role": R, "timeout": S}``: the first event seen
   since the mark whose type starts with T, whose text (name, any_data) contains C and whose
   source has role R (each optional), waiting up to S seconds; ``{"event": null}`` on timeout;
-* ``{"cmd": "events"}``: every event seen since the mark.
+* ``{"cmd": "events"}``: every event seen since the mark;
+* ``{"cmd": "lines", "role": R, "name": N}``: the text of the first object with that role and
+  name, line by line as a screen reader reads it (the text interface's line boundaries).
 """
 
 from __future__ import annotations
@@ -120,6 +122,28 @@ def node(acc, depth: int = 0) -> dict:
     return out
 
 
+def first(acc, role: str, name: str):
+    if safe(acc.getRoleName) == role and safe(lambda: acc.name) == name:
+        return acc
+    for i in range(safe(lambda: acc.childCount, 0)):
+        child = safe(lambda i=i: acc.getChildAtIndex(i))
+        found = first(child, role, name) if child is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def lines(acc, limit: int = 1000) -> list[str]:
+    text = acc.queryText()
+    out: list[str] = []
+    offset = 0
+    while offset < text.characterCount and len(out) < limit:
+        line, _start, end = text.getTextAtOffset(offset, pyatspi.TEXT_BOUNDARY_LINE_START)
+        out.append(line.rstrip("\n\u2029"))
+        offset = max(end, offset + 1)
+    return out
+
+
 def find_app():
     desktop = pyatspi.Registry.getDesktop(0)
     for i in range(desktop.childCount):
@@ -173,6 +197,10 @@ def handle(command: dict) -> None:
                 return
         timer = GLib.timeout_add(int(command.get("timeout", 10) * 1000), on_timeout)
         waiter = {"want": want, "timer": timer}
+    elif cmd == "lines":
+        app = find_app()
+        found = first(app, command["role"], command["name"]) if app is not None else None
+        reply({"lines": safe(lambda: lines(found)) if found is not None else None})
     elif cmd == "quit":
         reply({"ok": True})
         pyatspi.Registry.stop()

@@ -43,6 +43,28 @@ def test_text_contrast_meets_wcag_aa_in_every_theme(key):
     assert low == {}, f"{key}: below {AA}:1: {low}"
 
 
+@pytest.mark.parametrize("key", list(themes.THEMES))
+def test_more_text_and_the_focus_frame_meet_wcag_aa_in_every_theme(key):
+    """Text on buttons and alternate rows at 4.5:1; the focused pane's frame and the selected
+    row (both the highlight colour) at 3:1 against every background they border (WCAG 1.4.11,
+    non-text contrast). "System" is Light or Dark, so these four cover it."""
+    t = themes.THEMES[key]
+    text = {
+        "button text (toolbar, dialogs)": (t.text, t.button),
+        "muted on alternate rows": (t.muted, t.alternate),
+        "muted on a button": (t.muted, t.button),
+        "link on the list": (t.link, t.base),
+    }
+    frame = {f"focus frame on {name}": (t.highlight, bg) for name, bg in (
+        ("the window", t.window), ("the list", t.base), ("alternate rows", t.alternate),
+        ("the page", t.page),
+    )}  # fmt: skip
+    low = {n: round(themes.contrast_ratio(*p), 2) for n, p in text.items()}
+    low = {n: r for n, r in low.items() if r < AA}
+    low |= {n: round(r, 2) for n, p in frame.items() if (r := themes.contrast_ratio(*p)) < 3.0}
+    assert low == {}, f"{key}: too little contrast: {low}"
+
+
 def test_contrast_ratio_is_wcags():
     assert themes.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
     assert themes.contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
