@@ -395,3 +395,27 @@ def test_commands_of_other_parts_run_on_the_clicked_rows(window, monkeypatch):
     _entry(window.list_menu.build(window.list_model.index(2, 0)), "menu-test-later").trigger()
     assert seen == [[2]]
     assert window.current_article_id == opened  # selected, not opened
+
+
+def test_the_menu_moves_rows_to_the_trash_and_restores_them_there(window, lib, qtbot):
+    from reader.core.views import View
+
+    assert "delete-articles" in window.registry  # the Trash's commands (ui/trash_actions.py)
+    texts = _menu_texts(window.list_menu.build(window.list_model.index(1, 0)))
+    assert "Move to the Trash\tDel" in texts
+
+    def trashed(title: str) -> bool:
+        row = lib.conn.execute(
+            "SELECT deleted_at IS NOT NULL FROM articles WHERE title = ?", (title,)
+        ).fetchone()
+        return bool(row[0])
+
+    _entry(window.list_menu.build(window.list_model.index(1, 0)), "menu-delete-articles").trigger()
+    qtbot.waitUntil(lambda: trashed("beta story"))
+    assert not trashed("Alpha story")
+    window.open_view(View("trash"))
+    qtbot.waitUntil(lambda: window.list_model.rowCount() == 1)
+    texts = _menu_texts(window.list_menu.build(window.list_model.index(0, 0)))
+    assert "Restore\tR" in texts and "Mark as read\tM" not in texts
+    _entry(window.list_menu.build(window.list_model.index(0, 0)), "menu-restore-articles").trigger()
+    qtbot.waitUntil(lambda: not trashed("beta story"))

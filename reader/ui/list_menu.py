@@ -29,8 +29,17 @@ if TYPE_CHECKING:
 #: More rows than this and the menu offers nothing row by row (each would be looked up).
 MAX_ROWS = 5000
 #: Commands of other parts that act on the selected articles, listed (with these names) when
-#: they are registered: export (ui/export*.py) and the Trash (ui/trash*.py).
-LATER_COMMANDS = {"export": "Export…", "delete-articles": "Move to the Trash"}
+#: they are registered: export (ui/export*.py) and the Trash (ui/trash_actions.py).
+LATER_COMMANDS = {
+    "export": "Export…",
+    "delete-articles": "Move to the Trash",
+    "delete-forever": "Delete for good…",
+}
+#: In the Trash, what can be done with its articles.
+TRASH_COMMANDS = {
+    "restore-articles": "Restore",
+    "delete-from-trash": "Delete for good…",
+}
 
 
 class ListMenu:
@@ -112,6 +121,17 @@ class ListMenu:
             add("Read in focus mode", "focus-mode", lambda: self._open(rows[0], focus=True))
             menu.setDefaultAction(menu.actions()[0])
             menu.addSeparator()
+        if w.current_view.kind == "trash":
+            for name, text in TRASH_COMMANDS.items():
+                if name in w.registry:
+                    add(text, name, partial(self._select_and_run, rows, name))
+            menu.addSeparator()
+            add(
+                "Copy headline" if one else f"Copy {len(articles):,} headlines",
+                "copy-headline",
+                lambda: self.copy_headlines(articles),
+            )
+            return menu
         unread = any(not r.read for r in articles)
         add(
             "Mark as read" if unread else "Mark as unread",
