@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QTextLayout
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from .article_model import TITLE, ArticleListModel
@@ -34,6 +34,8 @@ STAR_GOLD = QColor(222, 160, 0)
 SEPARATOR = " · "
 
 _Index = QModelIndex | QPersistentModelIndex
+_TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+_MIDDLE_LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,28 @@ class RowDelegate(QStyledItemDelegate):
         self.density = Density()
         #: Rows a context menu is open for: framed, since the menu does not select them.
         self.menu_rows: set[int] = set()
+        self._fonts: dict[str, tuple[QFont, QFont, QFont, QFont]] = {}
+        self._metrics: dict[str, QFontMetrics] = {}
 
     # -- fonts and sizes
 
     def fonts(self, base: QFont) -> tuple[QFont, QFont, QFont, QFont]:
-        """Unread headline, read headline, meta line, snippet."""
+        """Unread headline, read headline, meta line, snippet (made once per base font)."""
+        key = base.key()
+        known = self._fonts.get(key)
+        if known is None:
+            known = self._fonts[key] = self._make_fonts(base)
+        return known
+
+    def metrics(self, font: QFont) -> QFontMetrics:
+        key = font.key()
+        known = self._metrics.get(key)
+        if known is None:
+            known = self._metrics[key] = QFontMetrics(font)
+        return known
+
+    @staticmethod
+    def _make_fonts(base: QFont) -> tuple[QFont, QFont, QFont, QFont]:
         bold = QFont(base)
         bold.setBold(True)
         headline = QFont(base)
@@ -125,9 +144,9 @@ class RowDelegate(QStyledItemDelegate):
         if not self.density.comfortable:
             return plain.height() + 10
         bold, _read, small, snippet = self.fonts(base)
-        height = PAD + 2 * QFontMetrics(bold).lineSpacing() + 3 + QFontMetrics(small).lineSpacing()
+        height = PAD + 2 * self.metrics(bold).lineSpacing() + 3 + self.metrics(small).lineSpacing()
         if self.density.snippet_lines:
-            height += 3 + self.density.snippet_lines * QFontMetrics(snippet).lineSpacing()
+            height += 3 + self.density.snippet_lines * self.metrics(snippet).lineSpacing()
         return height + PAD
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
@@ -176,11 +195,9 @@ class RowDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _background(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        """The style's own row background (selection, hover, focus), without the text."""
+        """The style's own row background (selection, hover, focus), without the text: the
+        option as the view made it, not filled from the model (ten data() calls a cell)."""
         opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        opt.icon = QIcon()
         widget = opt.widget
         style = widget.style() if widget is not None else None
         if style is not None:
@@ -229,8 +246,8 @@ class RowDelegate(QStyledItemDelegate):
         right = GUTTER if (r.starred and not r.read) else 4
         area = rect.adjusted(GUTTER, 0, -right, 0)
         painter.setPen(text)
-        title = QFontMetrics(font).elidedText(r.title, Qt.TextElideMode.ElideRight, area.width())
-        painter.drawText(area, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
+        title = self.metrics(font).elidedText(r.title, Qt.TextElideMode.ElideRight, area.width())
+        painter.drawText(area, _MIDDLE_LEFT, title)
 
     def texts(self, model: ArticleListModel, row: int, base: QFont, width: int) -> RowTexts:
         """What a comfortable row shows at ``width``: headline and snippet lines, meta line."""
@@ -240,7 +257,7 @@ class RowDelegate(QStyledItemDelegate):
         bold, read_font, small, snippet_font = self.fonts(base)
         details = model.details(row)
         meta = meta_line(
-            details.source, model.section_name(r), model.date_text(r), QFontMetrics(small), width
+            details.source, model.section_name(r), model.date_text(r), self.metrics(small), width
         )
         lines = self.density.snippet_lines
         return RowTexts(
@@ -268,7 +285,7 @@ class RowDelegate(QStyledItemDelegate):
         width = rect.right() - PAD - left
         shown = self.texts(model, row, option.font, width)
         y = rect.top() + PAD
-        head_metrics = QFontMetrics(headline)
+        head_metrics = self.metrics(headline)
         painter.setFont(headline)
         self._marks(
             painter,
@@ -280,19 +297,19 @@ class RowDelegate(QStyledItemDelegate):
             text,
         )
         painter.setPen(text)
-        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        flags = _TOP_LEFT
         for line in shown.headline:
             painter.drawText(QRect(left, y, width, head_metrics.height()), flags, line)
             y += head_metrics.lineSpacing()
         y += 3
-        small_metrics = QFontMetrics(small)
+        small_metrics = self.metrics(small)
         painter.setFont(small)
         painter.setPen(text if selected else blend(text, back, 0.6))
         painter.drawText(QRect(left, y, width, small_metrics.height()), flags, shown.meta)
         y += small_metrics.lineSpacing() + 3
         painter.setFont(snippet_font)
         painter.setPen(text if selected else blend(text, back, 0.78))
-        snip_metrics = QFontMetrics(snippet_font)
+        snip_metrics = self.metrics(snippet_font)
         for line in shown.snippet:
             painter.drawText(QRect(left, y, width, snip_metrics.height()), flags, line)
             y += snip_metrics.lineSpacing()
