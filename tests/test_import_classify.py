@@ -102,6 +102,24 @@ def test_big_dumps_are_classified_in_the_parsing_process(tmp_path: Path) -> None
     assert len(reasons) == 1 and reasons != {f"pid {os.getpid()}"}
 
 
+def test_a_file_imported_before_is_classified_by_the_writer_after_dedupe(tmp_path: Path) -> None:
+    """Its articles are mostly in the library: the writer sets them aside before classifying."""
+    texts = [t for _, t in DEFAULT_STORIES]
+    path = tmp_path / "a.txt"
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        first = import_file(
+            lib, dump(texts[:2], path), classify=WhereClassified(), process_parse_bytes=0
+        )
+        assert first.status == "done", first.error
+        again = import_file(
+            lib, dump(texts, path), classify=WhereClassified(), process_parse_bytes=0
+        )
+        assert (again.new, again.duplicates) == (len(texts) - 2, 2)
+        reasons = [reason for _, _, reason in placed(lib)]
+    assert f"pid {os.getpid()}" not in reasons[:2]  # the first import: its parsing process
+    assert set(reasons[2:]) == {f"pid {os.getpid()}"}  # then the writer, new articles only
+
+
 def test_a_classifier_that_cannot_be_pickled_stays_with_the_writer(tmp_path: Path) -> None:
     here = os.getpid()
     texts = [t for _, t in DEFAULT_STORIES]

@@ -445,11 +445,11 @@ class _Importer:
 
         A dump parsed on a thread stays classified by the writer: the thread shares this
         process's interpreter lock, so moving the work there gains little, and the writer sets
-        duplicates aside first (a re-import classifies nothing).
+        duplicates aside first (a re-import classifies nothing). So does a file imported before.
         """
         if self.section is not None or self.classify is None:
             return RowSpec()
-        if big and self.classify_while_parsing:
+        if big and self.classify_while_parsing and not self.imported_before():
             try:
                 pickle.dumps(self.classify, pickle.HIGHEST_PROTOCOL)
             except Exception:  # a closure, a lambda: it stays in this process
@@ -457,6 +457,18 @@ class _Importer:
             else:
                 return RowSpec(classify=self.classify)
         return RowSpec(keep=True)
+
+    def imported_before(self) -> bool:
+        """Whether this file was imported (or begun) before: its articles are then mostly in the
+        library already, and the writer, which sets duplicates aside first, classifies only the
+        new ones (a re-import or a resumed import costs parsing, not classification)."""
+        if self.resumed:
+            return True
+        row = self.conn.execute(
+            "SELECT 1 FROM sources WHERE path = ? AND id != ? LIMIT 1",
+            (str(self.path.absolute()), self.source_id),
+        ).fetchone()
+        return row is not None
 
     def _loop(self, reader: ThreadPrefetch | ProcessPrefetch) -> Status:
         pending: list[_Row] = []
