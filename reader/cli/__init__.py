@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "reparse": "re-parse imported dumps with the current parser, keeping your marks and fixes",
     "export": "write articles (all, or a search's results) to Markdown, HTML or plain text",
     "maintain": "check the library, repair its index and counts, optimize it, compact it",
+    "trash": "say what the Trash holds; with --empty, delete it for good",
 }
 SUBCOMMANDS = tuple(COMMANDS)
 
@@ -143,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
 
     p = add("maintain")
+    _db_arg(p)
+
+    p = add("trash")
+    p.add_argument("--empty", action="store_true", help="delete what the Trash holds for good")
     _db_arg(p)
     return parser
 
@@ -289,6 +294,10 @@ def run_command(args: argparse.Namespace) -> int:
         from reader.cli.recover import run as recover
 
         return recover(args.db, args.damaged)
+    if args.command == "trash":
+        from reader.cli.trash import run as trash
+
+        return trash(args.db, empty=args.empty)
     if args.command == "reparse":
         from reader.cli.reparse import run as reparse
 
