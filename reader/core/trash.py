@@ -176,7 +176,9 @@ def _trash_where(older_than: str | None, unstarred: bool) -> tuple[str, tuple]:
         where += " AND deleted_at < ?"
         params = (older_than,)
     if unstarred:
-        where += " AND starred = 0"
+        # "+": kept off the starred index (which holds deleted_at since schema 12): the Trash's
+        # own index finds these rows at once, the starred one walked a million (0.2-0.65 s).
+        where += " AND +starred = 0"
     return where, params
 
 
