@@ -9,17 +9,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from reader.core import marking as flags
-from reader.core import read_sweep, views
+from reader.core import views
 from reader.core.marking import Change
 from reader.core.views import Row, View
 
 from .changes import LibraryChange
 from .gui_writes import GuiWriter
-from .read_sweeps import SweepJob, SweepRunner
 from .undo import MarkingUndo
 
 if TYPE_CHECKING:
+    from reader.core.read_sweep import ReadSweep
+
     from .main_window import MainWindow
+    from .read_sweeps import SweepJob, SweepRunner
 
 _DONE = {
     ("read", True): "Marked read",
@@ -40,9 +42,7 @@ class Marking:
         self.window = window
         # Marking never waits on an import's write lock: a busy library retries it shortly.
         self.writer = GuiWriter(window.conn, lambda text: self._status(text, 8000), window)
-        self.sweeps = SweepRunner(window.library.path, window)
-        self.sweeps.listed.connect(self._sweep_listed)
-        self.sweeps.ended.connect(self._sweep_ended)
+        self._sweeps: SweepRunner | None = None  # made at the first big marking
         self._names: dict[int, str] = {}  # id(job) -> what it marks, for the status bar
         window.list_model.read_override = self._forced_read
         window.add_part(self)
@@ -54,19 +54,31 @@ class Marking:
 
     def shutdown(self) -> None:
         """Closing: a marking the window already shows as done is finished first."""
-        self.sweeps.wait()
+        if self._sweeps is not None:
+            self._sweeps.wait()
+
+    @property
+    def sweeps(self) -> SweepRunner:
+        """The thread of big markings (its module is not imported before the first paint)."""
+        if self._sweeps is None:
+            from .read_sweeps import SweepRunner
+
+            self._sweeps = SweepRunner(self.window.library.path, self.window)
+            self._sweeps.listed.connect(self._sweep_listed)
+            self._sweeps.ended.connect(self._sweep_ended)
+        return self._sweeps
 
     # -- big markings, off the window's thread
 
     def _forced_read(self, row: Row) -> int | None:
-        if not self.sweeps.busy:
+        if self._sweeps is None or not self._sweeps.busy:
             return None
-        return self.sweeps.forced_read(row, self.window.list_model.view)
+        return self._sweeps.forced_read(row, self.window.list_model.view)
 
     def adjust_counts(self, counts: views.Counts) -> None:
         """Counts just read from the library, as running markings will leave them."""
-        if self.sweeps.busy:
-            self.sweeps.adjust(counts.unread)
+        if self._sweeps is not None and self._sweeps.busy:
+            self._sweeps.adjust(counts.unread)
 
     def _sweep(self, job: SweepJob, name: str) -> None:
         self._names[id(job)] = name
@@ -148,6 +160,9 @@ class Marking:
         cutoff = query.cutoff if view.kind == "today" and query is not None else None
         name = w.sidebar_model.name_of(view)
         if self._big(view):
+            from reader.core import read_sweep
+
+            from .read_sweeps import SweepJob
 
             def listing(lib):
                 return read_sweep.sweep_view(lib, view, cutoff)
@@ -177,6 +192,10 @@ class Marking:
             self._status(f"Marked {what} in {name} read — {self._undo_hint()}", 5000)
 
         if len(ids) > BIG_MARKING:
+            from reader.core import read_sweep
+
+            from .read_sweeps import SweepJob
+
             self._sweep(SweepJob(lambda lib: read_sweep.sweep_ids(lib, ids, 1)), name)
             return
         library = self.window.library
@@ -202,10 +221,14 @@ class SweepUndo:
         self.job = job
 
     def undo(self) -> str:
+        from reader.core import read_sweep
+
+        from .read_sweeps import SweepJob
+
         job = self.job
         job.cancel.set()
 
-        def undoing(lib) -> read_sweep.ReadSweep:
+        def undoing(lib) -> ReadSweep:
             # Sweeps run in order: the marking has stopped by now.
             sweep = job.sweep
             if sweep is None:
