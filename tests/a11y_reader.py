@@ -14,7 +14,8 @@ on stdout, while the GLib main loop delivers AT-SPI events as Orca receives them
   source has role R (each optional), waiting up to S seconds; ``{"event": null}`` on timeout;
 * ``{"cmd": "events"}``: every event seen since the mark;
 * ``{"cmd": "lines", "role": R, "name": N}``: the text of the first object with that role and
-  name, line by line as a screen reader reads it (the text interface's line boundaries).
+  name, line by line as a screen reader reads it (the text interface's line boundaries);
+* ``{"cmd": "press", "role": R, "name": N}``: do that object's first action (a link's "press").
 """
 
 from __future__ import annotations
@@ -201,6 +202,11 @@ def handle(command: dict) -> None:
         app = find_app()
         found = first(app, command["role"], command["name"]) if app is not None else None
         reply({"lines": safe(lambda: lines(found)) if found is not None else None})
+    elif cmd == "press":
+        app = find_app()
+        found = first(app, command["role"], command["name"]) if app is not None else None
+        done = safe(lambda: found.queryAction().doAction(0), False) if found is not None else None
+        reply({"done": done})
     elif cmd == "quit":
         reply({"ok": True})
         pyatspi.Registry.stop()

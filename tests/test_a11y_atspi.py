@@ -238,6 +238,10 @@ def session(tmp_path_factory) -> Iterator[Session]:
             Spec("Minister resigns", section="Politics", hours_ago=4, read=1, source_id=source),
         ],
     )
+    with lib.conn:  # why it is in its section: the page links to it ("Why here?")
+        lib.conn.execute(
+            "UPDATE articles SET section_reason = 'harbour, storm' WHERE title LIKE 'Harbour%'"
+        )
     lib.close()
     s = Session(folder, path)
     try:
@@ -341,6 +345,13 @@ def test_opening_an_article_reads_it_as_a_document_with_headings(session: Sessio
     pane = one(tree, "label", "Article")
     assert pane["description"] == "Harbour wall holds against the storm (read)"
     assert "Repairs start on Monday." in pane["text"]
+    # The page's link can be found and pressed, as a click on it would.
+    (link,) = find(one(tree, "label", "Article"), "link", "Why here?")
+    assert "Action" in link["interfaces"] and "showing" in link["states"]
+    assert "Harbour, storm" not in pane["text"]
+    session.mark()
+    assert session.ask(cmd="press", role="link", name="Why here?")["done"]
+    session.wait(type="object:text-changed:insert", contains="Harbour, storm")
     # The list row says its state, and its date cell says the whole date.
     row = next(n for n in find(tree, "table cell") if n["name"].startswith("Harbour wall"))
     assert row["name"] == "Harbour wall holds against the storm"  # read now: no "unread"

@@ -113,3 +113,17 @@ def test_the_help_is_a_modal_dialog_that_gives_focus_back(qtbot, window) -> None
     qtbot.keyClick(overlay.text, Qt.Key.Key_Escape)
     assert not overlay.isVisible()
     assert QApplication.focusWidget() is window.article_list
+
+
+def test_the_pages_links_can_be_pressed_by_a_screen_reader(qtbot, window) -> None:
+    with window.library.conn as conn:
+        conn.execute("UPDATE articles SET section_reason = 'storm, bridge'")
+    window.article_list.setFocus()
+    window.run_command("next-article")
+    outline = window.accessibility.outline
+    qtbot.waitUntil(lambda: [link[0] for link in outline.links] == ["Why here?"])
+    (marker,) = [m for m in outline.link_markers if not m.isHidden()]
+    assert marker.accessibleName() == "Why here?" and marker.width() > 0
+    assert "Storm, bridge" not in window.reading_pane.toPlainText()
+    marker.activate()
+    qtbot.waitUntil(lambda: "Storm, bridge" in window.reading_pane.toPlainText())

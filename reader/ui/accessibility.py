@@ -17,8 +17,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QRectF, Qt, QTimer
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent, QAction
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QRectF, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QAction,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAccessibleWidget,
@@ -234,13 +241,29 @@ _factory_installed = False
 
 
 class _RoleInterface(QAccessibleWidget):
-    """Qt's interface for a plain widget, with the role given and a window's modality."""
+    """Qt's interface for a plain widget, with the role given and a window's modality; a link
+    (a widget with ``activate()``) can be pressed."""
 
     def state(self) -> QAccessible.State:
         state = super().state()
         if self.widget().isModal():
             state.modal = True  # QAccessibleWidget leaves it out, even for a modal dialog
+        if self.role() == QAccessible.Role.Link:
+            state.linked = True
         return state
+
+    def actionNames(self) -> list[str]:
+        names = list(super().actionNames())
+        if isinstance(self.widget(), _Link):
+            names.insert(0, self.pressAction())
+        return names
+
+    def doAction(self, name: str) -> None:
+        widget = self.widget()
+        if isinstance(widget, _Link) and name == self.pressAction():
+            widget.activate()
+            return
+        super().doAction(name)
 
 
 def _role_factory(_key: str, obj: QObject) -> QAccessibleWidget | None:
@@ -272,13 +295,31 @@ class _Heading(QWidget):
         give_role(self, QAccessible.Role.Heading)
 
 
+class _Link(QWidget):
+    """An invisible stand-in laid over one link of the page; pressing it follows the link."""
+
+    def __init__(self, parent: QWidget, pane: QTextBrowser) -> None:
+        super().__init__(parent)
+        self.pane = pane
+        self.href = ""
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        give_role(self, QAccessible.Role.Link)
+
+    def activate(self) -> None:
+        """What a click on the link does: the pane's anchorClicked, with the link's address."""
+        if self.href:
+            self.pane.anchorClicked.emit(QUrl(self.href))
+
+
 class ArticleOutline(QObject):
-    """The reading pane's page as a document with its headings (headline, cross-heads).
+    """The reading pane's page as a document with its headings (headline, cross-heads) and links.
 
     Qt exposes a QTextBrowser as one block of text. Its viewport is exposed as a document, and
     each heading of the page (h1-h6 in the HTML) gets a stand-in child at its place, named with
     the heading's text and described with its level, so a screen reader can list and reach
-    them. The pane keeps Qt's own text interface for reading the text itself.
+    them; each link ("Why here?") gets one that a screen reader can press. The pane keeps Qt's
+    own text interface for reading the text itself.
     """
 
     def __init__(self, pane: QTextBrowser) -> None:
@@ -289,6 +330,9 @@ class ArticleOutline(QObject):
         self.viewport.setAccessibleName(pane.accessibleName())
         self.markers: list[_Heading] = []
         self.headings: list[tuple[int, str, QRectF]] = []
+        self.link_markers: list[_Link] = []
+        #: Each link of the page: its text, address and where it is in the document.
+        self.links: list[tuple[str, str, int, int]] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -316,6 +360,7 @@ class ArticleOutline(QObject):
                 headings.append((level, block.text().strip(), layout.blockBoundingRect(block)))
             block = block.next()
         self.headings = headings
+        self.links = page_links(document)
         description = self.pane.accessibleDescription()
         self.viewport.setAccessibleDescription(description)
         while len(self.markers) < len(headings):
@@ -327,6 +372,14 @@ class ArticleOutline(QObject):
                     marker.setAccessibleName(text)
                 marker.setAccessibleDescription(f"Heading level {level}")
             marker.setVisible(i < len(headings))
+        while len(self.link_markers) < len(self.links):
+            self.link_markers.append(_Link(self.viewport, self.pane))
+        for i, link in enumerate(self.link_markers):
+            if i < len(self.links):
+                text, link.href, _start, _end = self.links[i]
+                if link.accessibleName() != text:
+                    link.setAccessibleName(text)
+            link.setVisible(i < len(self.links))
         self.place()
 
     def place(self) -> None:
@@ -335,6 +388,29 @@ class ArticleOutline(QObject):
         dy = self.pane.verticalScrollBar().value()
         for marker, (_level, _text, rect) in zip(self.markers, self.headings, strict=False):
             marker.setGeometry(rect.toRect().translated(-dx, -dy))
+        for link, (_text, _href, start, end) in zip(self.link_markers, self.links, strict=False):
+            first, last = QTextCursor(self.pane.document()), QTextCursor(self.pane.document())
+            first.setPosition(start)
+            last.setPosition(end)
+            a, b = self.pane.cursorRect(first), self.pane.cursorRect(last)
+            same_line = a.top() == b.top()
+            link.setGeometry(a.united(b) if same_line else a.adjusted(0, 0, 40, 0))
+
+
+def page_links(document: QTextDocument) -> list[tuple[str, str, int, int]]:
+    """Every link of a page: its text, its address, and its start and end in the document."""
+    links = []
+    block = document.begin()
+    while block.isValid():
+        for part in block.textFormats():
+            fmt = part.format
+            if fmt.isAnchor() and fmt.anchorHref():
+                start = block.position() + part.start
+                text = block.text()[part.start : part.start + part.length].strip()
+                if text:
+                    links.append((text, fmt.anchorHref(), start, start + part.length))
+        block = block.next()
+    return links
 
 
 def article_description(article: ArticleRecord) -> str:
