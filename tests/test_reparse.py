@@ -197,3 +197,31 @@ def test_an_unfinished_import_is_not_reparsed(tmp_path: Path, capsys) -> None:
         "dispatch: blank_bbc40.txt: its import did not finish (cancelled); "
         "import it again to finish it instead\n"
     )
+
+
+def test_removing_articles_needs_yes(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "lib.sqlite3"
+    with Library(db) as lib:
+        import_file(lib, DUMP)
+        # An article the dump does not hold (edited in the file by another program, say).
+        lib.conn.execute(
+            "UPDATE articles SET title = 'Not in the dump', body = 'Nothing of it either.', "
+            "fingerprint = 'x' WHERE id = 1"
+        )
+        lib.conn.commit()
+    assert main(["reparse", "--db", str(db)]) == 1  # stdin is no terminal here
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "blank_bbc40.txt: 40 articles would become 40 (39 unchanged, 0 rewritten, 1 new, "
+        "1 removed) — removing articles needs --yes",
+        "dispatch: blank_bbc40.txt: re-parsing would remove 1 article that nothing in the new "
+        "parse overlaps; nothing was changed",
+    ]
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT title FROM articles WHERE id = 1").fetchone() == (
+        "Not in the dump",
+    )
+    conn.close()
+    assert main(["reparse", "--db", str(db), "--yes"]) == 0
+    assert "(39 unchanged, 0 rewritten, 1 new, 1 removed)" in capsys.readouterr().out

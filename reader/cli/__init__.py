@@ -124,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="an imported file's name, path or number in the import log (default: every one)",
     )  # fmt: skip
     p.add_argument("--dry-run", action="store_true", help="only say what would change")
+    p.add_argument(
+        "--yes", action="store_true",
+        help="allow removing articles the new parse has nothing of (asked at a terminal)",
+    )  # fmt: skip
     _db_arg(p)
 
     p = add("export")
@@ -301,7 +305,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "reparse":
         from reader.cli.reparse import run as reparse
 
-        return reparse(args.db, args.sources, dry_run=args.dry_run)
+        return reparse(args.db, args.sources, dry_run=args.dry_run, yes=args.yes)
     from reader.cli.resort import run as resort
 
     return resort(args.db)

@@ -1,6 +1,9 @@
-"""``dispatch reparse [--db PATH] [--dry-run] [SOURCE...]``: parse imported dumps again with this
-Dispatch's parser, keeping each surviving article's read, starred and section state and the
-reader's hand fixes.
+"""``dispatch reparse [--db PATH] [--dry-run] [--yes] [SOURCE...]``: parse imported dumps again
+with this Dispatch's parser, keeping each surviving article's read, starred and section state and
+the reader's hand fixes.
+
+A re-parse that would remove articles (old ones nothing of the new parse overlaps) asks first at
+a terminal, with the counts; elsewhere it needs --yes, and without it changes nothing.
 
 SOURCE is an imported file's name, its path or its number in the import log; none: every one.
 One line per source on stdout ("seed.txt: 19 articles became 200 (...)"); errors one line each
@@ -16,17 +19,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader.cli.library import library_failed, open_library, progress_lines, say
-from reader.core.reparse import ReparseError, find_sources, library_place, reparse_source
+from reader.core.reparse import (
+    Reparsed,
+    ReparseError,
+    find_sources,
+    library_place,
+    reparse_source,
+)
 from reader.core.store import Library
 
 
-def run(db: Path | None, words: list[str], dry_run: bool = False) -> int:
+def run(db: Path | None, words: list[str], dry_run: bool = False, yes: bool = False) -> int:
     lib = open_library(db)
     if isinstance(lib, str):
         say(lib)
         return 2
     try:
-        return _run(lib, words, dry_run)
+        return _run(lib, words, dry_run, yes)
     except KeyboardInterrupt:
         print("re-parse interrupted; the library was left as it was.", file=sys.stderr)
         return 130
@@ -42,7 +51,22 @@ def _progress_line(name: str) -> Callable[[int, int], str]:
     return lambda done, total: f"{name}: re-parsing {done / total:.0%}"
 
 
-def _run(lib: Library, words: list[str], dry_run: bool) -> int:
+def _confirm(yes: bool) -> Callable[[Reparsed], bool]:
+    """Removing articles takes --yes, or a yes typed at a terminal after the counts."""
+
+    def allow(result: Reparsed) -> bool:
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            say(f"{result.summary()} — removing articles needs --yes")
+            return False
+        answer = input(f"{result.summary()}\nRemove {result.removed:,}? [y/N] ")
+        return answer.strip().lower() in ("y", "yes")
+
+    return allow
+
+
+def _run(lib: Library, words: list[str], dry_run: bool, yes: bool) -> int:
     try:
         chosen = find_sources(lib, words)
     except ReparseError as e:
@@ -56,7 +80,10 @@ def _run(lib: Library, words: list[str], dry_run: bool) -> int:
     for src in chosen:
         progress = progress_lines(_progress_line(src.name))
         try:
-            result = reparse_source(lib, src, place=place, dry_run=dry_run, progress=progress)
+            result = reparse_source(
+                lib, src, place=place, dry_run=dry_run, progress=progress,
+                allow_removal=_confirm(yes),
+            )  # fmt: skip
         except ReparseError as e:
             say(f"dispatch: {e}")
             failed += 1

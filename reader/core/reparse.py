@@ -19,7 +19,7 @@ import logging
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -278,9 +278,12 @@ def reparse_source(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    allow_removal: Callable[[Reparsed], bool] | None = None,
 ) -> Reparsed:
     """Re-parse one source (see the module's docstring); ``dry_run`` only counts.
 
+    ``allow_removal``, when given, is asked before a re-parse that would remove articles (with
+    the counts); False leaves the library as it was (ReparseError).
     ``place`` sections an article none of the old ones overlaps, or whose old one was placed by
     the classifier (without it those keep the old one's section, or go to Other).
     """
@@ -322,6 +325,12 @@ def reparse_source(
     result.removed = len(old) - len(rewrites)
     if dry_run:
         return result
+    asked = replace(result, dry_run=True)  # what it would do, in those words
+    if result.removed and allow_removal is not None and not allow_removal(asked):
+        raise ReparseError(
+            f"{source.name}: re-parsing would remove {counted(result.removed, 'article')} "
+            "that nothing in the new parse overlaps; nothing was changed"
+        )
     if cancelled is not None and cancelled():
         raise ReparseError("re-parse cancelled; nothing was changed")
     _write(lib, source, fresh, old, best, rewrites, place, report, result)
