@@ -323,3 +323,33 @@ def test_the_trash_is_left_out(tmp_path: Path) -> None:
         gone = article(lib, harbour[0])
     assert gone is not None
     assert f"{gone.title}\n" not in out.read_text(encoding="utf-8")
+
+
+def _file_size_limit(limit_bytes: int):
+    import resource
+    import signal
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail, not kill
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+
+    return apply
+
+
+def test_a_full_disk_gives_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """The writer thread's error (no space) reaches the command: one line, no partial file."""
+    import subprocess
+    import sys
+
+    db = imported_library(tmp_path / "library.sqlite3")  # its export: about 35 KB
+    out = tmp_path / "out" / "big.md"
+    out.parent.mkdir()
+    run = subprocess.run(
+        [sys.executable, "-m", "reader", "export", "--db", str(db), "-o", str(out)],
+        capture_output=True, text=True, timeout=120, check=False,
+        # Above SQLite's 32 KB shared-memory file, under the export.
+        preexec_fn=_file_size_limit(33_000),
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith("dispatch export: Cannot write") and run.stderr.count("\n") == 1
+    assert list(out.parent.iterdir()) == []

@@ -69,7 +69,7 @@ MD_SEPARATOR = b"\n---\n\n"
 # Characters that start inline markup anywhere; '&' only when it would make an entity.
 _MD_INLINE = re.compile(r"[\\`*_\[\]<>|~]|&(?=#?\w+;)")
 _MD_INLINE_B = re.compile(rb"[\\`*_\[\]<>|~]|&(?=#?\w+;)")
-_INLINE_BYTES = b"\\`*_[]<>|~&"
+_INLINE_BYTES = tuple(bytes([c]) for c in b"\\`*_[]<>|~&")  # '&' last (see _needs_inline)
 # Anything in a headline, summary, dateline or name that may need a backslash.
 # (A character class alone: alternatives would be tried at every character, several times slower.)
 _FIELDS_CHECK = re.compile(r"[\\`*_\[\]<>|~&]")
@@ -120,10 +120,13 @@ def md_inline(text: str, line_start: bool = True) -> str:
 
 
 def _needs_inline(body: bytes) -> bool:
-    """Whether any character of inline markup is in ``body``: deleting them all changes its
-    length (bytes.translate is a table lookup a byte, several times faster than a regular
-    expression's search; most articles have none)."""
-    return len(body.translate(None, _INLINE_BYTES)) != len(body)
+    """Whether any character of inline markup is in ``body``. One ``in`` a character is a
+    memchr, which reads many bytes an instruction: eleven of them over a 5 KB article take a
+    third of the time of one regular expression or translate pass (most articles have none)."""
+    for c in _INLINE_BYTES:
+        if c in body:
+            return c != b"&" or _MD_INLINE_B.search(body) is not None
+    return False
 
 
 def md_body(body: bytes) -> bytes:
