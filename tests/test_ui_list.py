@@ -419,3 +419,17 @@ def test_the_menu_moves_rows_to_the_trash_and_restores_them_there(window, lib, q
     assert "Restore\tR" in texts and "Mark as read\tM" not in texts
     _entry(window.list_menu.build(window.list_model.index(0, 0)), "menu-restore-articles").trigger()
     qtbot.waitUntil(lambda: not trashed("beta story"))
+
+
+def test_the_menu_exports_the_clicked_row(window, qtbot):
+    from reader.ui.export_actions import ExportDialog
+
+    assert "export" in window.registry  # export's commands (ui/export_actions.py)
+    menu = window.list_menu.build(window.list_model.index(2, 0))
+    assert "Export…\tCtrl+E" in _menu_texts(menu)
+    _entry(menu, "menu-export").trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.addWidget(dialog)
+    assert dialog.source.ids == (window.list_model.article_id(2),)
+    dialog.reject()
