@@ -62,6 +62,14 @@ def test_a_comfortable_row_shows_headline_meta_and_snippet(window):
     second = view.delegate.texts(window.list_model, 1, view.font(), 400)
     assert second.meta == "World · Yesterday" or second.meta.startswith("World · ")
     assert second.snippet == ["A summary line."]
+    # A one-line headline leaves its line to the snippet (every row keeps one height).
+    wide = view.delegate.texts(window.list_model, 0, view.font(), 2000)
+    assert len(wide.headline) == 1
+    view.delegate.density = view.density.__class__(COMFORTABLE, 1)
+    narrow_one = view.delegate.texts(window.list_model, 0, view.font(), 300)
+    wide_one = view.delegate.texts(window.list_model, 0, view.font(), 1200)
+    assert len(narrow_one.headline) == 2 and len(narrow_one.snippet) == 1
+    assert len(wide_one.headline) == 1 and len(wide_one.snippet) == 2
 
 
 def test_rows_paint_without_rich_text(window, qtbot):

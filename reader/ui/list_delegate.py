@@ -259,9 +259,12 @@ class RowDelegate(QStyledItemDelegate):
         meta = meta_line(
             details.source, model.section_name(r), model.date_text(r), self.metrics(small), width
         )
+        headline = wrapped_lines(r.title, read_font if r.read else bold, width, 2)
         lines = self.density.snippet_lines
+        if lines:
+            lines += 2 - max(1, len(headline))  # a one-line headline leaves its line to the snippet
         return RowTexts(
-            wrapped_lines(r.title, read_font if r.read else bold, width, 2),
+            headline,
             meta,
             wrapped_lines(details.snippet, snippet_font, width, lines) if lines else [],
         )
