@@ -55,3 +55,16 @@ def lib(tmp_path):
 def settings_path(tmp_path):
     """Where a test window keeps its QSettings (an INI file in the test's folder)."""
     return tmp_path / "settings.ini"
+
+
+@pytest.fixture(autouse=True)
+def _clipboard_emptied():
+    """Empty the clipboard after each test: mime data a QTextBrowser copied and left on the
+    offscreen platform's clipboard crashed the interpreter at exit (SIGSEGV after the summary),
+    so a green suite exited 139."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        app.clipboard().clear()
