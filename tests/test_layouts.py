@@ -222,3 +222,11 @@ def test_markdown_fast_paths_agree_with_the_commonmark_parser(pieces, lead):
 
     text = (lead + " " + "".join(pieces)).strip()
     assert markdown_to_text(text) == markdown_it_text(text)
+
+
+@pytest.mark.parametrize("text", ["*_*'_", "_'*_*", "**_**'_", "_'**_**", "x *_*._ y"])
+def test_fast_paths_do_not_pair_delimiters_a_substitution_uncovered(text):
+    """CommonMark pairs delimiters in one pass: taking "*_*" to "_" must not let that "_" pair."""
+    from reader.core.layout import markdown_it_text, markdown_to_text
+
+    assert markdown_to_text(text) == markdown_it_text(text)

@@ -472,10 +472,12 @@ def _markdown_parser() -> Any:
 _MARKUP_CHARS = re.compile(r"[*_\[\]`<&\\!]")
 
 
+# The substitutions' contents hold no other delimiter: "*_*'_" would become "_'_" and then "'",
+# where CommonMark pairs the delimiters in one pass and keeps "_'_" (found by exhaustion).
 _SIMPLE_LINK = re.compile(r"(?<![!\\\]])\[([^\[\]\\`*_<>]+)\]\([^()\s<>\\]+\)")
-_SIMPLE_STRONG = re.compile(r"(?<![\w*\\])\*\*(?=[^\s*])([^*\\`<>\[\]]+?)(?<=[^\s*])\*\*(?![\w*])")
-_SIMPLE_EM = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\\`<>\[\]]+?)(?<=[^\s*])\*(?![\w*])")
-_SIMPLE_UNDERSCORE_EM = re.compile(r"(?<![\w\\])_(?=[^\s_])([^_\\`<>\[\]]+?)(?<=[^\s_])_(?!\w)")
+_SIMPLE_STRONG = re.compile(r"(?<![\w*\\])\*\*(?=[^\s*])([^*_\\`<>\[\]]+?)(?<=[^\s*])\*\*(?![\w*])")
+_SIMPLE_EM = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*_\\`<>\[\]]+?)(?<=[^\s*])\*(?![\w*])")
+_SIMPLE_UNDERSCORE_EM = re.compile(r"(?<![\w\\])_(?=[^\s_])([^*_\\`<>\[\]]+?)(?<=[^\s_])_(?!\w)")
 
 
 def markdown_to_text(text: str) -> str:
