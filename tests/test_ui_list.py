@@ -83,6 +83,7 @@ def test_rows_paint_without_rich_text(window, qtbot):
 
 
 def test_density_switch_changes_rows_headers_and_is_kept(window, qtbot, lib, settings_path):
+    window.list_options.set_layout(STACKED)  # a list wide enough for every column
     view = window.article_list
     comfortable_height = view.rowHeight(0)
     assert view.horizontalHeader().isHidden()
@@ -155,27 +156,27 @@ def test_every_compact_header_sorts(window, qtbot):
 
 
 def test_layout_switch_is_kept_across_a_restart(window, qtbot, lib, settings_path):
-    assert window.list_options.layout == STACKED  # the default: the list above the article
-    assert window.list_pane.parent() is window.list_splitter
-    _action(window, "action-layout-columns").trigger()
+    assert window.list_options.layout == COLUMNS  # the default: sidebar · list · article
     assert window.list_pane.parent() is window.main_splitter
     assert window.reading_pane.parent() is window.main_splitter
     assert not window.list_splitter.isVisible()
-    sizes = window.main_splitter.sizes()
-    assert len([s for s in sizes if s > 0]) == 3  # sidebar · list · article
-    window.main_splitter.setSizes([200, 333, sizes[1] + sizes[2] - 333])
+    _action(window, "action-layout-stacked").trigger()
+    assert window.list_pane.parent() is window.list_splitter
+    assert window.reading_pane.parent() is window.list_splitter
+    assert window.list_splitter.isVisible()
     window.close()
     again = make_window(qtbot, lib, settings_path)
-    assert again.list_options.layout == COLUMNS
-    assert again.list_pane.parent() is again.main_splitter
-    assert again.main_splitter.sizes()[1] == 333  # the columns' own sizes came back
-    again.list_options.set_layout(STACKED)
+    assert again.list_options.layout == STACKED
     assert again.list_pane.parent() is again.list_splitter
-    assert again.reading_pane.parent() is again.list_splitter
-    assert again.list_splitter.isVisible()
+    again.list_options.set_layout(COLUMNS)
+    assert again.list_pane.parent() is again.main_splitter
+    sizes = again.main_splitter.sizes()
+    assert len([s for s in sizes if s > 0]) == 3
+    again.main_splitter.setSizes([200, 333, sizes[1] + sizes[2] - 333])
     again.close()
     third = make_window(qtbot, lib, settings_path)
-    assert third.list_options.layout == STACKED
+    assert third.list_options.layout == COLUMNS
+    assert third.main_splitter.sizes()[1] == 333  # the columns' own sizes came back
 
 
 def test_a_million_row_model_pages_with_details(lib):
@@ -328,6 +329,7 @@ def test_a_narrow_meta_line_cuts_the_source_first(window):
 
 
 def test_a_narrow_compact_list_keeps_room_for_headlines(window, qtbot):
+    window.list_options.set_layout(STACKED)
     window.list_options.set_density(COMPACT)
     view = window.article_list
 
