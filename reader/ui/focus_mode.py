@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-from .accessibility import announce
-
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -65,6 +63,8 @@ class FocusMode:
         w.reading_pane.setFocus(Qt.FocusReason.OtherFocusReason)
         note = f"Focus mode — {w.key_hint('leave-focus-mode')} to return"
         self.show_note(note)
+        from .accessibility import announce  # not before the first paint
+
         announce(w.reading_pane, note)  # the note is drawn only: a screen reader hears it too
 
     def leave(self) -> None:

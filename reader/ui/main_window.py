@@ -39,15 +39,14 @@ from PySide6.QtWidgets import (
 from reader.core.libfile import LibraryError
 from reader.core.views import ALL, Counts, View
 
-from . import icons
+from . import icons, later_parts
 from . import settings as S
-from .accessibility import WindowAccessibility
 from .article_list import ArticleList
 from .article_model import ArticleListModel, sort_from_setting
 from .changes import LibraryChange
 from .commands import MODES, CommandError, CommandRegistry, Keymap, event_sequence, failure_message
 from .focus_mode import FocusMode
-from .list_menu import ListMenu
+from .later_parts import Later
 from .list_options import ListOptions
 from .marking import Marking
 from .menus import WindowMenus
@@ -58,19 +57,21 @@ from .reading_menu import ReadingMenu
 from .reading_pane import BASE_POINT_SIZE, ReadingPane
 from .search_field import SearchBar
 from .sidebar import Sidebar, SidebarModel
-from .sources_actions import SourceActions
 from .themes import ThemeController
-from .trash_actions import TrashActions
 from .typography import Typography
 from .undo import UndoStack
 from .view_switching import ViewSwitcher
 
 if TYPE_CHECKING:
+    from .accessibility import WindowAccessibility
     from .export_actions import ExportActions
     from .hand_fixes import HandFixActions
     from .help_overlay import HelpOverlay
+    from .list_menu import ListMenu
     from .search_wiring import WindowSearch
     from .section_actions import SectionActions
+    from .sources_actions import SourceActions
+    from .trash_actions import TrashActions
 
 # The focused pane is framed in the highlight colour; the others keep an invisible frame of the
 # same width so that nothing moves when focus does.
@@ -130,6 +131,12 @@ class MainWindow(QMainWindow):
     #: The sidebar was built again (groups others add, such as saved searches, go back in).
     sidebar_rebuilt = Signal()
 
+    # Built just after the first paint, or when first used (later_parts.py).
+    trash: Later[TrashActions] = Later(later_parts.trash_actions)
+    sources: Later[SourceActions] = Later(later_parts.source_actions)
+    list_menu: Later[ListMenu] = Later(later_parts.list_menu)
+    accessibility: Later[WindowAccessibility] = Later(later_parts.accessibility)
+
     def __init__(
         self,
         library,
@@ -152,6 +159,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._parts: list[ClosingPart] = []
         self._started = False  # the first paint happened and what waits for it was done
+        self._later_built = False  # the parts made after the first paint (later_parts.py)
         self._import_handler: Callable[[], object] = self._import_unavailable
         self._import_log_handler: Callable[[], object] = self._import_unavailable
         self._cancel_import_handler: Callable[[], object] = self._import_unavailable
@@ -179,17 +187,15 @@ class MainWindow(QMainWindow):
         self.marking = Marking(self)
         self.pane_updates = PaneUpdates(self)
         self._register_commands()
-        self.trash = TrashActions(self)
-        self.sources = SourceActions(self)
         self.reading_menu = ReadingMenu(self)
-        self.menus = WindowMenus(self, self.registry, self.keymap, self.run_menu_command)
+        self.menus = WindowMenus(
+            self, self.registry, self.keymap, self.run_menu_command, prepare=self.build_later
+        )
         self.focus_part = FocusMode(self)
         self.list_options = ListOptions(self)
-        self.list_menu = ListMenu(self)
         for widget in (self, self.sidebar, self.article_list, self.reading_pane):
             widget.installEventFilter(self)
         self.article_list.empty_button.clicked.connect(lambda: self.run_command("import"))
-        self.accessibility = WindowAccessibility(self)  # announcements, names Qt leaves out
         self.resize(1200, 800)
         self._restore()
 
@@ -311,10 +317,7 @@ class MainWindow(QMainWindow):
     def run_command(self, name: str) -> None:
         if name not in self.registry:
             # A command of a part built after the first paint, asked for before: build it now.
-            self.section_actions  # noqa: B018
-            self.search  # noqa: B018
-            self.hand_fixes  # noqa: B018
-            self.export_actions  # noqa: B018
+            self.build_later()
         try:
             self.registry.run(name)
         except (CommandError, LibraryError, sqlite3.Error) as e:
@@ -338,6 +341,7 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            self.build_later()  # a key before the first paint's turn: its mode and command
             sequence = event_sequence(event)
             if self._help_overlay is not None and self._help_overlay.isVisible():
                 # Keys meant for the overlay that reached a pane (focus elsewhere) close it too.
@@ -349,6 +353,12 @@ class MainWindow(QMainWindow):
                 self.run_command(name)
                 return True
         return super().eventFilter(watched, event)
+
+    def build_later(self) -> None:
+        """Make the parts the first paint did not need, if not yet (keys and menus need them)."""
+        if not self._later_built:
+            self._later_built = True
+            later_parts.build_all(self)
 
     @property
     def export_actions(self) -> ExportActions:
@@ -583,11 +593,8 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         if self._closed:
             return
-        # What the first paint did not need: the section commands and the rest of search.
-        self.section_actions  # noqa: B018
-        self.search  # noqa: B018
-        self.hand_fixes  # noqa: B018
-        self.export_actions  # noqa: B018
+        # What the first paint did not need: Trash, sources, search, the section commands…
+        self.build_later()
         self.pane_updates.load_counts()
         app_icon = icons.app_icon()
         self.setWindowIcon(app_icon)

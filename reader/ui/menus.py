@@ -137,7 +137,10 @@ class WindowMenus:
         registry: CommandRegistry,
         keymap: Keymap,
         run: Callable[[str], object],
+        prepare: Callable[[], object] | None = None,
     ) -> None:
+        """``prepare()`` runs as any menu opens: it builds the parts that register commands
+        after the first paint, so that a menu opened before they were built is complete."""
         self.window = window
         self.registry = registry
         self.keymap = keymap
@@ -153,6 +156,8 @@ class WindowMenus:
             menu = bar.addMenu(f"&{title}")
             menu.setObjectName(f"menu{title}")
             self._menus[title] = menu
+            if prepare is not None:
+                menu.aboutToShow.connect(prepare)
             for i, entry in enumerate(entries):
                 if entry == "-":
                     self._separators[(title, i)] = menu.addSeparator()

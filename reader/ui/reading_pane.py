@@ -28,7 +28,6 @@ from reader.core.article import text_to_blocks
 from reader.core.store import FALLBACK_SECTION, MOVED_REASON
 from reader.core.views import ArticleRecord
 
-from .accessibility import article_description
 from .article_model import publication_date
 
 WORDS_PER_MINUTE = 230
@@ -310,6 +309,8 @@ class ReadingPane(QTextBrowser):
                     self.show_reason,
                 )
             )
+            from .accessibility import article_description  # not before the first paint
+
             self.setAccessibleDescription(article_description(self.article))
         elif self._empty is not None:
             self.setHtml(empty_html(*self._empty, self.point_size, self._muted()))

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBox
 
 from reader.core.query_help import HELP, PLACEHOLDER
 
-from .accessibility import announce
 from .commands import Keymap, event_sequence
 
 if TYPE_CHECKING:
@@ -170,6 +169,8 @@ class SearchBar(QWidget):
 
     def set_status(self, text: str) -> None:
         if text and text != self.status.text():
+            from .accessibility import announce  # not before the first paint
+
             announce(self.status, text)  # "12 results": said, as the reader types on
         self.status.setText(text)
         self.status.setVisible(bool(text))
