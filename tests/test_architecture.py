@@ -217,3 +217,34 @@ def test_the_cores_functions_take_a_library_never_a_bare_connection() -> None:
                 if arg.annotation is not None and "Connection" in ast.unparse(arg.annotation):
                     found.append(f"{name}.{node.name}({arg.arg})")
     assert set(found) - CONNECTION_LEVEL == set()
+
+
+def test_the_window_imports_its_later_parts_only_after_the_first_paint() -> None:
+    """Importing the window's start (reader.ui.app, reader.ui.main_window), in a fresh
+    interpreter, loads none of the modules of the parts built after the first paint
+    (reader/ui/later_parts.py, search, the section commands, import): a start pays for what it
+    imports before the window paints (issues 15 and 17). Import them inside the function that
+    builds them."""
+    later = [
+        "reader.ui.trash_actions",
+        "reader.ui.trash_worker",
+        "reader.ui.sources_actions",
+        "reader.ui.list_menu",
+        "reader.ui.accessibility",
+        "reader.ui.search_wiring",
+        "reader.ui.section_actions",
+        "reader.ui.hand_fixes",
+        "reader.ui.export_actions",
+        "reader.ui.importer",
+        "reader.ui.help_overlay",
+    ]
+    script = (
+        "import json, sys\n"
+        "import reader.ui.app, reader.ui.main_window, reader.ui.later_parts\n"
+        f"print(json.dumps(sorted(m for m in {later!r} if m in sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert set(later) <= set(modules())  # every name is a real module
+    assert json.loads(proc.stdout) == []
