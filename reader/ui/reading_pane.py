@@ -24,7 +24,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QTextBrowser
 
-from reader.core.article import text_to_blocks
 from reader.core.store import FALLBACK_SECTION, MOVED_REASON
 from reader.core.views import ArticleRecord
 
@@ -152,6 +151,8 @@ def article_html(
         f'<p style="margin:0 0 18px 0; font-family:sans-serif; font-size:{small:.1f}pt;'
         f' color:{muted}">{meta}</p>'
     )
+    from reader.core.article import text_to_blocks  # when an article opens, not at start
+
     first = True
     for kind, text in text_to_blocks(a.body):
         if kind == "h":
