@@ -237,6 +237,7 @@ def test_the_window_imports_its_later_parts_only_after_the_first_paint() -> None
         "reader.ui.export_actions",
         "reader.ui.importer",
         "reader.ui.help_overlay",
+        "reader.core.article",  # an article's blocks: when one is first shown
     ]
     script = (
         "import json, sys\n"
