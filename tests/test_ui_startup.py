@@ -65,6 +65,11 @@ def test_the_later_parts_are_built_right_after_the_first_paint(started):
     assert "action-delete-articles" in article and "action-restore-articles" in article
     file_menu = [a.objectName() for a in started.menus["File"].actions()]
     assert "action-remove-source" in file_menu
+    # View: its commands, then the list's submenus (built after the entries, below them).
+    view = [a.objectName() or (a.menu().objectName() if a.menu() else "-")
+            for a in started.menus["View"].actions()]  # fmt: skip
+    assert view[0] == "action-focus-mode" and "action-full-screen" in view
+    assert view[-3:] == ["menuSortBy", "menuListRows", "menuLayout"]
     # The Trash's status sits after the library's label, as when it was built before the paint.
     bar = started.statusBar()
     assert bar.findChild(type(started.trash.status)) is started.trash.status

@@ -71,6 +71,7 @@ def build_all(window: MainWindow) -> None:
     for name in LATER:
         getattr(window, name)
     window.menus.add_entries()
+    window.list_options.build_menus()  # after the View menu's entries, below them
 
 
 def trash_actions(window: MainWindow) -> TrashActions:

@@ -56,7 +56,12 @@ class ListOptions:
         self.layout = layout if layout in (COLUMNS, STACKED) else STACKED
         window.article_list.set_density(self.density)
         self._actions: dict[tuple[str, object], QAction] = {}
-        self._build_menus(window.menus["View"])
+
+    def build_menus(self) -> None:
+        """View → Sort by, List rows and Layout: built after the first paint (later_parts.py),
+        after the View menu's own entries."""
+        if not self._actions:
+            self._build_menus(self.window.menus["View"])
 
     # -- density and snippets
 
@@ -219,6 +224,8 @@ class ListOptions:
 
     def _check(self) -> None:
         """Tick what is in force (the order may have changed from a header click)."""
+        if not self._actions:
+            return  # the menus are not built yet: they tick what is in force when they are
         sort = self.window.list_model.sort_order
         down, up = order_names(sort.key)
         self._actions[("descending", True)].setText(down)

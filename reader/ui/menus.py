@@ -165,16 +165,20 @@ class WindowMenus:
         self.toolbar.setObjectName("mainToolBar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.add_entries()
+        # The toolbar's commands now (it shows at the first paint); the menus' other entries
+        # when ``prepare`` builds them (after the first paint, or as a menu opens).
+        self.add_entries({name for name, _text in TOOLBAR} if prepare is not None else None)
 
     def __getitem__(self, title: str) -> QMenu:
         return self._menus[title]
 
-    def add_entries(self) -> None:
-        """Menu entries (and toolbar buttons) for the commands registered since the last call."""
+    def add_entries(self, only: set[str] | None = None) -> None:
+        """Menu entries (and toolbar buttons) for the commands registered since the last call
+        (``only`` these, when given)."""
         for title, entries in MENUS.items():
             for name in entries:
-                if name != "-" and name in self.registry and name not in self.actions:
+                wanted = only is None or name in only
+                if wanted and name != "-" and name in self.registry and name not in self.actions:
                     self._add_entry(title, name)
         for name, _text in TOOLBAR:
             self._add_toolbar_button(name)
