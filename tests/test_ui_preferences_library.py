@@ -187,6 +187,7 @@ def test_open_another_library_from_the_library_page(qtbot, session, other, monke
     assert asked == ["Open another library"]
     qtbot.waitUntil(lambda: session.window is not window)
     assert session.window.library.path == other
+    session.window.menus["File"].aboutToShow.emit()  # its entries: made as it opens
     assert "open-library" in session.window.menus.actions
     assert session.window.menus.actions["open-library"] in session.window.menus["File"].actions()
 
