@@ -564,7 +564,7 @@ def test_resort_runs_on_a_thread_and_leaves_hand_placed_articles(qtbot, lib, tmp
 
 
 def test_resort_cancel_keeps_what_was_done(qtbot, lib, tmp_path, monkeypatch):
-    from reader.ui import resort_worker
+    from reader.ui import library_thread, resort_worker
 
     add_articles(
         lib.conn,
@@ -574,16 +574,16 @@ def test_resort_cancel_keeps_what_was_done(qtbot, lib, tmp_path, monkeypatch):
     actions = window.section_actions
     # Every batch is reported, and the worker waits after its first batch until the window has
     # clicked Cancel: the cancel lands between batches whatever the machine's speed.
-    monkeypatch.setattr(resort_worker, "REPORT_INTERVAL", 0)
+    monkeypatch.setattr(library_thread, "REPORT_INTERVAL", 0)
     clicked = threading.Event()
-    report = resort_worker.ResortThread._progress
+    report = resort_worker.ResortThread.report
 
     def progress(self, done, total):
         report(self, done, total)
         if done:
             clicked.wait(10)
 
-    monkeypatch.setattr(resort_worker.ResortThread, "_progress", progress)
+    monkeypatch.setattr(resort_worker.ResortThread, "report", progress)
 
     def on_progress(done, total):
         if done and not clicked.is_set():

@@ -9,13 +9,11 @@ the selected articles, the current search's results, or the view the list shows.
 
 from __future__ import annotations
 
-import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -37,18 +35,15 @@ from PySide6.QtWidgets import (
 
 from reader.core import export as core_export
 from reader.core.export_formats import EXTENSIONS, FORMAT_NAMES, FORMATS, as_text
-from reader.core.store import Library, LibraryError
+from reader.core.store import Library
 from reader.core.views import View, article
 
 from .commands import CommandError
+from .library_thread import LibraryThread
 from .selection import selected_ids
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
-
-log = logging.getLogger(__name__)
-
-REPORT_INTERVAL = 0.1
 
 
 @dataclass(frozen=True)
@@ -91,55 +86,38 @@ def source_ids(lib: Library, source: Source) -> list[int] | None:
     return None
 
 
-class ExportThread(QThread):
+class ExportThread(LibraryThread):
     """One export. ``progressed(done, total)``; then ``finished_export(Exported)`` or
     ``failed(message)``."""
 
-    progressed = Signal(int, int)
     finished_export = Signal(object)
-    failed = Signal(str)
+    expected = (core_export.ExportError,)
 
     def __init__(
         self, library_path: Path, source: Source, target: Path, fmt: str, folder: bool,
         parent: QObject | None = None,
     ) -> None:  # fmt: skip
-        super().__init__(parent)
-        self.library_path = library_path
+        super().__init__(library_path, parent)
         self.source = source
         self.target = target
         self.fmt = fmt
         self.folder = folder
-        self._cancel = threading.Event()
 
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            lib = Library(self.library_path)
-        except LibraryError as e:
-            self.failed.emit(str(e))
+    def work(self, lib: Library) -> None:
+        ids = source_ids(lib, self.source)
+        if ids is not None and not ids:
+            self.failed.emit("Nothing to export: no articles.")
             return
-        try:
-            ids = source_ids(lib, self.source)
-            if ids is not None and not ids:
-                self.failed.emit("Nothing to export: no articles.")
-                return
-            result = core_export.export(
-                lib, self.target, self.fmt, ids=ids, folder=self.folder,
-                title=f"Dispatch: {self.source.label}",
-                progress=lambda done, total: self.progressed.emit(done, total),
-                cancelled=self._cancel.is_set,
-            )  # fmt: skip
-        except core_export.ExportError as e:
-            self.failed.emit(str(e))
-        except Exception as e:  # a full disk, a damaged library: said, logged, never raised
-            log.exception("export to %s failed", self.target)
-            self.failed.emit(f"Export failed: {e}")
-        else:
-            self.finished_export.emit(result)
-        finally:
-            lib.close()
+        result = core_export.export(
+            lib, self.target, self.fmt, ids=ids, folder=self.folder,
+            title=f"Dispatch: {self.source.label}",
+            progress=lambda done, total: self.progressed.emit(done, total),
+            cancelled=self._cancel.is_set,
+        )  # fmt: skip
+        self.finished_export.emit(result)
+
+    def stopped(self, error: Exception) -> str:
+        return f"Export failed: {error}"
 
 
 class ProgressStatus(QWidget):

@@ -10,12 +10,11 @@ run (one transaction: a failure leaves the library as it was).
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextBlock, QTextCursor
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
@@ -31,11 +30,12 @@ from reader.core.reparse import (
     reparse_source,
     sources,
 )
-from reader.core.store import Library, LibraryError
+from reader.core.store import Library
 from reader.core.views import View
 
 from .changes import LibraryChange
 from .commands import CommandError
+from .library_thread import LibraryThread
 from .plain_text import ask
 from .sidebar import ViewKeyRole
 
@@ -102,42 +102,26 @@ def first_visible_block(pane: ReadingPane) -> int | None:
     return None
 
 
-class ReparseThread(QThread):
+class ReparseThread(LibraryThread):
     """One re-parse (or its dry run) on its own connection: ``done(Reparsed)`` or ``failed``."""
 
     done = Signal(object)
-    failed = Signal(str)
+    expected = (ReparseError,)
 
     def __init__(self, library_path: Path, source: SourceRow, dry_run: bool, parent=None) -> None:
-        super().__init__(parent)
-        self.library_path = library_path
+        super().__init__(library_path, parent)
         self.source = source
         self.dry_run = dry_run
-        self._cancel = threading.Event()
 
-    def cancel(self) -> None:
-        self._cancel.set()
+    def work(self, lib: Library) -> None:
+        place = None if self.dry_run else library_place(lib)
+        result = reparse_source(
+            lib, self.source, place=place, dry_run=self.dry_run, cancelled=self._cancel.is_set
+        )
+        self.done.emit(result)
 
-    def run(self) -> None:
-        try:
-            lib = Library(self.library_path)
-        except LibraryError as e:
-            self.failed.emit(str(e))
-            return
-        try:
-            place = None if self.dry_run else library_place(lib)
-            result = reparse_source(
-                lib, self.source, place=place, dry_run=self.dry_run, cancelled=self._cancel.is_set
-            )
-        except ReparseError as e:
-            self.failed.emit(str(e))
-        except Exception as e:
-            log.exception("re-parsing %s failed", self.source.name)
-            self.failed.emit(f"{self.source.name}: re-parsing failed ({e}); nothing was changed")
-        else:
-            self.done.emit(result)
-        finally:
-            lib.close()
+    def stopped(self, error: Exception) -> str:
+        return f"{self.source.name}: re-parsing failed ({error}); nothing was changed"
 
 
 class HandFixActions(QObject):

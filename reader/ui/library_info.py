@@ -8,12 +8,9 @@ run; Cancel stops the running step (SQLite rolls it back).
 
 from __future__ import annotations
 
-import logging
-import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -28,46 +25,28 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.maintenance import LibraryInfo, Report, library_info, maintain, megabytes
-from reader.core.store import Library, LibraryError
+from reader.core.store import Library
+
+from .library_thread import LibraryThread
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-log = logging.getLogger(__name__)
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse
 
 
-class MaintainThread(QThread):
+class MaintainThread(LibraryThread):
     """One ``maintain`` run: ``step(text)`` as each step starts, then ``done(Report)`` or
     ``failed(message)``."""
 
     step = Signal(str)
     done = Signal(object)
-    failed = Signal(str)
 
-    def __init__(self, library_path: Path, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.library_path = library_path
-        self._cancel = threading.Event()
+    def work(self, lib: Library) -> None:
+        self.done.emit(maintain(lib, progress=self.step.emit, cancelled=self._cancel.is_set))
 
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            lib = Library(self.library_path)
-        except LibraryError as e:
-            self.failed.emit(str(e))
-            return
-        try:
-            report = maintain(lib, progress=self.step.emit, cancelled=self._cancel.is_set)
-        except Exception as e:  # a full disk during VACUUM, a locked file: said, logged
-            log.exception("maintaining %s failed", self.library_path)
-            self.failed.emit(f"Maintenance stopped: {e}")
-        else:
-            self.done.emit(report)
-        finally:
-            lib.close()
+    def stopped(self, error: Exception) -> str:
+        return f"Maintenance stopped: {error}"  # a full disk during VACUUM, a locked file
 
 
 def _rows(info: LibraryInfo) -> list[tuple[str, str]]:

@@ -2,71 +2,39 @@
 
 The thread opens its own :class:`~reader.core.store.Library` on the same file (one connection per
 thread) and runs :func:`reader.core.section_ops.resort_all`; it reports through signals only,
-progress at most every :data:`REPORT_INTERVAL` seconds. Cancel is polled between batches: what
-was re-sorted stays re-sorted.
+progress at most every :data:`~reader.ui.library_thread.REPORT_INTERVAL` seconds. Cancel is
+polled between batches: what was re-sorted stays re-sorted.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from reader.core.section_ops import SectionError, resort_all
 from reader.core.store import Library, LibraryError
 
-REPORT_INTERVAL = 0.1
+from .library_thread import LibraryThread
 
 
-class ResortThread(QThread):
+class ResortThread(LibraryThread):
     """One re-sort. ``progressed(done, total)``; then ``resorted(Resorted)`` or ``failed(msg)``."""
 
-    progressed = Signal(int, int)
     resorted = Signal(object)
-    failed = Signal(str)
+    expected = (SectionError, LibraryError)
 
     def __init__(self, library_path: Path, parent=None, batch: int | None = None) -> None:
-        super().__init__(parent)
-        self.library_path = Path(library_path)
+        super().__init__(library_path, parent)
         self.batch = batch
-        self._cancel = threading.Event()
-        self._last_report = 0.0
 
-    def cancel(self) -> None:
-        self._cancel.set()
+    def work(self, lib: Library) -> None:
+        kwargs = {} if self.batch is None else {"batch": self.batch}
+        self.resorted.emit(resort_all(lib, self.report, self._cancel.is_set, **kwargs))
 
-    @property
-    def cancelling(self) -> bool:
-        return self._cancel.is_set()
-
-    def _progress(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done in (0, total) or now - self._last_report >= REPORT_INTERVAL:
-            self._last_report = now
-            self.progressed.emit(done, total)
-
-    def run(self) -> None:
-        try:
-            lib = Library(self.library_path)
-        except LibraryError as e:
-            self.failed.emit(str(e))
-            return
-        try:
-            kwargs = {} if self.batch is None else {"batch": self.batch}
-            result = resort_all(lib, self._progress, self._cancel.is_set, **kwargs)
-        except (SectionError, LibraryError) as e:
-            self.failed.emit(str(e))
-        except Exception as e:
-            logging.getLogger(__name__).exception("re-sorting stopped")
-            self.failed.emit(f"Re-sorting stopped: {e}")
-        else:
-            self.resorted.emit(result)
-        finally:
-            lib.close()
+    def stopped(self, error: Exception) -> str:
+        return f"Re-sorting stopped: {error}"
 
 
 class ResortStatus(QWidget):

@@ -9,9 +9,6 @@ status bar.
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,11 +18,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from reader.core.store import Library, LibraryError
+from reader.core.store import Library
 
-log = logging.getLogger(__name__)
+from .library_thread import LibraryThread
 
-REPORT_INTERVAL = 0.1
 #: Running job threads, held here so that a window destroyed without closing (which waits for
 #: them) never destroys a running QThread, which aborts the process.
 _RUNNING: set[QThread] = set()
@@ -40,39 +36,18 @@ class Job:
     done: Callable[[Any], None]
 
 
-class _JobThread(QThread):
-    progressed = Signal(int, int)
+class _JobThread(LibraryThread):
     succeeded = Signal(object)
-    failed = Signal(str)
 
     def __init__(self, library_path: Path, job: Job, parent=None) -> None:
-        super().__init__(parent)
-        self.library_path = library_path
+        super().__init__(library_path, parent)
         self.job = job
-        self._last = 0.0
-        self.stop = threading.Event()
 
-    def _progress(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done in (0, total) or now - self._last >= REPORT_INTERVAL:
-            self._last = now
-            self.progressed.emit(done, total)
+    def work(self, lib: Library) -> None:
+        self.succeeded.emit(self.job.work(lib, self.report))
 
-    def run(self) -> None:
-        try:
-            lib = Library(self.library_path)
-        except LibraryError as e:
-            self.failed.emit(str(e))
-            return
-        try:
-            result = self.job.work(lib, self._progress)
-        except Exception as e:
-            log.exception("%s stopped", self.job.label)
-            self.failed.emit(f"{self.job.label} stopped: {e}")
-        else:
-            self.succeeded.emit(result)
-        finally:
-            lib.close()
+    def stopped(self, error: Exception) -> str:
+        return f"{self.job.label} stopped: {error}"
 
 
 class TrashJobs(QObject):
