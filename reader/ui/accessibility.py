@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 #: The status bar's parts (by class: they come from several modules) and their names.
 STATUS_PARTS = {
     "ImportStatus": "Import",
-    "ResortStatus": "Re-sorting",
     "InterruptedNotice": "Interrupted import",
     "LibraryStatus": "Library",
 }

@@ -23,12 +23,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +37,7 @@ from reader.core.views import View, article
 
 from .commands import CommandError
 from .library_thread import LibraryThread
+from .progress_status import ProgressStatus
 from .selection import selected_ids
 
 if TYPE_CHECKING:
@@ -118,43 +116,6 @@ class ExportThread(LibraryThread):
 
     def stopped(self, error: Exception) -> str:
         return f"Export failed: {error}"
-
-
-class ProgressStatus(QWidget):
-    """ "Exporting 12,000 / 48,000 [bar] [Cancel]" in the status bar while an export runs."""
-
-    def __init__(self, verb: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("exportStatus")
-        self.verb = verb
-        self.label = QLabel(self)
-        self.bar = QProgressBar(self)
-        self.bar.setMaximumWidth(140)
-        self.bar.setMaximumHeight(14)
-        self.bar.setTextVisible(False)
-        self.cancel_button = QToolButton(self)
-        self.cancel_button.setObjectName("exportCancel")
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setToolTip("Stop the export; nothing half-written is left")
-        self.cancel_button.setAutoRaise(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel_button)
-        self.hide()
-
-    def start(self) -> None:
-        self.label.setText(f"{self.verb}…")
-        self.bar.setRange(0, 0)
-        self.cancel_button.setEnabled(True)
-        self.show()
-
-    def show_progress(self, done: int, total: int) -> None:
-        self.bar.setRange(0, max(total, 1))
-        self.bar.setValue(done)
-        self.label.setText(f"{self.verb} {done:,} / {total:,}")
 
 
 class ExportDialog(QDialog):
@@ -247,7 +208,9 @@ class ExportActions(QObject):
         super().__init__(window)
         self.window = window
         self.worker: ExportThread | None = None
-        self.status = ProgressStatus("Exporting")
+        self.status = ProgressStatus(
+            "export", "Exporting", "Stop the export; nothing half-written is left"
+        )
         window.statusBar().addPermanentWidget(self.status)
         self.status.cancel_button.clicked.connect(self.cancel)
         self.last_dir = Path.home()
@@ -312,8 +275,7 @@ class ExportActions(QObject):
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.status.label.setText("Cancelling…")
-            self.status.cancel_button.setEnabled(False)
+            self.status.show_cancelling()
 
     def _done(self, result: core_export.Exported) -> None:
         self.last_result = result

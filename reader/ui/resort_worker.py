@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from reader.core.section_ops import SectionError, resort_all
 from reader.core.store import Library, LibraryError
@@ -35,46 +34,3 @@ class ResortThread(LibraryThread):
 
     def stopped(self, error: Exception) -> str:
         return f"Re-sorting stopped: {error}"
-
-
-class ResortStatus(QWidget):
-    """ "Re-sorting 12,000 / 48,000 [bar] [Cancel]" in the status bar while a re-sort runs."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("resortStatus")
-        self.label = QLabel(self)
-        self.bar = QProgressBar(self)
-        self.bar.setMaximumWidth(140)
-        self.bar.setMaximumHeight(14)
-        self.bar.setTextVisible(False)
-        self.cancel_button = QToolButton(self)
-        self.cancel_button.setObjectName("resortCancel")
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setToolTip("Stop re-sorting; what was re-sorted so far is kept")
-        self.cancel_button.setAutoRaise(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel_button)
-        self.hide()
-
-    def start(self) -> None:
-        self.label.setText("Re-sorting…")
-        self.bar.setRange(0, 0)
-        self.cancel_button.setEnabled(True)
-        self.show()
-
-    def show_progress(self, done: int, total: int) -> None:
-        self.bar.setRange(0, max(total, 1))
-        self.bar.setValue(done)
-        self.label.setText(f"Re-sorting {done:,} / {total:,}")
-
-    def show_cancelling(self) -> None:
-        self.label.setText("Cancelling…")
-        self.cancel_button.setEnabled(False)
-
-    def finish(self) -> None:
-        self.hide()

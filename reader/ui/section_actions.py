@@ -23,7 +23,8 @@ from reader.core.views import Section, View
 
 from .changes import LibraryChange
 from .plain_text import ask, warn
-from .resort_worker import ResortStatus, ResortThread
+from .progress_status import ProgressStatus
+from .resort_worker import ResortThread
 from .section_picker import SectionPicker
 from .sidebar import ViewKeyRole
 
@@ -63,7 +64,9 @@ class SectionActions(QObject):
         self._pick_purpose: str | None = None
         self._pick_ids: list[int] = []
         self.resort_thread: ResortThread | None = None
-        self.resort_status = ResortStatus()
+        self.resort_status = ProgressStatus(
+            "resort", "Re-sorting", "Stop re-sorting; what was re-sorted so far is kept"
+        )
         window.statusBar().addPermanentWidget(self.resort_status)
         self.resort_status.cancel_button.clicked.connect(self.cancel_resort)
         self.last_resort: section_ops.Resorted | None = None

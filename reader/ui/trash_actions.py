@@ -24,8 +24,9 @@ from reader.core.views import ALL, TRASH
 
 from .changes import LibraryChange
 from .commands import CommandError
+from .progress_status import ProgressStatus
 from .settings import Setting
-from .trash_worker import TrashJobs, TrashStatus
+from .trash_worker import TrashJobs
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -77,7 +78,7 @@ class TrashActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.status = TrashStatus()
+        self.status = ProgressStatus("trash")
         window.statusBar().addPermanentWidget(self.status)
         self.jobs = TrashJobs(window.library.path, self.status, self)
         self.jobs.failed.connect(lambda text: self._status(text, 10_000))

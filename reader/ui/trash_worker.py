@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from reader.core.store import Library
 
 from .library_thread import LibraryThread
+from .progress_status import ProgressStatus
 
 #: Running job threads, held here so that a window destroyed without closing (which waits for
 #: them) never destroys a running QThread, which aborts the process.
@@ -56,7 +56,7 @@ class TrashJobs(QObject):
     idle = Signal()
     failed = Signal(str)
 
-    def __init__(self, library_path: Path, status: TrashStatus, parent=None) -> None:
+    def __init__(self, library_path: Path, status: ProgressStatus, parent=None) -> None:
         super().__init__(parent)
         self.library_path = Path(library_path)
         self.status = status
@@ -101,37 +101,3 @@ class TrashJobs(QObject):
         self._queue.clear()
         thread = self.running
         return thread is None or thread.wait(ms)
-
-
-class TrashStatus(QWidget):
-    """ "Moving to the Trash 12,000 / 100,000 [bar]" in the status bar while a job runs."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("trashStatus")
-        self.label = QLabel(self)
-        self.bar = QProgressBar(self)
-        self.bar.setMaximumWidth(140)
-        self.bar.setMaximumHeight(14)
-        self.bar.setTextVisible(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        self._label = ""
-        self.hide()
-
-    def start(self, label: str) -> None:
-        self._label = label
-        self.label.setText(f"{label}…")
-        self.bar.setRange(0, 0)
-        self.show()
-
-    def show_progress(self, done: int, total: int) -> None:
-        self.bar.setRange(0, max(total, 1))
-        self.bar.setValue(done)
-        self.label.setText(f"{self._label} {done:,} / {total:,}")
-
-    def finish(self) -> None:
-        self.hide()
