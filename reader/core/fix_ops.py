@@ -8,8 +8,6 @@ were, in full, and the ids it inserted. Everything happens in one write transact
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from reader.core.article import Article, Block, text_to_blocks
@@ -26,6 +24,7 @@ from reader.core.hand_fixes import (
     title_fix,
 )
 from reader.core.store import Library, now_utc
+from reader.core.transactions import write_transaction
 
 # The columns a fix rewrites (an undo writes them back).
 TEXT_COLUMNS = (
@@ -56,32 +55,6 @@ class FixDone:
     @property
     def changed_ids(self) -> list[int]:
         return [r["id"] for r in self.before] + self.inserted
-
-
-@contextmanager
-def _write(lib: Library) -> Iterator[sqlite3.Connection]:
-    conn = lib.conn
-    if conn.in_transaction:
-        conn.commit()
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as e:
-        raise FixError(_busy(e)) from e
-    try:
-        yield conn
-        conn.commit()
-    except sqlite3.OperationalError as e:
-        conn.rollback()
-        raise FixError(_busy(e)) from e
-    except BaseException:
-        conn.rollback()
-        raise
-
-
-def _busy(e: sqlite3.OperationalError) -> str:
-    if "locked" in str(e) or "busy" in str(e):
-        return "The library is busy (another program or an import is writing); try again."
-    return f"The library could not be changed: {e}."
 
 
 def _row(conn: sqlite3.Connection, article_id: int) -> dict:
@@ -143,7 +116,7 @@ def split_article(lib: Library, article_id: int, block: int) -> FixDone:
     The new article keeps the section, read and starred state, source and arrival time. When the
     library already holds it (imported from another dump), only the cut is made.
     """
-    with _write(lib) as conn:
+    with write_transaction(lib, FixError) as conn:
         row = _row(conn, article_id)
         a = article_from_row(row)
         if not 0 <= block < len(a.blocks):
@@ -264,7 +237,7 @@ def _ending(conn: sqlite3.Connection, source_id: int, end: str, but: int) -> int
 
 def join_previous(lib: Library, article_id: int) -> FixDone:
     """Append the article to the one before it in its dump (its headline becomes a cross-head)."""
-    with _write(lib) as conn:
+    with write_transaction(lib, FixError) as conn:
         row_b = _row(conn, article_id)
         prev = previous_article(lib, article_id)
         if prev is None:
@@ -289,7 +262,7 @@ def join_previous(lib: Library, article_id: int) -> FixDone:
 
 
 def edit_headline(lib: Library, article_id: int, title: str) -> FixDone:
-    with _write(lib) as conn:
+    with write_transaction(lib, FixError) as conn:
         row = _row(conn, article_id)
         a = article_from_row(row)
         fix = title_fix(a, title)
@@ -305,7 +278,7 @@ def edit_headline(lib: Library, article_id: int, title: str) -> FixDone:
 
 def undo_fix(lib: Library, done: FixDone) -> str:
     """Put the rows back as they were before ``done`` and forget its fix."""
-    with _write(lib) as conn:
+    with write_transaction(lib, FixError) as conn:
         conn.execute("DELETE FROM hand_fixes WHERE id = ?", (done.fix_id,))
         conn.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in done.inserted])
         for row in done.before:

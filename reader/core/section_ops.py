@@ -26,11 +26,11 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from reader.core.store import DEFAULT_SECTIONS as SHIPPED_SECTIONS
 from reader.core.store import FALLBACK_SECTION, MOVED_REASON, Library, now_utc
+from reader.core.transactions import write_transaction
 from reader.core.views import SMART_VIEWS, Section
 
 __all__ = [
@@ -111,33 +111,6 @@ class Resorted:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-@contextmanager
-def _write(lib: Library) -> Iterator[sqlite3.Connection]:
-    """One write transaction; a busy library becomes a SectionError the reader can act on."""
-    conn = lib.conn
-    if conn.in_transaction:
-        conn.commit()  # a read left open by the caller; nothing of ours is pending
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as e:
-        raise SectionError(_busy(e)) from e
-    try:
-        yield conn
-        conn.commit()
-    except sqlite3.OperationalError as e:
-        conn.rollback()
-        raise SectionError(_busy(e)) from e
-    except BaseException:
-        conn.rollback()
-        raise
-
-
-def _busy(e: sqlite3.OperationalError) -> str:
-    if "locked" in str(e) or "busy" in str(e):
-        return "The library is busy (another program or an import is writing); try again."
-    return f"The library could not be changed: {e}."
 
 
 def _chunks(ids: Sequence[int], n: int = _CHUNK) -> Iterator[Sequence[int]]:
@@ -255,7 +228,7 @@ def create_section(lib: Library, name: str, position: int | None = None) -> Sect
     A name of a shipped section whose knowledge no section carries (the reader deleted "Health"
     and makes it again) gets that knowledge back.
     """
-    with _write(lib) as conn:
+    with write_transaction(lib, SectionError) as conn:
         cleaned = _clean_name(conn, name)
         order = _order(conn)
         shipped = {n.casefold(): n for n in SHIPPED_SECTIONS}.get(cleaned.casefold())
@@ -285,7 +258,7 @@ def rename_section(lib: Library, section_id: int, new_name: str) -> Section:
 
     A change of case only ("sport" -> "Sport") is a rename too. Other cannot be renamed.
     """
-    with _write(lib) as conn:
+    with write_transaction(lib, SectionError) as conn:
         old = _get(conn, section_id)
         if _is_fallback(old.name):
             raise SectionError(
@@ -306,7 +279,7 @@ def rename_section(lib: Library, section_id: int, new_name: str) -> Section:
 
 def move_section(lib: Library, section_id: int, new_position: int) -> list[Section]:
     """Put a section at ``new_position`` (0 = top, clamped); returns every section in new order."""
-    with _write(lib) as conn:
+    with write_transaction(lib, SectionError) as conn:
         _get(conn, section_id)
         order = [sid for sid in _order(conn) if sid != section_id]
         position = max(0, min(int(new_position), len(order)))
@@ -317,7 +290,7 @@ def move_section(lib: Library, section_id: int, new_position: int) -> list[Secti
 
 def reorder_sections(lib: Library, section_ids: Sequence[int]) -> list[Section]:
     """Set the whole order at once (a drag in the sidebar); ``section_ids`` must be all of them."""
-    with _write(lib) as conn:
+    with write_transaction(lib, SectionError) as conn:
         ids = [int(i) for i in section_ids]
         if sorted(ids) != sorted(_order(conn)):
             raise SectionError("The sections changed meanwhile; the new order was not saved.")
@@ -327,7 +300,7 @@ def reorder_sections(lib: Library, section_ids: Sequence[int]) -> list[Section]:
 
 def delete_section(lib: Library, section_id: int) -> Deleted:
     """Delete a section: its articles go to Other (nothing is lost), its examples are dropped."""
-    with _write(lib) as conn:
+    with write_transaction(lib, SectionError) as conn:
         section = _get(conn, section_id)
         if _is_fallback(section.name):
             raise SectionError(
@@ -373,7 +346,7 @@ def move_articles(lib: Library, article_ids: Iterable[int], section_id: int) -> 
     """Move articles to a section by hand: placed by the reader, and learned from from now on."""
     ids = list(dict.fromkeys(int(i) for i in article_ids))
     moved_at = now_utc()
-    with _write(lib) as conn:
+    with write_transaction(lib, SectionError) as conn:
         _get(conn, section_id)
         previous = _placements(conn, ids)
         for chunk in _chunks(ids):
@@ -401,7 +374,7 @@ def undo_move(lib: Library, moved: Moved) -> Moved:
     Articles deleted since are skipped; one whose former section was deleted since goes to Other.
     Returns what the undo changed (its ``previous`` would redo it).
     """
-    with _write(lib) as conn:
+    with write_transaction(lib, SectionError) as conn:
         existing = {r[0] for r in conn.execute("SELECT id FROM sections")}
         other = None
         restore = []
@@ -501,7 +474,7 @@ def resort_all(
             if p.section_id != sid or p.reason != why:
                 changes.append((aid, sid, p))
         if changes:
-            with _write(lib) as w:
+            with write_transaction(lib, SectionError) as w:
                 by_hand: set[int] = set()
                 for chunk in _chunks([c[0] for c in changes]):
                     marks = ",".join("?" * len(chunk))
