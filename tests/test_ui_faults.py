@@ -208,9 +208,11 @@ def test_a_long_article_with_thousands_of_matches_opens_without_freezing(qtbot, 
     assert "harbour" in hit.snippet_text.lower() and hit.snippet_html.count("<b") >= 2
     highlighter = window.search.highlighter
 
-    started = time.perf_counter()
+    # CPU time of the GUI thread, not wall time: the quadratic case burned 8.5 s of it, while a
+    # shared machine's load stretches wall time several-fold without anything freezing.
+    started = time.thread_time()
     window.show_article(aid)  # what choosing the result does, on the GUI thread
-    took = time.perf_counter() - started
+    took = time.thread_time() - started
     assert highlighter.count == 16001  # the title's and two a paragraph
     assert took < 1.0, f"opening froze the window for {took:.2f} s"
     assert len(window.reading_pane.extraSelections()) <= PAINT_CAP
@@ -218,9 +220,9 @@ def test_a_long_article_with_thousands_of_matches_opens_without_freezing(qtbot, 
 
     # A re-render (text size) finds the same text: the spans come from the cache.
     misses = highlighter.cache.misses
-    started = time.perf_counter()
+    started = time.thread_time()
     window.reading_pane.set_text_step(1)
-    assert time.perf_counter() - started < 1.0
+    assert time.thread_time() - started < 1.0
     assert highlighter.cache.misses == misses and highlighter.count == 16001
 
     # Further down the article, the matches on screen are the ones painted.
