@@ -576,3 +576,34 @@ def test_the_checkpointing_thread_is_used_only_when_asked(tmp_path, thread):
         )
         assert result.status == "done" and seen
         assert set(seen) == {thread}
+
+
+def test_the_log_restarts_during_a_long_import_instead_of_growing_to_its_end(tmp_path, monkeypatch):
+    """A checkpoint racing the writer never copies every frame, and the log restarts only after
+    one that did: it grew for the whole import (4.9 GB for one 500,000-article dump). The writer
+    now copies the remainder once the thread's checkpoint is over, so the log wraps around."""
+    from reader.core import importing
+
+    monkeypatch.setattr(importing, "IMPORT_CHECKPOINT_BYTES", 256 * 1024)
+    dump = _generated(tmp_path, 6, seed=15)
+    path = tmp_path / "lib.sqlite3"
+    wal = Path(f"{path}-wal")
+    sizes: list[int] = []
+    with Library(path) as lib:
+        # The log file is cut back to this size when it restarts: the library's limit (64 MB)
+        # is less than the checkpoints' step (128 MB) as here 0 is less than 256 KB.
+        lib.conn.execute("PRAGMA journal_size_limit = 0").fetchone()
+        result = import_file(
+            lib,
+            dump,
+            process_parse_bytes=0,
+            batch_articles=40,
+            on_commit=lambda _b: sizes.append(wal.stat().st_size),
+        )
+        assert result.status == "done", result.error
+        written = path.stat().st_size
+        assert lib.integrity_ok()
+    # Before, the log outgrew the library itself (18.0 MB for 13.5 MB); now it wraps around
+    # whenever the thread's checkpoint is over (5.8-6.5 MB here, with a step of 256 KB).
+    assert len(sizes) > 20 and written > 8 * 1024 * 1024
+    assert max(sizes) < written * 0.8, (max(sizes), written)

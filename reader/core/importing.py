@@ -399,7 +399,7 @@ class _Importer:
         self.new += new
         self.duplicates += len(batch) - new
         if self.checkpointer is not None:
-            self.checkpointer.committed()
+            self.checkpointer.committed(conn)
         if self.on_commit is not None and placed:
             self.on_commit(Batch([i for i, _ in placed], {s for _, s in placed}))
 
