@@ -68,6 +68,11 @@ PROGRESS_INTERVAL = 0.2
 # 128 MB instead of every 4 MB copies pages rewritten by successive batches once, not each time.
 # Sizes chosen by bench/bench_import.py: larger batches write less but hold more memory.
 IMPORT_CACHE_KIB = 16 * 1024
+# Each inserted row also runs triggers and foreign-key checks, so SQLite keeps a statement journal
+# (the pages it changes, to undo that one row); past 64 KiB it spills to a temporary file. In
+# memory instead: a 300 MB dump's import made 3.5 GB of write() calls to such files (and ~40 % of
+# the writer's CPU went to the kernel); kept in memory, none, and the rows stored are the same.
+IMPORT_TEMP_STORE = 2  # MEMORY
 # For the command line, the write-ahead log is folded back into the file by a checkpointing
 # thread with a connection of its own (readahead.Checkpointer) once it holds this much, so that the
 # writer never waits for a checkpoint's fsync: 8.0-11.2 s -> 7.4-9.1 s for a 100 MB dump, final
@@ -415,7 +420,9 @@ class _Importer:
         conn = self.conn
         (cache,) = conn.execute("PRAGMA cache_size").fetchone()
         (autocheckpoint,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
+        (temp_store,) = conn.execute("PRAGMA temp_store").fetchone()
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+        conn.execute(f"PRAGMA temp_store = {IMPORT_TEMP_STORE}")
         big = self.size >= self.process_parse_bytes
         spec = self.row_spec(big)
         prefetch = ProcessPrefetch if big else ThreadPrefetch
@@ -436,6 +443,7 @@ class _Importer:
                 self.checkpointer.close()
                 self.checkpointer = None
             conn.execute(f"PRAGMA cache_size = {int(cache)}")
+            conn.execute(f"PRAGMA temp_store = {int(temp_store)}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
 
     def row_spec(self, big: bool) -> RowSpec:
