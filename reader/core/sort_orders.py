@@ -44,7 +44,12 @@ _INDEXES: dict[str, tuple[str, str | None]] = {
     "articles_added": ("added_at, id, deleted_at", None),
     "articles_read_added": ("read, added_at, id, deleted_at", None),
     "articles_starred_added": ("starred, added_at, id, deleted_at", None),
-    "articles_title": (f"title COLLATE NOCASE, id, {_FILTERS}, section_id, source_id", None),
+    # added_at last (schema 14): a big Today (a first import of a million articles) walks this
+    # index by title and read its date from the table, a row lookup per row: 5-6 s a jump.
+    "articles_title": (
+        f"title COLLATE NOCASE, id, {_FILTERS}, section_id, source_id, added_at",
+        None,
+    ),
     "articles_section_added": (f"section_id, added_at, id, {_FILTERS}, source_id", None),
     "articles_source_added": (f"source_id, added_at, id, {_FILTERS}, section_id", None),
     "articles_starred_title": ("title COLLATE NOCASE, id, starred, deleted_at", _STARRED),
@@ -82,11 +87,30 @@ PLANS: dict[tuple[str, SortKey], str] = {
 }
 
 
+def widen_title_index(conn: sqlite3.Connection) -> None:
+    """Migration 14: the title order's index made again with the date at its end (about 3 s on
+    a million articles), so that a big Today walks it by title without a row lookup per row.
+    A library that was just given migration 12 has it already."""
+    (sql,) = conn.execute(
+        "SELECT coalesce(max(sql), '') FROM sqlite_master WHERE name = 'articles_title'"
+    ).fetchone()
+    if sql != _statement("articles_title"):
+        _make_again(conn, "articles_title")
+
+
+def _statement(name: str) -> str:
+    return dict(zip(_INDEXES, SORT_INDEXES, strict=True))[name]
+
+
+def _make_again(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute(f"DROP INDEX IF EXISTS {name}")
+    conn.execute(_statement(name))
+
+
 def add_sort_indexes(conn: sqlite3.Connection) -> None:
     """Migration 12: the indexes of :data:`PLANS` (2-4 s each on a million articles)."""
-    for name, statement in zip(_INDEXES, SORT_INDEXES, strict=True):
-        conn.execute(f"DROP INDEX IF EXISTS {name}")
-        conn.execute(statement)
+    for name in _INDEXES:
+        _make_again(conn, name)
 
 
 @dataclass(frozen=True)

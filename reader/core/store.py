@@ -33,7 +33,7 @@ from reader.core.libfile import (
     plain_error,
     ro_uri,
 )
-from reader.core.sort_orders import add_sort_indexes
+from reader.core.sort_orders import add_sort_indexes, widen_title_index
 from reader.core.trash_schema import migrate_trash
 
 log = logging.getLogger(__name__)
@@ -313,6 +313,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "the Trash, removed sources", migrate_trash),
     Migration(12, "an index for every order of every view", add_sort_indexes),
     Migration(13, "hand fixes of the parse, copies of imported dumps", migrate_hand_fixes),
+    Migration(14, "the title order's index holds the date too", widen_title_index),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
