@@ -196,6 +196,7 @@ CONNECTION_LEVEL = {
     "reader.core.backups.back_up(conn)",
     "reader.core.trash_schema.migrate_trash(conn)",
     "reader.core.sort_orders.add_sort_indexes(conn)",
+    "reader.core.sort_orders.widen_title_index(conn)",
     "reader.core.hand_fix_schema.migrate_hand_fixes(conn)",
 }
 
