@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from reader.core import search as search_mod
+from reader.core import search_plans
 from reader.core.query import parse_query
 from reader.core.search import count, matching_ids, search
 from reader.core.store import Library
@@ -184,13 +185,15 @@ PLANS = {
     "walk-timed-out-few-0": {"_with_budget": lambda conn, ms, run: None, "FEW": 0},
     "walk-timed-out-few-3": {"_with_budget": lambda conn, ms, run: None, "FEW": 3},
     "no-source-span": {"SPAN_MAX_ARTICLES": 0},
+    "never-gather-first": {"LOOKUP_VS_GATHER": -1},
+    "always-gather-first": {"LOOKUP_VS_GATHER": 10**12},
 }
 
 
 @pytest.fixture(params=list(PLANS))
 def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     for name, value in PLANS[request.param].items():
-        monkeypatch.setattr(search_mod, name, value)
+        monkeypatch.setattr(search_mod if hasattr(search_mod, name) else search_plans, name, value)
     return request.param
 
 
@@ -255,3 +258,38 @@ def test_capped_ranking_ranks_the_newest_matches(library: Library, plan: str) ->
         expected = [i for i in _oracle(library, text, "rank") if i in set(newest)]
         assert page.ranked_among == cap, (plan, text)
         assert [h.id for h in page.hits] == expected, (plan, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["is:unread", "is:read", "is:starred", "is:unstarred", "is:unread is:starred",
+     "is:read is:starred", "is:read -is:starred", "-is:read is:unstarred", "is:read is:unread",
+     "section:world", "-section:world", "section:s", "section:world is:starred",
+     "-section:sci is:unread -is:starred", "section:world section:sci", "section:nowhere"],
+)  # fmt: skip
+def test_the_estimate_from_kept_counts_is_exact_for_sections_and_flags(
+    library: Library, text: str
+) -> None:
+    q = parse_query(text)
+    where = " AND ".join([f.sql for f in q.filters] + ["a.deleted_at IS NULL"])
+    params = [p for f in q.filters for p in f.params]
+    (n,) = library.conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()
+    assert search_plans.estimate_filtered(library.conn, q, None) == n
+    for scope in (UNREAD, STARRED, View("section", 1)):
+        sql, scope_params = view_filter(scope)
+        (n,) = library.conn.execute(
+            f"SELECT count(*) FROM articles a WHERE {where} AND {sql}", [*params, *scope_params]
+        ).fetchone()
+        assert search_plans.estimate_filtered(library.conn, q, scope) == n, scope
+
+
+def test_the_estimate_bounds_sources_and_knows_nothing_of_dates(library: Library) -> None:
+    conn = library.conn
+    estimate = search_plans.estimate_filtered
+    assert estimate(conn, parse_query("source:old-wire"), None) == 150
+    assert estimate(conn, parse_query("source:wire is:starred"), None) < 40
+    assert estimate(conn, parse_query("source:nowhere"), None) == 0
+    assert estimate(conn, parse_query("harbour"), View("source", 3)) == 100
+    assert estimate(conn, parse_query("after:2024-06-01"), None) is None
+    assert estimate(conn, parse_query("-source:old"), None) is None
+    assert estimate(conn, parse_query("harbour"), View("today")) is None

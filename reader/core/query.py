@@ -55,6 +55,12 @@ class Filter:
     # is only walked there.
     id_range_sql: str | None = None
     id_range_size_sql: str | None = None  # how many articles id_range_sql reads (same params)
+    # What the search estimates the filter's size from (reader.core.search_plans): the field
+    # ("is", "section", "source"; "" for dates), the is: value after any negation, or the
+    # LIKE pattern of a section or source, and whether the filter is negated.
+    field: str = ""
+    value: str = ""
+    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -490,7 +496,7 @@ def _filter(it: _Item, today: date | None) -> Filter:
             "starred": "a.starred = 1",
             "unstarred": "a.starred = 0",
         }[v]
-        return Filter(sql, (), f"is:{v}")
+        return Filter(sql, (), f"is:{v}", field="is", value=v)
     if fld == "section":
         # Case-insensitive name prefix: "section:sci" finds Science.
         like = _like_escape(value) + "%"
@@ -499,6 +505,9 @@ def _filter(it: _Item, today: date | None) -> Filter:
             f"a.section_id {op} (SELECT id FROM sections WHERE name LIKE ? ESCAPE '\\')",
             (like,),
             f"{'-' if neg else ''}section:{_q(value)}",
+            field="section",
+            value=like,
+            negated=neg,
         )
     if fld == "source":
         like = "%" + _like_escape(value) + "%"
@@ -524,6 +533,9 @@ def _filter(it: _Item, today: date | None) -> Filter:
             f"{'-' if neg else ''}source:{_q(value)}",
             id_range,
             id_range_size,
+            field="source",
+            value=like,
+            negated=neg,
         )
     if fld in ("before", "after"):
         if neg:

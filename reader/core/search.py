@@ -28,6 +28,15 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from reader.core.query import ParsedQuery, parse_query, stems
+from reader.core.search_plans import (
+    _EMPTY,
+    _filtered_first,
+    _id_span,
+    _span_sql,
+    _with_budget,
+    gather_first,
+    in_set_sql,
+)
 from reader.core.snippets import lead, marked_snippets, marked_to_html, strip_marks
 from reader.core.views import LIVE_FILTER, TRASH_FILTER, View, view_filter
 
@@ -46,9 +55,6 @@ FILTER_FIRST_AFTER_MS = 100
 # Up to this many filtered articles, each is looked up in the full-text index by id (about
 # 0.1 ms each) instead of walking the match.
 FEW = 2000
-# Source filters narrow the match to their stretch of ids when their sources brought at most
-# this many articles (finding the stretch reads an index entry per article).
-SPAN_MAX_ARTICLES = 200_000
 # A prefix whose completions occur more often than this in the library is matched as a whole
 # word (see bound_prefixes).
 PREFIX_BUDGET = 100_000
@@ -140,17 +146,27 @@ def search(
     ranked_among = None
     total = None
     span = _id_span(conn, q, scope) if q.match else None
+    newest = (
+        _newest(conn, q.match, span, rank_cap) if q.match and where and span != _EMPTY else None
+    )
     rows: Sequence[tuple[int, float | None]]
-    if span == _EMPTY:
+    if span == _EMPTY or newest == (0, None):
         rows = []
+        total = 0 if newest is not None and order == "rank" else None
     elif q.match and order == "rank":
-        rows, total, capped = _ranked(conn, q.match, where, params, limit, offset, rank_cap, span)
+        in_set = newest is not None and gather_first(conn, q, scope, newest[0], rank_cap)
+        rows, total, capped = _ranked(
+            conn, q.match, where, params, limit, offset, rank_cap, span, in_set, newest
+        )
         if capped and where and offset == 0 and len(rows) < limit:
             # The filters let through less than a page of the newest matches: older ones may
             # pass. Newest first finds them all, so show that, and say so.
             order = "date"
             total = None
-            rows = _by_date(conn, q.match, where, params, limit, offset, span)
+            in_set = newest is not None and gather_first(
+                conn, q, scope, newest[0], rank_cap, limit + 1
+            )
+            rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set)
             notes.append(f"Few of the newest {rank_cap:,} matches pass the filters: newest first.")
         elif capped:
             ranked_among = rank_cap
@@ -158,7 +174,10 @@ def search(
                 f"Ranked among the newest {rank_cap:,} matches; sort by date to see all of them."
             )
     elif q.match:
-        rows = _by_date(conn, q.match, where, params, limit, offset, span)
+        in_set = newest is not None and gather_first(
+            conn, q, scope, newest[0], rank_cap, limit + 1 + offset
+        )
+        rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set)
     else:
         order = "date"
         rows = _filtered(conn, q.exclude, where, params, limit, offset)
@@ -237,49 +256,6 @@ def _prefix_too_costly(conn: sqlite3.Connection, token: str) -> bool:
     return n > PREFIX_BUDGET
 
 
-_EMPTY = (1, 0)
-
-
-def _id_span(
-    conn: sqlite3.Connection, q: ParsedQuery, scope: View | None
-) -> tuple[int, int] | None:
-    """The stretch of ids the filters and scope allow, when some of them are clustered by id.
-
-    Articles of one source are one import, so they sit together; walking the match only there
-    turns "common word in an old source" from a walk over the whole library into a short one.
-    None: no such filter; ``_EMPTY`` (lo > hi): nothing can pass.
-    """
-    ranges = [(f.id_range_sql, f.id_range_size_sql, f.params) for f in q.filters if f.id_range_sql]
-    if scope is not None and scope.kind == "source":
-        ranges.append(
-            (
-                "SELECT min(id), max(id) FROM articles WHERE source_id = ?",
-                "SELECT COALESCE(sum(new_count), 0) FROM sources WHERE id = ?",
-                (scope.id,),
-            )
-        )
-    lo, hi = None, None
-    for sql, size_sql, params in ranges:
-        # Finding the range reads an index entry per article of the sources: skip it when they
-        # are a large part of the library (the range would be most of it anyway).
-        if size_sql and conn.execute(size_sql, params).fetchone()[0] > SPAN_MAX_ARTICLES:
-            continue
-        a, b = conn.execute(sql, params).fetchone()
-        if a is None:
-            return _EMPTY
-        lo = a if lo is None else max(lo, a)
-        hi = b if hi is None else min(hi, b)
-    if lo is None or hi is None:
-        return None
-    return (lo, hi) if lo <= hi else _EMPTY
-
-
-def _span_sql(span: tuple[int, int] | None, column: str = "rowid") -> tuple[str, list]:
-    if span is None:
-        return "", []
-    return f" AND {column} BETWEEN ? AND ?", [span[0], span[1]]
-
-
 def _filters(
     conn: sqlite3.Connection, q: ParsedQuery, scope: View | None, cutoff: str | None
 ) -> tuple[list[str], list]:
@@ -316,34 +292,41 @@ def _ranked(
     offset: int,
     cap: int,
     span: tuple[int, int] | None = None,
+    in_set: bool = False,
+    newest: tuple[int, int | None] | None = None,
 ) -> tuple[list[tuple[int, float]], int, bool]:
     """(page rows as (id, score), results in the ranked set, whether matches were left out).
 
     Only the newest ``cap`` matches are scored. With filters, the rowid of the cap-th newest
     match is found first (FTS5 alone, no bm25) so that the filtered, scored scan stops there:
-    filters cost a row lookup per match, which must stay bounded however rare the filter is.
+    filters cost a row lookup per match (``in_set``: a look in the set of the few filtered
+    articles), which must stay bounded however rare the filter is.
     """
     floor = None
     capped = False
     span_sql, span_args = _span_sql(span)
     if where:
-        n, low = conn.execute(
-            "SELECT count(*), min(r) FROM (SELECT rowid AS r FROM articles_fts"
-            f" WHERE articles_fts MATCH ?{span_sql} ORDER BY rowid DESC LIMIT ?)",
-            (match, *span_args, cap),
-        ).fetchone()
+        n, low = newest or _newest(conn, match, span, cap)
         if n == 0:
             return [], 0, False
         capped = n >= cap
         floor = low if capped else None
-        # The match drives (CROSS JOIN fixes the loop order); filters are checked per match.
-        inner = (
-            f"SELECT f.rowid, {_BM25} FROM articles_fts f CROSS JOIN articles a"
-            f" ON a.id = f.rowid WHERE articles_fts MATCH ?{_span_sql(span, 'f.rowid')[0]}"
-            + (" AND f.rowid >= ?" if floor is not None else "")
-            + f" AND {' AND '.join(where)}"
-        )
-        args = [match, *span_args, *([floor] if floor is not None else []), *params]
+        at_floor = " AND f.rowid >= ?" if floor is not None else ""
+        floor_args = [floor] if floor is not None else []
+        if in_set:
+            inner = (
+                f"SELECT f.rowid, {_BM25} FROM articles_fts f WHERE articles_fts MATCH ?"
+                f"{_span_sql(span, 'f.rowid')[0]}{at_floor}{in_set_sql(where)}"
+            )
+            args = [match, *span_args, *floor_args, *params]
+        else:
+            # The match drives (CROSS JOIN fixes the loop order); filters are checked per match.
+            inner = (
+                f"SELECT f.rowid, {_BM25} FROM articles_fts f CROSS JOIN articles a"
+                f" ON a.id = f.rowid WHERE articles_fts MATCH ?{_span_sql(span, 'f.rowid')[0]}"
+                f"{at_floor} AND {' AND '.join(where)}"
+            )
+            args = [match, *span_args, *floor_args, *params]
     else:
         inner = (
             f"SELECT rowid, {_BM25} FROM articles_fts WHERE articles_fts MATCH ?{span_sql}"
@@ -367,39 +350,23 @@ def _ranked(
     return [(r[0], r[1]) for r in rows], total, capped
 
 
-def _with_budget(conn: sqlite3.Connection, ms: float, run):
-    """``run()``, or None when it took longer than ``ms`` (SQLite interrupts it between steps)."""
-    deadline = time.perf_counter() + ms / 1000
-    conn.set_progress_handler(lambda: int(time.perf_counter() > deadline), 2000)
-    try:
-        return run()
-    except sqlite3.OperationalError as e:
-        # Ours when past the deadline; otherwise someone else interrupted (a newer search).
-        if "interrupt" in str(e) and time.perf_counter() > deadline:
-            return None
-        raise
-    finally:
-        conn.set_progress_handler(None, 0)
-
-
-def _filtered_first(where: list[str]) -> str:
-    """A CTE of the articles passing the filters, to walk the match only among them.
-
-    For a filter that few articles pass (a tiny section, old starred articles): the match walked
-    newest first would look up a row for each of possibly a million matches to find a handful.
-    """
-    return f"WITH s(sid) AS MATERIALIZED (SELECT a.id FROM articles a WHERE {' AND '.join(where)})"
+def _newest(
+    conn: sqlite3.Connection, match: str, span: tuple[int, int] | None, cap: int
+) -> tuple[int, int | None]:
+    """(how many of the newest ``cap`` matches there are, the oldest one's id): FTS5 alone,
+    about 0.03 µs a match, to bound the ranked scan and to choose a plan."""
+    span_sql, span_args = _span_sql(span)
+    n, low = conn.execute(
+        "SELECT count(*), min(r) FROM (SELECT rowid AS r FROM articles_fts"
+        f" WHERE articles_fts MATCH ?{span_sql} ORDER BY rowid DESC LIMIT ?)",
+        (match, *span_args, cap),
+    ).fetchone()
+    return n, low
 
 
 def _few_pass(conn: sqlite3.Connection, where: list[str], params: list) -> bool:
     sql = f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {' AND '.join(where)} LIMIT ?)"
     return conn.execute(sql, [*params, FEW + 1]).fetchone()[0] <= FEW
-
-
-_IN_SET = (
-    " AND f.rowid BETWEEN (SELECT min(sid) FROM s) AND (SELECT max(sid) FROM s)"
-    " AND +f.rowid IN (SELECT sid FROM s)"
-)
 
 
 def _by_date(
@@ -410,7 +377,10 @@ def _by_date(
     limit: int,
     offset: int,
     span: tuple[int, int] | None = None,
+    in_set: bool = False,
 ) -> list[tuple[int, None]]:
+    if where and in_set:
+        return [(r[0], None) for r in _walk_in_set(conn, match, where, params, limit, offset)]
     if where:
         # Newest matches first, filters checked per match: fast unless few matches pass. Given
         # FILTER_FIRST_AFTER_MS, it is stopped, and the filtered articles are gathered first.
@@ -465,11 +435,18 @@ def _by_date_filtered_first(
                     return []
             else:
                 return found[offset : offset + limit + 1]
+    return _walk_in_set(conn, match, where, params, limit, offset)
+
+
+def _walk_in_set(
+    conn: sqlite3.Connection, match: str, where: list[str], params: list, limit: int, offset: int
+) -> list[tuple]:
+    """Newest-first page: the match walked among the filtered articles, gathered first."""
     sql = (
-        f"{_filtered_first(where)} SELECT f.rowid FROM articles_fts f"
-        f" WHERE articles_fts MATCH ?{_IN_SET} ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
+        f"SELECT f.rowid FROM articles_fts f WHERE articles_fts MATCH ?{in_set_sql(where)}"
+        " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
     )
-    return conn.execute(sql, [*params, match, limit + 1, offset]).fetchall()
+    return conn.execute(sql, [match, *params, limit + 1, offset]).fetchall()
 
 
 def _filtered(
@@ -583,7 +560,9 @@ def count(
                 f"{span_sql} LIMIT ?)"
             )
         args = [q.match, *span_args, *params, limit]
-        if where:
+        if where and gather_first(conn, q, scope, _newest(conn, q.match, span, limit)[0], limit):
+            n = _count_in_set(conn, q.match, where, params, limit)
+        elif where:
             got = _with_budget(
                 conn, FILTER_FIRST_AFTER_MS, lambda: conn.execute(sql, args).fetchone()
             )
@@ -594,13 +573,7 @@ def count(
                     " LIMIT ?)",
                     [*params, q.match, limit],
                 ).fetchone()
-            elif got is None:
-                got = conn.execute(
-                    f"{_filtered_first(where)} SELECT count(*) FROM (SELECT 1 FROM articles_fts f"
-                    f" WHERE articles_fts MATCH ?{_IN_SET} LIMIT ?)",
-                    [*params, q.match, limit],
-                ).fetchone()
-            n = got[0]
+            n = got[0] if got is not None else _count_in_set(conn, q.match, where, params, limit)
         else:
             n = conn.execute(sql, args).fetchone()[0]
     else:
@@ -610,6 +583,16 @@ def count(
         sql = f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {' AND '.join(where)} LIMIT ?)"
         n = conn.execute(sql, [*params, limit]).fetchone()[0]
     return n, n < limit
+
+
+def _count_in_set(
+    conn: sqlite3.Connection, match: str, where: list[str], params: list, limit: int
+) -> int:
+    sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts f"
+        f" WHERE articles_fts MATCH ?{in_set_sql(where)} LIMIT ?)"
+    )
+    return conn.execute(sql, [match, *params, limit]).fetchone()[0]
 
 
 def unread_matches(lib: Library, query: str | ParsedQuery, **scope_and_cutoff) -> list[int]:
