@@ -274,22 +274,21 @@ def test_the_estimate_from_kept_counts_is_exact_for_sections_and_flags(
     where = " AND ".join([f.sql for f in q.filters] + ["a.deleted_at IS NULL"])
     params = [p for f in q.filters for p in f.params]
     (n,) = library.conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()
-    assert search_plans.estimate_filtered(library.conn, q, None) == n
+    assert search_plans.estimate_filtered(library, q, None) == n
     for scope in (UNREAD, STARRED, View("section", 1)):
         sql, scope_params = view_filter(scope)
         (n,) = library.conn.execute(
             f"SELECT count(*) FROM articles a WHERE {where} AND {sql}", [*params, *scope_params]
         ).fetchone()
-        assert search_plans.estimate_filtered(library.conn, q, scope) == n, scope
+        assert search_plans.estimate_filtered(library, q, scope) == n, scope
 
 
 def test_the_estimate_bounds_sources_and_knows_nothing_of_dates(library: Library) -> None:
-    conn = library.conn
     estimate = search_plans.estimate_filtered
-    assert estimate(conn, parse_query("source:old-wire"), None) == 150
-    assert estimate(conn, parse_query("source:wire is:starred"), None) < 40
-    assert estimate(conn, parse_query("source:nowhere"), None) == 0
-    assert estimate(conn, parse_query("harbour"), View("source", 3)) == 100
-    assert estimate(conn, parse_query("after:2024-06-01"), None) is None
-    assert estimate(conn, parse_query("-source:old"), None) is None
-    assert estimate(conn, parse_query("harbour"), View("today")) is None
+    assert estimate(library, parse_query("source:old-wire"), None) == 150
+    assert estimate(library, parse_query("source:wire is:starred"), None) < 40
+    assert estimate(library, parse_query("source:nowhere"), None) == 0
+    assert estimate(library, parse_query("harbour"), View("source", 3)) == 100
+    assert estimate(library, parse_query("after:2024-06-01"), None) is None
+    assert estimate(library, parse_query("-source:old"), None) is None
+    assert estimate(library, parse_query("harbour"), View("today")) is None

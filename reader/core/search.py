@@ -154,7 +154,7 @@ def search(
         rows = []
         total = 0 if newest is not None and order == "rank" else None
     elif q.match and order == "rank":
-        in_set = newest is not None and gather_first(conn, q, scope, newest[0], rank_cap)
+        in_set = newest is not None and gather_first(lib, q, scope, newest[0], rank_cap)
         rows, total, capped = _ranked(
             conn, q.match, where, params, limit, offset, rank_cap, span, in_set, newest
         )
@@ -164,7 +164,7 @@ def search(
             order = "date"
             total = None
             in_set = newest is not None and gather_first(
-                conn, q, scope, newest[0], rank_cap, limit + 1
+                lib, q, scope, newest[0], rank_cap, limit + 1
             )
             rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set)
             notes.append(f"Few of the newest {rank_cap:,} matches pass the filters: newest first.")
@@ -175,7 +175,7 @@ def search(
             )
     elif q.match:
         in_set = newest is not None and gather_first(
-            conn, q, scope, newest[0], rank_cap, limit + 1 + offset
+            lib, q, scope, newest[0], rank_cap, limit + 1 + offset
         )
         rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set)
     else:
@@ -560,7 +560,7 @@ def count(
                 f"{span_sql} LIMIT ?)"
             )
         args = [q.match, *span_args, *params, limit]
-        if where and gather_first(conn, q, scope, _newest(conn, q.match, span, limit)[0], limit):
+        if where and gather_first(lib, q, scope, _newest(conn, q.match, span, limit)[0], limit):
             n = _count_in_set(conn, q.match, where, params, limit)
         elif where:
             got = _with_budget(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from reader.core.query import ParsedQuery
+    from reader.core.store import Library
     from reader.core.views import View
 
 # Source filters narrow the match to their stretch of ids when their sources brought at most
@@ -87,7 +88,7 @@ def _sections(conn: sqlite3.Connection, q: ParsedQuery, scope: View | None) -> s
 
 
 def gather_first(
-    conn: sqlite3.Connection,
+    lib: Library,
     q: ParsedQuery,
     scope: View | None,
     matches: int,
@@ -102,25 +103,26 @@ def gather_first(
     newest-first walk stops once ``want`` rows passed, after about ``want`` times the library
     over the filtered articles (filters taken as independent of the words).
     """
-    filtered = estimate_filtered(conn, q, scope)
+    filtered = estimate_filtered(lib, q, scope)
     if filtered is None:
         return False
     walked = float(matches)
     if want is not None:
-        (live,) = conn.execute("SELECT total(articles) FROM section_counts").fetchone()
+        (live,) = lib.conn.execute("SELECT total(articles) FROM section_counts").fetchone()
         walked = want * live / max(filtered, 1)
         if matches < cap:
             walked = min(walked, matches)
     return filtered <= LOOKUP_VS_GATHER * walked
 
 
-def estimate_filtered(conn: sqlite3.Connection, q: ParsedQuery, scope: View | None) -> int | None:
+def estimate_filtered(lib: Library, q: ParsedQuery, scope: View | None) -> int | None:
     """At most how many live articles pass the filters and scope; None when nothing tells.
 
     Exact for section:, is: and a section, Unread or Starred scope; for source: and a source
     scope, the articles their imports brought (an upper bound; a running import's count lags,
     which only ever makes the plan choice a worse one, never the results wrong).
     """
+    conn = lib.conn
     if scope is not None and scope.kind in ("trash", "today"):
         return None
     flag_values = [f.value for f in q.filters if f.field == "is"]
