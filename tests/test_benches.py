@@ -48,7 +48,13 @@ def test_bench_search_builds_its_library_with_dispatch_import(tmp_path: Path):
         str(tmp_path),
     )
     assert "search-imported-300" in out
-    assert len(re.findall(r"added latency over it, all queries: median -?[\d.]+ ms", out)) == 2
+    assert len(re.findall(r"^  all +median +-?[\d.]+  p95 +-?[\d.]+  max", out, re.MULTILINE)) == 2
     assert "=== after " in out
-    (rows,) = re.findall(r"^the\s+([\d,]+)\s", out, re.MULTILINE)[:1]
+    (rows,) = re.findall(r"^words +the\s+([\d,]+)\s", out, re.MULTILINE)[:1]
     assert int(rows.replace(",", "")) == 300  # every article imported and searchable
+    assert re.search(r"\(\d+ read, \d+ starred\)", out)  # a reader's marks
+    (library,) = tmp_path.glob("search-imported-300-*.sqlite3")
+    before = library.stat().st_mtime_ns
+    again = bench("bench_search.py", "--library", str(library), "--repeat", "1")
+    assert re.search(r"^words +the\s+300\s", again, re.MULTILINE)
+    assert library.stat().st_mtime_ns == before  # measured read-only
