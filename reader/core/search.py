@@ -52,6 +52,9 @@ PAGE_SIZE = 50
 # A newest-first walk with filters that has not filled its page after this long switches to
 # gathering the filtered articles first (see _by_date).
 FILTER_FIRST_AFTER_MS = 100
+# Looking an article up in the full-text index by id costs about this many steps of a walk along
+# the match checking membership in a set (100 µs against 0.1 µs, 1,000,000-article library).
+FTS_LOOKUP_VS_STEP = 1000
 # Up to this many filtered articles, each is looked up in the full-text index by id (about
 # 0.1 ms each) instead of walking the match.
 FEW = 2000
@@ -150,7 +153,8 @@ def search(
         _newest(conn, q.match, span, rank_cap) if q.match and where and span != _EMPTY else None
     )
     rows: Sequence[tuple[int, float | None]]
-    if span == _EMPTY or newest == (0, None):
+    matches = _size(newest, rank_cap)
+    if span == _EMPTY or (newest is not None and newest[0] == 0):
         rows = []
         total = 0 if newest is not None and order == "rank" else None
     elif q.match and order == "rank":
@@ -166,7 +170,7 @@ def search(
             in_set = newest is not None and gather_first(
                 lib, q, scope, newest[0], rank_cap, limit + 1
             )
-            rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set)
+            rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set, matches)
             notes.append(f"Few of the newest {rank_cap:,} matches pass the filters: newest first.")
         elif capped:
             ranked_among = rank_cap
@@ -177,7 +181,7 @@ def search(
         in_set = newest is not None and gather_first(
             lib, q, scope, newest[0], rank_cap, limit + 1 + offset
         )
-        rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set)
+        rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set, matches)
     else:
         order = "date"
         rows = _filtered(conn, q.exclude, where, params, limit, offset)
@@ -293,7 +297,7 @@ def _ranked(
     cap: int,
     span: tuple[int, int] | None = None,
     in_set: bool = False,
-    newest: tuple[int, int | None] | None = None,
+    newest: tuple[int, int | None, int | None] | None = None,
 ) -> tuple[list[tuple[int, float]], int, bool]:
     """(page rows as (id, score), results in the ranked set, whether matches were left out).
 
@@ -306,7 +310,7 @@ def _ranked(
     capped = False
     span_sql, span_args = _span_sql(span)
     if where:
-        n, low = newest or _newest(conn, match, span, cap)
+        n, low, _ = newest or _newest(conn, match, span, cap)
         if n == 0:
             return [], 0, False
         capped = n >= cap
@@ -352,16 +356,16 @@ def _ranked(
 
 def _newest(
     conn: sqlite3.Connection, match: str, span: tuple[int, int] | None, cap: int
-) -> tuple[int, int | None]:
-    """(how many of the newest ``cap`` matches there are, the oldest one's id): FTS5 alone,
-    about 0.03 µs a match, to bound the ranked scan and to choose a plan."""
+) -> tuple[int, int | None, int | None]:
+    """(how many of the newest ``cap`` matches there are, the oldest and newest one's ids):
+    FTS5 alone, about 0.03 µs a match, to bound the ranked scan and to choose a plan."""
     span_sql, span_args = _span_sql(span)
-    n, low = conn.execute(
-        "SELECT count(*), min(r) FROM (SELECT rowid AS r FROM articles_fts"
+    n, low, high = conn.execute(
+        "SELECT count(*), min(r), max(r) FROM (SELECT rowid AS r FROM articles_fts"
         f" WHERE articles_fts MATCH ?{span_sql} ORDER BY rowid DESC LIMIT ?)",
         (match, *span_args, cap),
     ).fetchone()
-    return n, low
+    return n, low, high
 
 
 def _few_pass(conn: sqlite3.Connection, where: list[str], params: list) -> bool:
@@ -378,9 +382,11 @@ def _by_date(
     offset: int,
     span: tuple[int, int] | None = None,
     in_set: bool = False,
+    matches: float | None = None,
 ) -> list[tuple[int, None]]:
     if where and in_set:
-        return [(r[0], None) for r in _walk_in_set(conn, match, where, params, limit, offset)]
+        rows = _by_date_filtered_first(conn, match, where, params, limit, offset, matches)
+        return [(r[0], None) for r in rows]
     if where:
         # Newest matches first, filters checked per match: fast unless few matches pass. Given
         # FILTER_FIRST_AFTER_MS, it is stopped, and the filtered articles are gathered first.
@@ -393,7 +399,7 @@ def _by_date(
         args = [match, *span_args, *params, limit + 1, offset]
         rows = _with_budget(conn, FILTER_FIRST_AFTER_MS, lambda: conn.execute(sql, args).fetchall())
         if rows is None:
-            rows = _by_date_filtered_first(conn, match, where, params, limit, offset)
+            rows = _by_date_filtered_first(conn, match, where, params, limit, offset, matches)
         return [(r[0], None) for r in rows]
     span_sql, span_args = _span_sql(span)
     sql = (
@@ -405,37 +411,56 @@ def _by_date(
 
 
 def _by_date_filtered_first(
-    conn: sqlite3.Connection, match: str, where: list[str], params: list, limit: int, offset: int
+    conn: sqlite3.Connection,
+    match: str,
+    where: list[str],
+    params: list,
+    limit: int,
+    offset: int,
+    matches: float | None = None,
 ) -> list[tuple]:
     """Newest-first page found from the filtered articles' side.
 
-    First the newest ``FEW`` filtered articles are looked up in the full-text index one by one
-    (about 0.1 ms each, stopping once the page is full): enough when few articles pass, or when
-    the words are common among them. Otherwise the match is walked among all filtered articles.
-    Prefix queries skip the lookups: each would gather the prefix's completions again.
+    The newest filtered articles are first looked up in the full-text index one by one (about
+    0.1 ms each, a thousand times a step of a walk along the match), stopping once the page is
+    full: at most ``FEW``, and fewer than ``matches`` (the estimated size of the match) over a
+    thousand. Enough when few articles pass, or when the words are common among them; and none
+    passing is known at once. Otherwise the match is walked among all filtered articles. Prefix
+    queries skip the lookups: each would gather the prefix's completions again.
     """
     want = limit + 1 + offset
-    if "*" not in match:
-        newest = (
-            f"WITH s(sid) AS MATERIALIZED (SELECT a.id FROM articles a"
-            # "+a.id": let an index answer the filters and sort what passes, rather than walk
-            # every article newest first looking for the few that do.
-            f" WHERE {' AND '.join(where)} ORDER BY +a.id DESC LIMIT ?)"
-        )
-        sql = (
-            f"{newest} SELECT s.sid, (SELECT count(*) FROM s) FROM s CROSS JOIN articles_fts f"
-            " ON f.rowid = s.sid WHERE articles_fts MATCH ? ORDER BY s.sid DESC LIMIT ?"
-        )
-        found = conn.execute(sql, [*params, FEW + 1, match, want]).fetchall()
-        examined_all = not found or found[0][1] <= FEW
-        if len(found) >= want or examined_all:
-            if examined_all and not found:
-                # No match among the newest FEW + 1: were those all of them?
-                if _few_pass(conn, where, params):
-                    return []
-            else:
-                return found[offset : offset + limit + 1]
+    few = FEW if matches is None else min(FEW, int(matches / FTS_LOOKUP_VS_STEP))
+    newest = (
+        f"SELECT a.id FROM articles a WHERE {' AND '.join(where)}"
+        # "+a.id": let an index answer the filters and sort what passes, rather than walk
+        # every article newest first looking for the few that do.
+        " ORDER BY +a.id DESC LIMIT ?"
+    )
+    ids = [r[0] for r in conn.execute(newest, [*params, few + 1])]
+    if not ids:
+        return []
+    if "*" not in match and (len(ids) <= few or few >= want):
+        found: list[tuple] = []
+        one = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"
+        for article_id in ids[:few]:
+            if conn.execute(one, (match, article_id)).fetchone():
+                found.append((article_id,))
+                if len(found) >= want:
+                    return found[offset:]
+        if len(ids) <= few:  # every filtered article was looked at
+            return found[offset:]
     return _walk_in_set(conn, match, where, params, limit, offset)
+
+
+def _size(newest: tuple[int, int | None, int | None] | None, cap: int) -> float | None:
+    """About how many articles match, from the newest ``cap``: all of them when there are
+    fewer, else as many as their density over the stretch of ids they span would give."""
+    if newest is None:
+        return None
+    n, low, high = newest
+    if n < cap or low is None or high is None:
+        return float(n)
+    return n * high / (high - low + 1)
 
 
 def _walk_in_set(
@@ -492,7 +517,11 @@ def _hits(
     }
     marked: dict[int, tuple[str, str]] = {}
     if q.match:
-        marked = marked_snippets(lib, q, ids, per_row=not contiguous and not q.has_prefix)
+        # A newest-first page of filtered matches can spread over most of the library: walking
+        # the match across it costs more than seeking each row (about 0.1 ms each).
+        spread = max(ids) - min(ids) > FTS_LOOKUP_VS_STEP * len(ids)
+        per_row = (spread or not contiguous) and not q.has_prefix
+        marked = marked_snippets(lib, q, ids, per_row=per_row)
     hits = []
     for article_id, score in rows:
         r = info.get(article_id)
