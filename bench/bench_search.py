@@ -403,7 +403,12 @@ def maintain(path: Path) -> str:
 # --- measuring --------------------------------------------------------------------------------
 
 
-def query_set(n: int) -> list[tuple[str, str]]:
+def query_set(n: int) -> list[str]:
+    """The mix's queries (bench/bench_scale.py runs them too)."""
+    return [q for _, q in classified_queries()]
+
+
+def classified_queries() -> list[tuple[str, str]]:
     """Fixed (class, query) pairs, built from the generator's vocabulary so that frequencies are
     known. The classes group the figures: plain words, phrases, prefixes being typed, OR and NOT,
     each kind of filter, filters alone, and combinations (the hard cases)."""
@@ -452,8 +457,12 @@ def _pct(values: list[float], p: float) -> float:
 NO_HIT = "zqxjvkw "  # no article has it: the floor, the cost of a search that finds nothing
 
 
-def entity_queries() -> list[tuple[str, str]]:
+def entity_queries() -> list[str]:
     """A popular person, a rare one, an organisation with a filter (imported library only)."""
+    return [q for _, q in classified_entity_queries()]
+
+
+def classified_entity_queries() -> list[tuple[str, str]]:
     entities = News(random.Random(SEED)).entities
     return [
         ("phrase", f'"{entities[0]}" '),
@@ -477,17 +486,25 @@ def source_names(conn: sqlite3.Connection) -> tuple[str, str]:
 
 def library_queries(conn: sqlite3.Connection, sql_built: bool) -> list[tuple[str, str]]:
     """The query mix for this library: the source filters name its own sources."""
-    queries = query_set(0)
+    queries = classified_queries()
     if sql_built:
         return queries
     every, oldest = source_names(conn)
     queries = [
         (k, q.replace("wire-00001.txt", oldest).replace("wire-00", every)) for k, q in queries
     ]
-    return queries + entity_queries()
+    return queries + classified_entity_queries()
 
 
-def _timed(lib: Library, q: str, order: str, repeat: int) -> tuple[list[float], list[float], Any]:
+def _timed(lib: Library, q: str, order: str, repeat: int) -> tuple[list[float], Any]:
+    """(wall ms, last page) of ``repeat`` runs after one warm-up (bench_scale.py uses it)."""
+    times, _, page = _timed_cpu(lib, q, order, repeat)
+    return times, page
+
+
+def _timed_cpu(
+    lib: Library, q: str, order: str, repeat: int
+) -> tuple[list[float], list[float], Any]:
     """(wall ms, CPU ms, last page) of ``repeat`` runs after one warm-up."""
     search_mod.search(lib, q, order=order)  # warm-up
     times, cpu = [], []
@@ -544,7 +561,7 @@ def measure(path: Path, repeat: int, baseline: bool, read_only: bool = False) ->
     for kind, q in queries:
         cells = []
         for order in ("rank", "date"):
-            times, cpus, page = _timed(lib, q, order, repeat)
+            times, cpus, page = _timed_cpu(lib, q, order, repeat)
             wall.setdefault((kind, order), []).extend(times)
             cpu.setdefault((kind, order), []).extend(cpus)
             flag = "*" if getattr(page, "ranked_among", None) else " "

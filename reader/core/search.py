@@ -32,6 +32,8 @@ from reader.core.search_plans import (
     _EMPTY,
     _filtered_first,
     _id_span,
+    _newest,
+    _size,
     _span_sql,
     _with_budget,
     gather_first,
@@ -354,20 +356,6 @@ def _ranked(
     return [(r[0], r[1]) for r in rows], total, capped
 
 
-def _newest(
-    conn: sqlite3.Connection, match: str, span: tuple[int, int] | None, cap: int
-) -> tuple[int, int | None, int | None]:
-    """(how many of the newest ``cap`` matches there are, the oldest and newest one's ids):
-    FTS5 alone, about 0.03 µs a match, to bound the ranked scan and to choose a plan."""
-    span_sql, span_args = _span_sql(span)
-    n, low, high = conn.execute(
-        "SELECT count(*), min(r), max(r) FROM (SELECT rowid AS r FROM articles_fts"
-        f" WHERE articles_fts MATCH ?{span_sql} ORDER BY rowid DESC LIMIT ?)",
-        (match, *span_args, cap),
-    ).fetchone()
-    return n, low, high
-
-
 def _few_pass(conn: sqlite3.Connection, where: list[str], params: list) -> bool:
     sql = f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {' AND '.join(where)} LIMIT ?)"
     return conn.execute(sql, [*params, FEW + 1]).fetchone()[0] <= FEW
@@ -450,17 +438,6 @@ def _by_date_filtered_first(
         if len(ids) <= few:  # every filtered article was looked at
             return found[offset:]
     return _walk_in_set(conn, match, where, params, limit, offset)
-
-
-def _size(newest: tuple[int, int | None, int | None] | None, cap: int) -> float | None:
-    """About how many articles match, from the newest ``cap``: all of them when there are
-    fewer, else as many as their density over the stretch of ids they span would give."""
-    if newest is None:
-        return None
-    n, low, high = newest
-    if n < cap or low is None or high is None:
-        return float(n)
-    return n * high / (high - low + 1)
 
 
 def _walk_in_set(

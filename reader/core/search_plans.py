@@ -237,3 +237,28 @@ def in_set_sql(where: list[str]) -> str:
     follow the match's). SQLite gathers them once, from an index, into a set; "+" keeps FTS5
     from looking each one up in the full-text index instead (100 µs or more each)."""
     return f" AND +f.rowid IN (SELECT a.id FROM articles a WHERE {' AND '.join(where)})"
+
+
+def _newest(
+    conn: sqlite3.Connection, match: str, span: tuple[int, int] | None, cap: int
+) -> tuple[int, int | None, int | None]:
+    """(how many of the newest ``cap`` matches there are, the oldest and newest one's ids):
+    FTS5 alone, about 0.03 µs a match, to bound the ranked scan and to choose a plan."""
+    span_sql, span_args = _span_sql(span)
+    n, low, high = conn.execute(
+        "SELECT count(*), min(r), max(r) FROM (SELECT rowid AS r FROM articles_fts"
+        f" WHERE articles_fts MATCH ?{span_sql} ORDER BY rowid DESC LIMIT ?)",
+        (match, *span_args, cap),
+    ).fetchone()
+    return n, low, high
+
+
+def _size(newest: tuple[int, int | None, int | None] | None, cap: int) -> float | None:
+    """About how many articles match, from the newest ``cap``: all of them when there are
+    fewer, else as many as their density over the stretch of ids they span would give."""
+    if newest is None:
+        return None
+    n, low, high = newest
+    if n < cap or low is None or high is None:
+        return float(n)
+    return n * high / (high - low + 1)
