@@ -17,7 +17,7 @@ import codecs
 import re
 from collections.abc import Iterator
 from itertools import accumulate, repeat
-from operator import add
+from operator import add, itemgetter
 from typing import BinaryIO, Protocol
 
 from reader.core.charsets import DEFAULT_LEGACY, SAMPLE_BYTES, canonical, detect_legacy, sniff_utf16
@@ -291,20 +291,28 @@ def _iter_ascii_compatible(
         pending = rest + chunk
 
 
-def _dirty(text: str, body: bytes) -> bool:
-    """Might normalise() change a line of this LF-separated text (``body`` is its UTF-8)?
+# Printable ASCII: what _dirty() deletes from a chunk's bytes, leaving controls, line ends and
+# non-ASCII characters (whole: every byte of a multi-byte UTF-8 character is 0x80 or more).
+_ASCII_PRINTABLE = bytes(range(0x20, 0x7F))
+_FIRST = itemgetter(slice(None, 1))
+_LAST = itemgetter(slice(-1, None))
+
+
+def _dirty(body: bytes, lines: list[str]) -> bool:
+    """Might normalise() change a line of this LF-separated UTF-8 ``body`` (split into ``lines``)?
 
     Controls and every white space but the plain space are not printable; the rest is two spaces
-    in a row or a space at either end of a line, looked for in the bytes (a byte a character,
-    where the decoded text of a dump with curly quotes takes two).
+    in a row or a space at either end of a line. Printability is asked of the few characters left
+    once printable ASCII is deleted (bytes.translate, far cheaper than str.isprintable over all
+    of it), and the ends of lines are looked at one character each, in C (a search for " \n" or
+    "\n " stops at every space of the chunk).
     """
-    return (
-        b"  " in body
-        or b" \n" in body
-        or b"\n " in body
-        or body[:1] == b" "
-        or not text.replace("\n", "").isprintable()
-    )
+    if b"  " in body:
+        return True
+    rest = body.translate(None, _ASCII_PRINTABLE)
+    if len(rest) != rest.count(b"\n") and not rest.decode("utf-8").replace("\n", "").isprintable():
+        return True
+    return " " in map(_FIRST, lines) or " " in map(_LAST, lines)
 
 
 def _lf_lines(
@@ -322,7 +330,7 @@ def _lf_lines(
     decoder.checked(text)
     lines = text.split("\n")
     lines.pop()
-    if _dirty(text, body):
+    if _dirty(body, lines):
         indents = [indent_of(line) if line[:1] in " \t\u00a0\u3000" else 0 for line in lines]
         yield from zip(map(normalise, lines), ends, indents, strict=True)
         return
