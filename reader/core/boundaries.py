@@ -31,9 +31,9 @@ from reader.core.drafts import MAX_ARTICLE_CHARS, Draft
 from reader.core.furniture import (
     byline,
     date_line,
+    furniture_of,
     is_boilerplate,
     is_credit,
-    is_sign_off,
     is_transcript,
 )
 from reader.core.layout import Layout, Unit
@@ -334,20 +334,8 @@ class Segmenter:
         return "crosshead"
 
     def _furniture(self, u: Unit, draft: Draft | None) -> tuple[str, str | None] | None:
-        text = u.text
-        if is_boilerplate(text):
-            return "boilerplate", None
-        if is_sign_off(text):
-            return "sign-off", None
-        if is_credit(text):
-            return "credit", None
-        who = byline(text)
-        if who is not None:
-            return "byline", who
-        when = date_line(text)
-        if when is not None:
-            return "date", when
-        return self._caption(text)
+        found = furniture_of(u.text)
+        return found if found is not None else self._caption(u.text)
 
     def _caption(self, text: str) -> tuple[str, str | None] | None:
         """A photo caption: a short line right before a credit line."""
@@ -364,30 +352,34 @@ class Segmenter:
 
     def _cue_after(self, current: Unit | None = None) -> float:
         """How strongly what follows announces an article: bullets, byline, date, dateline."""
+        return self._cue_and_next(current)[0]
+
+    def _cue_and_next(self, current: Unit | None = None) -> tuple[float, Unit | None]:
+        """_cue_after, and the next unit with text (``_next_text()``) it was read from."""
         nxt = self._next_text()
         if nxt is None:
-            return 0.0
+            return 0.0, None
         text = nxt.text
         if nxt.kind == "bullet" and not self.markdown:
-            return 4.0
+            return 4.0, nxt
         if nxt.kind != "text":
-            return 0.0
+            return 0.0, nxt
         if len(text) <= 100 and (byline(text) is not None or date_line(text) is not None):
-            return 4.0
+            return 4.0, nxt
         found = nxt.dateline()
         if found is not None and not is_headline_shaped(text):
             dl, prefix = found
             if prefix.rstrip()[-1:] != ":":
-                return 3.5  # "LONDON, Nov 24 (Reuters) - ", "NEW YORK (AP) — "
+                return 3.5, nxt  # "LONDON, Nov 24 (Reuters) - ", "NEW YORK (AP) — "
             # "DUBAI: " opens a lead; "Duncan: " who speaks again a few lines on is a transcript,
             # and so is the answer to a "Q: " line.
             if self._speaker_again(nxt, prefix) or (
                 current is not None and is_transcript(current.text)
             ):
-                return 0.0
+                return 0.0, nxt
             place = dl.split(",")[0]
-            return 3.0 if place.upper() == place else 2.5
-        return 0.0
+            return (3.0 if place.upper() == place else 2.5), nxt
+        return 0.0, nxt
 
     def _among_questions(self, u: Unit, draft: Draft | None) -> bool:
         """Is another short question (not "Q: …") asked within two lines either side?"""
@@ -437,22 +429,26 @@ class Segmenter:
         text = u.text
         lay = self.layout
         style = self.style
-        cue = self._cue_after(u)
-        nxt = self._next_text()
+        # What is worked out once here (the style's stop_style, the line's case and shape) is
+        # read several times below; the style learns only just before a decision is returned.
+        cue, nxt = self._cue_and_next(u)
         sentence = text.rstrip(CLOSING).endswith(".")
+        stop_style = style.stop_style
+        title: bool | None = None  # is_title_case(text), once needed
         if (
             sentence
             and cue < 2.0
             and not hint
             and draft is not None
             and not draft.closed
-            and not style.stop_style
+            and not stop_style
             and not (u.blanks and lay.blank_rare)  # set off by a blank line where few are
-            and not is_title_case(text)
         ):
-            # A sentence in sentence case, announced by nothing, in a dump whose headlines do
-            # not end with full stops: a paragraph (most short lines that reach here are).
-            return "paragraph"
+            title = is_title_case(text)
+            if not title:
+                # A sentence in sentence case, announced by nothing, in a dump whose headlines
+                # do not end with full stops: a paragraph (most short lines that reach here are).
+                return "paragraph"
         if cue and sentence and nxt is not None:
             # A sentence before "Name: …" introduces the speaker, and one before a byline or a
             # date is the end of an article whose page put them at its foot: headlines are
@@ -460,16 +456,21 @@ class Segmenter:
             found = nxt.dateline()
             if found is not None and found[1].rstrip().endswith(":"):
                 cue = min(cue, 1.0)
-            elif not (self.style.stop_style or is_title_case(text)):
-                cue = min(cue, 2.0)
+            elif not stop_style:
+                if title is None:
+                    title = is_title_case(text)
+                if not title:
+                    cue = min(cue, 2.0)
 
-        if draft is not None and draft.has_body and not draft.article.title and not draft.closed:
+        shaped = is_headline_shaped(text)
+        has_body = draft is not None and draft.has_body
+        if has_body and not draft.article.title and not draft.closed:  # type: ignore[union-attr]
             # An article whose headline has not been seen: scraped pages put it after the body.
             if cue >= 3.0:
                 return "headline"
             if (
                 lay.blank_rare
-                and is_headline_shaped(text)
+                and shaped
                 and nxt is not None
                 and (nxt.blanks > 0 or is_headline_shaped(nxt.text))
             ):
@@ -483,7 +484,7 @@ class Segmenter:
             structural += 3.5
         score += structural + cue
 
-        if draft is not None and not draft.closed and not draft.has_body:
+        if draft is not None and not draft.closed and not has_body:
             if draft.article.summary:
                 return "paragraph"
             if draft.article.title:
@@ -492,15 +493,16 @@ class Segmenter:
                 if cue < 3.0 or BYLINE_START.match(text) or HAS_DIGIT.search(text):
                     return "paragraph"
                 score -= 2.0
-        elif cue >= 3.0 and is_headline_shaped(text) and not self.markdown:
+        elif cue >= 3.0 and shaped and not self.markdown:
             # Announced by bullets, a byline, a date or a dateline lead, and shaped like a
             # headline: nothing else weighed here could outweigh that.
-            style.learn(features(u, nxt, cue), True, first=draft is None, words=text.count(" ") + 1)
+            feats = features(u, nxt, cue, title)
+            style.learn(feats, True, first=draft is None, words=text.count(" ") + 1)
             return "headline"
 
         # The blank lines around it: what they mean is learned from the dump (below); before
         # there is anything to learn from, blank lines that are rare mark boundaries.
-        feats = features(u, nxt, cue)
+        feats = features(u, nxt, cue, title)
         if not style.known:
             if lay.blank_rare:
                 score += 2.0 if u.blanks else 0.0
@@ -522,13 +524,13 @@ class Segmenter:
             score -= 1.5
         core = text.rstrip(CLOSING)
         end = core[-1:]
-        if is_headline_shaped(text):
+        if shaped:
             score += 0.5  # no sentence: no closing full stop, no break inside
         # Sentences end with a full stop; so do a few headlines, and a line in Title Case is
         # no sentence of a paragraph ("I Was Never Afraid of the Sea. Only of the Boats.").
-        lenient = style.stop_style or feats[_TITLE]
+        lenient = stop_style or feats[_TITLE]
         if end == ".":
-            score -= 0.3 if style.stop_style else 0.8 if lenient else 2.0 if core is text else 2.5
+            score -= 0.3 if stop_style else 0.8 if lenient else 2.0 if core is text else 2.5
         elif end == "!":
             score -= 0.8
         elif end == "…":
@@ -546,7 +548,7 @@ class Segmenter:
             and not structural
             and not feats[_TITLE]
             and self._among_questions(u, draft)
-            and not (draft is not None and draft.has_body and subject_changes(draft, self.ahead))
+            and not (has_body and subject_changes(draft, self.ahead))  # type: ignore[arg-type]
         ):
             # An interview: questions, each with its answer, a line or two apart, on one subject
             # (a run of one-paragraph stories under question headlines changes subject).
@@ -575,8 +577,8 @@ class Segmenter:
         # Lexical cohesion, for the doubtful.
         # (Cohesion moves a score by +2.0 or -2.5 at most: it is worked out only where it can
         # take the score across the threshold.)
-        if -1.0 < score < 3.5 and draft is not None and draft.has_body and not structural:
-            score += cohesion(u, draft, self.ahead)
+        if -1.0 < score < 3.5 and has_body and not structural:
+            score += cohesion(u, draft, self.ahead)  # type: ignore[arg-type]
 
         if _DEBUG and not self.dry:
             print(
@@ -593,9 +595,8 @@ class Segmenter:
         if score > THRESHOLD:
             return "headline"
         if (
-            draft is not None
-            and draft.has_body
-            and is_headline_shaped(text)
+            has_body
+            and shaped
             and words <= 10
             and nxt is not None
             and nxt.kind == "text"

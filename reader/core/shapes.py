@@ -20,6 +20,7 @@ _ABBREV = {
     "dec", "a.m", "p.m", "approx", "est", "dept", "univ",
 }  # fmt: skip
 _SENTENCE_BREAK = re.compile(r"(\S+)[.?!][”’\"']?\s+[“‘\"']?[A-Z0-9]")
+_BREAK_TAIL = re.compile(r"[.?!][”’\"']?\s+[“‘\"']?[A-Z0-9]")
 BYLINE_START = re.compile(r"^(?:by|from|reporting by|words by)\s", re.IGNORECASE)
 HAS_DIGIT = re.compile(r"\d")
 _STOP = frozenset(
@@ -42,8 +43,12 @@ def is_headline_shaped(line: str) -> bool:
     if len(line) > MAX_HEADLINE_CHARS or not line:
         return False
     first = line[0]
-    camel = first.isalpha() and len(line) > 1 and line[1].isupper()
-    if not (first.isupper() or first.isdigit() or first in _OPENING_OK or camel):
+    if not (
+        first.isupper()
+        or first.isdigit()
+        or first in _OPENING_OK
+        or (first.isalpha() and len(line) > 1 and line[1].isupper())  # camelCase: "iPhone"
+    ):
         return False
     core = line.rstrip(CLOSING)
     if not core or core[-1] in _TERMINAL:
@@ -54,6 +59,10 @@ def is_headline_shaped(line: str) -> bool:
 
 
 def sentence_break(line: str) -> bool:
+    # Every break ends in what _BREAK_TAIL finds; it opens with a character class, which the
+    # engine scans for in C, where _SENTENCE_BREAK (opening with \S+) is tried at every character.
+    if _BREAK_TAIL.search(line) is None:
+        return False
     for m in _SENTENCE_BREAK.finditer(line):
         if m.group(1).rstrip(".").lower().lstrip("(“‘\"'") not in _ABBREV:
             return True
@@ -65,16 +74,21 @@ def is_candidate(text: str) -> bool:
     if len(text) > MAX_HEADLINE_CHARS or not text:
         return False
     first = text[0]
-    camel = first.isalpha() and len(text) > 1 and text[1].isupper()
-    if not (first.isupper() or first.isdigit() or first in _OPENING_OK or camel):
+    if not (
+        first.isupper()
+        or first.isdigit()
+        or first in _OPENING_OK
+        or (first.isalpha() and len(text) > 1 and text[1].isupper())
+    ):
         return False
-    if text.count(" ") >= MAX_HEADLINE_WORDS:
+    spaces = text.count(" ")
+    if spaces >= MAX_HEADLINE_WORDS:
         return False
     core = text.rstrip(CLOSING)
     if not core or core[-1] in ",;:":
         return False
     # A headline may end in a full stop, but then it is short: a long one is a sentence.
-    return core[-1] != "." or text.count(" ") < 14
+    return core[-1] != "." or spaces < 14
 
 
 def is_caps(text: str) -> bool:
@@ -85,20 +99,32 @@ def is_caps(text: str) -> bool:
 def is_title_case(text: str) -> bool:
     """Most words of four letters or more capitalised ("How a Small Town Saved Its Bakery")."""
     words = [w for w in text.split() if len(w) > 3]
-    if len(words) < 2:
+    n = len(words)
+    if n < 2:
         return False
-    caps = 0
+    need = 0.8 * n
+    caps = misses = 0
     for w in words:
         c = w[0]
         if c in _OPENING_OK and len(w) > 1:
             c = w[1]
-        caps += c.isupper()
-    return caps >= 0.8 * len(words)
+        if c.isupper():
+            caps += 1
+        else:
+            misses += 1
+            if n - misses < need:
+                return False  # the rest cannot make up the capitals needed (sentence case)
+    return caps >= need
 
 
 # Words of four letters or more (digits and apostrophes split them: "council's" is "council"),
 # found by the regular-expression engine, so that no Python code runs per word.
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+# The same in lower-case ASCII, where a letter is a-z: a plain range the engine tests several
+# times faster than the Unicode class. Curly quotes and dashes split words either way, so they
+# are made spaces first, and most news text is then ASCII.
+_ASCII_WORD = re.compile(r"[a-z]{4,}")
+_SPLITTERS = ("’", "“", "”", "‘", "—", "–")
 
 
 def content_words(unit: Unit) -> frozenset[str]:
@@ -106,7 +132,15 @@ def content_words(unit: Unit) -> frozenset[str]:
     The first 150 characters are enough (measured on the layout fixtures: the same separation
     across article boundaries as whole paragraphs)."""
     if unit.words is None:
-        unit.words = frozenset(_CONTENT_WORD.findall(unit.text[:150].lower())) - _STOP
+        text = unit.text[:150].lower()
+        if not text.isascii():
+            for c in _SPLITTERS:
+                if c in text:
+                    text = text.replace(c, " ")
+        if text.isascii():
+            unit.words = frozenset(_ASCII_WORD.findall(text)) - _STOP
+        else:
+            unit.words = frozenset(_CONTENT_WORD.findall(text)) - _STOP
     return unit.words
 
 

@@ -153,14 +153,18 @@ class Style:
         return Style(h, hn, p, pn, round(self.stops * k), [x * kl for x in self.lengths])
 
 
-def features(unit: Unit, nxt: Unit | None, cue: float) -> tuple[bool, ...]:
+def features(
+    unit: Unit, nxt: Unit | None, cue: float, title: bool | None = None
+) -> tuple[bool, ...]:
+    """``title``: is_title_case(unit.text) when the caller has worked it out already."""
     text = unit.text
+    short = len(text) <= 300
     return (
         unit.blanks > 0,
         unit.blanks > 1,
         # Set apart from what follows: by a blank line, or by bullets, a byline, a dateline.
         (nxt is not None and nxt.blanks > 0) or cue >= 2.0,
         cue >= 2.0,
-        len(text) <= 300 and is_caps(text),
-        len(text) <= 300 and is_title_case(text),
+        short and is_caps(text),
+        short and (is_title_case(text) if title is None else title),
     )
