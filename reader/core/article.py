@@ -7,6 +7,7 @@ plain text (``body_text``) so that people who open the SQLite file themselves ca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
 BlockKind = Literal["p", "h"]
@@ -20,6 +21,8 @@ SUSPECT_CROSSHEADS = 8
 # Cross-heads are stored as Markdown-style "## " lines; a paragraph that happens to start with
 # "#" or "\" is escaped so that the round trip is exact.
 _HEAD_PREFIX = "## "
+_KIND = itemgetter(0)
+_TEXT = itemgetter(1)
 
 
 @dataclass(slots=True)
@@ -93,14 +96,19 @@ class Article:
 
     def looks_merged(self) -> bool:
         """Too long, or too many cross-heads, for one article: headlines may have been missed."""
-        return self._long() or (
-            sum(1 for kind, _ in self.blocks if kind == "h") >= SUSPECT_CROSSHEADS
-        )
+        return self._long() or self._heads() >= SUSPECT_CROSSHEADS
+
+    def doubtful(self) -> bool:
+        """``bool(self.doubts())`` without the words: the parser asks it of every article."""
+        return self.title_derived or self._long() or self._heads() >= SUSPECT_CROSSHEADS
+
+    def _heads(self) -> int:
+        return list(map(_KIND, self.blocks)).count("h")
 
     def _long(self) -> bool:
         # A word and its space take two characters at least: most articles are ruled out by
         # their length alone, without counting words (this runs for every article parsed).
-        if sum(len(text) for _, text in self.blocks) < 2 * SUSPECT_WORDS:
+        if sum(map(len, map(_TEXT, self.blocks))) < 2 * SUSPECT_WORDS:
             return False
         return self.words > SUSPECT_WORDS
 
@@ -109,7 +117,7 @@ class Article:
         out = []
         if self._long():
             out.append(f"very long ({self.words:,} words): articles may be merged")
-        heads = sum(1 for kind, _ in self.blocks if kind == "h")
+        heads = self._heads()
         if heads >= SUSPECT_CROSSHEADS:
             out.append(f"{heads} cross-heads: headlines may have been taken for cross-heads")
         if self.title_derived:

@@ -147,13 +147,26 @@ class Segmenter:
                 )
             ):
                 # The common case, kept cheap: one more long paragraph of an article well under
-                # way (past its lead, so no dateline to look for).
+                # way (past its lead, so no dateline to look for); and the long paragraphs right
+                # after it, taken here while the look-ahead needs no refill.
                 a = draft.article
-                a.blocks.append(("p", text))
-                a.end = u.end
-                draft.paragraph_lines += 1
-                draft.size += n
-                draft.body_units.append(u)
+                blocks = a.blocks
+                body_units = draft.body_units
+                while True:
+                    blocks.append(("p", text))
+                    a.end = u.end
+                    draft.paragraph_lines += 1
+                    draft.size += n
+                    body_units.append(u)
+                    if len(ahead) <= LOOK or draft.size > MAX_ARTICLE_CHARS:
+                        break
+                    u = ahead[0]
+                    text = u.text
+                    n = len(text)
+                    if n <= 220 or u.kind != "text":
+                        u = body_units[-1]
+                        break
+                    ahead.popleft()
                 hint = False
                 prev_text = u
                 continue

@@ -149,7 +149,7 @@ def parse_indented(
     for article in seg.articles(make_units(chain(window, it), measured)):
         if report is not None:
             report.articles += 1
-            if article.doubts():
+            if article.doubtful():
                 report.doubtful += 1
                 report.merged += article.looks_merged()
         yield article

@@ -129,6 +129,8 @@ _DATE_PATTERNS = (
 
 def find_date(text: str) -> str | None:
     """The first full date (with a year) in ``text`` as an ISO date, or None."""
+    if "19" not in text and "20" not in text:
+        return None  # every pattern needs a year (most datelines have none): memchr-speed looks
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             groups = m.groupdict()

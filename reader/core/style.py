@@ -39,6 +39,17 @@ class Style:
     # worked out from (consistency() runs for every doubtful line; learning is rarer).
     _table: list[tuple[float, float]] | None = field(default=None, repr=False, compare=False)
     _at: int = field(default=0, repr=False, compare=False)
+    # known and stop_style, read for every doubtful line, worked out when the counts change.
+    _known: bool = field(default=False, repr=False, compare=False)
+    _stop_style: bool = field(default=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._counted()
+
+    def _counted(self) -> None:
+        nh = max(self.hn)
+        self._known = nh >= 2 and max(self.pn) >= 2
+        self._stop_style = nh >= 3 and self.stops >= 0.3 * nh
 
     @property
     def nh(self) -> int:
@@ -46,12 +57,12 @@ class Style:
 
     @property
     def known(self) -> bool:
-        return max(self.hn) >= 2 and max(self.pn) >= 2
+        return self._known
 
     @property
     def stop_style(self) -> bool:
         """This dump's headlines often end with a full stop."""
-        return self.nh >= 3 and self.stops >= 0.3 * self.nh
+        return self._stop_style
 
     def learn(
         self,
@@ -73,10 +84,11 @@ class Style:
                 continue  # blank lines before the first line of a dump say nothing
             counts[i] += f
             totals[i] += 1
+        self._counted()
 
     def consistency(self, feats: tuple[bool, ...], no_blanks: bool = False) -> float:
         """log P(features | headline) / P(features | not), per feature capped, in all capped."""
-        if not self.known:
+        if not self._known:
             return 0.0
         table = self._table
         seen = self.hn[2] + self.pn[2]

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
-from itertools import accumulate, repeat
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, chain, repeat
 from operator import add, itemgetter
 from typing import BinaryIO, Protocol
 
@@ -222,14 +222,25 @@ def iter_indented_lines(
 ) -> Iterator[tuple[str, int, int]]:
     """(normalised line, end offset, indent) for every line: the indent is the width of the white
     space that normalising took off the line's start (a tab counts 4), which hard-wrapped dumps use
-    to start paragraphs. ``report``: as for iter_lines."""
+    to start paragraphs. ``report``: as for iter_lines.
+
+    The lines are made a chunk at a time and chained in C: a generator that handed out each line
+    would cost a frame switch per line of the dump for each level it was nested in.
+    """
+    return chain.from_iterable(_batches(stream, chunk_size, report))
+
+
+Batch = Iterable[tuple[str, int, int]]
+
+
+def _batches(stream: BinaryIO, chunk_size: int, report: EncodingReport | None) -> Iterator[Batch]:
     head = stream.read(chunk_size)
     encoding, bom = sniff_encoding(head)
     decoder = _Decoder(report, encoding)
     if encoding is None:
-        yield from _iter_ascii_compatible(stream, head, bom, chunk_size, decoder)
+        yield from _ascii_compatible_batches(stream, head, bom, chunk_size, decoder)
     else:
-        yield from _iter_wide(stream, head, bom, encoding, chunk_size, decoder)
+        yield from _wide_batches(stream, head, bom, encoding, chunk_size, decoder)
 
 
 def indent_of(line: str) -> int:
@@ -241,9 +252,9 @@ def indent_of(line: str) -> int:
     return len(lead) + 3 * lead.count("\t")
 
 
-def _iter_ascii_compatible(
+def _ascii_compatible_batches(
     stream: BinaryIO, first: bytes, start: int, chunk_size: int, decoder: _Decoder
-) -> Iterator[tuple[str, int, int]]:
+) -> Iterator[Batch]:
     """UTF-8 / legacy code pages: line ends are plain bytes, so split bytes and decode lines."""
     pos = start
     pending = first[start:]
@@ -263,22 +274,25 @@ def _iter_ascii_compatible(
             parts = pending.split(b"\n")
             rest = parts.pop()
             # The common case, a chunk at a time: one decode, one split, offsets summed in C.
-            yield from _lf_lines(pending[: len(pending) - len(rest)], parts, pos, decoder)
+            yield _lf_lines(pending[: len(pending) - len(rest)], parts, pos, decoder)
             pos += len(pending) - len(rest)
             parts, ends = [], []
-        texts = [] if not parts else decoder.lines(parts)
-        for text, raw, sep in zip(texts, parts, ends, strict=False):
-            pos += len(raw) + sep
-            # normalise(), inlined: this loop runs once per line of the dump.
-            if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-                yield text, pos, 0
-            else:
-                yield normalise(text), pos, indent_of(text)
+        if parts:
+            texts = decoder.lines(parts)
+            batch = []
+            for text, raw, sep in zip(texts, parts, ends, strict=False):
+                pos += len(raw) + sep
+                # normalise(), inlined: this loop runs once per line of the dump.
+                if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+                    batch.append((text, pos, 0))
+                else:
+                    batch.append((normalise(text), pos, indent_of(text)))
+            yield batch
         if at_eof:
             if rest:
                 pos += len(rest)
                 text = decoder.line(rest)
-                yield normalise(text), pos, indent_of(text)
+                yield ((normalise(text), pos, indent_of(text)),)
             return
         # A blob with no line ends: hand it out in bounded pieces.
         while len(rest) > MAX_LINE:
@@ -286,7 +300,7 @@ def _iter_ascii_compatible(
             cut = cut + 1 if cut > 0 else MAX_LINE
             piece, rest = rest[:cut], rest[cut:]
             pos += len(piece)
-            yield normalise(decoder.line(piece)), pos, 0
+            yield ((normalise(decoder.line(piece)), pos, 0),)
         chunk = stream.read(chunk_size)
         pending = rest + chunk
 
@@ -315,9 +329,7 @@ def _dirty(body: bytes, lines: list[str]) -> bool:
     return " " in map(_FIRST, lines) or " " in map(_LAST, lines)
 
 
-def _lf_lines(
-    body: bytes, parts: list[bytes], pos: int, decoder: _Decoder
-) -> Iterator[tuple[str, int, int]]:
+def _lf_lines(body: bytes, parts: list[bytes], pos: int, decoder: _Decoder) -> Batch:
     """Lines of ``body`` (complete LF-ended lines, already split into ``parts``) with offsets."""
     ends = accumulate(map(add, map(len, parts), repeat(1)), initial=pos)
     next(ends)
@@ -325,21 +337,19 @@ def _lf_lines(
         text = body.decode("utf-8")
     except UnicodeDecodeError:  # a legacy line somewhere: decide line by line
         raws = decoder.lines(parts)
-        yield from zip(map(normalise, raws), ends, map(indent_of, raws), strict=True)
-        return
+        return zip(map(normalise, raws), ends, map(indent_of, raws), strict=True)
     decoder.checked(text)
     lines = text.split("\n")
     lines.pop()
     if _dirty(body, lines):
         indents = [indent_of(line) if line[:1] in " \t\u00a0\u3000" else 0 for line in lines]
-        yield from zip(map(normalise, lines), ends, indents, strict=True)
-        return
-    yield from zip(lines, ends, repeat(0), strict=False)
+        return zip(map(normalise, lines), ends, indents, strict=True)
+    return zip(lines, ends, repeat(0), strict=False)
 
 
-def _iter_wide(
+def _wide_batches(
     stream: BinaryIO, first: bytes, start: int, encoding: str, chunk_size: int, decoder: _Decoder
-) -> Iterator[tuple[str, int, int]]:
+) -> Iterator[Batch]:
     """UTF-16/32: decode incrementally, then split text; offsets are exact at chunk ends."""
     incremental = codecs.getincrementaldecoder(encoding)(errors="replace")
     pos = start
@@ -357,15 +367,14 @@ def _iter_wide(
             continue
         parts = _TEXT_LINE_ENDS.split(pending)
         rest = parts.pop()
-        for line in parts:
-            yield normalise(line), consumed, indent_of(line)
+        yield [(normalise(line), consumed, indent_of(line)) for line in parts]
         if at_eof:
             if rest:
-                yield normalise(rest), consumed, indent_of(rest)
+                yield ((normalise(rest), consumed, indent_of(rest)),)
             return
         while len(rest) > MAX_LINE:
             piece, rest = rest[:MAX_LINE], rest[MAX_LINE:]
-            yield normalise(piece), consumed, 0
+            yield ((normalise(piece), consumed, 0),)
         pending = rest
         pos = consumed
         data = stream.read(chunk_size)
