@@ -335,9 +335,10 @@ def is_boilerplate(line: str) -> bool:
     return _BOILERPLATE.match(line) is not None
 
 
-def furniture_of(line: str) -> tuple[str, str | None] | None:
+def furniture_of(line: str, credits: bool = True) -> tuple[str, str | None] | None:
     """What furniture ``line`` is, by itself: ("boilerplate" | "sign-off" | "credit", None),
-    ("byline", who) or ("date", ISO date); None when it is none of them.
+    ("byline", who) or ("date", ISO date); None when it is none of them (``credits``: False to
+    leave photo credits out).
 
     The same tests, in the same order, as is_boilerplate, is_sign_off, is_credit, byline and
     date_line one after another, with their cheap first looks shared: the parser asks this of
@@ -370,7 +371,8 @@ def furniture_of(line: str) -> tuple[str, str | None] | None:
     ):
         return "sign-off", None
     if (
-        n <= 140
+        credits
+        and n <= 140
         and (c == "(" or "/" in line or start.rstrip(":") in _CREDIT_STARTS)
         and _CREDIT.match(line) is not None
     ):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from reader.core.furniture import is_bullet, is_separator
+from reader.core.furniture import furniture_of, is_bullet, is_separator
 
 PROFILE_LINES = 4000
 PROFILE_CHARS = 3_000_000
@@ -254,35 +254,39 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
     prev_indent = first_indent = 0
     blanks = 0
     prev_end = 0
+    indent_paragraphs = layout.indent_paragraphs
     for text, end, indent in lines:
         if not text:
             blanks += 1
             prev_end = end
             continue
+        # (This runs for every line of a hard-wrapped dump, several per paragraph: the tests
+        # are inlined and the cheap ones first.)
         c = text[0]
+        lower = c.islower()
         alone = (c in "-=*_~#•·+" and is_separator(text)) or (c in "-•–*·▪" and is_bullet(text))
         new = cur is None or blanks > 0 or alone or cur.kind != "text"
-        if not new and len(text) <= 100 and not c.islower() and _stands_alone(text):
+        if not new and not lower and len(text) <= 100 and _stands_alone(text):
             new = True  # a byline, a date line, a sign-off: never the rest of a paragraph
         if (
             not new
+            and not lower
             and cur is not None
             and cur.lines == 1
-            and not c.islower()
-            and not _ends_sentence(prev_line)
+            and prev_line[-1:] not in _TERMINAL
             and _headline_case(prev_line)
         ):
             # A headline over its first paragraph: a line that is no sentence, in Title Case
             # or capitals, stopped short of the margin or not.
             new = True
         if not new and cur is not None:
-            if layout.indent_paragraphs and (
+            if indent_paragraphs and (
                 indent > prev_indent or (indent > 0 and indent >= first_indent)
             ):
                 # Paragraphs start indented and go on at the margin: an indented line opens one.
                 new = True
             elif len(prev_line) < short and (
-                _ends_sentence(prev_line) or (not c.islower() and cur.lines == 1)
+                prev_line[-1:] in _TERMINAL or (not lower and cur.lines == 1)
             ):
                 # The previous line stopped short: the end of a paragraph, or a line of its own
                 # (a headline, a byline) when it was alone and this one starts with a capital.
@@ -303,7 +307,7 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
         else:
             assert cur is not None
             last = cur.raw
-            if len(last) > 1 and last[-1] == "-" and last[-2].isalpha() and c.islower():
+            if lower and len(last) > 1 and last[-1] == "-" and last[-2].isalpha():
                 cur.raw = last[:-1] + text  # a word hyphenated across the line end
             else:
                 cur.raw = last + " " + text
@@ -318,14 +322,8 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
 
 
 def _stands_alone(text: str) -> bool:
-    from reader.core.furniture import byline, date_line, is_boilerplate, is_sign_off
-
-    return (
-        byline(text) is not None
-        or date_line(text) is not None
-        or is_sign_off(text)
-        or is_boilerplate(text)
-    )
+    """A byline, a date line, a sign-off or page boilerplate (not a photo credit)."""
+    return furniture_of(text, credits=False) is not None
 
 
 _CASE_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
