@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from reader.core.furniture import furniture_of, is_bullet, is_separator
@@ -385,7 +386,7 @@ def _markdown_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> It
             unit = Unit(body, prev_end, end, blanks, kind="quote")
             unit.raw = body
         if unit is None:
-            m = _MD_LIST.match(text)
+            m = _MD_LIST.match(text) if c in "-*+" or c.isdigit() else None
             if m:
                 unit = Unit(text[m.end() :], prev_end, end, blanks, kind="item")
                 unit.raw = unit.text
@@ -483,6 +484,9 @@ _SIMPLE_EM = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*_\\`<>\[\]]+?)(?<=[^\s*]
 _SIMPLE_UNDERSCORE_EM = re.compile(r"_(?<![\w\\]_)(?=[^\s_])([^*_\\`<>\[\]]+?)(?<=[^\s_])_(?!\w)")
 
 
+_GROUP_1 = itemgetter(1)
+
+
 def markdown_to_text(text: str) -> str:
     """Inline markdown to the plain text a reader sees: **bold** → bold, [text](url) → text,
     images dropped, code spans kept as their text."""
@@ -491,11 +495,13 @@ def markdown_to_text(text: str) -> str:
         return text if "  " not in text else " ".join(text.split())
     # The common forms (**strong**, *em*, _em_, [text](url)) by substitution; anything else left
     # (nesting, code, escapes, HTML, odd flanking) goes to the CommonMark parser.
-    simple = _SIMPLE_LINK.sub(r"\1", text) if "](" in text else text
+    # (Each match replaced by its group 1 through a C callable: a template string would be
+    # expanded by Python code for every match.)
+    simple = _SIMPLE_LINK.sub(_GROUP_1, text) if "](" in text else text
     if "*" in simple:
-        simple = _SIMPLE_EM.sub(r"\1", _SIMPLE_STRONG.sub(r"\1", simple))
+        simple = _SIMPLE_EM.sub(_GROUP_1, _SIMPLE_STRONG.sub(_GROUP_1, simple))
     if "_" in simple:
-        simple = _SIMPLE_UNDERSCORE_EM.sub(r"\1", simple)
+        simple = _SIMPLE_UNDERSCORE_EM.sub(_GROUP_1, simple)
     if not _MARKUP_CHARS.search(simple) and not simple.endswith("  "):
         return " ".join(simple.split())
     return markdown_it_text(text)
