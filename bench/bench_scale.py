@@ -346,9 +346,24 @@ def scale_queries(lib: Path) -> list[str]:
     ]
 
 
+def _timed(library: object, q: str, order: str, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of ``repeat`` first pages after one warm-up. The CPU time (this
+    thread's) does not grow with the neighbours' load as the wall clock does; both are shown."""
+    from reader.core import search as search_mod
+
+    search_mod.search(library, q, order=order)
+    walls, cpus = [], []
+    for _ in range(repeat):
+        c0, t0 = time.thread_time(), time.perf_counter()
+        search_mod.search(library, q, order=order)
+        walls.append((time.perf_counter() - t0) * 1000)
+        cpus.append((time.thread_time() - c0) * 1000)
+    return walls, cpus
+
+
 def search_latency(lib: Path, repeat: int, count_limit: int) -> dict:
     """First page of every query, ranked and newest-first; added latency over a no-hit floor."""
-    import bench_search
+    from bench_search import NO_HIT, _pct
 
     from reader.core import search as search_mod
     from reader.core.store import Library
@@ -357,38 +372,46 @@ def search_latency(lib: Path, repeat: int, count_limit: int) -> dict:
     queries = scale_queries(lib)
     print(f"\n=== search: {len(queries)} queries x 2 orders x {repeat} runs ===", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at start")
-    floor = {
-        o: bench_search._timed(library, bench_search.NO_HIT, o, repeat)[0] for o in ("rank", "date")
-    }
+    orders = ("rank", "date")
+    floor = {o: _timed(library, NO_HIT, o, repeat)[0] for o in orders}
     added: list[float] = []
     every: list[float] = []
-    print(f"{'query':44} {'matches':>10} {'rank med':>9} {'p95':>7} {'date med':>9} {'p95':>7}")
+    cpu: list[float] = []
+    print(
+        f"{'query':44} {'matches':>10} {'rank med':>9} {'p95':>7} {'CPU':>6} "
+        f"{'date med':>9} {'p95':>7} {'CPU':>6} {'count':>8}"
+    )
     for q in queries:
         t0 = time.perf_counter()
         matches = search_mod.count(library, q, limit=count_limit)[0]
         count_ms = (time.perf_counter() - t0) * 1000
         cells = []
-        for order in ("rank", "date"):
-            times, _ = bench_search._timed(library, q, order, repeat)
+        for order in orders:
+            times, cpus = _timed(library, q, order, repeat)
             every += times
+            cpu += cpus
             base = statistics.median(floor[order])
             added += [t - base for t in times]
-            cells.append(f"{statistics.median(times):9.1f} {bench_search._pct(times, 95):7.1f}")
-        print(
-            f"{q.strip()[:44]:44} {matches:>10,} {cells[0]} {cells[1]}   (count {count_ms:.0f} ms)"
-        )
-    for order in ("rank", "date"):
-        floor[order] += bench_search._timed(library, bench_search.NO_HIT, order, repeat)[0]
+            cells.append(
+                f"{statistics.median(times):9.1f} {_pct(times, 95):7.1f} "
+                f"{statistics.median(cpus):6.1f}"
+            )
+        print(f"{q.strip()[:44]:44} {matches:>10,} {cells[0]} {cells[1]} {count_ms:6.0f}ms")
+    for order in orders:
+        floor[order] += _timed(library, NO_HIT, order, repeat)[0]
     library.close()
     result = {
         "median_ms": statistics.median(every),
-        "p95_ms": bench_search._pct(every, 95),
+        "p95_ms": _pct(every, 95),
         "added_median_ms": statistics.median(added),
-        "added_p95_ms": bench_search._pct(added, 95),
+        "added_p95_ms": _pct(added, 95),
+        "cpu_median_ms": statistics.median(cpu),
+        "cpu_p95_ms": _pct(cpu, 95),
         "floor_ms": statistics.median(floor["rank"] + floor["date"]),
     }
     print(
-        f"all: median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms; floor "
+        f"all: median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms (CPU median "
+        f"{result['cpu_median_ms']:.1f} ms, p95 {result['cpu_p95_ms']:.1f} ms); floor "
         f"{result['floor_ms']:.2f} ms; added latency median {result['added_median_ms']:.1f} ms, "
         f"p95 {result['added_p95_ms']:.1f} ms; load average {os.getloadavg()[0]:.1f} at end"
     )
@@ -397,9 +420,27 @@ def search_latency(lib: Path, repeat: int, count_limit: int) -> dict:
     return result
 
 
+def sizes(lib: Path) -> None:
+    """Where the library's bytes are, per table and index (SQLite's dbstat: reads every page)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{lib}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 12"
+        ).fetchall()
+    finally:
+        conn.close()
+    print("\n=== size per table and index (dbstat) ===")
+    for name, size in rows:
+        print(f"{name:32} {size / 1e9:8.2f} GB")
+
+
 def measure(args: argparse.Namespace) -> int:
     lib: Path = args.library
     print(f"library: {lib}: {article_count(lib):,} articles, {library_bytes(lib) / 1e9:.2f} GB")
+    if args.sizes:
+        sizes(lib)
     status = 0
     if not args.no_paint:
         status = first_paint(lib, args.runs)
@@ -425,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--count-limit", type=int, default=2_000_000)
     m.add_argument("--no-paint", action="store_true")
     m.add_argument("--no-search", action="store_true")
+    m.add_argument("--sizes", action="store_true", help="bytes per table and index (slow)")
     r = sub.add_parser("report", help="the per-part table and totals from the build's log")
     r.add_argument("--library", type=Path, required=True)
     args = ap.parse_args(argv)

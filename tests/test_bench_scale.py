@@ -44,7 +44,8 @@ def test_bench_scale_imports_parts_in_sequence_and_measures_search(tmp_path: Pat
     assert re.search(r"total: 300 articles in 2 parts, wall [\d.]+ min, CPU [\d.]+ min", out)
     assert "peak memory of all processes per part:" in out
 
-    out = scale("measure", "--library", str(lib), "--no-paint", "--repeat", "1")
+    out = scale("measure", "--library", str(lib), "--no-paint", "--repeat", "1", "--sizes")
+    assert re.search(r"^articles\s+[\d.]+ GB$", out, re.MULTILINE), out
     (matches,) = re.findall(r"^the\s+([\d,]+)\s", out, re.MULTILINE)[:1]
     # Short wire items may lack "the"; most articles have it, and both parts are searchable.
     assert 250 <= int(matches.replace(",", "")) <= 300
