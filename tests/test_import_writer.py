@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
+import threading
 from pathlib import Path
 
-from reader.core.importing import import_file
+import pytest
+
+from reader.core import dump_copies
+from reader.core.dump_copies import CopyInfo, copy_info, file_digest, open_copy
+from reader.core.importing import PROCESS_PARSE_BYTES, import_file
 from reader.core.store import Library
+from tests.test_faults_import import _cli, _wait_until, count_articles, needs_proc
+from tests.test_importing import many_articles
 
 DUMP = Path(__file__).parent / "fixtures" / "layouts" / "blank_bbc40.txt"
 
@@ -27,3 +37,146 @@ def test_statement_journals_stay_in_memory_while_importing_only(tmp_path: Path) 
         assert seen and set(seen) == {2}
         assert lib.conn.execute("PRAGMA temp_store").fetchone() == (before,)
         assert lib.integrity_ok()
+
+
+# --- the dump's copy, made while importing (reader.core.dump_copies.CopyMaker) ------------------
+
+
+def _chunks(lib: Library, source_id: int) -> int:
+    sql = "SELECT count(*) FROM dump_chunks WHERE source_id = ?"
+    return lib.conn.execute(sql, (source_id,)).fetchone()[0]
+
+
+def _copies(lib: Library) -> dict[int, str]:
+    return dict(lib.conn.execute("SELECT source_id, digest FROM dump_copies").fetchall())
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dump_copies, "READ_BYTES", 16 * 1024)
+    monkeypatch.setattr(dump_copies, "CHUNK_BYTES", 2 * 1024)
+
+
+def test_the_copy_is_stored_as_the_import_goes_and_sealed_at_its_end(
+    tmp_path: Path, small_chunks: None
+) -> None:
+    dump = many_articles(tmp_path / "d.txt", 3000)
+    seen: list[tuple[int, CopyInfo | None]] = []
+    with Library(tmp_path / "lib.sqlite3") as lib:
+
+        def on_commit(_batch: object) -> None:
+            seen.append((_chunks(lib, 1), copy_info(lib, 1)))
+
+        result = import_file(lib, dump, batch_articles=100, on_commit=on_commit)
+        assert result.status == "done" and result.new == 3000
+        assert len(seen) > 10
+        # Before the end: chunks already stored, but no copy to read until it is sealed.
+        assert any(n > 0 for n, _ in seen[:-1])
+        assert all(info is None for _, info in seen)
+        info = copy_info(lib, 1)
+        assert info is not None and info.raw_size == dump.stat().st_size
+        assert info.digest == file_digest(dump)
+        assert (
+            info.stored_size
+            == lib.conn.execute(
+                "SELECT sum(length(data)) FROM dump_chunks WHERE source_id = 1"
+            ).fetchone()[0]
+        )
+        with open_copy(lib, 1) as f:
+            assert f.read() == dump.read_bytes()
+        assert not [t for t in threading.enumerate() if t.name == "dispatch-copy"]
+        assert lib.integrity_ok()
+
+
+def test_a_cancelled_import_leaves_no_copy(tmp_path: Path, small_chunks: None) -> None:
+    dump = many_articles(tmp_path / "d.txt", 2000)
+    commits: list[object] = []
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        result = import_file(
+            lib,
+            dump,
+            batch_articles=100,
+            on_commit=commits.append,
+            cancelled=lambda: len(commits) >= 5,
+        )
+        assert result.status == "cancelled" and result.new == 500
+        assert _copies(lib) == {} and _chunks(lib, 1) == 0
+        assert not [t for t in threading.enumerate() if t.name == "dispatch-copy"]
+
+
+def test_a_reimport_makes_no_copy_and_keeps_the_first(tmp_path: Path) -> None:
+    dump = many_articles(tmp_path / "d.txt", 300)
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        import_file(lib, dump)
+        again = import_file(lib, dump)
+        assert again.status == "done" and again.new == 0
+        assert list(_copies(lib)) == [1]
+        with open_copy(lib, 1) as f:
+            assert f.read() == dump.read_bytes()
+
+
+def test_a_copy_that_cannot_be_read_costs_the_import_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real = dump_copies._Squeezer.chunks
+
+    def failing(self, path, stop=None):  # type: ignore[no-untyped-def]
+        chunks = real(self, path, stop)
+        yield next(chunks)
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(dump_copies._Squeezer, "chunks", failing)
+    monkeypatch.setattr(dump_copies, "CHUNK_BYTES", 1024)
+    dump = many_articles(tmp_path / "d.txt", 1000)
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        result = import_file(lib, dump, batch_articles=100)
+        assert result.status == "done" and result.new == 1000
+        assert _copies(lib) == {} and _chunks(lib, 1) == 0
+        assert "no copy of" in caplog.text and "Input/output error" in caplog.text
+        assert lib.integrity_ok()
+
+
+@needs_proc
+def test_a_killed_import_leaves_an_unfinished_copy_that_is_never_read_and_is_redone(
+    tmp_path: Path,
+) -> None:
+    dump = many_articles(tmp_path / "big.txt", PROCESS_PARSE_BYTES // 280 + 1000)
+    db = tmp_path / "library.sqlite3"
+    cli = _cli("import", str(dump), "--db", str(db))
+
+    def partial_copy() -> bool:
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+            try:
+                return conn.execute("SELECT count(*) FROM dump_chunks").fetchone()[0] > 0
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+
+    _wait_until(lambda: count_articles(db) > 0 and partial_copy())
+    os.kill(cli.pid, signal.SIGKILL)
+    cli.communicate(timeout=15)
+    with Library(db) as lib:
+        assert lib.integrity_ok()
+        assert _copies(lib) == {1: ""} and _chunks(lib, 1) > 0  # unfinished: never read
+        assert copy_info(lib, 1) is None
+        # Importing another file drops the stopped import's unfinished copy ...
+        assert import_file(lib, DUMP).new == 40
+        assert list(_copies(lib)) == [2]
+        # ... and importing the file again resumes it, with a whole copy.
+        result = import_file(lib, dump)
+        assert result.status == "done" and result.source_id == 1 and result.resumed > 0
+        with open_copy(lib, 1) as f:
+            assert f.read() == dump.read_bytes()
+        assert lib.integrity_ok()
+
+
+def test_a_copying_thread_that_stops_without_a_word_does_not_hang_the_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dump_copies.CopyMaker, "_run", lambda self: None)
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        result = import_file(lib, DUMP)
+        assert result.status == "done" and result.new == 40
+        assert _copies(lib) == {}

@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import io
 import logging
+import queue
 import sqlite3
+import threading
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
-from typing import Protocol
-
-import zstandard
+from typing import TYPE_CHECKING, Protocol
 
 from reader.core.store import Library, now_utc
+
+if TYPE_CHECKING:
+    import zstandard
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +55,13 @@ class _Unpack(Protocol):
     def flush(self) -> bytes: ...
 
 
+# zstandard is imported where it is used: importing it takes 10-20 ms, which nothing that merely
+# imports the import pipeline (the window, as it makes its import controller) need pay.
+
+
 def _compressor() -> zstandard.ZstdCompressionObj:
+    import zstandard
+
     # The checksum lets a damaged copy fail as it is read rather than parse as garbage.
     return zstandard.ZstdCompressor(level=1, write_checksum=True).compressobj()
 
@@ -59,6 +69,8 @@ def _compressor() -> zstandard.ZstdCompressionObj:
 def _decompressor(codec: str) -> _Unpack:
     if codec == ZLIB:
         return zlib.decompressobj()
+    import zstandard
+
     return zstandard.ZstdDecompressor().decompressobj()
 
 
@@ -70,6 +82,78 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+class _Squeezer:
+    """A dump's bytes read, hashed and compressed into chunks of about CHUNK_BYTES."""
+
+    def __init__(self) -> None:
+        self.raw = 0
+        self.digest = blake2b(digest_size=16)
+        self._squeeze = _compressor()
+        self._pending: list[bytes] = []
+        self._size = 0
+
+    def chunks(self, path: Path, stop: threading.Event | None = None) -> Iterator[bytes]:
+        with path.open("rb") as f:
+            while block := f.read(READ_BYTES):
+                if stop is not None and stop.is_set():
+                    return
+                self.raw += len(block)
+                self.digest.update(block)
+                out = self._squeeze.compress(block)
+                if out:
+                    self._pending.append(out)
+                    self._size += len(out)
+                    if self._size >= CHUNK_BYTES:
+                        yield self._take()
+        self._pending.append(self._squeeze.flush())
+        yield self._take()
+
+    def _take(self) -> bytes:
+        data = b"".join(self._pending)
+        self._pending, self._size = [], 0
+        return data
+
+
+# A copy whose digest is still empty is being written (by an import, in its batches'
+# transactions): copy_info ignores it, and the next copy made drops those of imports that stopped.
+_BEING_WRITTEN = ""
+
+
+def _begin(conn: sqlite3.Connection, source_id: int, layout: str | None) -> None:
+    conn.execute(
+        "DELETE FROM dump_copies WHERE source_id = ? OR (digest = ? AND source_id IN "
+        "(SELECT id FROM sources WHERE status != 'running'))",
+        (source_id, _BEING_WRITTEN),
+    )
+    conn.execute(
+        "INSERT INTO dump_copies (source_id, codec, raw_size, stored_size, digest, layout, "
+        "stored_at) VALUES (?, ?, 0, 0, ?, ?, ?)",
+        (source_id, CODEC, _BEING_WRITTEN, layout if layout != "auto" else None, now_utc()),
+    )
+
+
+def _has_copies(conn: sqlite3.Connection) -> bool:
+    sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dump_chunks'"
+    return conn.execute(sql).fetchone() is not None
+
+
+def _add_chunk(conn: sqlite3.Connection, source_id: int, seq: int, data: bytes) -> None:
+    conn.execute(
+        "INSERT INTO dump_chunks (source_id, seq, data) VALUES (?, ?, ?)", (source_id, seq, data)
+    )
+
+
+def _seal(conn: sqlite3.Connection, info: CopyInfo) -> None:
+    conn.execute(
+        "UPDATE dump_copies SET raw_size = ?, stored_size = ?, digest = ? WHERE source_id = ?",
+        (info.raw_size, info.stored_size, info.digest, info.source_id),
+    )
+
+
+def _drop(conn: sqlite3.Connection, source_id: int) -> None:
+    conn.execute("DELETE FROM dump_copies WHERE source_id = ?", (source_id,))  # chunks cascade
+
+
 def store_copy(lib: Library, source_id: int, path: Path, layout: str | None = None) -> CopyInfo:
     """Compress ``path`` into the library as the copy of source ``source_id`` (one transaction,
     replacing any copy it had). Raises OSError when the file cannot be read, sqlite3.Error when
@@ -77,53 +161,22 @@ def store_copy(lib: Library, source_id: int, path: Path, layout: str | None = No
     conn = lib.conn
     if conn.in_transaction:
         conn.commit()
-    digest = blake2b(digest_size=16)
-    squeeze = _compressor()
-    raw = stored = seq = 0
-    pending: list[bytes] = []
-    pending_size = 0
+    squeezer = _Squeezer()
+    stored = seq = 0
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("DELETE FROM dump_copies WHERE source_id = ?", (source_id,))
-        conn.execute(
-            "INSERT INTO dump_copies (source_id, codec, raw_size, stored_size, digest, layout, "
-            "stored_at) VALUES (?, ?, 0, 0, '', ?, ?)",
-            (source_id, CODEC, layout if layout != "auto" else None, now_utc()),
-        )
-
-        def flush(final: bool) -> None:
-            nonlocal pending, pending_size, stored, seq
-            if pending and (final or pending_size >= CHUNK_BYTES):
-                data = b"".join(pending)
-                conn.execute(
-                    "INSERT INTO dump_chunks (source_id, seq, data) VALUES (?, ?, ?)",
-                    (source_id, seq, data),
-                )
-                seq += 1
-                stored += len(data)
-                pending, pending_size = [], 0
-
-        with path.open("rb") as f:
-            while block := f.read(READ_BYTES):
-                raw += len(block)
-                digest.update(block)
-                out = squeeze.compress(block)
-                if out:
-                    pending.append(out)
-                    pending_size += len(out)
-                    flush(False)
-        pending.append(squeeze.flush())
-        pending_size += len(pending[-1])
-        flush(True)
-        conn.execute(
-            "UPDATE dump_copies SET raw_size = ?, stored_size = ?, digest = ? WHERE source_id = ?",
-            (raw, stored, digest.hexdigest(), source_id),
-        )
+        _begin(conn, source_id, layout)
+        for data in squeezer.chunks(path):
+            _add_chunk(conn, source_id, seq, data)
+            seq += 1
+            stored += len(data)
+        info = CopyInfo(source_id, squeezer.raw, stored, squeezer.digest.hexdigest(), layout)
+        _seal(conn, info)
         conn.commit()
     except BaseException:
         conn.rollback()
         raise
-    return CopyInfo(source_id, raw, stored, digest.hexdigest(), layout)
+    return info
 
 
 def copy_info(lib: Library, source_id: int) -> CopyInfo | None:
@@ -132,8 +185,8 @@ def copy_info(lib: Library, source_id: int) -> CopyInfo | None:
     try:
         row = lib.conn.execute(
             "SELECT raw_size, stored_size, digest, layout, codec FROM dump_copies "
-            "WHERE source_id = ?",
-            (source_id,),
+            "WHERE source_id = ? AND digest != ?",
+            (source_id, _BEING_WRITTEN),
         ).fetchone()
     except sqlite3.OperationalError:  # a library from before the copies
         return None
@@ -201,3 +254,151 @@ def keep_copy_after_import(
     except (OSError, sqlite3.Error) as e:
         log.warning("no copy of %s kept for re-parsing: %s", path, e)
         return None
+
+
+_QUEUE_CHUNKS = 8  # compressed chunks made ahead of the writer: at most ~8 MB held
+_NOTHING_YET = object()
+
+
+class CopyMaker:
+    """The copy of a dump made while it is imported, so that it costs the import no time at its
+    end: read, hashed and compressed on a thread of its own (Zstandard and the hash release the
+    interpreter lock, so the work fills the moments the writer waits for the parser); the
+    import's writer stores the chunks ready at each batch, in the batch's own transaction, and
+    :meth:`seal` finishes it.
+
+    Until sealed the copy's digest is empty: copy_info ignores it, and a copy left by an import
+    that stopped (killed, cancelled) is dropped by the next copy made, or when that import is
+    resumed. Begun only when a batch brings new articles: a re-import reads no more than before.
+    """
+
+    def __init__(self, lib: Library, source_id: int, path: Path, layout: str | None = None) -> None:
+        self._conn = lib.conn
+        self._source = source_id
+        self._path = path
+        self._layout = layout if layout != "auto" else None
+        self._squeezer = _Squeezer()
+        self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(_QUEUE_CHUNKS)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._seq = self._stored = 0
+        self._read_all = False
+        self.failed = False
+        self.sealed = False
+
+    @property
+    def begun(self) -> bool:
+        return self._thread is not None
+
+    def _run(self) -> None:
+        try:
+            for data in self._squeezer.chunks(self._path, self._stop):
+                if not self._put(data):
+                    return
+            self._put(None)
+        except Exception as e:  # the file cannot be read: the writer gives the copy up
+            self._put(e)
+
+    def _put(self, item: bytes | BaseException | None) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def store(self, wait: bool = False) -> None:
+        """Inside the writer's transaction: begin the copy (the first time), then store the
+        chunks ready now; with ``wait``, all of them to the end of the file."""
+        if self.failed or self._read_all:
+            return
+        if self._thread is None:
+            if not _has_copies(self._conn):  # a library being filled before its upgrade (tests)
+                self.failed = True
+                return
+            _begin(self._conn, self._source, self._layout)
+            self._thread = threading.Thread(target=self._run, name="dispatch-copy", daemon=True)
+            self._thread.start()
+        while not self._read_all:
+            item = self._next(wait)
+            if item is _NOTHING_YET:
+                return
+            if item is None:
+                self._read_all = True
+            elif isinstance(item, BaseException):
+                log.warning("no copy of %s kept for re-parsing: %s", self._path, item)
+                self.failed = True
+                _drop(self._conn, self._source)
+                return
+            else:
+                assert isinstance(item, bytes)
+                _add_chunk(self._conn, self._source, self._seq, item)
+                self._seq += 1
+                self._stored += len(item)
+
+    def _next(self, wait: bool) -> bytes | BaseException | object | None:
+        while True:
+            try:
+                return self._queue.get(timeout=0.2) if wait else self._queue.get_nowait()
+            except queue.Empty:
+                if not wait:
+                    return _NOTHING_YET
+                if self._thread is not None and not self._thread.is_alive():
+                    return RuntimeError("the copying thread stopped")
+
+    def seal(self) -> CopyInfo | None:
+        """At the end of an import that stored articles, in a transaction of its own: the rest of
+        the copy, its size and digest. A copy that cannot be made costs the reader only
+        re-parsing later: logged, never an import failure."""
+        conn = self._conn
+        if conn.in_transaction:
+            conn.commit()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.store(wait=True)
+                info = None
+                if not self.failed:
+                    info = CopyInfo(
+                        self._source,
+                        self._squeezer.raw,
+                        self._stored,
+                        self._squeezer.digest.hexdigest(),
+                        self._layout,
+                    )
+                    _seal(conn, info)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        except sqlite3.Error as e:
+            log.warning("no copy of %s kept for re-parsing: %s", self._path, e)
+            self.failed = True
+            return None
+        self.sealed = info is not None
+        return info
+
+    def drop(self) -> None:
+        """The unsealed copy this import began, if any, in a transaction of its own. Only a
+        tidy-up: left behind (a full disk), the next copy made drops it."""
+        if not self.begun or self.sealed:
+            return
+        try:
+            with self._conn:
+                _drop(self._conn, self._source)
+        except sqlite3.Error as e:
+            log.warning("the unfinished copy of %s stays until the next import: %s", self._path, e)
+
+    def close(self) -> None:
+        """Stop the thread (done or not); what was stored stays as the transactions left it."""
+        self._stop.set()
+        if self._thread is None:
+            return
+        while self._thread.is_alive():
+            try:
+                while True:
+                    self._queue.get_nowait()
+            except queue.Empty:
+                pass
+            self._thread.join(0.05)

@@ -22,14 +22,19 @@ import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from reader.core.article import Article
-from reader.core.dump_copies import keep_copy_after_import
+from reader.core.dump_copies import CopyMaker
 from reader.core.dumps import LAYOUTS, DumpError, ParseReport, check_dump
 from reader.core.hand_fixes import load_fixes
+
+# Re-exported: what an import reports lived here first.
+from reader.core.import_results import Batch as Batch
+from reader.core.import_results import ImportResult as ImportResult
+from reader.core.import_results import Progress as Progress
+from reader.core.import_results import Status as Status
+from reader.core.import_results import library_error_text as library_error_text
 from reader.core.import_rows import END as _END
 from reader.core.import_rows import ClassifierFailed, RowSpec, classified, make_row
 from reader.core.import_rows import Row as _Row
@@ -50,7 +55,6 @@ from reader.core.store import (
 
 log = logging.getLogger(__name__)
 
-Status = Literal["done", "cancelled", "failed"]
 Classifier = Callable[[Article], tuple[str, str]]
 # Polled between articles: true to stop; a text says why it stopped (a signal, a shutdown), and
 # the source is then marked interrupted rather than cancelled by the reader.
@@ -83,48 +87,6 @@ IMPORT_CHECKPOINT_BYTES = 128 * 1024 * 1024
 IMPORT_WAL_AUTOCHECKPOINT = 32768  # pages (128 MB; journal_size_limit shrinks the file after)
 # Dumps at least this big are parsed in a separate process (see readahead.ProcessPrefetch).
 PROCESS_PARSE_BYTES = 16 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    bytes_done: int
-    bytes_total: int
-    articles: int
-    new: int
-    duplicates: int
-    skipped: int
-
-
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """What one commit added, so a view can refresh only what changed."""
-
-    new_ids: list[int]
-    section_ids: set[int]
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    source_id: int | None
-    path: Path
-    name: str
-    status: Status
-    new: int
-    duplicates: int
-    skipped: int
-    seconds: float
-    error: str | None = None
-    #: Why the parse looks doubtful ("3 articles look merged"; ParseReport.warning()), else None.
-    warning: str | None = None
-    #: Articles an earlier, interrupted import of this file had stored: this run resumed its
-    #: source row (they are among ``duplicates``).
-    resumed: int = 0
-    #: The import stopped because SQLite found the library damaged (see reader.core.recovery).
-    library_damaged: bool = False
-
-    @property
-    def articles(self) -> int:
-        return self.new + self.duplicates + self.skipped
 
 
 class _Failed(Exception):
@@ -181,6 +143,7 @@ class _Importer:
         self.checkpoint_thread = True
         self.classify_while_parsing = True
         self.parse_report = ParseReport()
+        self.copy: CopyMaker | None = None  # the dump's copy for re-parsing, made as it imports
 
     # sources row ---------------------------------------------------------------------------
     def start_source(self) -> None:
@@ -251,6 +214,8 @@ class _Importer:
                     self.source_id,
                 ),
             )
+        if self.copy is not None:  # unless sealed: the import did not finish, or added nothing
+            self.copy.drop()
 
     # sections ------------------------------------------------------------------------------
     def place(self, placement: Article | tuple[str, str] | None) -> tuple[str, str | None, int]:
@@ -390,6 +355,8 @@ class _Importer:
                 (before,),
             )
             with quiet:
+                if self.copy is not None:
+                    self.copy.store()  # the dump's copy, as far as it is compressed
                 conn.execute("DELETE FROM fts_deferred")
                 placed = conn.execute(
                     "SELECT id, section_id FROM articles WHERE id > ?", (before,)
@@ -407,6 +374,10 @@ class _Importer:
             self.checkpointer.committed(conn)
         if self.on_commit is not None and placed:
             self.on_commit(Batch([i for i, _ in placed], {s for _, s in placed}))
+
+    def close_copy(self) -> None:
+        if self.copy is not None:
+            self.copy.close()
 
     def _update_source_counts(self, new: int = 0, duplicates: int = 0) -> None:
         self.conn.execute(
@@ -428,6 +399,8 @@ class _Importer:
         prefetch = ProcessPrefetch if big else ThreadPrefetch
         reader = prefetch(self.path, spec, make_row, layout=self.layout, fixes=load_fixes(self.lib))
         self.quiet = reader.quiet
+        assert self.source_id is not None
+        self.copy = CopyMaker(self.lib, self.source_id, self.path, self.layout)
         if big and self.checkpoint_thread:
             self.checkpointer = Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)
             conn.execute("PRAGMA wal_autocheckpoint = 0")
@@ -596,17 +569,20 @@ def import_file(
         # Interrupted (Ctrl-C): what was committed stays, and the source says so.
         with contextlib.suppress(sqlite3.Error):
             imp.finish_source("cancelled", f"{INTERRUPTED}: stopped by Ctrl-C")
+        imp.close_copy()
         raise
     try:
+        if status == "done" and imp.new + imp.resumed and imp.copy is not None:
+            imp.copy.seal()  # kept for re-parsing (core/reparse.py)
         imp.finish_source(status, error)
-        if status == "done" and imp.new + imp.resumed:  # kept for re-parsing (core/reparse.py)
-            keep_copy_after_import(lib, imp.source_id, path, layout)
     except sqlite3.Error as e:
         # The row stays 'running' with this process as its owner: the next open marks it
         # interrupted, and importing the file again resumes it.
         damaged = damaged or is_corruption(e)
         status = "failed"
         error = error or f"{path.name}: {library_error_text(e)}"
+    finally:
+        imp.close_copy()
     return ImportResult(
         source_id=imp.source_id,
         path=path,
@@ -621,20 +597,3 @@ def import_file(
         resumed=imp.resumed,
         library_damaged=damaged,
     )
-
-
-def library_error_text(e: sqlite3.Error) -> str:
-    """What went wrong with the library, in words a reader can act on."""
-    text = str(e)
-    code = getattr(e, "sqlite_errorcode", 0) & 0xFF
-    if is_corruption(e):
-        return "the library is damaged (SQLite cannot read parts of it)"
-    if code == 13 or "disk is full" in text:
-        return "the disk holding the library is full"
-    if code == 8 or "readonly" in text:
-        return "the library cannot be written to (read-only)"
-    if code == 10 or "disk I/O" in text:
-        return f"a disk error while writing the library ({text})"
-    if code in (5, 6) or "locked" in text:
-        return "the library stayed busy with another program's write for too long"
-    return f"could not write to the library ({text})"
