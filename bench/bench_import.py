@@ -323,7 +323,9 @@ def one_round(i: int, dump: Path, size_mb: float, worker: bool) -> dict:
     cli = phase_cli(dump, lib_db, None)
     n = f_rb["rows"]
     print(
-        f"[{i}] dispatch import: {cli['seconds']:.1f} s, ratio {cli['seconds'] / floor:.2f} — "
+        f"[{i}] dispatch import: {cli['seconds']:.1f} s, ratio {cli['seconds'] / floor:.2f} "
+        f"(against the rollback floor {cli['seconds'] / f_rb['seconds']:.2f}, the WAL floor "
+        f"{cli['seconds'] / f_wal['seconds']:.2f}); load average {os.getloadavg()[0]:.2f} — "
         f"{n / cli['seconds']:,.0f} articles/s, {size_mb / cli['seconds']:,.1f} MB/s; "
         f"CPU {cli['cpu_s']:.1f} s (all processes; at least {cli['main_cpu_s']:.1f} s in the "
         f"writer's, {cli['parser_cpu_s']:.1f} s in the parsing one); "
@@ -351,6 +353,9 @@ def one_round(i: int, dump: Path, size_mb: float, worker: bool) -> dict:
         "cli": cli,
         "cli_section": plain,
         "ratio": cli["seconds"] / floor,
+        "ratio_rollback": cli["seconds"] / f_rb["seconds"],
+        "ratio_wal": cli["seconds"] / f_wal["seconds"],
+        "load": os.getloadavg()[0],
     }
     if worker:
         w = _child(["--phase", "worker", "--dump", str(dump), "--db", str(lib_db)])
@@ -400,6 +405,23 @@ def main(argv: list[str] | None = None) -> int:
     ]
     ratios = [r["ratio"] for r in rounds]
     median = statistics.median(ratios)
+
+    loads = ", ".join(f"{r['load']:.1f}" for r in rounds)
+
+    def med(key: str, field: str | None = None) -> float:
+        return statistics.median(r[key][field] if field else r[key] for r in rounds)
+
+    print(
+        f"medians of {len(rounds)} rounds: dispatch import {med('cli', 'seconds'):.1f} s wall, "
+        f"CPU {med('cli', 'cpu_s'):.1f} s (writer's process {med('cli', 'main_cpu_s'):.1f} s, "
+        f"parsing {med('cli', 'parser_cpu_s'):.1f} s), peak {med('cli', 'peak_mb'):.0f} MB; "
+        f"floors: rollback {med('floor_rollback', 'seconds'):.1f} s "
+        f"(CPU {med('floor_rollback', 'cpu_s'):.1f} s), WAL {med('floor_wal', 'seconds'):.1f} s "
+        f"(CPU {med('floor_wal', 'cpu_s'):.1f} s); ratios: against the faster floor (the bar's) "
+        f"{median:.2f}, the rollback floor {med('ratio_rollback'):.2f}, the WAL floor "
+        f"{med('ratio_wal'):.2f}; load average at each round's end "
+        f"{loads}"
+    )
     peak = max(max(r["cli"]["peak_mb"], r["cli"]["again"]["peak_mb"]) for r in rounds)
     readded = max(_new(r["cli"]["again"]["output"]) for r in rounds)
     verdict = "PASS" if median <= 1.5 and peak < 250 and readded == 0 else "FAIL"

@@ -28,7 +28,12 @@ def bench(script: str, *args: str) -> str:
 
 def test_bench_import_runs_dispatch_import_and_the_worker_against_the_floor(tmp_path: Path):
     out = bench("bench_import.py", "--mb", "0.3", "--out", str(tmp_path))
-    assert re.search(r"dispatch import: [\d.]+ s, ratio [\d.]+ — [\d,]+ articles/s", out), out
+    assert re.search(
+        r"dispatch import: [\d.]+ s, ratio [\d.]+ \(against the rollback floor [\d.]+, the WAL "
+        r"floor [\d.]+\); load average [\d.]+ — [\d,]+ articles/s",
+        out,
+    ), out
+    assert re.search(r"medians of 1 rounds: dispatch import [\d.]+ s wall, CPU [\d.]+ s", out), out
     assert "dispatch import again:" in out and ", 0 new;" in out
     assert re.search(r"--section World \(no classification\): [\d.]+ s, ratio", out)
     assert re.search(r"window's import worker: [\d.]+ s, ratio", out)

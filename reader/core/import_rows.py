@@ -95,8 +95,9 @@ def classified(classify: Classifier, a: Article) -> Placed:
 def make_row(a: Article, spec: RowSpec) -> Row:
     """The stored columns of ``a``, its end offset, and its placement as ``spec`` says."""
     placement: Article | Placed | None = None
+    words = a.words  # counted once: it walks the whole text (0.7 s for a 300 MB dump)
     if spec.classify is not None:
-        placement = classified(spec.classify, a) if a.words else None  # empty ones are skipped
+        placement = classified(spec.classify, a) if words else None  # empty ones are skipped
     elif spec.keep:
         placement = a
     return (
@@ -105,7 +106,7 @@ def make_row(a: Article, spec: RowSpec) -> Row:
         "\n".join(a.summary),
         a.body_text,
         a.fingerprint,
-        a.words,
+        words,
         published_at(a),
         a.byline,
         int(a.title_derived),
