@@ -292,3 +292,16 @@ def test_the_estimate_bounds_sources_and_knows_nothing_of_dates(library: Library
     assert estimate(library, parse_query("after:2024-06-01"), None) is None
     assert estimate(library, parse_query("-source:old"), None) is None
     assert estimate(library, parse_query("harbour"), View("today")) is None
+
+
+@pytest.mark.parametrize("text", ["after:2024-09-01", "before:2024-03-01", "after:2030-01-01"])
+def test_the_share_of_dates_is_sampled_close_enough_to_choose_a_plan(
+    library: Library, text: str
+) -> None:
+    q = parse_query(text)
+    (passing,) = library.conn.execute(
+        f"SELECT avg({q.filters[0].sql}) FROM articles a", q.filters[0].params
+    ).fetchone()
+    share = search_plans._date_share(library, list(q.filters))
+    assert 0 < share < 1
+    assert abs(share - passing) < 0.1, (share, passing)

@@ -160,7 +160,7 @@ def search(
         rows = []
         total = 0 if newest is not None and order == "rank" else None
     elif q.match and order == "rank":
-        in_set = newest is not None and gather_first(lib, q, scope, newest[0], rank_cap)
+        in_set = gather_first(lib, q, scope, newest[0], rank_cap) if newest else None
         rows, total, capped = _ranked(
             conn, q.match, where, params, limit, offset, rank_cap, span, in_set, newest
         )
@@ -169,9 +169,7 @@ def search(
             # pass. Newest first finds them all, so show that, and say so.
             order = "date"
             total = None
-            in_set = newest is not None and gather_first(
-                lib, q, scope, newest[0], rank_cap, limit + 1
-            )
+            in_set = gather_first(lib, q, scope, matches or 0, rank_cap, limit + 1)
             rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set, matches)
             notes.append(f"Few of the newest {rank_cap:,} matches pass the filters: newest first.")
         elif capped:
@@ -180,9 +178,8 @@ def search(
                 f"Ranked among the newest {rank_cap:,} matches; sort by date to see all of them."
             )
     elif q.match:
-        in_set = newest is not None and gather_first(
-            lib, q, scope, newest[0], rank_cap, limit + 1 + offset
-        )
+        want = limit + 1 + offset
+        in_set = gather_first(lib, q, scope, matches, rank_cap, want) if matches else None
         rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set, matches)
     else:
         order = "date"
@@ -298,7 +295,7 @@ def _ranked(
     offset: int,
     cap: int,
     span: tuple[int, int] | None = None,
-    in_set: bool = False,
+    in_set: str | None = None,
     newest: tuple[int, int | None, int | None] | None = None,
 ) -> tuple[list[tuple[int, float]], int, bool]:
     """(page rows as (id, score), results in the ranked set, whether matches were left out).
@@ -322,7 +319,7 @@ def _ranked(
         if in_set:
             inner = (
                 f"SELECT f.rowid, {_BM25} FROM articles_fts f WHERE articles_fts MATCH ?"
-                f"{_span_sql(span, 'f.rowid')[0]}{at_floor}{in_set_sql(where)}"
+                f"{_span_sql(span, 'f.rowid')[0]}{at_floor}{in_set_sql(where, in_set)}"
             )
             args = [match, *span_args, *floor_args, *params]
         else:
@@ -369,11 +366,11 @@ def _by_date(
     limit: int,
     offset: int,
     span: tuple[int, int] | None = None,
-    in_set: bool = False,
+    in_set: str | None = None,
     matches: float | None = None,
 ) -> list[tuple[int, None]]:
     if where and in_set:
-        rows = _by_date_filtered_first(conn, match, where, params, limit, offset, matches)
+        rows = _by_date_filtered_first(conn, match, where, params, limit, offset, matches, in_set)
         return [(r[0], None) for r in rows]
     if where:
         # Newest matches first, filters checked per match: fast unless few matches pass. Given
@@ -406,6 +403,7 @@ def _by_date_filtered_first(
     limit: int,
     offset: int,
     matches: float | None = None,
+    source: str = "articles a",
 ) -> list[tuple]:
     """Newest-first page found from the filtered articles' side.
 
@@ -419,7 +417,7 @@ def _by_date_filtered_first(
     want = limit + 1 + offset
     few = FEW if matches is None else min(FEW, int(matches / FTS_LOOKUP_VS_STEP))
     newest = (
-        f"SELECT a.id FROM articles a WHERE {' AND '.join(where)}"
+        f"SELECT a.id FROM {source} WHERE {' AND '.join(where)}"
         # "+a.id": let an index answer the filters and sort what passes, rather than walk
         # every article newest first looking for the few that do.
         " ORDER BY +a.id DESC LIMIT ?"
@@ -427,7 +425,9 @@ def _by_date_filtered_first(
     ids = [r[0] for r in conn.execute(newest, [*params, few + 1])]
     if not ids:
         return []
-    if "*" not in match and (len(ids) <= few or few >= want):
+    (top,) = conn.execute("SELECT max(id) FROM articles").fetchone()
+    expected = few * (matches or 0) / max(top or 1, 1)  # matches among the ``few`` looked up
+    if "*" not in match and (len(ids) <= few or (few >= want and expected >= want)):
         found: list[tuple] = []
         one = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"
         for article_id in ids[:few]:
@@ -437,15 +437,21 @@ def _by_date_filtered_first(
                     return found[offset:]
         if len(ids) <= few:  # every filtered article was looked at
             return found[offset:]
-    return _walk_in_set(conn, match, where, params, limit, offset)
+    return _walk_in_set(conn, match, where, params, limit, offset, source)
 
 
 def _walk_in_set(
-    conn: sqlite3.Connection, match: str, where: list[str], params: list, limit: int, offset: int
+    conn: sqlite3.Connection,
+    match: str,
+    where: list[str],
+    params: list,
+    limit: int,
+    offset: int,
+    source: str = "articles a",
 ) -> list[tuple]:
     """Newest-first page: the match walked among the filtered articles, gathered first."""
     sql = (
-        f"SELECT f.rowid FROM articles_fts f WHERE articles_fts MATCH ?{in_set_sql(where)}"
+        f"SELECT f.rowid FROM articles_fts f WHERE articles_fts MATCH ?{in_set_sql(where, source)}"
         " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
     )
     return conn.execute(sql, [match, *params, limit + 1, offset]).fetchall()
@@ -566,8 +572,13 @@ def count(
                 f"{span_sql} LIMIT ?)"
             )
         args = [q.match, *span_args, *params, limit]
-        if where and gather_first(lib, q, scope, _newest(conn, q.match, span, limit)[0], limit):
-            n = _count_in_set(conn, q.match, where, params, limit)
+        gather = (
+            gather_first(lib, q, scope, _newest(conn, q.match, span, limit)[0], limit)
+            if where
+            else None
+        )
+        if gather:
+            n = _count_in_set(conn, q.match, where, params, limit, gather)
         elif where:
             got = _with_budget(
                 conn, FILTER_FIRST_AFTER_MS, lambda: conn.execute(sql, args).fetchone()
@@ -592,11 +603,16 @@ def count(
 
 
 def _count_in_set(
-    conn: sqlite3.Connection, match: str, where: list[str], params: list, limit: int
+    conn: sqlite3.Connection,
+    match: str,
+    where: list[str],
+    params: list,
+    limit: int,
+    source: str = "articles a",
 ) -> int:
     sql = (
         "SELECT count(*) FROM (SELECT 1 FROM articles_fts f"
-        f" WHERE articles_fts MATCH ?{in_set_sql(where)} LIMIT ?)"
+        f" WHERE articles_fts MATCH ?{in_set_sql(where, source)} LIMIT ?)"
     )
     return conn.execute(sql, [match, *params, limit]).fetchone()[0]
 
