@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Literal
 from reader.core.query import ParsedQuery, parse_query, stems
 from reader.core.search_plans import (
     _EMPTY,
+    _count_in_set,
     _filtered_first,
     _id_span,
     _newest,
@@ -600,21 +601,6 @@ def count(
         sql = f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {' AND '.join(where)} LIMIT ?)"
         n = conn.execute(sql, [*params, limit]).fetchone()[0]
     return n, n < limit
-
-
-def _count_in_set(
-    conn: sqlite3.Connection,
-    match: str,
-    where: list[str],
-    params: list,
-    limit: int,
-    source: str = "articles a",
-) -> int:
-    sql = (
-        "SELECT count(*) FROM (SELECT 1 FROM articles_fts f"
-        f" WHERE articles_fts MATCH ?{in_set_sql(where, source)} LIMIT ?)"
-    )
-    return conn.execute(sql, [match, *params, limit]).fetchone()[0]
 
 
 def unread_matches(lib: Library, query: str | ParsedQuery, **scope_and_cutoff) -> list[int]:

@@ -366,3 +366,18 @@ def _size(newest: tuple[int, int | None, int | None] | None, cap: int) -> float 
     if n < cap or low is None or high is None:
         return float(n)
     return n * high / (high - low + 1)
+
+
+def _count_in_set(
+    conn: sqlite3.Connection,
+    match: str,
+    where: list[str],
+    params: list,
+    limit: int,
+    source: str = "articles a",
+) -> int:
+    sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts f"
+        f" WHERE articles_fts MATCH ?{in_set_sql(where, source)} LIMIT ?)"
+    )
+    return conn.execute(sql, [match, *params, limit]).fetchone()[0]
