@@ -11,11 +11,12 @@ and, as a floor measured in the same run, the same 200 rows fetched by rowid (th
 read of a page there is). Each figure is the median of
 ``--runs`` timings; the bar is 100 ms for each.
 
-The library: bench/make_library.py, generated straight into the schema by SQL (the store's
-own migrations, then one bulk INSERT and an FTS rebuild), NOT through ``dispatch import``: a
-million articles through the real import takes tens of minutes on this machine. What this bench
-measures (list queries over the articles table and its indexes) does not depend on how the rows
-were written, only on the schema, which is the store's.
+The library, by default: the one ``dispatch import`` makes of bench_search.py's generated
+dump of ``--articles`` articles (cached in bench/out; building it takes about 20 minutes here),
+with a reader's marks made by ``marking.set_flag`` (bench_search.apply_marks). How the rows were
+written matters: an import adds every article today, so Today is as big as All, which a library
+filled by SQL with spread-out dates never showed (a jump in Today by title took 5-6 s).
+``--sql-built`` uses bench/make_library.py instead (SQL straight into the schema, in minutes).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from reader.core.sort_orders import SORT_KEYS, Sort
 from reader.core.store import Library
 from reader.core.views import ALL, STARRED, TODAY, UNREAD, View, ViewQuery
 
-DEFAULT_LIBRARY = Path("/tmp/dispatch-bench-1m.sqlite3")
+SQL_LIBRARY = Path("/tmp/dispatch-bench-1m.sqlite3")
 PAGE = 200
 BAR = 0.100
 
@@ -110,18 +111,31 @@ def _line(r: tuple) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--library", type=Path, default=DEFAULT_LIBRARY)
-    p.add_argument("--articles", type=int, default=1_000_000)
-    p.add_argument("--runs", type=int, default=3)
-    args = p.parse_args(argv)
-    if not args.library.exists():
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
+def default_library(articles: int, sql_built: bool) -> Path:
+    """The library dispatch import makes (with a reader's marks), or the SQL-filled one."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    if sql_built:
         from make_library import make
 
-        print(f"generating {args.articles:,} articles into {args.library} (minutes)…", flush=True)
-        make(args.library, args.articles)
+        if not SQL_LIBRARY.exists():
+            print(f"generating {articles:,} articles into {SQL_LIBRARY} (minutes)…", flush=True)
+            make(SQL_LIBRARY, articles)
+        return SQL_LIBRARY
+    from bench_search import apply_marks, ensure_imported
+
+    path = ensure_imported(articles, regenerate=False)
+    apply_marks(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--library", type=Path, help="an existing library (default: built by import)")
+    p.add_argument("--articles", type=int, default=1_000_000)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--sql-built", action="store_true", help="bench/make_library.py's library")
+    args = p.parse_args(argv)
+    args.library = args.library or default_library(args.articles, args.sql_built)
     t = time.perf_counter()
     lib = Library(args.library)  # migrates an older library: builds the order indexes once
     print(f"opened {args.library} in {time.perf_counter() - t:.2f} s", flush=True)
