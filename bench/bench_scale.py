@@ -18,8 +18,9 @@ average. Run it under ``nice -n 10``: it measures completion, memory and CPU, no
 
 ``measure`` times, on the library as built: the window's first paint on the real entry point
 (bench/bench_window.py: ``dispatch --db LIB`` against its empty-window floor, same run; under
-xvfb-run when there is no display) and search latency (bench/bench_search.py's query mix, first
-page ranked and newest-first, added latency over a no-hit floor, median and p95). ``report``
+xvfb-run when there is no display) and search latency (bench/bench_search.py's query mix and
+runner on the library read-only: first page ranked and newest-first, added latency over a no-hit
+floor, median and p95; every article unread and none starred, as the imports left them). ``report``
 prints the per-part table and totals again from the log.
 
 Bars (issue 17): memory flat while the library grows; first paint within 1.5x the floor; search
@@ -336,88 +337,13 @@ def first_paint(lib: Path, runs: int) -> int:
     return subprocess.run(cmd, cwd=ROOT, check=False).returncode
 
 
-def scale_queries(lib: Path) -> list[str]:
-    """bench_search's query mix, its source filters naming this library's oldest part."""
+def search_latency(lib: Path, repeat: int) -> bool:
+    """bench/bench_search.py's query mix on the library as built, read-only: its own runner
+    (first page ranked and newest-first, wall and CPU, added latency over a no-hit floor)."""
     import bench_search
 
-    queries = bench_search.query_set(article_count(lib)) + bench_search.entity_queries()
-    return [
-        q.replace("wire-00001.txt", "part-01.txt").replace("wire-00", "part-0") for q in queries
-    ]
-
-
-def _timed(library: object, q: str, order: str, repeat: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds of ``repeat`` first pages after one warm-up. The CPU time (this
-    thread's) does not grow with the neighbours' load as the wall clock does; both are shown."""
-    from reader.core import search as search_mod
-
-    search_mod.search(library, q, order=order)
-    walls, cpus = [], []
-    for _ in range(repeat):
-        c0, t0 = time.thread_time(), time.perf_counter()
-        search_mod.search(library, q, order=order)
-        walls.append((time.perf_counter() - t0) * 1000)
-        cpus.append((time.thread_time() - c0) * 1000)
-    return walls, cpus
-
-
-def search_latency(lib: Path, repeat: int, count_limit: int) -> dict:
-    """First page of every query, ranked and newest-first; added latency over a no-hit floor."""
-    from bench_search import NO_HIT, _pct
-
-    from reader.core import search as search_mod
-    from reader.core.store import Library
-
-    library = Library(lib)
-    queries = scale_queries(lib)
-    print(f"\n=== search: {len(queries)} queries x 2 orders x {repeat} runs ===", flush=True)
-    print(f"load average {os.getloadavg()[0]:.1f} at start")
-    orders = ("rank", "date")
-    floor = {o: _timed(library, NO_HIT, o, repeat)[0] for o in orders}
-    added: list[float] = []
-    every: list[float] = []
-    cpu: list[float] = []
-    print(
-        f"{'query':44} {'matches':>10} {'rank med':>9} {'p95':>7} {'CPU':>6} "
-        f"{'date med':>9} {'p95':>7} {'CPU':>6} {'count':>8}"
-    )
-    for q in queries:
-        t0 = time.perf_counter()
-        matches = search_mod.count(library, q, limit=count_limit)[0]
-        count_ms = (time.perf_counter() - t0) * 1000
-        cells = []
-        for order in orders:
-            times, cpus = _timed(library, q, order, repeat)
-            every += times
-            cpu += cpus
-            base = statistics.median(floor[order])
-            added += [t - base for t in times]
-            cells.append(
-                f"{statistics.median(times):9.1f} {_pct(times, 95):7.1f} "
-                f"{statistics.median(cpus):6.1f}"
-            )
-        print(f"{q.strip()[:44]:44} {matches:>10,} {cells[0]} {cells[1]} {count_ms:6.0f}ms")
-    for order in orders:
-        floor[order] += _timed(library, NO_HIT, order, repeat)[0]
-    library.close()
-    result = {
-        "median_ms": statistics.median(every),
-        "p95_ms": _pct(every, 95),
-        "added_median_ms": statistics.median(added),
-        "added_p95_ms": _pct(added, 95),
-        "cpu_median_ms": statistics.median(cpu),
-        "cpu_p95_ms": _pct(cpu, 95),
-        "floor_ms": statistics.median(floor["rank"] + floor["date"]),
-    }
-    print(
-        f"all: median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms (CPU median "
-        f"{result['cpu_median_ms']:.1f} ms, p95 {result['cpu_p95_ms']:.1f} ms); floor "
-        f"{result['floor_ms']:.2f} ms; added latency median {result['added_median_ms']:.1f} ms, "
-        f"p95 {result['added_p95_ms']:.1f} ms; load average {os.getloadavg()[0]:.1f} at end"
-    )
-    ok = result["added_p95_ms"] < 300
-    print(f"Bar (search p95 added latency < 300 ms): {'met' if ok else 'NOT met'}")
-    return result
+    print(f"\n=== search: bench_search.py --library {lib} --repeat {repeat} ===", flush=True)
+    return bench_search.measure(lib, repeat, baseline=False, read_only=True)
 
 
 def sizes(lib: Path) -> None:
@@ -445,7 +371,7 @@ def measure(args: argparse.Namespace) -> int:
     if not args.no_paint:
         status = first_paint(lib, args.runs)
     if not args.no_search:
-        search_latency(lib, args.repeat, args.count_limit)
+        search_latency(lib, args.repeat)
     return status
 
 
@@ -463,7 +389,6 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--library", type=Path, required=True)
     m.add_argument("--runs", type=int, default=3, help="bench_window.py runs")
     m.add_argument("--repeat", type=int, default=5, help="timed runs per query and order")
-    m.add_argument("--count-limit", type=int, default=2_000_000)
     m.add_argument("--no-paint", action="store_true")
     m.add_argument("--no-search", action="store_true")
     m.add_argument("--sizes", action="store_true", help="bytes per table and index (slow)")
