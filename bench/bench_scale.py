@@ -84,13 +84,23 @@ def _cpu_s(pid: int) -> float:
         return 0.0
 
 
-def run_sampled(cmd: list[str], log_path: Path, timeline: Path | None) -> dict:
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path is not None else 0
+    except OSError:
+        return 0
+
+
+def run_sampled(
+    cmd: list[str], log_path: Path, timeline: Path | None, wal: Path | None = None
+) -> dict:
     """Run ``cmd``; its wall and CPU time (itself and every descendant it waited for, from
-    ``wait4``) and the summed resident memory of its process tree, sampled every SAMPLE_S."""
+    ``wait4``) and the summed resident memory of its process tree, sampled every SAMPLE_S, with
+    the size of the write-ahead log ``wal`` (a log that never restarts can fill the disk)."""
     t0 = time.perf_counter()
     with log_path.open("w") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    peak = {"mb": 0.0, "processes": 1}
+    peak = {"mb": 0.0, "processes": 1, "wal": 0}
     cpu_seen: dict[int, float] = {}
     rows: list[str] = []
     done = threading.Event()
@@ -104,8 +114,10 @@ def run_sampled(cmd: list[str], log_path: Path, timeline: Path | None) -> dict:
                 peak["mb"], peak["processes"] = total, len(pids)
             for p in pids:
                 cpu_seen[p] = max(cpu_seen.get(p, 0.0), _cpu_s(p))
+            wal_bytes = _size(wal)
+            peak["wal"] = max(peak["wal"], wal_bytes)
             rows.append(
-                f"{time.perf_counter() - t0:.1f}\t{total:.1f}\t{len(pids)}\t"
+                f"{time.perf_counter() - t0:.1f}\t{total:.1f}\t{len(pids)}\t{wal_bytes / 1e6:.0f}\t"
                 + ",".join(f"{m:.0f}" for m in mbs)
             )
             if done.wait(SAMPLE_S):
@@ -120,7 +132,9 @@ def run_sampled(cmd: list[str], log_path: Path, timeline: Path | None) -> dict:
     sampler.join()
     if timeline is not None:
         timeline.parent.mkdir(parents=True, exist_ok=True)
-        timeline.write_text("seconds\trss_mb_total\tprocesses\trss_mb_each\n" + "\n".join(rows))
+        timeline.write_text(
+            "seconds\trss_mb_total\tprocesses\twal_mb\trss_mb_each\n" + "\n".join(rows)
+        )
     main_cpu = cpu_seen.pop(proc.pid, 0.0)
     return {
         "returncode": proc.returncode,
@@ -131,6 +145,7 @@ def run_sampled(cmd: list[str], log_path: Path, timeline: Path | None) -> dict:
         "peak_rss_mb": peak["mb"],
         "processes_at_peak": peak["processes"],
         "largest_process_mb": usage.ru_maxrss / 1024,
+        "wal_peak_gb": peak["wal"] / 1e9,
     }
 
 
@@ -256,6 +271,7 @@ def import_part(lib: Path, dump: Path, part: int) -> dict:
         [sys.executable, "-m", "reader", "import", "--db", str(lib), str(dump)],
         out_dir / f"part-{part:02d}.log",
         out_dir / f"part-{part:02d}.tsv",
+        Path(f"{lib}-wal"),
     )
     after = article_count(lib)
     added = after - before
@@ -278,16 +294,21 @@ def import_part(lib: Path, dump: Path, part: int) -> dict:
 
 HEADER = (
     f"{'part':>4} {'at':>8} {'added':>9} {'total':>11} {'wall s':>7} {'CPU s':>7} "
-    f"{'art/s':>6} {'art/CPUs':>8} {'peak MB':>7} {'procs':>5} {'lib GB':>6} {'free GB':>7} "
+    f"{'art/s':>6} {'art/CPUs':>8} {'peak MB':>7} {'procs':>5} {'WAL GB':>6} {'lib GB':>6} "
+    f"{'free GB':>7} "
     f"{'load':>9}"
 )
+
+
+def _wal(r: dict) -> str:
+    return f"{r['wal_peak_gb']:.2f}" if "wal_peak_gb" in r else "-"  # logs before it was kept
 
 
 def _row(r: dict) -> str:
     return (
         f"{r['part']:>4} {r['at']:>8} {r['added']:>9,} {r['total']:>11,} {r['wall_s']:>7.0f} "
         f"{r['cpu_s']:>7.0f} {r['rate_wall']:>6.0f} {r['rate_cpu']:>8.0f} "
-        f"{r['peak_rss_mb']:>7.0f} {r['processes_at_peak']:>5} {r['library_gb']:>6.2f} "
+        f"{r['peak_rss_mb']:>7.0f} {r['processes_at_peak']:>5} {_wal(r):>6} {r['library_gb']:>6.2f} "
         f"{r['free_gb']:>7.1f} {r['load_start']:>4.1f}-{r['load_end']:<4.1f}"
     )
 
