@@ -188,6 +188,38 @@ def build_window_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def window_args(argv: list[str]) -> argparse.Namespace | None:
+    """``dispatch [FILE...]`` with ``--db PATH`` (or ``--db=PATH``) before or after the files,
+    read as the window's parser reads it, without building that parser; else None.
+
+    Building an ArgumentParser imports shutil, bz2, lzma and gettext to format help a start never
+    shows: 8 ms of CPU of every start. Any other command line (another option, --help, a file
+    named like an option, a mistake) is left to the parser, which answers it as before.
+    """
+    db: str | None = None
+    rest = list(argv)
+    ends = sorted({0, len(rest) - 2}) if len(rest) >= 2 else []
+    for at in ends:
+        if rest[at] == "--db" and not rest[at + 1].startswith("-"):
+            db = rest[at + 1]
+            del rest[at : at + 2]
+            break
+    else:
+        for at in sorted({0, len(rest) - 1}) if rest else []:
+            if rest[at].startswith("--db="):
+                db = rest.pop(at).removeprefix("--db=")
+                break
+    if any(word.startswith("-") for word in rest):
+        return None
+    return argparse.Namespace(
+        version=None,
+        files=[Path(word) for word in rest],
+        db=None if db is None else Path(db),
+        install_desktop=False,
+        uninstall_desktop=False,
+    )
+
+
 def unknown_word(word: str) -> str | None:
     """The one-line error for a first word that is neither a command nor a file; else None."""
     if Path(word).exists():
@@ -245,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
 
             argv = [argv[0], *query_args(argv[1:])]
         return run_command(build_parser().parse_args(argv))
-    args = build_window_parser().parse_args(argv)
+    quick = window_args(argv)
+    args = build_window_parser().parse_args(argv) if quick is None else quick
     if args.install_desktop or args.uninstall_desktop:
         from reader import desktop
 

@@ -1,0 +1,116 @@
+"""What ``dispatch --db LIBRARY`` spends before its first paint (issue 17's start-up bar).
+
+Each cut of the start has a test here: the command line read without building argparse's
+parser (and read exactly as the parser reads it), Python's own ``__import__`` given back from
+PySide6's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import reader.cli as cli
+
+
+def fresh_python(script: str) -> object:
+    """Run ``script`` in a new interpreter (offscreen Qt); what it printed last, as JSON."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env=env,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --- the command line ------------------------------------------------------------------------
+
+WORDS = ["a.txt", "b", "", "--db", "lib", "-x", "--db=other", "--db=", "--dbx", "-", "--", "--help"]
+
+
+def test_the_quick_reading_agrees_with_the_parser_wherever_it_answers() -> None:
+    """Every command line of up to four of these words: where window_args answers, the window's
+    parser reads the same (and accepts it); the rest is left to the parser."""
+    answered = 0
+    for size in range(5):
+        for argv in map(list, itertools.product(WORDS, repeat=size)):
+            quick = cli.window_args(argv)
+            if quick is None:
+                continue
+            answered += 1
+            assert vars(cli.build_window_parser().parse_args(argv)) == vars(quick), argv
+    assert answered > 500  # the usual shapes are answered, not all left to the parser
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "lib.sqlite3"],
+        ["--db=lib.sqlite3"],
+        ["news.txt", "more.txt", "--db", "lib.sqlite3"],
+        ["--db", "lib.sqlite3", "news.txt"],
+    ],
+)
+def test_a_plain_start_builds_no_parser(argv, monkeypatch, tmp_path) -> None:
+    from reader import logs
+    from reader.ui import app
+
+    def no_parser():
+        raise AssertionError("the window's parser was built")
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("news.txt", "more.txt"):
+        (tmp_path / name).write_text("a dump\n")
+    monkeypatch.setattr(cli, "build_window_parser", no_parser)
+    monkeypatch.setattr(cli, "no_display", lambda: False)
+    monkeypatch.setattr(logs, "setup", lambda: None)
+    seen = []
+    monkeypatch.setattr(app, "run", lambda db, files: seen.append((db, files)) or 0)
+    assert cli.main(argv) == 0
+    db = Path("lib.sqlite3") if any("lib.sqlite3" in a for a in argv) else None
+    files = [Path(a) for a in argv if a.endswith(".txt")]
+    assert seen == [(db, files)]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["-x"], ["a", "--db", "x", "b"]])
+def test_anything_else_goes_to_the_parser(argv) -> None:
+    assert cli.window_args(argv) is None
+
+
+# --- PySide6's import hook ---------------------------------------------------------------------
+
+
+def test_the_application_gives_python_its_own_import_back() -> None:
+    """After create_application, importing a module no longer runs PySide's feature check (it
+    read every new module's source); Qt works as before."""
+    script = (
+        "import builtins, json\n"
+        "import PySide6.QtCore\n"
+        "hooked = builtins.__import__ is builtins.__feature_import__\n"
+        "from reader.ui.app import create_application\n"
+        "app = create_application([])\n"
+        "import colorsys\n"
+        "from PySide6.support import feature\n"
+        "from PySide6.QtWidgets import QLabel\n"
+        "label = QLabel('shown')\n"
+        "print(json.dumps({'hooked_before': hooked,\n"
+        "    'plain_after': builtins.__import__ is builtins.__orig_import__,\n"
+        "    'checked': 'colorsys' in feature.pyside_feature_dict, 'text': label.text()}))\n"
+    )
+    assert fresh_python(script) == {
+        "hooked_before": True,
+        "plain_after": True,
+        "checked": False,
+        "text": "shown",
+    }
