@@ -41,6 +41,7 @@ from reader.core.shapes import (
     BYLINE_START,
     CLOSING,
     HAS_DIGIT,
+    MAX_HEADLINE_CHARS,
     ends_sentence,
     is_candidate,
     is_headline_shaped,
@@ -59,6 +60,15 @@ _LONG_FURNITURE = frozenset(
     "Read READ Related See Also Additional Reporting Writing Editing Compiled (Reporting "
     "(Additional (Writing (Editing (Compiled Sign Subscribe Follow Click Copyright ©".split()
 )
+
+
+def _plain_paragraph(text: str, n: int) -> bool:
+    """Is a text of ``n`` (121 to 220) characters a paragraph on its face: no possible headline
+    and no furniture that runs long ("Read more: …")?"""
+    return (n > MAX_HEADLINE_CHARS or not is_candidate(text)) and (
+        text.split(" ", 1)[0] not in _LONG_FURNITURE
+    )
+
 
 # ---------------------------------------------------------------------------------------------
 # The parser
@@ -141,10 +151,7 @@ class Segmenter:
                 and not draft.closed
                 and draft.size <= MAX_ARTICLE_CHARS
                 and not dry
-                and (
-                    n > 220
-                    or (not is_candidate(text) and text.split(" ", 1)[0] not in _LONG_FURNITURE)
-                )
+                and (n > 220 or _plain_paragraph(text, n))
             ):
                 # The common case, kept cheap: one more long paragraph of an article well under
                 # way (past its lead, so no dateline to look for); and the long paragraphs right
@@ -163,7 +170,7 @@ class Segmenter:
                     u = ahead[0]
                     text = u.text
                     n = len(text)
-                    if n <= 220 or u.kind != "text":
+                    if n <= 120 or u.kind != "text" or (n <= 220 and not _plain_paragraph(text, n)):
                         u = body_units[-1]
                         break
                     ahead.popleft()
@@ -211,7 +218,9 @@ class Segmenter:
             if kind == "text" and (
                 len(text) <= 120 or (len(text) <= 220 and text.split(" ", 1)[0] in _LONG_FURNITURE)
             ):
-                furniture = self._furniture(u, draft)
+                furniture = furniture_of(text)
+                if furniture is None:
+                    furniture = self._caption(text)
                 if furniture is not None:
                     what, value = furniture
                     # Every furniture line is kept as written in `dropped`; bylines and dates
@@ -228,9 +237,10 @@ class Segmenter:
                     continue
 
             if kind == "bullet":
-                done = open_untitled(u)
-                if done is not None:
-                    yield done
+                if draft is None or draft.closed:
+                    done = open_untitled(u)
+                    if done is not None:
+                        yield done
                 assert draft is not None
                 if not draft.has_body and not self.markdown:
                     draft.article.summary.append(text)
@@ -293,9 +303,10 @@ class Segmenter:
                 assert draft is not None
                 draft.add_crosshead(u)
             else:
-                done = open_untitled(u)
-                if done is not None:
-                    yield done
+                if draft is None or draft.closed:
+                    done = open_untitled(u)
+                    if done is not None:
+                        yield done
                 assert draft is not None
                 draft.add_paragraph(u)
                 if dry:
@@ -345,10 +356,6 @@ class Segmenter:
         if u.level < level:
             return "drop"  # a site title or a section name above the articles
         return "crosshead"
-
-    def _furniture(self, u: Unit, draft: Draft | None) -> tuple[str, str | None] | None:
-        found = furniture_of(u.text)
-        return found if found is not None else self._caption(u.text)
 
     def _caption(self, text: str) -> tuple[str, str | None] | None:
         """A photo caption: a short line right before a credit line."""

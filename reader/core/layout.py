@@ -186,7 +186,7 @@ MAX_PARAGRAPH = 50_000
 def make_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterator[Unit]:
     """Cut normalised lines into units according to ``layout``."""
     if layout.kind == "wrapped":
-        return _bounded(_wrapped_units(lines, layout))
+        return _wrapped_units(lines, layout)  # bounds its own units, as _line_units
     if layout.kind == "markdown":
         return _bounded(_markdown_units(lines, layout))
     return _line_units(lines, layout)  # bounds its own units (one generator less a line)
@@ -265,6 +265,31 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
         # are inlined and the cheap ones first.)
         c = text[0]
         lower = c.islower()
+        if (
+            lower
+            and not blanks
+            and cur is not None
+            and cur.kind == "text"
+            and not (
+                indent_paragraphs
+                and (indent > prev_indent or (indent > 0 and indent >= first_indent))
+            )
+            and not (len(prev_line) < short and prev_line[-1:] in _TERMINAL)
+        ):
+            # Most lines: the paragraph goes on (what the tests below decide for a line that
+            # starts in lower case after a line of text: no separator, bullet or byline
+            # starts so, and it neither starts indented nor follows a short last line).
+            last = cur.raw
+            if len(last) > 1 and last[-1] == "-" and last[-2].isalpha():
+                cur.raw = last[:-1] + text  # a word hyphenated across the line end
+            else:
+                cur.raw = last + " " + text
+            cur.end = end
+            cur.lines += 1
+            prev_line = text
+            prev_indent = indent
+            prev_end = end
+            continue
         alone = (c in "-=*_~#•·+" and is_separator(text)) or (c in "-•–*·▪" and is_bullet(text))
         new = cur is None or blanks > 0 or alone or cur.kind != "text"
         if not new and not lower and len(text) <= 100 and _stands_alone(text):
@@ -294,7 +319,11 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
                 new = True
         if new:
             if cur is not None:
-                yield _finish(cur, layout)
+                _finish(cur, layout)
+                if len(cur.text) <= MAX_PARAGRAPH:
+                    yield cur
+                else:
+                    yield from _pieces(cur)
             cur = Unit(text, prev_end, end, blanks)
             cur.raw = text
             first_indent = indent
@@ -319,7 +348,7 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
         blanks = 0
         prev_end = end
     if cur is not None:
-        yield _finish(cur, layout)
+        yield from _bounded(iter([_finish(cur, layout)]))
 
 
 def _stands_alone(text: str) -> bool:

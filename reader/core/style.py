@@ -39,30 +39,23 @@ class Style:
     # worked out from (consistency() runs for every doubtful line; learning is rarer).
     _table: list[tuple[float, float]] | None = field(default=None, repr=False, compare=False)
     _at: int = field(default=0, repr=False, compare=False)
-    # known and stop_style, read for every doubtful line, worked out when the counts change.
-    _known: bool = field(default=False, repr=False, compare=False)
-    _stop_style: bool = field(default=False, repr=False, compare=False)
+    # Worked out when the counts change (they are read for every doubtful line):
+    # known: enough headlines and paragraphs seen to weigh features by them;
+    # stop_style: this dump's headlines often end with a full stop.
+    known: bool = field(default=False, init=False, repr=False, compare=False)
+    stop_style: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._counted()
 
     def _counted(self) -> None:
         nh = max(self.hn)
-        self._known = nh >= 2 and max(self.pn) >= 2
-        self._stop_style = nh >= 3 and self.stops >= 0.3 * nh
+        self.known = nh >= 2 and max(self.pn) >= 2
+        self.stop_style = nh >= 3 and self.stops >= 0.3 * nh
 
     @property
     def nh(self) -> int:
         return max(self.hn)
-
-    @property
-    def known(self) -> bool:
-        return self._known
-
-    @property
-    def stop_style(self) -> bool:
-        """This dump's headlines often end with a full stop."""
-        return self._stop_style
 
     def learn(
         self,
@@ -88,7 +81,7 @@ class Style:
 
     def consistency(self, feats: tuple[bool, ...], no_blanks: bool = False) -> float:
         """log P(features | headline) / P(features | not), per feature capped, in all capped."""
-        if not self._known:
+        if not self.known:
             return 0.0
         table = self._table
         seen = self.hn[2] + self.pn[2]
