@@ -328,6 +328,8 @@ class Segmenter:
     def _next_text(self) -> Unit | None:
         """The next unit that carries text, past furniture, images and photo captions."""
         ahead = self.ahead
+        if ahead and ahead[0].skip is False:
+            return ahead[0]  # known already to carry text (most calls)
         for i, unit in enumerate(ahead):
             if unit.skip is None:
                 kind = unit.kind

@@ -98,23 +98,26 @@ def is_caps(text: str) -> bool:
 
 def is_title_case(text: str) -> bool:
     """Most words of four letters or more capitalised ("How a Small Town Saved Its Bakery")."""
-    words = [w for w in text.split() if len(w) > 3]
-    n = len(words)
+    words = text.split()
+    total = len(words)
+    n = caps = misses = 0
+    for w in words:
+        if len(w) > 3:
+            n += 1
+            c = w[0]
+            if c in _OPENING_OK and len(w) > 1:
+                c = w[1]
+            if c.isupper():
+                caps += 1
+            else:
+                misses += 1
+                if misses * 5 > total:
+                    # More than a fifth of all words (so of the long ones) are not capitalised:
+                    # sentence case, whatever follows (most lines that are asked).
+                    return False
     if n < 2:
         return False
-    need = 0.8 * n
-    caps = misses = 0
-    for w in words:
-        c = w[0]
-        if c in _OPENING_OK and len(w) > 1:
-            c = w[1]
-        if c.isupper():
-            caps += 1
-        else:
-            misses += 1
-            if n - misses < need:
-                return False  # the rest cannot make up the capitals needed (sentence case)
-    return caps >= need
+    return caps >= 0.8 * n
 
 
 # Words of four letters or more (digits and apostrophes split them: "council's" is "council"),
