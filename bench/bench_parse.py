@@ -6,9 +6,13 @@ For each size it generates a dump in the sample's layout, and one of --layout-mb
 layout (blank-line, hard-wrapped, markdown, web paste), cached in bench/out/, then times, in
 fresh processes:
 - floor: read the file line by line (text mode, UTF-8) and write each line out as a JSON string;
+- parser alone: the articles of ``parse_path`` with a report, as the import's parsing process
+  reads them (no JSON, no storing), with the CPU time per MB: the import's own floor;
 - parse: ``python -m reader parse FILE --json`` to /dev/null.
 It prints MB/s, the ratio parse/floor (best of --runs), and each process's peak resident memory,
-so that memory can be compared between the two sizes (it must stay flat).
+so that memory can be compared between the two sizes (it must stay flat). On a shared machine
+compare CPU times (printed beside the wall times); bench/parse_golden.py checks that a faster
+parser still makes the same articles.
 """
 
 from __future__ import annotations
@@ -34,7 +38,16 @@ with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
 """
 
 
-def run(cmd: list[str]) -> tuple[float, float]:
+PARSER = r"""
+import sys
+from reader.core.dumps import ParseReport, parse_path
+report = ParseReport()
+for _ in parse_path(sys.argv[1], report=report):
+    pass
+"""
+
+
+def run(cmd: list[str]) -> tuple[float, float, float]:
     """(seconds, peak RSS in MB, CPU seconds) of one process writing to /dev/null.
 
     The CPU time (user + system) is printed beside the wall time: on a shared machine the wall
@@ -76,14 +89,19 @@ def measure(path: Path, runs: int) -> None:
     floor = min(
         (run([sys.executable, "-c", FLOOR, str(path)]) for _ in range(runs)), key=lambda r: r[0]
     )
+    parser = min(
+        (run([sys.executable, "-c", PARSER, str(path)]) for _ in range(runs)), key=lambda r: r[2]
+    )
     parse = min(
         (run([sys.executable, "-m", "reader", "parse", str(path), "--json"]) for _ in range(runs)),
         key=lambda r: r[0],
     )
     print(
-        f"{path.name}: {size:,.0f} MB\n"
+        f"{path.name}: {size:,.0f} MB  (load {os.getloadavg()[0]:.1f})\n"
         f"  floor (lines → JSON): {floor[0]:6.2f} s  {size / floor[0]:6.1f} MB/s  peak {floor[1]:6.1f} MB"
         f"  CPU {floor[2]:6.2f} s\n"
+        f"  parser alone:         {parser[0]:6.2f} s  {size / parser[0]:6.1f} MB/s  peak {parser[1]:6.1f} MB"
+        f"  CPU {parser[2]:6.2f} s = {parser[2] / size * 1000:5.1f} ms/MB\n"
         f"  dispatch parse --json:{parse[0]:6.2f} s  {size / parse[0]:6.1f} MB/s  peak {parse[1]:6.1f} MB"
         f"  CPU {parse[2]:6.2f} s\n"
         f"  ratio parse/floor: {parse[0] / floor[0]:.2f} wall, {parse[2] / floor[2]:.2f} CPU"

@@ -80,7 +80,7 @@ def _mangled(text: str) -> str:
 
 
 def inputs(
-    mb: float, seeds: list[int]
+    mb: float, seeds: list[int], cache: Path
 ) -> Iterator[tuple[str, Callable[[], bytes], str | None, int | None]]:
     """(name, bytes, forced layout, chunk size) of every parse the check makes."""
     fixtures = sorted((ROOT / "tests" / "fixtures").rglob("*.txt"))
@@ -117,14 +117,13 @@ def inputs(
         print(f"warning: {SEED} not found, left out", file=sys.stderr)
     for layout in GEN_LAYOUTS:
         for seed in seeds:
-            path = generated(layout, mb, seed)
+            path = generated(cache, layout, mb, seed)
             yield f"gen:{layout}:{mb:g}mb:seed{seed}", path.read_bytes, None, None
-    crlf = generated("sample", mb, seeds[0], crlf=True)
+    crlf = generated(cache, "sample", mb, seeds[0], crlf=True)
     yield f"gen:sample-crlf:{mb:g}mb", crlf.read_bytes, None, None
 
 
-def generated(layout: str, mb: float, seed: int, crlf: bool = False) -> Path:
-    out = HERE / "out" / "golden"
+def generated(out: Path, layout: str, mb: float, seed: int, crlf: bool = False) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{layout}-{mb:g}mb-seed{seed}{'-crlf' if crlf else ''}.txt"
     if not path.exists():
@@ -140,9 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "out" / "parse-golden.json")
     ap.add_argument("--mb", type=float, default=2.0)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--cache", type=Path, default=HERE / "out" / "golden", help="generated dumps")
     args = ap.parse_args(argv)
     got = {}
-    for name, get, layout, chunk in inputs(args.mb, args.seeds):
+    for name, get, layout, chunk in inputs(args.mb, args.seeds, args.cache):
         got[name] = parse_digests(get(), layout, chunk)
     total = sum(len(v["articles"]) for v in got.values())
     if args.mode == "record":
