@@ -559,11 +559,13 @@ class Segmenter:
             score -= 1.0
         elif end == "?":
             score -= 0.3
-        if sentence_break(text):
+        # (A line shaped like a headline has no sentence break: is_headline_shaped looked.)
+        if not shaped and sentence_break(text):
             # "Markets rally. Then they don't." A short line with two sentences can still be a
             # headline; a long one is a paragraph.
             score -= 0.5 if lenient else (1.2 if words <= 12 else 2.5)
-        if is_transcript(text):
+        transcript = is_transcript(text)
+        if transcript:
             score -= 2.0 if end in ".?!" else 0.7
         elif (
             end == "?"
@@ -579,13 +581,15 @@ class Segmenter:
             score += style.consistency(feats, lay.blank_ratio < 0.05) + style.length_fit(words)
 
         # Its neighbours.
+        prose = 0  # words less one of the next text when it is a sentence (-1: it is not)
         if nxt is None:
             score -= 2.5
-        else:
+        elif nxt.kind == "text":
             ntext = nxt.text
-            if nxt.kind == "text" and ntext.count(" ") >= 11 and ends_sentence(ntext):
+            prose = ntext.count(" ") if ends_sentence(ntext) else -1
+            if prose >= 11:
                 score += 0.8
-            elif nxt.kind == "text" and is_headline_shaped(ntext) and cue == 0:
+            elif cue == 0 and is_headline_shaped(ntext):
                 score -= 0.8
         if prev is not None and prev.text.rstrip(CLOSING).endswith(":"):
             score -= 2.5
@@ -620,13 +624,10 @@ class Segmenter:
             has_body
             and shaped
             and words <= 10
-            and nxt is not None
-            and nxt.kind == "text"
-            and nxt.text.count(" ") >= 7  # a cross-head heads prose, not a table's next row
-            and ends_sentence(nxt.text)
+            and prose >= 7  # a cross-head heads prose, not a table's next row
             and not self.markdown
             and end != "?"  # a question inside an article is asked, as in an interview
-            and not is_transcript(text)
+            and not transcript
         ):
             return "crosshead"
         return "paragraph"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import add
 
 from reader.core.layout import Unit
 from reader.core.shapes import is_caps, is_title_case
@@ -18,6 +19,7 @@ _TITLE_CASE = FEATURES.index("title")
 _CAPS = FEATURES.index("caps")
 _SET_APART = FEATURES.index("blank_after")
 _INDEXES = range(len(FEATURES))
+_ONES = (1,) * len(FEATURES)
 _PRIOR = 2.0  # the weight, in headlines, of the prior that a feature tells nothing
 
 
@@ -72,11 +74,11 @@ class Style:
             n[0] += 1
             n[1] += words
             n[2] += words * words
-        for i, f in enumerate(feats):
-            if first and i < 2:
-                continue  # blank lines before the first line of a dump say nothing
-            counts[i] += f
-            totals[i] += 1
+        # Each feature's count goes up by the feature (a bool), its total by one, in C; but
+        # blank lines before the first line of a dump say nothing.
+        k = 2 if first else 0
+        counts[k:] = map(add, counts[k:], feats[k:])
+        totals[k:] = map(add, totals[k:], _ONES)
         self._counted()
 
     def consistency(self, feats: tuple[bool, ...], no_blanks: bool = False) -> float:
