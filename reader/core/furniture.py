@@ -79,12 +79,13 @@ def find_dateline(line: str) -> tuple[str, str] | None:
     head = line[:72]
     if ":" not in head and "-" not in head and "—" not in head and "–" not in head:
         return None  # no colon and no dash near the start: no dateline (most lines)
-    m = _DATELINE_COLON.match(line)
+    # Each pattern needs its separator somewhere in the line (a memchr-speed look first).
+    m = _DATELINE_COLON.match(line) if ":" in line else None
     if m:
         dl = m.group("dl")
         if len(dl) <= _MAX_DATELINE and dl.split(",")[0].strip().lower() not in _SPEAKERS:
             return dl, m.group(0)
-    m = _DATELINE_DASH.match(line)
+    m = _DATELINE_DASH.match(line) if "-" in line or "—" in line or "–" in line else None
     if m and m.end() < len(line):
         dl = m.group("dl")
         place = m.group("place")
