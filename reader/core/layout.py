@@ -212,12 +212,20 @@ def _pieces(unit: Unit) -> Iterator[Unit]:
         yield Unit(text, unit.start, unit.end, 0, unit.kind)
 
 
+# The first characters of separators and bullets.
+_LINE_MARKS = frozenset("-=*_~#•·+" + "-•–*·▪")
+
+
 def _line_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterator[Unit]:
     blanks = 0
     prev_end = 0
     strip = layout.inline_markdown
     for text, end, _indent in lines:
-        if text:
+        if text and not strip and text[0] not in _LINE_MARKS and len(text) <= MAX_PARAGRAPH:
+            # A line of plain text (most lines): what the tests below decide for it.
+            yield Unit(text, prev_end, end, blanks)
+            blanks = 0
+        elif text:
             unit = Unit(text, prev_end, end, blanks)
             c = text[0]
             if c in "-=*_~#•·+" and is_separator(text):
