@@ -2,9 +2,11 @@
 
 How a page is found, and why (figures: /work/shared/notes/performance.md, bench/bench_search.py):
 
-* The FTS5 match always runs first, on its own, and other filters are applied to its rows;
-  filters in the same WHERE as MATCH can make SQLite drive the query from an index and run the
-  match once per row.
+* The FTS5 match always drives, and other filters are applied to its rows: looked up row by
+  row, or, when few articles pass the filters (estimated from kept counts), by membership in
+  their ids gathered first from an index (:mod:`reader.core.search_plans` chooses, by cost).
+  Filters in the same WHERE as MATCH can make SQLite drive the query from an index and run the
+  match once per row (about 0.1 ms each), which only a handful of filtered articles afford.
 * Newest first walks the match in rowid order (ids grow with import time) and stops at the page.
 * bm25 costs about 2 µs per matching article, so ranking every article that contains "the"
   would take seconds. Ranking therefore scores only the newest ``RANK_CAP`` matches (filters are

@@ -7,8 +7,10 @@ articles through, their ids are gathered first from an index (a few hundredths o
 the match is walked checking only membership in that set (no row lookups). Counting the filtered
 articles would itself cost a walk, so the estimate is read from what is kept anyway: the
 sidebar's per-section counts (articles, unread, starred, starred unread: exact for any mix of
-section: and is: filters) and each source's article count. Dates have no such count: a filter
-on dates alone gives no estimate.
+section: and is: filters) and each source's article count. Dates have no such count: their share
+is sampled from a few articles (``_date_share``), and dates alone give no estimate (no index
+could gather them). The plan is chosen by cost (``gather_first``), the index to gather through
+too (``_index_costs``): SQLite, without statistics, would often take the wrong one.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ if TYPE_CHECKING:
 # this many articles (finding the stretch reads an index entry per article).
 SPAN_MAX_ARTICLES = 200_000
 
-# Looking up a match's row to check the filters costs about this many times what gathering one
-# filtered id from an index costs (1.2 against 0.2 µs of CPU on a warm 50,000-article library).
+# Looking up a match's row to check the filters costs about this many index entries read while
+# gathering (a row 1.2-1.5 µs of CPU; an id gathered with its set's upkeep about 0.2 µs).
 LOOKUP_VS_GATHER = 6
 # Reading an article's row for a column its index lacks costs about this many index entries
 # (1.5 against 0.05 µs, 1,000,000-article library).
