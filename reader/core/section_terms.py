@@ -57,45 +57,68 @@ _PUNCTUATION = "“”‘’—–…«»\u00a0\u2009\u200b"
 
 
 def _spaced_words(text: str) -> list[str]:
-    """``_WORD.findall(text)``, three times faster: ASCII punctuation becomes spaces in one C
-    ``bytes.translate``, common punctuation beyond ASCII in a few ``str.replace``; only a text
-    with other characters (accented names) looks at its words one by one."""
-    try:
-        spaced = text.encode("utf-8").translate(_ASCII_SPACES).decode("utf-8")
-    except UnicodeError:  # a lone surrogate
-        return _WORD.findall(text)
-    if spaced.isascii():
-        return spaced.split()
-    for mark in _PUNCTUATION:
-        if mark in spaced:
-            spaced = spaced.replace(mark, " ")
-    words = spaced.split()
-    if spaced.isascii():
-        return words
-    return [part for word in words for part in ((word,) if word.isascii() else _WORD.findall(word))]
+    """``_WORD.findall(text)``, three times faster (see :func:`_spaced_text`)."""
+    return _spaced_text(text).split()
 
 
 def split_keep(text: str, cased: Mapping[str, str] | None) -> tuple[list[str], str, str]:
     """Words as :func:`split_words` gives them, with the words joined as written and folded.
 
     A possessive "'s" becomes a lone "s" that matches nothing; the knowledge files are split the
-    same way, so "Women's Super League" still matches. Every step runs in C (translate, join,
-    lower, split) but for the rare expansion of a short form: this is the hot path of an import.
-    The joined strings let the reasons be shown as the article writes them.
+    same way, so "Women's Super League" still matches. The joined strings let the reasons be shown
+    as the article writes them.
     """
     words = _spaced_words(text)
-    written = " ".join(words)
-    if cased and not cased.keys().isdisjoint(words):
-        for form in cased.keys() & set(words):
-            written = _cased_pattern(form).sub(cased[form], written)
+    written, folded = _expand_and_fold(" ".join(words), cased)
+    return folded.split(), written, folded
+
+
+def _spaced_text(text: str) -> str:
+    """The words of ``text`` as written, apart by one or more spaces (``_WORD.findall`` joined).
+
+    ASCII punctuation becomes spaces in one C ``bytes.translate``, common punctuation beyond ASCII
+    in a few ``str.replace``; only a text with other characters (accented names) looks at its
+    words one by one. Runs of spaces are left: splitting and joining again would cost as much.
+    """
+    try:
+        spaced = text.encode("utf-8").translate(_ASCII_SPACES).decode("utf-8")
+    except UnicodeError:  # a lone surrogate
+        return " ".join(_WORD.findall(text))
+    if spaced.isascii():
+        return spaced
+    for mark in _PUNCTUATION:
+        if mark in spaced:
+            spaced = spaced.replace(mark, " ")
+    if spaced.isascii():
+        return spaced
+    words = spaced.split()
+    return " ".join(
+        [part for word in words for part in ((word,) if word.isascii() else _WORD.findall(word))]
+    )
+
+
+def _expand_and_fold(written: str, cased: Mapping[str, str] | None) -> tuple[str, str]:
+    """(``written`` with short forms expanded, the same lower-cased and accent-free).
+
+    ``written`` holds words apart by spaces; a form counts where it stands as a word.
+    """
+    if cased:
+        padded = ""
+        for form, phrase in cased.items():
+            if form in written:  # in C; most texts hold no form, and fewer as a word
+                padded = padded or f" {written} "
+                word = f" {form} "
+                # Twice: a replacement takes the space that the next form's word needs too.
+                padded = padded.replace(word, f" {phrase} ").replace(word, f" {phrase} ")
+        if padded:
+            written = padded[1:-1]
     folded = written.lower()
     if folded.isascii():
-        return folded.split(), written, folded
-    # Words are separated by single spaces here: fold those beyond ASCII one by one (a regex
-    # over the text backtracked on every word: most of the cost of a text with one accent).
+        return written, folded
+    # Fold the words beyond ASCII one by one (a regex over the text backtracked on every word:
+    # most of the cost of a text with one accent).
     words = folded.split(" ")
-    folded = " ".join([w if w.isascii() else _fold_word(w) for w in words])
-    return folded.split(), written, folded
+    return written, " ".join([w if w.isascii() else _fold_word(w) for w in words])
 
 
 def parse_cased(text: str) -> dict[str, str]:
@@ -195,58 +218,65 @@ class Tokenizer:
         if isinstance(summary, str):  # one summary line passed on its own
             summary = [summary]
         summary_text = " ".join(summary) if summary else ""
-        joined = f"{title} {_SEPARATOR} {summary_text} {_SEPARATOR} {text[:BODY_CHARS]}"
-        seq, written, folded = split_keep(joined, self._cased)
+        body = text[:BODY_CHARS]
+        joined = f"{title} {_SEPARATOR} {summary_text} {_SEPARATOR} {body}"
+        written, folded = _expand_and_fold(_spaced_text(joined), self._cased)
+        seq = folded.split()
         if seq.count(_SEPARATOR) != 2:  # a text spelling the separator: drop it there
             parts = [
                 re.sub(_SEPARATOR, " ", part, flags=re.IGNORECASE)
-                for part in (title, summary_text, text[:BODY_CHARS])
+                for part in (title, summary_text, body)
             ]
             joined = f"{parts[0]} {_SEPARATOR} {parts[1]} {_SEPARATOR} {parts[2]}"
-            seq, written, folded = split_keep(joined, self._cased)
+            written, folded = _expand_and_fold(_spaced_text(joined), self._cased)
+            seq = folded.split()
         a = seq.index(_SEPARATOR)
         b = seq.index(_SEPARATOR, a + 1)
-        counts = Counter(seq)
-        if a:
-            counts.update(seq[:a] * (TITLE_WEIGHT - 1))
-        if b > a + 1:
-            counts.update(seq[a + 1 : b] * (SUMMARY_WEIGHT - 1))
+        # One count in C over the headline repeated, the summary repeated and the body.
+        counts = Counter(seq[:a] * TITLE_WEIGHT + seq[a + 1 : b] * SUMMARY_WEIGHT + seq[b + 1 :])
         # Learning compares plain words: phrases would split "Gaza" into "northern Gaza", "Gaza
         # Strip"... and hide what stories share.
         words = counts.copy() if keep_words else None
-        if words is not None:
-            del words[_SEPARATOR]
-        # Only where the first two words of a phrase stand side by side (found in C: zip, set).
+        # Only where the first two words of a phrase stand side by side (found in C: pairwise,
+        # set).
         found = self._pair_words.intersection(itertools.pairwise(seq))
         if found:
-            firsts = {first for first, _ in found}
-            candidates = [j for j, w in enumerate(seq) if w in firsts]
-            table = self._table
-            pairs = self._pairs
-            prefixes = self._prefixes
-            n = len(seq)
-            end = 0
-            for i in candidates:
-                if i < end or i + 1 >= n:
-                    continue
-                phrase = f"{seq[i]} {seq[i + 1]}"
-                if phrase not in pairs:
-                    continue
-                k = i + 2
-                match = k if phrase in table else 0
-                while phrase in prefixes and k < n:
-                    phrase = f"{phrase} {seq[k]}"
-                    k += 1
-                    if phrase in table:
-                        match = k
-                if match:
-                    weight = TITLE_WEIGHT if i < a else SUMMARY_WEIGHT if i < b else 1
-                    counts[" ".join(seq[i:match])] += weight
-                    for w in seq[i:match]:
-                        counts[w] -= weight
-                    end = match
-        del counts[_SEPARATOR]
+            self._phrases(seq, found, counts, a, b)
         return Analysis(counts, written, folded, words)
+
+    def _phrases(
+        self,
+        seq: list[str],
+        found: frozenset[tuple[str, ...]],
+        counts: Counter[str],
+        a: int,
+        b: int,
+    ) -> None:
+        """Count the longest phrases starting at the ``found`` pairs, left to right, in place of
+        their words (a word inside a matched phrase does not vote again on its own)."""
+        firsts = {first for first, _ in found}
+        starts = [j for j, w in enumerate(seq) if w in firsts]
+        table = self._table
+        prefixes = self._prefixes
+        n = len(seq)
+        end = 0
+        for i in starts:
+            if i < end or i + 1 >= n or (seq[i], seq[i + 1]) not in found:
+                continue
+            phrase = f"{seq[i]} {seq[i + 1]}"
+            k = i + 2
+            match = k if phrase in table else 0
+            while phrase in prefixes and k < n:
+                phrase = f"{phrase} {seq[k]}"
+                k += 1
+                if phrase in table:
+                    match = k
+            if match:
+                weight = TITLE_WEIGHT if i < a else SUMMARY_WEIGHT if i < b else 1
+                counts[" ".join(seq[i:match])] += weight
+                for w in seq[i:match]:
+                    counts[w] -= weight
+                end = match
 
 
 @dataclass(slots=True)

@@ -83,6 +83,22 @@ MIN_SHARED = 2
 REASONS = 3
 
 _LOG2 = [math.log2(1 + c) for c in range(256)]
+_POSITIVE = (0.0).__lt__
+
+
+def _gain(count: int) -> float:
+    """How much a term said ``count`` times counts: log2(1 + count), nothing for none."""
+    if count <= 0:
+        return 0.0
+    return _LOG2[count] if count < 256 else math.log2(1 + count)
+
+
+@dataclass(frozen=True, slots=True)
+class _Matched:
+    """The shipped terms an article holds (some may count 0), and the article's term counts."""
+
+    terms: set[str]
+    counts: Counter[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +224,21 @@ class Classifier:
         self._table: dict[str, tuple[tuple[int, float], ...]] = {
             term: tuple(sorted(weights.items())) for term, weights in knowledge.terms.items()
         }
+        # The same weights as flat dicts for the loop of _evidence: a term of one section (nearly
+        # all) -> its weight and its section; the few terms of several sections apart.
+        self._weight: dict[str, float] = {}
+        self._section_of: dict[str, int] = {}
+        self._multi: dict[str, tuple[tuple[int, float], ...]] = {}
+        # Per section, its terms and their weights: the reasons look only at the chosen one's.
+        self._section_weights: list[dict[str, float]] = [{} for _ in knowledge.sections]
+        for term, weights in self._table.items():
+            if len(weights) == 1:
+                self._section_of[term], self._weight[term] = weights[0]
+            else:
+                self._multi[term] = weights
+            for i, w in weights:
+                self._section_weights[i][term] = w
+        self._multi_terms = frozenset(self._multi)
         self._tokenizer = Tokenizer(knowledge.cased, self._table)
         self._uncased = {phrase: form for form, phrase in knowledge.cased.items()}
         self._taught_index = [(names.index(name), t) for name, t in sorted(self._taught.items())]
@@ -224,7 +255,17 @@ class Classifier:
 
     # The parts built from the shipped knowledge: a pickled classifier (sent to the import's
     # parsing process) leaves them out and takes this process's copy, loaded once.
-    _SHIPPED_PARTS = ("_knowledge", "_table", "_tokenizer", "_uncased")
+    _SHIPPED_PARTS = (
+        "_knowledge",
+        "_table",
+        "_weight",
+        "_section_of",
+        "_multi",
+        "_multi_terms",
+        "_section_weights",
+        "_tokenizer",
+        "_uncased",
+    )
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -308,7 +349,10 @@ class Classifier:
         )
         totals, matched, taught_terms = self._evidence(analysis.counts, analysis.words)
         names = self._sections
-        if sections is None:
+        if sections is None:  # the usual case, in C: max, index, filter, sum
+            top = max(totals)
+            best: int | None = totals.index(top)
+            positive = sum(filter(_POSITIVE, totals))
             allowed: Iterable[int] = range(len(names))
             other_allowed = True
             extra: list[str] = []
@@ -319,8 +363,8 @@ class Classifier:
             allowed = [i for i, name in enumerate(names) if name in wanted]
             other_allowed = OTHER in wanted
             extra = sorted(wanted.difference(names))
-        best = max(allowed, key=lambda i: (totals[i], -i), default=None)
-        positive = sum(totals[i] for i in allowed if totals[i] > 0)
+            best = max(allowed, key=lambda i: (totals[i], -i), default=None)
+            positive = sum(totals[i] for i in allowed if totals[i] > 0)
         if best is not None and (totals[best] >= MIN_EVIDENCE or names[best] == OTHER):
             chosen = best
         elif other_allowed:
@@ -341,25 +385,30 @@ class Classifier:
 
     def _evidence(
         self, counts: Counter[str], words: Counter[str] | None = None
-    ) -> tuple[
-        list[float],
-        list[tuple[str, float, tuple[tuple[int, float], ...]]],
-        dict[int, dict[str, float]],
-    ]:
+    ) -> tuple[list[float], _Matched, dict[int, dict[str, float]]]:
         """Evidence per section, the matched shipped terms, and the article's learnable words for
-        each taught section whose evidence came from what the reader taught."""
+        each taught section whose evidence came from what the reader taught.
+
+        Each matched term adds ``weight * log2(1 + count)`` to its section (a count can be 0: the
+        words of a matched phrase; they add nothing).
+        """
         totals = [0.0] * len(self._sections)
-        table = self._table
-        matched = []
-        for term in counts.keys() & table.keys():
-            count = counts[term]
-            if count <= 0:
-                continue
-            g = _LOG2[count] if count < 256 else math.log2(1 + count)
-            weights = table[term]
-            matched.append((term, g, weights))
-            for i, w in weights:
+        present = counts.keys() & self._table.keys()
+        weights, section_of = self._weight, self._section_of
+        multi = present.intersection(self._multi_terms) if self._multi_terms else None
+        terms = present.difference(multi) if multi else present
+        try:
+            for term in terms:
+                totals[section_of[term]] += weights[term] * _LOG2[counts[term]]
+        except IndexError:  # a word said more than 255 times (a headline of one word, repeated)
+            totals = [0.0] * len(self._sections)
+            for term in terms:
+                totals[section_of[term]] += weights[term] * _gain(counts[term])
+        for term in multi or ():
+            g = _gain(counts[term])
+            for i, w in self._multi[term]:
                 totals[i] += w * g
+        matched = _Matched(present, counts)
         taught_terms: dict[int, dict[str, float]] = {}
         if self._taught_words and words is not None:
             vector = _vector(words, self._knowledge)
@@ -386,7 +435,7 @@ class Classifier:
 
     def _reasons(
         self,
-        matched: list[tuple[str, float, tuple[tuple[int, float], ...]]],
+        matched: _Matched,
         taught_terms: Mapping[str, float],
         index: int,
         analysis: Analysis,
@@ -395,16 +444,18 @@ class Classifier:
         if taught_terms:
             centroid = self._centroids[index]
             shared = taught_terms.keys() & centroid.keys()
-            scored = [(taught_terms[t] * centroid[t], t) for t in shared]
+            scored = [(-taught_terms[t] * centroid[t], t) for t in shared]
         else:
+            # Only the chosen section's terms (one intersection in C), and only those counted.
+            weights = self._section_weights[index] if index < len(self._section_weights) else {}
+            counts = matched.counts
             scored = [
-                (w * g, term)
-                for term, g, weights in matched
-                for i, w in weights
-                if i == index and w > 0
+                (-weights[term] * _gain(counts[term]), term)
+                for term in weights.keys() & matched.terms  # iterates the article's terms
+                if counts[term] > 0 and weights[term] > 0
             ]
         common = self._knowledge.common
-        scored.sort(key=lambda item: (-item[0], item[1]))
+        scored.sort()  # the most evidence first; ties by the term
         picked = [term for _, term in scored if term not in common][:REASONS]
         if len(picked) < REASONS:
             picked += [term for _, term in scored if term in common][: REASONS - len(picked)]
