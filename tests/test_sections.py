@@ -7,6 +7,7 @@ the sample dump; speed is measured by bench/eval_sections.py, never here.
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pytest
@@ -325,6 +326,36 @@ def test_accents_and_possessives_do_not_hide_words(clf):
     placement = clf.classify("Dončić’s Mavericks reach the NBA Finals", [], "")
     assert placement.section == "Sport"
     assert "Dončić" in placement.reasons
+
+
+def test_short_forms_side_by_side_and_inside_words():
+    from reader.core.section_terms import Tokenizer
+
+    tokenizer = Tokenizer({"US": "united states", "UK": "united kingdom"}, {})
+    # Each form standing as a word is expanded, even two in a row; inside a word ("BRUSSELS",
+    # "USA", "UKRAINE") or lower-cased ("us") it is not.
+    counts = tokenizer.counts("", [], "US US, UK and us: BRUSSELS, USA, UKRAINE")
+    assert counts["united"] == 3 and counts["states"] == 2 and counts["kingdom"] == 1
+    assert counts["us"] == 1 and counts["brussels"] == 1 and counts["usa"] == 1
+
+
+def test_phrases_across_punctuation_and_the_reason_as_written(clf):
+    # Punctuation between words leaves runs of spaces in the split text: a phrase still matches
+    # and its reason is shown as the article writes it.
+    placement = clf.classify("Prime -- Minister resigns", [], "The Prime -- Minister resigned.")
+    assert placement.section == "Politics"
+    assert "Prime Minister" in placement.reasons
+
+
+def test_a_word_said_hundreds_of_times_counts_its_logarithm(clf):
+    # Counts past the precomputed table of log2(1 + count) (a headline of one word, repeated).
+    knowledge = Knowledge.load()
+    weight = knowledge.terms["playoffs"][DEFAULT_SECTIONS.index("Sport")]
+    for n in (10, 100, 300):
+        scores = clf.scores(" ".join(["playoffs"] * n), [], "")
+        assert scores["Sport"] == pytest.approx(weight * math.log2(1 + 3 * n))
+    placement = clf.classify(" ".join(["playoffs"] * 300), [], "")
+    assert placement.section == "Sport" and placement.reasons == ["playoffs"]
 
 
 def test_shipped_knowledge_is_broad():
