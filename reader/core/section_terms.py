@@ -261,19 +261,29 @@ class Tokenizer:
         n = len(seq)
         end = 0
         for i in starts:
-            if i < end or i + 1 >= n or (seq[i], seq[i + 1]) not in found:
+            if i < end or i + 1 >= n:
                 continue
-            phrase = f"{seq[i]} {seq[i + 1]}"
+            first, second = seq[i], seq[i + 1]
+            if (first, second) not in found:
+                continue
+            phrase = f"{first} {second}"
+            weight = TITLE_WEIGHT if i < a else SUMMARY_WEIGHT if i < b else 1
+            if phrase not in prefixes:  # the usual: a phrase of two words, and no longer one
+                if phrase in table:
+                    counts[phrase] += weight
+                    counts[first] -= weight
+                    counts[second] -= weight
+                    end = i + 2
+                continue
             k = i + 2
-            match = k if phrase in table else 0
+            match, matched = (k, phrase) if phrase in table else (0, "")
             while phrase in prefixes and k < n:
                 phrase = f"{phrase} {seq[k]}"
                 k += 1
                 if phrase in table:
-                    match = k
+                    match, matched = k, phrase
             if match:
-                weight = TITLE_WEIGHT if i < a else SUMMARY_WEIGHT if i < b else 1
-                counts[" ".join(seq[i:match])] += weight
+                counts[matched] += weight
                 for w in seq[i:match]:
                     counts[w] -= weight
                 end = match

@@ -450,9 +450,9 @@ class Classifier:
             weights = self._section_weights[index] if index < len(self._section_weights) else {}
             counts = matched.counts
             scored = [
-                (-weights[term] * _gain(counts[term]), term)
+                (-weights[term] * (_LOG2[c] if c < 256 else math.log2(1 + c)), term)
                 for term in weights.keys() & matched.terms  # iterates the article's terms
-                if counts[term] > 0 and weights[term] > 0
+                if (c := counts[term]) > 0 and weights[term] > 0
             ]
         common = self._knowledge.common
         scored.sort()  # the most evidence first; ties by the term
