@@ -358,6 +358,35 @@ def test_a_word_said_hundreds_of_times_counts_its_logarithm(clf):
     assert placement.section == "Sport" and placement.reasons == ["playoffs"]
 
 
+# Written for these tests (issue 17): a parliamentary committee by its department's name, the
+# lottery's and the forecasters' own phrases, each against the section whose words they share.
+KNOWLEDGE_CASES = [
+    (
+        "Treasury committee questions chancellor over hidden borrowing",
+        "Members of the Treasury committee said the forecast for borrowing had been kept from them "
+        "until after the budget.",
+        "Politics",
+    ),
+    (
+        "Jackpot winner claims prize days after lottery draw",
+        "A cleaner who bought her ticket at a petrol station collected the prize on Monday and said "
+        "she would share it with her sisters.",
+        OTHER,
+    ),
+    (
+        "Cold snap brings snow and ice warnings",
+        "Forecasters expect heavy snow on high ground overnight and icy roads by morning, with "
+        "temperatures below freezing until Thursday.",
+        OTHER,
+    ),
+]
+
+
+@pytest.mark.parametrize("title, text, section", KNOWLEDGE_CASES)
+def test_phrases_that_belong_to_another_section_than_their_words(clf, title, text, section):
+    assert clf.classify(title, [], text).section == section
+
+
 def test_shipped_knowledge_is_broad():
     knowledge = Knowledge.load()
     per_section = {name: 0 for name in knowledge.sections}
