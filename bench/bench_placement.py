@@ -14,7 +14,8 @@ Measured in the same run, on the same generated dump (bench/gen_dump.py, cached 
   (the team's evaluation set, repeated), in articles/s.
 
 Imports alternate between the variants for ``--rounds`` rounds and the best of each is reported,
-so a busy machine penalises them alike. Bar (issue 7): the classifier at >= 5,000 articles/s.
+so a busy machine penalises them alike. Bar (issue 17): the classifier at >= 20,000 articles/s of
+about 600 words (issue 7 asked for 5,000).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from reader.core.placement import classify_for_library, placer_for_library  # no
 from reader.core.section_ops import create_section, move_articles, resort_all  # noqa: E402
 from reader.core.store import Library  # noqa: E402
 
-BAR = 5000
+BAR = 20000
 RESORT: list[tuple[float, int, int]] = []  # (seconds, articles examined, moved) per baseline run
 
 

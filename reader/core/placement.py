@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from reader.core.article import Article
+from reader.core.section_terms import BODY_CHARS as READ_CHARS
 from reader.core.sections import DEFAULT_SECTIONS as SHIPPED_SECTIONS
 from reader.core.sections import Classifier, Example
 from reader.core.store import Library
@@ -158,7 +159,8 @@ class Placer:
 
     def __call__(self, article: Article) -> tuple[str, str]:
         """(section name, reason): the ``classify`` callable of ``importing.import_file``."""
-        placed = self.place(article.title, article.summary, body_start(article))
+        # Only as much of the body as the classifier reads is joined (the same text it would cut).
+        placed = self.place(article.title, article.summary, body_start(article, READ_CHARS))
         return placed.section, placed.reason
 
 
