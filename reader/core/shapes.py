@@ -4,8 +4,6 @@ carries. Pure functions of the text, used to weigh where articles start."""
 from __future__ import annotations
 
 import re
-from itertools import compress
-from operator import itemgetter
 
 from reader.core.layout import Unit
 
@@ -101,26 +99,25 @@ def is_caps(text: str) -> bool:
 def is_title_case(text: str) -> bool:
     """Most words of four letters or more capitalised ("How a Small Town Saved Its Bakery")."""
     words = text.split()
-    long = list(compress(words, map(_MORE_THAN_3, map(len, words))))
-    n = len(long)
+    total = len(words)
+    n = caps = misses = 0
+    for w in words:
+        if len(w) > 3:
+            n += 1
+            c = w[0]
+            if c in _OPENING_OK and len(w) > 1:
+                c = w[1]
+            if c.isupper():
+                caps += 1
+            else:
+                misses += 1
+                if misses * 5 > total:
+                    # More than a fifth of all words (so of the long ones) are not capitalised:
+                    # sentence case, whatever follows (most lines that are asked).
+                    return False
     if n < 2:
         return False
-    firsts = "".join(map(_FIRST_CHAR, long))
-    if firsts.isalnum():
-        # No word opens with a quote or a bracket (they are no letters): the capitals are
-        # counted in C (this is asked of most short lines).
-        return sum(map(str.isupper, firsts)) >= 0.8 * n
-    caps = 0
-    for w in long:
-        c = w[0]
-        if c in _OPENING_OK and len(w) > 1:
-            c = w[1]
-        caps += c.isupper()
     return caps >= 0.8 * n
-
-
-_MORE_THAN_3 = (3).__lt__
-_FIRST_CHAR = itemgetter(0)
 
 
 # Words of four letters or more (digits and apostrophes split them: "council's" is "council"),
