@@ -446,3 +446,25 @@ def test_the_fast_word_split_is_the_regex_split(text: str) -> None:
     from reader.core.section_terms import _WORD, _spaced_words
 
     assert _spaced_words(text) == _WORD.findall(text)
+
+
+def test_the_evaluation_set_is_well_formed_and_its_held_out_part_is_drawn_by_hash():
+    """bench/data/sections_eval.jsonl: labels are sections, and the 2026-12 batch's held-out part
+    is the one its hash rule drew (a story moved from "test" to "dev" to flatter a figure fails)."""
+    import hashlib
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "data" / "sections_eval.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for r in rows:
+        assert r["split"] in ("dev", "test") and r["section"] in DEFAULT_SECTIONS, r["title"]
+        assert set(r.get("also", ())) <= set(DEFAULT_SECTIONS) - {r["section"]}, r["title"]
+        assert r["title"].strip() and r["text"].strip()
+    wider = [r for r in rows if r.get("batch") == "2026-12"]
+    assert len(wider) == 123
+    # None repeats a headline of the set (nine that did were dropped when the batch was made).
+    titles = [r["title"] for r in rows]
+    assert all(titles.count(r["title"]) == 1 for r in wider)
+    for r in wider:
+        drawn = int(hashlib.sha1(r["title"].encode()).hexdigest(), 16) % 2
+        assert r["split"] == ("dev" if drawn == 0 else "test"), r["title"]
