@@ -603,7 +603,9 @@ def test_the_log_restarts_during_a_long_import_instead_of_growing_to_its_end(tmp
         assert result.status == "done", result.error
         written = path.stat().st_size
         assert lib.integrity_ok()
-    # Before, the log outgrew the library itself (18.0 MB for 13.5 MB); now it wraps around
-    # whenever the thread's checkpoint is over (5.8-6.5 MB here, with a step of 256 KB).
+    # Before, the log never restarted: it only grew, and outgrew the library itself (18.0 MB
+    # for 13.5 MB). Now it restarts (and is cut back) whenever the thread's checkpoint is over:
+    # 5.8-6.5 MB at most here, with a step of 256 KB; how often depends on the machine's load.
     assert len(sizes) > 20 and written > 8 * 1024 * 1024
-    assert max(sizes) < written * 0.8, (max(sizes), written)
+    restarts = sum(b < a for a, b in zip(sizes, sizes[1:], strict=False))
+    assert restarts >= 1 and max(sizes) < written, (restarts, max(sizes), written)
