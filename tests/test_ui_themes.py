@@ -100,6 +100,27 @@ def test_switching_theme_changes_the_page_list_and_sidebar(qtbot, lib, settings_
     assert themes.relative_luminance(seen["dark"][2]) < 0.05  # the sidebar is dark too
 
 
+@pytest.mark.parametrize("key", ["dark", "sepia"])
+def test_a_window_started_in_a_theme_paints_in_it(qtbot, lib, settings_path, key):
+    """Started (not switched) in a theme: the panes and the focused list's frame are painted in
+    its colours, though the window polishes its style sheet only once, when first shown."""
+    add_articles(lib.conn, numbered(3))
+    first = make_window(qtbot, lib, settings_path)
+    first.themes.set_choice(key)
+    first.close()
+    window = make_window(qtbot, lib, settings_path)
+    window.article_list.setFocus()
+    qtbot.waitUntil(window.article_list.hasFocus)
+    t = themes.THEMES[key]
+    assert pixel(window.article_list.viewport()) == t.base
+    assert pixel(window.reading_pane.viewport()) == t.page
+    assert themes.relative_luminance(pixel(window.sidebar.viewport())) == pytest.approx(
+        themes.relative_luminance(t.base), abs=0.05
+    )
+    assert window.article_list.palette().color(QPalette.ColorRole.Text).name() == t.text
+    assert pixel(window.article_list, 1, 40) == t.highlight  # the focus frame
+
+
 def test_dialogs_follow_the_theme(qtbot, lib, settings_path):
     window = make_window(qtbot, lib, settings_path)
     window.themes.set_choice("dark")
