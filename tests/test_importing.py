@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import threading
@@ -607,5 +608,5 @@ def test_the_log_restarts_during_a_long_import_instead_of_growing_to_its_end(tmp
     # for 13.5 MB). Now it restarts (and is cut back) whenever the thread's checkpoint is over:
     # 5.8-6.5 MB at most here, with a step of 256 KB; how often depends on the machine's load.
     assert len(sizes) > 20 and written > 8 * 1024 * 1024
-    restarts = sum(b < a for a, b in zip(sizes, sizes[1:], strict=False))
+    restarts = sum(b < a for a, b in itertools.pairwise(sizes))
     assert restarts >= 1 and max(sizes) < written, (restarts, max(sizes), written)

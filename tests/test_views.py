@@ -183,3 +183,35 @@ def test_article_record(lib):
     assert a.title == "Headline" and a.section == "Health" and a.source == "tuesday.txt"
     assert a.summary == "one\ntwo" and a.dateline == "OSLO"
     assert views.article(lib, 999) is None
+
+
+def test_todays_counts_are_exact_on_either_side_of_the_cutoff(lib, monkeypatch):
+    """Today is counted on the smaller side of its cutoff (after a first import every article
+    is today's): both ways give what a plain COUNT gives, with read, starred and trashed ones."""
+    from reader.core import trash
+
+    conn = lib.conn
+    specs = [
+        Spec(f"Story {i}", ("World", "Sport")[i % 2], hours_ago=(1, 5, 30, 100)[i % 4],
+             read=int(i % 3 == 0), starred=int(i % 7 == 0))
+        for i in range(60)
+    ]  # fmt: skip
+    ids = add_articles(conn, specs)
+    trash.trash_articles(lib, ids[:9])
+    cutoff = views.today_cutoff()
+
+    def plain(unread: bool) -> int:
+        flag = "read = 0 AND " if unread else ""
+        return conn.execute(
+            f"SELECT count(*) FROM articles WHERE {flag}added_at >= ? AND deleted_at IS NULL",
+            (cutoff,),
+        ).fetchone()[0]
+
+    for probe in (1_000, 3):  # the newer side counted; the older side taken from the total
+        monkeypatch.setattr(views, "_SINCE_PROBE", probe)
+        assert views.counts(lib, cutoff).unread["today"] == plain(True)
+        assert views.view_size(lib, TODAY, cutoff) == plain(False)
+        marking.set_flag(lib, ids[10:20], "read", True)
+        assert views.counts(lib, cutoff).unread["today"] == plain(True)
+        marking.set_flag(lib, ids[10:20], "read", False)
+    assert plain(True) > 3 and plain(False) > 3

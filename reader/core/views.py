@@ -228,16 +228,41 @@ def counts(lib: Library, cutoff: str | None = None) -> Counts:
     out.unread["all"] = int(unread)
     out.unread["unread"] = int(unread)
     out.unread["starred"] = int(starred_unread)
-    out.unread["today"] = conn.execute(
-        f"SELECT count(*) FROM articles WHERE read = 0 AND added_at >= ? AND {LIVE_FILTER}",
-        (cutoff,),
-    ).fetchone()[0]
+    out.unread["today"] = count_since(lib, cutoff, int(unread), unread=True)
     out.unread["trash"] = conn.execute(
         f"SELECT count(*) FROM articles WHERE {TRASH_FILTER}"
     ).fetchone()[0]
     for source_id, n in conn.execute("SELECT id, new_count FROM sources WHERE removed_at IS NULL"):
         out.unread[View("source", source_id).key] = n
     return out
+
+
+# Below this many, the articles added since the cutoff are counted; at this many, the ones
+# before it are, and taken from the kept total.
+_SINCE_PROBE = 50_000
+
+
+def count_since(lib: Library, cutoff: str, kept: int, unread: bool = False) -> int:
+    """Live articles (unread ones) added since ``cutoff``, of ``kept`` such in the library.
+
+    Counted on the smaller side of the cutoff: after a first import every article is today's,
+    and counting them walked the whole library on the window's thread after every batch and at
+    each start (358 ms at 1.5M articles, 240 ms at 6.5M). Then the few older ones are counted
+    and taken from the kept total.
+    """
+    conn = lib.conn
+    flag = "read = 0 AND " if unread else ""
+    (newer,) = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM articles WHERE {flag}added_at >= ?"
+        f" AND {LIVE_FILTER} LIMIT ?)",
+        (cutoff, _SINCE_PROBE),
+    ).fetchone()
+    if newer < _SINCE_PROBE:
+        return int(newer)
+    (older,) = conn.execute(
+        f"SELECT count(*) FROM articles WHERE {flag}added_at < ? AND {LIVE_FILTER}", (cutoff,)
+    ).fetchone()
+    return kept - int(older)
 
 
 _KEPT_SIZES = {
@@ -255,6 +280,9 @@ def view_size(lib: Library, view: View, cutoff: str | None = None) -> int:
     if sql is not None:
         params = (view.id,) if view.kind == "section" else ()
         return int(conn.execute(sql, params).fetchone()[0])
+    if view.kind == "today":
+        (kept,) = conn.execute(_KEPT_SIZES["all"]).fetchone()
+        return count_since(lib, cutoff or today_cutoff(), int(kept))
     where, params = view_filter(view, cutoff)
     return conn.execute(f"SELECT count(*) FROM articles WHERE {where}", params).fetchone()[0]
 
