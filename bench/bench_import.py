@@ -38,6 +38,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from proc_stats import cpu_seconds, process_tree, rss_mb  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 
 
@@ -165,36 +169,10 @@ def phase_worker(dump: Path, db: Path) -> dict:
     }
 
 
-def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo.extend(int(c) for c in f.read().split())
-        except OSError:
-            pass
-    return out
 
 
-def _cpu_s(pid: int) -> float:
-    """User + system CPU seconds of one process so far (Linux)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
 def run_cli(args: list[str]) -> dict:
@@ -217,12 +195,12 @@ def run_cli(args: list[str]) -> dict:
 
     def sample() -> None:
         while not done.wait(0.02):
-            pids = _tree(proc.pid)
-            total = sum(_rss_mb(p) for p in pids)
+            pids = process_tree(proc.pid)
+            total = sum(rss_mb(p) for p in pids)
             if total > peak["mb"]:
                 peak["mb"], peak["processes"] = total, len(pids)
             for p in pids:
-                cpu_seen[p] = max(cpu_seen.get(p, 0.0), _cpu_s(p))
+                cpu_seen[p] = max(cpu_seen.get(p, 0.0), cpu_seconds(p))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -46,6 +46,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from proc_stats import cpu_seconds, process_tree, rss_mb  # noqa: E402
+
 SAMPLE_S = 0.5
 SEED_BASE = 1700  # part N is written with seed SEED_BASE + N: different articles, same words
 
@@ -53,35 +55,10 @@ SEED_BASE = 1700  # part N is written with seed SEED_BASE + N: different article
 # --- processes --------------------------------------------------------------------------------
 
 
-def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo.extend(int(c) for c in f.read().split())
-        except OSError:
-            pass
-    return out
 
 
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
-def _cpu_s(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
 def _size(path: Path | None) -> int:
@@ -107,13 +84,13 @@ def run_sampled(
 
     def sample() -> None:
         while True:
-            pids = _tree(proc.pid)
-            mbs = [_rss_mb(p) for p in pids]
+            pids = process_tree(proc.pid)
+            mbs = [rss_mb(p) for p in pids]
             total = sum(mbs)
             if total > peak["mb"]:
                 peak["mb"], peak["processes"] = total, len(pids)
             for p in pids:
-                cpu_seen[p] = max(cpu_seen.get(p, 0.0), _cpu_s(p))
+                cpu_seen[p] = max(cpu_seen.get(p, 0.0), cpu_seconds(p))
             wal_bytes = _size(wal)
             peak["wal"] = max(peak["wal"], wal_bytes)
             rows.append(

@@ -26,6 +26,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from reader.core.readahead import put_unless_stopped
 from reader.core.store import Library, now_utc
 
 if TYPE_CHECKING:
@@ -300,13 +301,7 @@ class CopyMaker:
             self._put(e)
 
     def _put(self, item: bytes | BaseException | None) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+        return put_unless_stopped(self._queue, item, self._stop)
 
     def store(self, wait: bool = False) -> None:
         """Inside the writer's transaction: begin the copy (the first time), then store the

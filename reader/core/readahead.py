@@ -31,6 +31,18 @@ Row = tuple[Any, ...]
 RowFunction = Callable[[Article, Any], Row]
 
 
+
+def put_unless_stopped(into: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
+    """Put ``item`` on a bounded queue, waiting for room, unless ``stop`` is set meanwhile (the
+    reader has gone): false then, so that a producer thread never blocks for ever."""
+    while not stop.is_set():
+        try:
+            into.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
 class ThreadPrefetch:
     """Parse on a helper thread, a bounded number of chunks ahead of the writer.
 
@@ -62,13 +74,7 @@ class ThreadPrefetch:
         self._thread.start()
 
     def _put(self, item: list[Row] | BaseException | None) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+        return put_unless_stopped(self._queue, item, self._stop)
 
     def _run(self) -> None:
         try:
