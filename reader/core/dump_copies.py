@@ -26,7 +26,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from reader.core.readahead import put_unless_stopped
+from reader.core.readahead import put_unless_stopped, stop_producer
 from reader.core.store import Library, now_utc
 
 if TYPE_CHECKING:
@@ -388,12 +388,5 @@ class CopyMaker:
     def close(self) -> None:
         """Stop the thread (done or not); what was stored stays as the transactions left it."""
         self._stop.set()
-        if self._thread is None:
-            return
-        while self._thread.is_alive():
-            try:
-                while True:
-                    self._queue.get_nowait()
-            except queue.Empty:
-                pass
-            self._thread.join(0.05)
+        if self._thread is not None:
+            stop_producer(self._thread, self._queue, self._stop)

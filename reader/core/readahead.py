@@ -43,6 +43,17 @@ def put_unless_stopped(into: queue.Queue[Any], item: Any, stop: threading.Event)
             continue
     return False
 
+
+def stop_producer(thread: threading.Thread, out: queue.Queue[Any], stop: threading.Event) -> None:
+    """Set ``stop`` and empty the queue until the producing thread has ended (it may be
+    waiting for room on the queue)."""
+    stop.set()
+    while thread.is_alive():
+        with contextlib.suppress(queue.Empty):
+            while True:
+                out.get_nowait()
+        thread.join(0.05)
+
 class ThreadPrefetch:
     """Parse on a helper thread, a bounded number of chunks ahead of the writer.
 
@@ -110,14 +121,7 @@ class ThreadPrefetch:
             yield from item
 
     def close(self) -> None:
-        self._stop.set()
-        while self._thread.is_alive():
-            try:
-                while True:
-                    self._queue.get_nowait()
-            except queue.Empty:
-                pass
-            self._thread.join(0.05)
+        stop_producer(self._thread, self._queue, self._stop)
 
 
 def _parse_in_child(

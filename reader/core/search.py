@@ -319,20 +319,17 @@ def _ranked(
         floor = low if capped else None
         at_floor = " AND f.rowid >= ?" if floor is not None else ""
         floor_args = [floor] if floor is not None else []
-        if in_set:
-            inner = (
-                f"SELECT f.rowid, {_BM25} FROM articles_fts f WHERE articles_fts MATCH ?"
-                f"{_span_sql(span, 'f.rowid')[0]}{at_floor}{in_set_sql(where, in_set)}"
-            )
-            args = [match, *span_args, *floor_args, *params]
+        if in_set:  # a look in the set of the few filtered articles per match
+            source, filters = "articles_fts f", in_set_sql(where, in_set)
         else:
             # The match drives (CROSS JOIN fixes the loop order); filters are checked per match.
-            inner = (
-                f"SELECT f.rowid, {_BM25} FROM articles_fts f CROSS JOIN articles a"
-                f" ON a.id = f.rowid WHERE articles_fts MATCH ?{_span_sql(span, 'f.rowid')[0]}"
-                f"{at_floor} AND {' AND '.join(where)}"
-            )
-            args = [match, *span_args, *floor_args, *params]
+            source = "articles_fts f CROSS JOIN articles a ON a.id = f.rowid"
+            filters = f" AND {' AND '.join(where)}"
+        inner = (
+            f"SELECT f.rowid, {_BM25} FROM {source} WHERE articles_fts MATCH ?"
+            f"{_span_sql(span, 'f.rowid')[0]}{at_floor}{filters}"
+        )
+        args = [match, *span_args, *floor_args, *params]
     else:
         inner = (
             f"SELECT rowid, {_BM25} FROM articles_fts WHERE articles_fts MATCH ?{span_sql}"
