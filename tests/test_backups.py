@@ -86,3 +86,21 @@ def test_a_failed_copy_leaves_no_partial_file(tmp_path: Path) -> None:
         Library(db)
     assert rows(db, "PRAGMA user_version") == [(9,)]
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+def test_an_upgrade_that_only_makes_indexes_again_takes_no_backup(tmp_path: Path) -> None:
+    """Schema 14 only makes the title index again: a copy of the whole library first (95 s for
+    8 GB, and as much disk) would guard nothing; an upgrade from 13 is done without one."""
+    from reader.core.store import MIGRATIONS, Migration, needs_backup
+
+    db = older_library(tmp_path / "library.sqlite3", version=13)
+    before = rows(db, ARTICLES)
+    Library(db).close()
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows(db, ARTICLES) == before
+    assert backups.backups_of(db) == []
+    # Any pending migration that changes more than indexes still asks for one.
+    assert needs_backup(11) and not needs_backup(13)
+    later = (*MIGRATIONS, Migration(SCHEMA_VERSION + 1, "a new column", lambda conn: None))
+    assert needs_backup(13, later)
+    assert not needs_backup(0)  # a new library: nothing to keep
