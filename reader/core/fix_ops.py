@@ -85,19 +85,9 @@ def article_blocks(lib: Library, article_id: int) -> list[Block]:
 
 
 def _values(a: Article, published_at: str | None) -> tuple:
-    from reader.core.importing import published_at as parsed_published_at
+    from reader.core.import_rows import text_columns
 
-    return (
-        a.title,
-        a.dateline,
-        "\n".join(a.summary),
-        a.body_text,
-        a.fingerprint,
-        a.words,
-        published_at if published_at is not None else parsed_published_at(a),
-        a.byline,
-        int(a.title_derived),
-    )
+    return text_columns(a, published=published_at)
 
 
 def _taken(conn: sqlite3.Connection, fingerprint: str, but: tuple[int, ...]) -> int | None:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from hashlib import blake2b
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reader.core.article import Article, Block
 
@@ -65,20 +65,7 @@ def split_at(a: Article, index: int) -> tuple[Article, Article]:
         raise FixError("This is already the article's first paragraph; edit the headline instead.")
     if index >= len(a.blocks) - 1:
         raise FixError("Nothing follows this paragraph: the new article would have no text.")
-    head = Article(
-        title=a.title,
-        dateline=a.dateline,
-        summary=list(a.summary),
-        blocks=a.blocks[:index],
-        start=a.start,
-        end=a.end,
-        lead_prefix=a.lead_prefix,
-        lead_block=a.lead_block,
-        dropped=list(a.dropped),
-        byline=a.byline,
-        published=a.published,
-        title_derived=a.title_derived,
-    )
+    head = _copy(a, blocks=a.blocks[:index])
     tail = Article(
         title=a.blocks[index][1],
         blocks=a.blocks[index + 1 :],
@@ -89,6 +76,12 @@ def split_at(a: Article, index: int) -> tuple[Article, Article]:
     return head, tail
 
 
+
+def _copy(a: Article, **changes: Any) -> Article:
+    """``a`` with ``changes``; its lists are new ones, so that the fix never alters ``a``."""
+    fresh = {"summary": list(a.summary), "blocks": list(a.blocks), "dropped": list(a.dropped)}
+    return replace(a, **{**fresh, **changes})
+
 def join(a: Article, b: Article) -> Article:
     """``b`` appended to ``a``: its headline becomes a cross-head, its summary and dateline
     paragraphs (nothing of its text is lost)."""
@@ -97,40 +90,14 @@ def join(a: Article, b: Article) -> Article:
     if b.dateline:
         blocks.append(("p", b.dateline))
     blocks += b.blocks
-    return Article(
-        title=a.title,
-        dateline=a.dateline,
-        summary=list(a.summary),
-        blocks=blocks,
-        start=a.start,
-        end=b.end,
-        lead_prefix=a.lead_prefix,
-        lead_block=a.lead_block,
-        dropped=[*a.dropped, *b.dropped],
-        byline=a.byline,
-        published=a.published,
-        title_derived=a.title_derived,
-    )
+    return _copy(a, blocks=blocks, end=b.end, dropped=[*a.dropped, *b.dropped])
 
 
 def retitle(a: Article, title: str) -> Article:
     title = " ".join(title.split())
     if not title:
         raise FixError("A headline cannot be empty.")
-    return Article(
-        title=title,
-        dateline=a.dateline,
-        summary=list(a.summary),
-        blocks=list(a.blocks),
-        start=a.start,
-        end=a.end,
-        lead_prefix=a.lead_prefix,
-        lead_block=a.lead_block,
-        dropped=list(a.dropped),
-        byline=a.byline,
-        published=a.published,
-        title_derived=False,
-    )
+    return _copy(a, title=title, title_derived=False)
 
 
 # --- fixes made from articles ----------------------------------------------------------------

@@ -92,6 +92,22 @@ def classified(classify: Classifier, a: Article) -> Placed:
         raise ClassifierFailed(f"the classifier failed on “{title}”: {e}") from e
 
 
+def text_columns(a: Article, words: int | None = None, published: str | None = None) -> tuple:
+    """The article's stored text columns, in fix_ops.TEXT_COLUMNS' order (``words`` when
+    already counted; ``published`` when the stored date is kept rather than parsed again)."""
+    return (
+        a.title,
+        a.dateline,
+        "\n".join(a.summary),
+        a.body_text,
+        a.fingerprint,
+        a.words if words is None else words,
+        published if published is not None else published_at(a),
+        a.byline,
+        int(a.title_derived),
+    )
+
+
 def make_row(a: Article, spec: RowSpec) -> Row:
     """The stored columns of ``a``, its end offset, and its placement as ``spec`` says."""
     placement: Article | Placed | None = None
@@ -101,15 +117,7 @@ def make_row(a: Article, spec: RowSpec) -> Row:
     elif spec.keep:
         placement = a
     return (
-        a.title,
-        a.dateline,
-        "\n".join(a.summary),
-        a.body_text,
-        a.fingerprint,
-        words,
-        published_at(a),
-        a.byline,
-        int(a.title_derived),
+        *text_columns(a, words),
         a.end,
         placement,
     )
