@@ -242,3 +242,26 @@ def test_migration_14_puts_the_date_into_an_older_title_index(tmp_path):
         assert lib.conn.execute("PRAGMA user_version").fetchone()[0] >= 14
         q = ViewQuery(lib, TODAY, Sort("title", True))
         assert [r.id for r in q.page_after(None, 100)] == _expected(lib, q)
+
+
+@pytest.mark.parametrize("key", SORT_KEYS)
+def test_a_position_past_the_middle_does_not_count_the_view_again(lib, key, monkeypatch):
+    """The list already knows its size: finding a row from the end counts only the rows after
+    it (a second COUNT of the whole view walked a million-article source each time)."""
+    monkeypatch.setattr(views, "_COUNT_EITHER_WAY", 1)
+    monkeypatch.setattr(views, "_NEAR_START", 2)
+    ids = _library(lib)
+    q = ViewQuery(lib, View("source", ids["source"]), Sort(key, True))
+    total = q.count()
+    expected = _expected(lib, q)
+    whole = f"SELECT count(*) FROM articles WHERE {q.count_where}"
+    for param in q.params:  # the trace shows statements with their values in place
+        whole = whole.replace("?", repr(param), 1)
+    seen: list[str] = []
+    lib.conn.set_trace_callback(seen.append)
+    try:
+        positions = {pos: q.position_of(expected[pos]) for pos in (total - 4, total - 1)}
+    finally:
+        lib.conn.set_trace_callback(None)
+    assert positions == {total - 4: total - 4, total - 1: total - 1}
+    assert not [s for s in seen if s.strip() == whole], seen
