@@ -323,3 +323,28 @@ def test_import_file_parses_with_the_layout_asked(
     result = import_file(lib, dump, layout="markdown", process_parse_bytes=threshold)
     assert result.status == "done"
     assert result.new == _articles(dump, "markdown")
+
+
+def test_commands_fail_through_one_convention(tmp_path: Path, capsys) -> None:
+    """A command's failure anywhere inside it is one line on stderr and its exit status; an
+    SQLite error while the library is open is said the library's way, and the file is kept."""
+    from reader.cli.library import CommandFailed, command, library_open
+
+    db = tmp_path / "lib.sqlite3"
+
+    @command
+    def busy() -> int:
+        with library_open(db, prefix="dispatch test") as lib:
+            lib.conn.execute("SELECT * FROM no_such_table")
+        return 0
+
+    @command
+    def refused() -> int:
+        raise CommandFailed("dispatch test: no, and why", 3)
+
+    assert busy() == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("dispatch test: ") and "no_such_table" in err[0]
+    assert db.exists()  # not damage: nothing set aside
+    assert refused() == 3
+    assert capsys.readouterr().err == "dispatch test: no, and why\n"

@@ -9,15 +9,22 @@ file's extension, else Markdown. The summary goes to stdout, progress and errors
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
-from reader.cli.library import library_failed, library_path, open_library, progress_lines, say
+from reader.cli.library import (
+    CommandFailed,
+    command,
+    library_open,
+    library_path,
+    progress_lines,
+    say,
+)
 from reader.core.export import ExportError, export, format_for, search_ids
 from reader.core.libfile import library_writable
 
 
+@command
 def run(
     output: Path | str,
     *,
@@ -36,30 +43,23 @@ def run(
     output = Path(output).expanduser()
     fmt = fmt or format_for(output)
     # Exporting writes nothing to the library: one on a read-only disk is exported as is.
-    lib = open_library(db, prefix="dispatch export", read_only=not library_writable(path))
-    if isinstance(lib, str):
-        say(lib)
-        return 2
     progress = progress_lines(lambda done, total: f"exporting: {done:,} of {total:,}")
-    try:
-        ids = search_ids(lib, query, order="rank" if order == "rank" else "date") if query else None
-        if ids is not None and not ids:
-            say(f"dispatch export: no articles match “{query}”; nothing written.")
-            return 1
-        title = f"Dispatch: {query}" if query else f"Dispatch: {path.stem}"
-        result = export(lib, output, fmt, ids=ids, folder=folder, title=title, progress=progress)
-    except ExportError as e:
-        say(f"dispatch export: {e}")
-        return 2
-    except KeyboardInterrupt:
-        say("export interrupted; nothing was left half-written.")
-        return 130
-    except sqlite3.Error as e:
-        lib.close()
-        say(library_failed(path, e, db, "dispatch export"))
-        return 2
-    finally:
-        lib.close()
+    read_only = not library_writable(path)
+    with library_open(db, prefix="dispatch export", read_only=read_only) as lib:
+        try:
+            rank = order == "rank"
+            ids = search_ids(lib, query, order="rank" if rank else "date") if query else None
+            if ids is not None and not ids:
+                say(f"dispatch export: no articles match “{query}”; nothing written.")
+                return 1
+            title = f"Dispatch: {query}" if query else f"Dispatch: {path.stem}"
+            result = export(
+                lib, output, fmt, ids=ids, folder=folder, title=title, progress=progress
+            )
+        except ExportError as e:
+            raise CommandFailed(f"dispatch export: {e}") from e
+        except KeyboardInterrupt:
+            raise CommandFailed("export interrupted; nothing was left half-written.", 130) from None
     print(result.summary())
     sys.stdout.flush()
     return 0

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import shutil
 import signal
-import sqlite3
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import TextIO
 
-from reader.cli.library import damaged_line, library_failed, open_library, say
+from reader.cli.library import CommandFailed, command, damaged_line, library_open, say
 from reader.core.dump_files import DUMP_SUFFIXES, expand_paths
 from reader.core.importing import ImportResult, Progress, import_file
 from reader.core.store import Library
@@ -165,6 +164,7 @@ def run_paths(
     return max(status, run(files, db=db, section=section, layout=layout))
 
 
+@command
 def run(
     files: list[Path],
     db: Path | None = None,
@@ -176,19 +176,8 @@ def run(
     if section is not None and not section.strip():
         print("dispatch: --section needs a section name.", file=sys.stderr)
         return 2
-    with _Stop() as stop:
-        lib = open_library(db)
-        if isinstance(lib, str):
-            say(lib)
-            return 2
-        try:
-            return _import_all(lib, files, section, stop, db, layout)
-        except sqlite3.Error as e:  # reading the sections, the final checkpoint, ...
-            lib.close()
-            say(library_failed(lib.path, e, db))
-            return 2
-        finally:
-            lib.close()
+    with _Stop() as stop, library_open(db) as lib:
+        return _import_all(lib, files, section, stop, db, layout)
 
 
 def _import_all(
@@ -225,8 +214,7 @@ def _import_all(
         results.append(result)
         if result.library_damaged:
             lib.close()
-            say(damaged_line(lib.path, "SQLite cannot read parts of it", db))
-            return 2
+            raise CommandFailed(damaged_line(lib.path, "SQLite cannot read parts of it", db))
         if result.status == "cancelled" and stop.signum:
             say(
                 f"{result.name}: {result.error or 'interrupted'}; {_n(result.new, 'new article')} "

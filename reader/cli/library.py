@@ -7,13 +7,43 @@ what it still holds; ``dispatch recover`` does that (see reader.core.recovery).
 from __future__ import annotations
 
 import contextlib
+import functools
+import logging
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import ParamSpec
 
 from reader.core.store import Library, LibraryDamaged, LibraryError, default_library_path
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+
+
+class CommandFailed(Exception):
+    """A command's one line for the user and its exit status, raised from anywhere inside a
+    command and printed once by ``command`` (the one way commands report failure)."""
+
+    def __init__(self, line: str, status: int = 2) -> None:
+        super().__init__(line)
+        self.line = line
+        self.status = status
+
+
+def command(run: Callable[P, int]) -> Callable[P, int]:
+    """A command's entry point: CommandFailed becomes its line on stderr and its status."""
+
+    @functools.wraps(run)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> int:
+        try:
+            return run(*args, **kwargs)
+        except CommandFailed as e:
+            say(e.line)
+            return e.status
+
+    return wrapped
 
 
 def library_path(db: Path | None) -> Path:
@@ -60,6 +90,25 @@ def library_failed(path: Path, e: sqlite3.Error, db: Path | None, prefix: str = 
     if is_corruption(e):
         return damaged_line(path, "SQLite cannot read parts of it", db)
     return f"{prefix}: {library_error_text(e)}"
+
+
+@contextlib.contextmanager
+def library_open(
+    db: Path | None, *, prefix: str = "dispatch", read_only: bool = False
+) -> Iterator[Library]:
+    """The library for one command, closed after it. Not opening, or an SQLite error while
+    open (a damaged file is set aside, a full disk), ends the command with one line."""
+    lib = open_library(db, prefix=prefix, read_only=read_only)
+    if isinstance(lib, str):
+        raise CommandFailed(lib)
+    try:
+        yield lib
+    except sqlite3.Error as e:
+        log.warning("%s: %s failed: %s", prefix, lib.path, e)
+        lib.close()
+        raise CommandFailed(library_failed(lib.path, e, db, prefix)) from e
+    finally:
+        lib.close()
 
 
 def say(line: str) -> None:

@@ -13,12 +13,11 @@ were), 2 when the library cannot be opened or a SOURCE names nothing.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from reader.cli.library import library_failed, open_library, progress_lines, say
+from reader.cli.library import command, library_open, progress_lines, say
 from reader.core.reparse import (
     Reparsed,
     ReparseError,
@@ -29,22 +28,14 @@ from reader.core.reparse import (
 from reader.core.store import Library
 
 
+@command
 def run(db: Path | None, words: list[str], dry_run: bool = False, yes: bool = False) -> int:
-    lib = open_library(db)
-    if isinstance(lib, str):
-        say(lib)
-        return 2
-    try:
-        return _run(lib, words, dry_run, yes)
-    except KeyboardInterrupt:
-        print("re-parse interrupted; the library was left as it was.", file=sys.stderr)
-        return 130
-    except sqlite3.Error as e:
-        lib.close()
-        say(library_failed(lib.path, e, db))
-        return 2
-    finally:
-        lib.close()
+    with library_open(db) as lib:
+        try:
+            return _run(lib, words, dry_run, yes)
+        except KeyboardInterrupt:
+            print("re-parse interrupted; the library was left as it was.", file=sys.stderr)
+            return 130
 
 
 def _progress_line(name: str) -> Callable[[int, int], str]:

@@ -7,11 +7,10 @@ interruption (Ctrl-C) keeps what was re-sorted so far and leaves the library con
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
-from reader.cli.library import library_failed, open_library, progress_lines, say
+from reader.cli.library import CommandFailed, command, library_open, progress_lines
 from reader.core.section_ops import Resorted, SectionError, placed_by_hand, resort_all
 
 
@@ -30,17 +29,13 @@ def summary(r: Resorted, by_hand: int) -> str:
     return text
 
 
+@command
 def run(db: Path | None = None) -> int:
     """0 when done, 2 when the library cannot be opened or changed, 130 on Ctrl-C."""
-    lib = open_library(db)
-    if isinstance(lib, str):
-        say(lib)
-        return 2
     progress = progress_lines(
         lambda done, total: f"re-sorting: {done:,} of {total:,} ({done / total:.0%})"
     )
-
-    try:
+    with library_open(db) as lib:
         by_hand, _total = placed_by_hand(lib)
         try:
             result = resort_all(lib, progress=progress)
@@ -48,14 +43,7 @@ def run(db: Path | None = None) -> int:
             print("re-sort interrupted; what was already re-sorted is kept.", file=sys.stderr)
             return 130
         except SectionError as e:
-            print(f"dispatch: {e}", file=sys.stderr)
-            return 2
+            raise CommandFailed(f"dispatch: {e}") from e
         print(summary(result, by_hand))
         lib.checkpoint()
-    except sqlite3.Error as e:  # a damaged file, a full disk: one line, the library set aside
-        lib.close()
-        say(library_failed(lib.path, e, db))
-        return 2
-    finally:
-        lib.close()
     return 0

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from reader.cli.library import library_failed, library_path, open_library, say
+from reader.cli.library import CommandFailed, command, library_open, library_path
 from reader.core.libfile import library_writable
 from reader.core.search import Page, search
 from reader.core.snippets import mark_spans
@@ -23,6 +23,7 @@ _BOLD = "\x1b[1m"
 _RESET = "\x1b[0m"
 
 
+@command
 def run(query: str, db: Path | None, as_json: bool, limit: int) -> int:
     if limit < 1:
         print("dispatch search: --limit must be at least 1", file=sys.stderr)
@@ -33,23 +34,16 @@ def run(query: str, db: Path | None, as_json: bool, limit: int) -> int:
         print(f"dispatch search: no library at {path}.{hint}", file=sys.stderr)
         return 2
     # Searching writes nothing: a library on a read-only disk or someone else's is searched as is.
-    lib = open_library(db, prefix="dispatch search", read_only=not library_writable(path))
-    if isinstance(lib, str):
-        say(lib)
-        return 2
-    try:
-        page = search(lib, query, limit=limit)
-    except sqlite3.Error as e:  # a damaged file, a locked disk: say so in one line
-        logging.getLogger(__name__).warning("searching %s failed: %s", path, e)
-        lib.close()
-        say(library_failed(path, e, db, "dispatch search"))
-        return 2
-    except Exception as e:
-        logging.getLogger(__name__).exception("searching %s failed", path)
-        print(f"dispatch search: the library {path} could not be searched: {e}", file=sys.stderr)
-        return 2
-    finally:
-        lib.close()
+    read_only = not library_writable(path)
+    with library_open(db, prefix="dispatch search", read_only=read_only) as lib:
+        try:
+            page = search(lib, query, limit=limit)
+        except sqlite3.Error:  # a damaged file, a locked disk: library_open's one line
+            raise
+        except Exception as e:
+            logging.getLogger(__name__).exception("searching %s failed", path)
+            line = f"dispatch search: the library {path} could not be searched: {e}"
+            raise CommandFailed(line) from e
     try:
         if as_json:
             _write_json(page)

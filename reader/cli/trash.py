@@ -7,11 +7,10 @@ consistent, with what was not yet deleted still in the Trash.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
-from reader.cli.library import library_failed, open_library, say
+from reader.cli.library import command, library_open
 from reader.core import trash
 
 
@@ -19,13 +18,10 @@ def _articles(n: int) -> str:
     return "1 article" if n == 1 else f"{n:,} articles"
 
 
+@command
 def run(db: Path | None = None, empty: bool = False) -> int:
     """0 when done, 2 when the library cannot be opened or changed, 130 on Ctrl-C."""
-    lib = open_library(db)
-    if isinstance(lib, str):
-        say(lib)
-        return 2
-    try:
+    with library_open(db) as lib:
         n = trash.trash_size(lib)
         if not empty:
             starred = n - trash.trash_size(lib, unstarred=True)
@@ -40,9 +36,3 @@ def run(db: Path | None = None, empty: bool = False) -> int:
         print(f"Emptied the Trash: {_articles(gone)} deleted for good.")
         lib.checkpoint()
         return 0
-    except sqlite3.Error as e:  # a damaged file, a full disk: one line, the library set aside
-        lib.close()
-        say(library_failed(lib.path, e, db))
-        return 2
-    finally:
-        lib.close()
