@@ -88,6 +88,22 @@ def test_a_failed_copy_leaves_no_partial_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
 
 
+def test_no_copy_is_started_that_the_disk_cannot_hold(tmp_path: Path, monkeypatch) -> None:
+    """A copy bigger than the free space is refused before a byte is written (a 20 GB
+    library's copy would fill the disk first), saying how much it needs and what is free."""
+    db = older_library(tmp_path / "library.sqlite3", version=9)
+    free = backups.shutil.disk_usage(tmp_path).free
+    monkeypatch.setattr(backups, "SPARE_BYTES", free)  # the copy can no longer fit
+    with pytest.raises(LibraryError, match=r"backup needs \d+ MB and .* has [\d,.]+ [GM]B free"):
+        Library(db)
+    assert rows(db, "PRAGMA user_version") == [(9,)]
+    assert list((tmp_path / "backups").iterdir()) == []
+    monkeypatch.setattr(backups, "SPARE_BYTES", 0)
+    Library(db).close()  # room again: upgraded, with its copy
+    assert len(backups.backups_of(db)) == 1
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
 def test_an_upgrade_that_only_makes_indexes_again_takes_no_backup(tmp_path: Path) -> None:
     """Schema 14 only makes the title index again: a copy of the whole library first (95 s for
     8 GB, and as much disk) would guard nothing; an upgrade from 13 is done without one."""

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 FOLDER = "backups"
 KEEP = 2
+#: Left free after the copy, for the upgrade's own writes and everything else on the disk.
+SPARE_BYTES = 256 * 1024 * 1024
 
 
 def backup_folder(library: Path) -> Path:
@@ -70,6 +73,7 @@ def back_up(conn: sqlite3.Connection, library: Path, version: int) -> Path:
     partial = dest.with_name(dest.name + ".partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _check_room(conn, library, folder)
         target = sqlite3.connect(str(partial))
         try:
             conn.backup(target)
@@ -92,6 +96,31 @@ def back_up(conn: sqlite3.Connection, library: Path, version: int) -> Path:
     log.info("library %s (schema %d) backed up to %s", library, version, dest)
     prune(library)
     return dest
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e9:,.1f} GB" if n >= 1e9 else f"{n / 1e6:,.0f} MB"
+
+
+def _check_room(conn: sqlite3.Connection, library: Path, folder: Path) -> None:
+    """Refuse before copying when the copy cannot fit: a big library's copy (20 GB at ten
+    million articles) would otherwise fill the disk first and fail at its end."""
+    (pages,) = conn.execute("PRAGMA page_count").fetchone()
+    (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    need = pages * page_size
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # cannot tell: the copy itself finds out
+    if free >= need + SPARE_BYTES:
+        return
+    older = backups_of(library)
+    hint = f" ({len(older)} older backup{'s' * (len(older) != 1)} there may go)" if older else ""
+    raise LibraryError(
+        f"Cannot upgrade the library {library}: its backup needs {_size(need)} and {folder} "
+        f"has {_size(free)} free{hint}. The library was left as it was; free some space, then "
+        "open it again."
+    )
 
 
 def prune(library: Path, keep: int = KEEP) -> list[Path]:
