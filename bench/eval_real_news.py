@@ -336,6 +336,10 @@ def per_section(rows: list[Scored]) -> list[tuple[str, int, int, float, float, f
     return out
 
 
+def _pct(x: float) -> str:
+    return "-" if x != x else f"{x:.1%}"  # NaN: no article to count
+
+
 def summary_line(name: str, rows: list[Scored]) -> str:
     if not rows:
         return f"{name}: no articles"
@@ -351,11 +355,11 @@ def summary_line(name: str, rows: list[Scored]) -> str:
 def report(rows: list[Scored], name: str) -> None:
     print(f"\n{summary_line(name, rows)}")
     for source in sorted({r.item.source for r in rows}):
-        print("  " + summary_line(f"  {source}", [r for r in rows if r.item.source == source]))
+        print("    " + summary_line(source, [r for r in rows if r.item.source == source]))
     print(f"  {'section':<12}{'labelled':>9}{'placed':>8}{'precision':>11}{'recall':>8}"
           f"{'acceptable':>12}")  # fmt: skip
     for s, n_gold, n_placed, p, r, f in per_section(rows):
-        print(f"  {s:<12}{n_gold:>9}{n_placed:>8}{p:>11.1%}{r:>8.1%}{f:>12.1%}")
+        print(f"  {s:<12}{n_gold:>9}{n_placed:>8}{_pct(p):>11}{_pct(r):>8}{_pct(f):>12}")
     confusions = Counter((r.gold, r.placed) for r in rows if not r.acceptable)
     if confusions:
         print("  misses (labelled -> placed, none of its acceptable sections):")
