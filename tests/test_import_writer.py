@@ -180,3 +180,54 @@ def test_a_copying_thread_that_stops_without_a_word_does_not_hang_the_import(
         result = import_file(lib, DUMP)
         assert result.status == "done" and result.new == 40
         assert _copies(lib) == {}
+
+
+
+# --- what each batch reports (on_commit), without reading its rows back ----------------------
+
+
+def _town_section(article: object) -> tuple[str, str]:
+    """Places by the town in the title: several sections per batch, in no particular order."""
+    title = getattr(article, "title", "")
+    towns = {"Varnholm": "World", "Keldmoor": "Sport", "Tessford": "Brand new", "Orrick": "Health"}
+    return next((s for t, s in towns.items() if t in title), "Business"), "by town"
+
+
+@pytest.mark.parametrize("skipped_by_a_trigger", [0, 10])
+def test_each_batch_reports_exactly_the_rows_it_stored(
+    tmp_path: Path, skipped_by_a_trigger: int
+) -> None:
+    """Batches report their new ids and sections from the ids they were given (the largest so
+    far plus one, in order), not by reading their rows back: checked against the table after
+    a gap at the end of the ids, with duplicates in the dump and several sections per batch. A
+    row not stored after all (here a trigger skips it) makes the batch read its rows back."""
+    first = many_articles(tmp_path / "first.txt", 30)
+    dump = many_articles(tmp_path / "dump.txt", 230)  # 29 of its first 30 are in the library
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        import_file(lib, first, section="World")
+        with lib.conn:  # the newest article gone: the next id is not the count plus one
+            lib.conn.execute("DELETE FROM articles WHERE id = (SELECT MAX(id) FROM articles)")
+            if skipped_by_a_trigger:  # new articles number 40 to 49
+                lib.conn.execute(
+                    "CREATE TRIGGER skip_some BEFORE INSERT ON articles "
+                    "WHEN new.title LIKE '% number 4_ %' BEGIN SELECT RAISE(IGNORE); END"
+                )
+        (before,) = lib.conn.execute("SELECT MAX(id) FROM articles").fetchone()
+        commits: list = []
+        result = import_file(
+            lib, dump, classify=_town_section, batch_articles=40, on_commit=commits.append
+        )
+        assert result.status == "done" and result.new == 201 - skipped_by_a_trigger
+        stored = lib.conn.execute(
+            "SELECT a.id, s.name FROM articles a JOIN sections s ON s.id = a.section_id "
+            "WHERE a.id > ? ORDER BY a.id",
+            (before,),
+        ).fetchall()
+        assert len(stored) == 201 - skipped_by_a_trigger
+        assert [i for b in commits for i in b.new_ids] == [i for i, _ in stored]
+        names = dict(lib.conn.execute("SELECT id, name FROM sections").fetchall())
+        by_id = dict(stored)
+        for b in commits:
+            assert {names[s] for s in b.section_ids} == {by_id[i] for i in b.new_ids}
+        assert {n for _, n in stored} == {"World", "Sport", "Brand new", "Health", "Business"}
+        assert lib.integrity_ok()

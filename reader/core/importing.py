@@ -345,9 +345,10 @@ class _Importer:
                 conn.execute("INSERT INTO fts_deferred (flag) VALUES (1)")
                 (before,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()
                 tail = (self.source_id, added)
-                conn.executemany(
-                    _INSERT, [(*r[:_END], ids[r[_END]], *r[_END + 1 :], *tail) for r in rows]
-                )
+                sections = [ids[r[_END]] for r in rows]
+                inserted = conn.executemany(
+                    _INSERT, [(*r[:_END], s, *r[_END + 1 :], *tail) for r, s in zip(rows, sections)]
+                ).rowcount
             # One long step with the GIL released: the parser works meanwhile.
             conn.execute(
                 "INSERT INTO articles_fts (rowid, title, summary, body) "
@@ -358,9 +359,7 @@ class _Importer:
                 if self.copy is not None:
                     self.copy.store()  # the dump's copy, as far as it is compressed
                 conn.execute("DELETE FROM fts_deferred")
-                placed = conn.execute(
-                    "SELECT id, section_id FROM articles WHERE id > ?", (before,)
-                ).fetchall()
+                placed = self._placed(before, inserted, sections)
                 new = len(placed)
                 self._update_source_counts(new, len(batch) - new)
             conn.commit()
@@ -374,6 +373,20 @@ class _Importer:
             self.checkpointer.committed(conn)
         if self.on_commit is not None and placed:
             self.on_commit(Batch([i for i, _ in placed], {s for _, s in placed}))
+
+    def _placed(self, before: int, inserted: int, sections: list[int]) -> list[tuple[int, int]]:
+        """(id, section id) of the rows the batch stored. Every row was new (duplicates were set
+        aside first, in this same write transaction) and a rowid is the largest so far plus one,
+        so they are ``before + 1``, ``before + 2``, ... in order: no need to read them back (a
+        SELECT of section_id walks past each body's overflow pages). Should any row have been
+        ignored after all, they are read back."""
+        conn = self.conn
+        if inserted == len(sections):
+            (last,) = conn.execute("SELECT MAX(id) FROM articles").fetchone()
+            if last == before + inserted:
+                return list(zip(range(before + 1, last + 1), sections))
+        sql = "SELECT id, section_id FROM articles WHERE id > ?"
+        return conn.execute(sql, (before,)).fetchall()
 
     def close_copy(self) -> None:
         if self.copy is not None:
