@@ -18,7 +18,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from reader.core.furniture import furniture_of, is_bullet, is_separator
+from reader.core.furniture import find_dateline, furniture_of, is_bullet, is_separator
 
 PROFILE_LINES = 4000
 PROFILE_CHARS = 3_000_000
@@ -172,8 +172,6 @@ class Unit:
         """The dateline that opens this unit's text, if any (worked out once)."""
         found = self.found_dateline
         if found is False:
-            from reader.core.furniture import find_dateline
-
             found = self.found_dateline = find_dateline(self.text)
         return found  # type: ignore[return-value]
 
