@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
-from PySide6.QtGui import QDrag, QMouseEvent, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QDrag, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView
 
 from .article_model import ADDED, SECTION, SOURCE, TITLE, ArticleListModel
 from .list_delegate import COMPACT, Density, RowDelegate
+
+if TYPE_CHECKING:  # made by the first press (QMouseEvent's type costs 13M instructions)
+    from PySide6.QtGui import QMouseEvent
 
 #: Compact columns' widths, in the order they give way when the list is narrow (source first,
 #: then section, then date) so that headlines keep their room: at least TITLE_SHARE percent of
@@ -62,7 +67,10 @@ class ArticleList(QTableView):
         self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.empty_label.hide()
         # The empty library offers the import right there, not only as a key to remember.
-        self.empty_button = QPushButton("Import news dumps…", self.viewport())
+        # Text set apart: the (text, parent) call makes PySide try (icon, text, parent) too,
+        # naming QIcon (10M instructions of a start; icons come after the first paint).
+        self.empty_button = QPushButton(self.viewport())
+        self.empty_button.setText("Import news dumps…")
         self.empty_button.setObjectName("emptyImportButton")
         self.empty_button.setAccessibleName("Import news dumps")
         self.empty_button.hide()

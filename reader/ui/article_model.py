@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QFont
 
 from reader.core import views
 from reader.core.list_dates import list_date, parse_utc
@@ -32,6 +32,8 @@ from reader.core.views import Row, Sort, SortKey, View, ViewQuery
 from .plain_text import tooltip
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
     from reader.core.store import Library
 
 PAGE = 200

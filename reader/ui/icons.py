@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QIcon
+if TYPE_CHECKING:  # named at run time only when an icon is made (after the first paint):
+    from PySide6.QtGui import QIcon  # QIcon's enums cost 10M instructions of a start
 
 
 @cache
 def icon(name: str, color: str | None = None) -> QIcon:
     import qtawesome
+    from PySide6.QtGui import QColor
 
     options = {"color": QColor(color)} if color else {}
     return qtawesome.icon(name, **options)

@@ -15,7 +15,12 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from .article_model import TITLE, ArticleListModel
 
@@ -108,6 +113,7 @@ class RowDelegate(QStyledItemDelegate):
         self.menu_rows: set[int] = set()
         self._fonts: dict[str, tuple[QFont, QFont, QFont, QFont]] = {}
         self._metrics: dict[str, QFontMetrics] = {}
+        self._bare = False  # initStyleOption leaves the option as the view made it
 
     # -- fonts and sizes
 
@@ -166,10 +172,16 @@ class RowDelegate(QStyledItemDelegate):
         self._background(painter, option, index)
         rect: QRect = option.rect
         palette: QPalette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        # What option.state says (State_Selected, State_Active), asked of the view: reading
+        # option.state names QStyle, whose first use builds a thousand enum values (44M
+        # instructions, 4% of a start), and the first paint needs nothing else of it.
+        view = option.widget
+        selected = isinstance(view, QAbstractItemView) and bool(
+            view.selectionModel().isSelected(index)
+        )
         group = (
             QPalette.ColorGroup.Active
-            if option.state & QStyle.StateFlag.State_Active
+            if view is not None and view.isActiveWindow()
             else QPalette.ColorGroup.Inactive
         )
         text = palette.color(
@@ -196,12 +208,21 @@ class RowDelegate(QStyledItemDelegate):
 
     def _background(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         """The style's own row background (selection, hover, focus), without the text: the
-        option as the view made it, not filled from the model (ten data() calls a cell)."""
-        opt = QStyleOptionViewItem(option)
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        option as the view made it, not filled from the model (ten data() calls a cell).
+
+        Qt's own paint draws it (the style's CE_ItemViewItem) with :meth:`initStyleOption` told
+        to leave the option bare: calling the style from Python would name QStyle."""
+        if option.widget is None:
+            return
+        self._bare = True
+        try:
+            super().paint(painter, option, index)
+        finally:
+            self._bare = False
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:
+        if not self._bare:
+            super().initStyleOption(option, index)
 
     def _marks(
         self,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QComboBox, QFormLayout, QMenu, QSplitter
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QMenu, QSplitter
 
 from reader.core.views import Sort
 
@@ -20,6 +20,11 @@ from .article_model import SORT_KEYS
 from .list_delegate import COMFORTABLE, COMPACT, DENSITIES, SNIPPET_CHOICES, Density
 
 if TYPE_CHECKING:
+    # The View menu's groups and Preferences' form come after the first paint: naming their
+    # types (and their enums) before it would cost the start 3M instructions.
+    from PySide6.QtGui import QActionGroup
+    from PySide6.QtWidgets import QFormLayout
+
     from .main_window import MainWindow
 
 STACKED = "stacked"
@@ -159,6 +164,8 @@ class ListOptions:
     # -- the View menu
 
     def _build_menus(self, view_menu: QMenu) -> None:
+        from PySide6.QtGui import QActionGroup
+
         view_menu.addSeparator()
         sort_menu = view_menu.addMenu("Sort &by")
         sort_menu.setObjectName("menuSortBy")

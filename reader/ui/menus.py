@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -111,6 +111,15 @@ TOOLBAR = (
 )
 
 
+def new_action(text: str, parent: QObject) -> QAction:
+    """``QAction(text, parent)`` without naming QIcon: PySide tries that call as (icon, text,
+    parent) too, which makes QIcon's type and enums (10M instructions of a start); the window's
+    icons come after its first paint."""
+    action = QAction(parent)
+    action.setText(text)
+    return action
+
+
 def show_key(action: QAction, key: str) -> None:
     """Show ``key`` beside a menu entry, as its shortcut, without binding it.
 
@@ -193,7 +202,7 @@ class WindowMenus:
         menu = self._menus[title]
         entries = MENUS[title]
         command = self.registry[name]
-        action = QAction(command.description, self.window)
+        action = new_action(command.description, self.window)
         show_key(action, self.keymap.first(name))
         action.setObjectName(f"action-{name}")
         action.setToolTip(command.description)
@@ -226,7 +235,7 @@ class WindowMenus:
         if name not in self.actions or name in self.toolbar_actions:
             return
         source = self.actions[name]
-        action = QAction(dict(TOOLBAR)[name], self.window)
+        action = new_action(dict(TOOLBAR)[name], self.window)
         action.setObjectName(f"toolbar-{name}")
         action.setToolTip(source.toolTip() + "  (" + self.keymap.display(name) + ")")
         action.triggered.connect(lambda _=False, n=name: self.run(n))

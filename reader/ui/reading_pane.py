@@ -11,15 +11,15 @@ import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QPoint, QUrl
+from PySide6.QtCore import QMimeData, QPoint
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
     QFontMetricsF,
     QPalette,
     QResizeEvent,
-    QTextCursor,
     QTextFrameFormat,
 )
 from PySide6.QtWidgets import QMenu, QTextBrowser
@@ -28,6 +28,10 @@ from reader.core.store import FALLBACK_SECTION, MOVED_REASON
 from reader.core.views import ArticleRecord
 
 from .article_model import publication_date
+
+if TYPE_CHECKING:  # their types (and enums: 7M instructions) are made when first used
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextCursor
 
 WORDS_PER_MINUTE = 230
 MEASURE_CHARS = 70  # characters a line: the default ("medium") line width
