@@ -184,7 +184,16 @@ PLANS = {
     "walk-timed-out": {"_with_budget": lambda conn, ms, run: None},
     "walk-timed-out-few-0": {"_with_budget": lambda conn, ms, run: None, "FEW": 0},
     "walk-timed-out-few-3": {"_with_budget": lambda conn, ms, run: None, "FEW": 3},
-    "no-source-span": {"SPAN_MAX_ARTICLES": 0},
+    "no-source-span": {"SPAN_MAX_ARTICLES": 0, "LOOKUP_VS_SPAN": 0},
+    "source-span-when-it-pays": {"SPAN_MAX_ARTICLES": 0},
+    "source-span-always": {"SPAN_MAX_ARTICLES": 0, "LOOKUP_VS_SPAN": 10**12},
+    "probe-every-filtered": {"_with_budget": lambda conn, ms, run: None, "SEGMENT_VS_STEP": 0},
+    "probe-none": {"_with_budget": lambda conn, ms, run: None, "SEGMENT_VS_STEP": 10**12},
+    "probe-when-words-common": {
+        "_with_budget": lambda conn, ms, run: None,
+        "SEGMENT_VS_STEP": 0.01,
+        "GATHER_VS_STEP": 10**9,
+    },
     "never-gather-first": {"LOOKUP_VS_GATHER": -1},
     "always-gather-first": {"LOOKUP_VS_GATHER": 10**12},
 }
@@ -305,3 +314,24 @@ def test_the_share_of_dates_is_sampled_close_enough_to_choose_a_plan(
     share = search_plans._date_share(library, list(q.filters))
     assert 0 < share < 1
     assert abs(share - passing) < 0.1, (share, passing)
+
+
+def test_the_segment_count_is_read_from_the_index_structure(tmp_path: Path) -> None:
+    """The lookup cost follows the segments of the full-text index: the count read from FTS5's
+    structure record must be the number of segments its index table holds."""
+    lib = Library(tmp_path / "segments.sqlite3")
+    conn = lib.conn
+    counts = []
+    for batch in range(5):  # each committed batch leaves a segment of its own (no merge yet)
+        with conn:
+            for i in range(3):
+                conn.execute(
+                    "INSERT INTO articles (title, body, section_id, fingerprint, words, added_at)"
+                    " VALUES (?, 'harbour ferry', 1, ?, 2, '2025-01-01 00:00:00.000')",
+                    (f"Story {batch} {i}", f"seg{batch}-{i}"),
+                )
+        (segments,) = conn.execute("SELECT count(DISTINCT segid) FROM articles_fts_idx").fetchone()
+        counts.append((search_plans.fts_segments(conn), segments))
+    lib.close()
+    assert [got for got, _ in counts] == [want for _, want in counts]
+    assert counts[-1][1] > 1  # the test saw several segments

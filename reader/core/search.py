@@ -39,6 +39,8 @@ from reader.core.search_plans import (
     _size,
     _span_sql,
     _with_budget,
+    estimate_filtered,
+    fts_lookup_steps,
     gather_first,
     in_set_sql,
 )
@@ -58,8 +60,11 @@ PAGE_SIZE = 50
 # gathering the filtered articles first (see _by_date).
 FILTER_FIRST_AFTER_MS = 100
 # Looking an article up in the full-text index by id costs about this many steps of a walk along
-# the match checking membership in a set (100 µs against 0.1 µs, 1,000,000-article library).
+# the match checking membership in a set (100 µs against 0.1 µs, 1,000,000-article library; it
+# grows with the index's segments: fts_lookup_steps).
 FTS_LOOKUP_VS_STEP = 1000
+# Gathering a filtered article's id into a set costs about this many steps (0.2 against 0.1 µs).
+GATHER_VS_STEP = 2
 # Up to this many filtered articles, each is looked up in the full-text index by id (about
 # 0.1 ms each) instead of walking the match.
 FEW = 2000
@@ -153,7 +158,12 @@ def search(
     where, params = _filters(conn, q, scope, cutoff)
     ranked_among = None
     total = None
-    span = _id_span(conn, q, scope) if q.match else None
+    match = q.match
+    span = (
+        _id_span(conn, q, scope, lambda: _size(_newest(conn, match, None, rank_cap), rank_cap))
+        if match
+        else None
+    )
     newest = (
         _newest(conn, q.match, span, rank_cap) if q.match and where and span != _EMPTY else None
     )
@@ -173,7 +183,10 @@ def search(
             order = "date"
             total = None
             in_set = gather_first(lib, q, scope, matches or 0, rank_cap, limit + 1)
-            rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set, matches)
+            rows = _by_date(
+                conn, q.match, where, params, limit, offset, span, in_set, matches,
+                estimate_filtered(lib, q, scope),
+            )  # fmt: skip
             notes.append(f"Few of the newest {rank_cap:,} matches pass the filters: newest first.")
         elif capped:
             ranked_among = rank_cap
@@ -183,7 +196,10 @@ def search(
     elif q.match:
         want = limit + 1 + offset
         in_set = gather_first(lib, q, scope, matches, rank_cap, want) if matches else None
-        rows = _by_date(conn, q.match, where, params, limit, offset, span, in_set, matches)
+        filtered = estimate_filtered(lib, q, scope) if where else None
+        rows = _by_date(
+            conn, q.match, where, params, limit, offset, span, in_set, matches, filtered
+        )
     else:
         order = "date"
         rows = _filtered(conn, q.exclude, where, params, limit, offset)
@@ -368,9 +384,12 @@ def _by_date(
     span: tuple[int, int] | None = None,
     in_set: str | None = None,
     matches: float | None = None,
+    filtered: float | None = None,
 ) -> list[tuple[int, None]]:
     if where and in_set:
-        rows = _by_date_filtered_first(conn, match, where, params, limit, offset, matches, in_set)
+        rows = _by_date_filtered_first(
+            conn, match, where, params, limit, offset, matches, in_set, filtered
+        )
         return [(r[0], None) for r in rows]
     if where:
         # Newest matches first, filters checked per match: fast unless few matches pass. Given
@@ -384,7 +403,9 @@ def _by_date(
         args = [match, *span_args, *params, limit + 1, offset]
         rows = _with_budget(conn, FILTER_FIRST_AFTER_MS, lambda: conn.execute(sql, args).fetchall())
         if rows is None:
-            rows = _by_date_filtered_first(conn, match, where, params, limit, offset, matches)
+            rows = _by_date_filtered_first(
+                conn, match, where, params, limit, offset, matches, filtered=filtered
+            )
         return [(r[0], None) for r in rows]
     span_sql, span_args = _span_sql(span)
     sql = (
@@ -404,18 +425,24 @@ def _by_date_filtered_first(
     offset: int,
     matches: float | None = None,
     source: str = "articles a",
+    filtered: float | None = None,
 ) -> list[tuple]:
     """Newest-first page found from the filtered articles' side.
 
-    The newest filtered articles are first looked up in the full-text index one by one (about
-    0.1 ms each, a thousand times a step of a walk along the match), stopping once the page is
-    full: at most ``FEW``, and fewer than ``matches`` (the estimated size of the match) over a
-    thousand. Enough when few articles pass, or when the words are common among them; and none
-    passing is known at once. Otherwise the match is walked among all filtered articles. Prefix
-    queries skip the lookups: each would gather the prefix's completions again.
+    The newest filtered articles are first looked up in the full-text index one by one (a seek
+    in every segment of the index: 0.1-0.15 ms each, a thousand or more times a step of a walk
+    along the match), stopping once the page is full: at most ``FEW``, and fewer than those
+    that cost as much as walking all ``matches`` (the estimated size of the match). Every
+    filtered article is looked up when there are no more than that (none passing is then known
+    at once); when there are more, only if the words are common enough among them that finding
+    the page that way costs less than gathering the ``filtered`` articles (an estimate) and
+    walking the match among them until the page is full (filters and words taken as
+    independent). Otherwise the match is walked among all filtered articles. Prefix queries
+    skip the lookups: each would gather the prefix's completions again.
     """
     want = limit + 1 + offset
-    few = FEW if matches is None else min(FEW, int(matches / FTS_LOOKUP_VS_STEP))
+    lookup = fts_lookup_steps(conn)
+    few = FEW if matches is None else min(FEW, int(matches / lookup))
     newest = (
         f"SELECT a.id FROM {source} WHERE {' AND '.join(where)}"
         # "+a.id": let an index answer the filters and sort what passes, rather than walk
@@ -427,7 +454,12 @@ def _by_date_filtered_first(
         return []
     (top,) = conn.execute("SELECT max(id) FROM articles").fetchone()
     expected = few * (matches or 0) / max(top or 1, 1)  # matches among the ``few`` looked up
-    if "*" not in match and (len(ids) <= few or (few >= want and expected >= want)):
+    probing = few >= want and expected >= want
+    if probing and matches and filtered:  # against gathering them and walking the match
+        probes = want * (top or 1) / matches
+        walk = GATHER_VS_STEP * filtered + min(matches, want * (top or 1) / max(filtered, 1))
+        probing = probes * lookup < walk
+    if "*" not in match and (len(ids) <= few or probing):
         found: list[tuple] = []
         one = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"
         for article_id in ids[:few]:
