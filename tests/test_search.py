@@ -550,6 +550,7 @@ def test_filter_first_plans_give_the_same_results(
     """When the newest-first walk runs out of time, gathering the filtered articles first (by id
     lookups for a few, by walking the match among them for more) must find the same articles."""
     from reader.core import search as search_mod
+    from reader.core import search_plans
 
     src = add_source(lib, "gulls.txt")
     for i in range(40):
@@ -563,7 +564,7 @@ def test_filter_first_plans_give_the_same_results(
     expected = {q: ([h.id for h in search(lib, q, order="date", limit=100).hits], count(lib, q))
                 for q in queries}  # fmt: skip
     monkeypatch.setattr(search_mod, "_with_budget", lambda conn, ms, run: None)
-    monkeypatch.setattr(search_mod, "FEW", few)
+    monkeypatch.setattr(search_plans, "FEW", few)
     for q in queries:
         got = [h.id for h in search(lib, q, order="date", limit=100).hits]
         assert got == expected[q][0], q

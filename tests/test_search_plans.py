@@ -331,7 +331,7 @@ def test_the_segment_count_is_read_from_the_index_structure(tmp_path: Path) -> N
                     (f"Story {batch} {i}", f"seg{batch}-{i}"),
                 )
         (segments,) = conn.execute("SELECT count(DISTINCT segid) FROM articles_fts_idx").fetchone()
-        counts.append((search_plans.fts_segments(conn), segments))
+        counts.append((search_plans._fts_segments(conn), segments))
     lib.close()
     assert [got for got, _ in counts] == [want for _, want in counts]
     assert counts[-1][1] > 1  # the test saw several segments
