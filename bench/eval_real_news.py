@@ -55,7 +55,8 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from reader.core.article import Article  # noqa: E402
 from reader.core.drafts import derive_title  # noqa: E402
-from reader.core.placement import placer_for_library  # noqa: E402
+from reader.core.placement import Placer, body_start, placer_for_library  # noqa: E402
+from reader.core.section_terms import BODY_CHARS as READ_CHARS  # noqa: E402
 from reader.core.sections import DEFAULT_SECTIONS  # noqa: E402
 from reader.core.store import Library  # noqa: E402
 
@@ -286,15 +287,22 @@ def as_article(item: NewsItem) -> Article:
     return a
 
 
-def classify(items: list[NewsItem]) -> list[tuple[str, str]]:
-    """(section, reason) for each item, by the Placer that ``dispatch import`` builds."""
+def fresh_placer() -> Placer:
+    """The Placer that ``dispatch import`` builds for a new library (shipped sections only)."""
     with tempfile.TemporaryDirectory() as tmp:
         lib = Library(Path(tmp) / "real-news.sqlite3")
         try:
-            placer = placer_for_library(lib)
+            return placer_for_library(lib)
         finally:
             lib.close()
-    return [placer(as_article(item)) for item in items]
+
+
+def evidence(placer: Placer, item: NewsItem, top: int = 3) -> str:
+    """The strongest sections' evidence for an item, as the classifier weighed it."""
+    a = as_article(item)
+    scores = placer.classifier.scores(a.title, a.summary, body_start(a, READ_CHARS))
+    best = sorted(scores.items(), key=lambda kv: -kv[1])[:top]
+    return ", ".join(f"{name} {score:.1f}" for name, score in best)
 
 
 # -- report -----------------------------------------------------------------------------------------
@@ -367,13 +375,13 @@ def report(rows: list[Scored], name: str) -> None:
             print(f"    {g} -> {p}: {n}")
 
 
-def print_misses(rows: list[Scored], name: str) -> None:
+def print_misses(rows: list[Scored], name: str, placer: Placer) -> None:
     misses = [r for r in rows if not r.acceptable]
-    print(f"\nmisses in {name} ({len(misses)}): headline | placed (why) | acceptable")
+    print(f"\nmisses in {name} ({len(misses)}): headline | placed (why) | acceptable | evidence")
     for r in misses:
         title = r.item.title or as_article(r.item).title
         print(f"  [{r.item.id}] {title[:80]}\n      placed {r.reason} | acceptable: "
-              f"{', '.join(r.ok)}")  # fmt: skip
+              f"{', '.join(r.ok)} | {evidence(placer, r.item)}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -406,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {key}: {pin['registry']} {pin['package']} {pin['version']} "
               f"({pin['licence']}): {n} articles")  # fmt: skip
     print(f"  exact repeats inside the packages, counted once: {repeats}")
-    placed = classify(items)
+    placer = fresh_placer()
+    placed = [placer(as_article(item)) for item in items]
     rows = []
     for item, (section, reason) in zip(items, placed, strict=True):
         label = by_id[item.id]
@@ -419,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         report(parts[part], part)
     if args.misses != "none":
         shown = "dev" if args.misses == "dev" else args.split
-        print_misses(parts[shown], shown)
+        print_misses(parts[shown], shown, placer)
     return 0
 
 
