@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -182,7 +184,6 @@ def test_a_copying_thread_that_stops_without_a_word_does_not_hang_the_import(
         assert _copies(lib) == {}
 
 
-
 # --- what each batch reports (on_commit), without reading its rows back ----------------------
 
 
@@ -231,3 +232,74 @@ def test_each_batch_reports_exactly_the_rows_it_stored(
             assert {names[s] for s in b.section_ids} == {by_id[i] for i in b.new_ids}
         assert {n for _, n in stored} == {"World", "Sport", "Brand new", "Health", "Business"}
         assert lib.integrity_ok()
+
+
+# --- the copy made while the parsing process starts ----------------------------------------------
+
+
+class _SlowToStart:
+    """A classifier that can be sent to the parsing process and makes it slow to send its
+    first rows, as a real classifier's loading does."""
+
+    def __init__(self) -> None:
+        self.started = False
+
+    def __call__(self, article: object) -> tuple[str, str]:
+        if not self.started:
+            self.started = True
+            time.sleep(0.5)
+        return "World", "slow to start"
+
+
+def _random_dump(path: Path, articles: int) -> Path:
+    """Articles of random words: a copy of several chunks (it hardly compresses)."""
+    rng = random.Random(17)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def words(n: int) -> str:
+        return " ".join("".join(rng.choices(letters, k=rng.randint(3, 9))) for _ in range(n))
+
+    parts = [f"{words(8).capitalize()}\n{words(250).capitalize()}.\n\n" for _ in range(articles)]
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
+def test_a_new_dump_is_copied_while_the_parsing_process_starts(tmp_path: Path) -> None:
+    """The parsing process takes a while to send its first rows: the whole copy is stored by
+    then (the writer had a core to spare), not a chunk at a time with the batches. A re-import
+    still makes no copy."""
+    dump = _random_dump(tmp_path / "d.txt", 1500)
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        seen: list[tuple[int, CopyInfo | None]] = []
+
+        def on_commit(_batch: object) -> None:
+            seen.append((_chunks(lib, 1), copy_info(lib, 1)))
+
+        result = import_file(
+            lib, dump, classify=_SlowToStart(), process_parse_bytes=0, on_commit=on_commit
+        )
+        assert result.status == "done" and result.new == 1500
+        total = _chunks(lib, 1)
+        assert total >= 2
+        assert seen[0] == (total, None)  # all stored before the first batch, sealed at the end
+        info = copy_info(lib, 1)
+        assert info is not None and info.digest == file_digest(dump)
+        with open_copy(lib, 1) as f:
+            assert f.read() == dump.read_bytes()
+        again = import_file(lib, dump, classify=_SlowToStart(), process_parse_bytes=0)
+        assert again.new == 0 and _copies(lib).keys() == {1}
+
+
+def test_cancelled_while_the_parsing_process_starts_keeps_no_copy(tmp_path: Path) -> None:
+    dump = _random_dump(tmp_path / "d.txt", 300)
+
+    def cancelled() -> bool:
+        return _chunks(lib, 1) > 0  # once part of the copy is stored
+
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        result = import_file(
+            lib, dump, classify=_SlowToStart(), process_parse_bytes=0, cancelled=cancelled
+        )
+        assert result.status == "cancelled" and result.new == 0
+        assert _copies(lib) == {} and _chunks(lib, 1) == 0
+        assert not [t for t in threading.enumerate() if t.name == "dispatch-copy"]

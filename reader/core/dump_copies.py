@@ -291,6 +291,11 @@ class CopyMaker:
     def begun(self) -> bool:
         return self._thread is not None
 
+    @property
+    def finished(self) -> bool:
+        """Every chunk stored (or the copy given up): nothing left for :meth:`store` to do."""
+        return self.failed or self._read_all
+
     def _run(self) -> None:
         try:
             for data in self._squeezer.chunks(self._path, self._stop):

@@ -31,7 +31,6 @@ Row = tuple[Any, ...]
 RowFunction = Callable[[Article, Any], Row]
 
 
-
 def put_unless_stopped(into: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
     """Put ``item`` on a bounded queue, waiting for room, unless ``stop`` is set meanwhile (the
     reader has gone): false then, so that a producer thread never blocks for ever."""
@@ -53,6 +52,7 @@ def stop_producer(thread: threading.Thread, out: queue.Queue[Any], stop: threadi
             while True:
                 out.get_nowait()
         thread.join(0.05)
+
 
 class ThreadPrefetch:
     """Parse on a helper thread, a bounded number of chunks ahead of the writer.
@@ -218,6 +218,17 @@ class ProcessPrefetch:
             send.close()  # the child's copy is the only writer left: its end is our EOF
         self._thread = threading.Thread(target=self._drain, name="dispatch-parse-pipe", daemon=True)
         self._thread.start()
+        self._head: bytes | object | None = None  # taken from the queue by wait_ready
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Whether the child has sent something (rows, its end, an error) within ``timeout``
+        seconds; iterating then starts with it."""
+        if self._head is None:
+            try:
+                self._head = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                return False
+        return True
 
     def _drain(self) -> None:
         try:
@@ -236,7 +247,10 @@ class ProcessPrefetch:
 
     def __iter__(self) -> Iterator[Row]:
         while True:
-            item = self._queue.get()
+            if self._head is not None:
+                item, self._head = self._head, None
+            else:
+                item = self._queue.get()
             if item is _CHILD_GONE:
                 self._process.join(1.0)
                 code = self._process.exitcode
