@@ -6,6 +6,7 @@ import os
 import random
 import signal
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -303,3 +304,21 @@ def test_cancelled_while_the_parsing_process_starts_keeps_no_copy(tmp_path: Path
         assert result.status == "cancelled" and result.new == 0
         assert _copies(lib) == {} and _chunks(lib, 1) == 0
         assert not [t for t in threading.enumerate() if t.name == "dispatch-copy"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_the_parsing_process_pipe_holds_a_chunk_of_rows(tmp_path: Path) -> None:
+    """A pipe's default 64 KiB is a fifth of one chunk of rows: the child waited on it, and
+    the reader woke, several times per chunk. Widened, the rows still all arrive."""
+    import fcntl
+
+    from reader.core.import_rows import RowSpec, make_row
+    from reader.core.readahead import ProcessPrefetch
+
+    dump = many_articles(tmp_path / "d.txt", 150)
+    reader = ProcessPrefetch(dump, RowSpec(), make_row)
+    try:
+        assert fcntl.fcntl(reader._recv.fileno(), fcntl.F_GETPIPE_SZ) >= 1 << 20
+        assert len(list(reader)) == 150
+    finally:
+        reader.close()
