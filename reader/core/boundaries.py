@@ -42,11 +42,12 @@ from reader.core.shapes import (
     CLOSING,
     HAS_DIGIT,
     MAX_HEADLINE_CHARS,
+    candidate_of,
     ends_sentence,
     is_candidate,
     is_headline_shaped,
-    is_title_case,
     sentence_break,
+    title_case_of,
 )
 from reader.core.style import FEATURES, Style, features
 
@@ -184,7 +185,7 @@ class Segmenter:
                     hint = True
                     if draft is not None and draft.has_body:
                         nxt = self._next_text()
-                        if nxt is not None and is_candidate(nxt.text):
+                        if nxt is not None and candidate_of(nxt):
                             draft.closed = True
                 continue
 
@@ -218,7 +219,9 @@ class Segmenter:
             if kind == "text" and (
                 len(text) <= 120 or (len(text) <= 220 and text.split(" ", 1)[0] in _LONG_FURNITURE)
             ):
-                furniture = furniture_of(text)
+                furniture = u.furniture
+                if furniture is False:
+                    furniture = u.furniture = furniture_of(text)
                 if furniture is None:
                     furniture = self._caption(text)
                 if furniture is not None:
@@ -252,7 +255,10 @@ class Segmenter:
                 continue
 
             decision = "paragraph"
-            if is_candidate(text):
+            candidate = u.candidate
+            if candidate is None:
+                candidate = u.candidate = is_candidate(text)
+            if candidate:
                 fill(LOOK)
                 nxt = ahead[0] if ahead else None
                 if (
@@ -466,7 +472,7 @@ class Segmenter:
             and not stop_style
             and not (u.blanks and lay.blank_rare)  # set off by a blank line where few are
         ):
-            title = is_title_case(text)
+            title = title_case_of(u)
             if not title:
                 # A sentence in sentence case, announced by nothing, in a dump whose headlines
                 # do not end with full stops: a paragraph (most short lines that reach here are).
@@ -480,7 +486,7 @@ class Segmenter:
                 cue = min(cue, 1.0)
             elif not stop_style:
                 if title is None:
-                    title = is_title_case(text)
+                    title = title_case_of(u)
                 if not title:
                     cue = min(cue, 2.0)
 

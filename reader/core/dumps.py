@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,6 +30,7 @@ from reader.core.furniture import find_dateline, is_bullet, is_separator
 from reader.core.layout import (
     PROFILE_CHARS,
     PROFILE_LINES,
+    Unit,
     double_spaced,
     make_units,
     measure,
@@ -142,17 +143,36 @@ def parse_indented(
         report.detected = not (layout and layout != "auto")
     # The dump's headline style, learned from a dry run over the window, guides the real run.
     style = Style()
+    seen: list[Unit] = []
     if window:
-        for _ in Segmenter(measured, style, dry=True).articles(make_units(window, measured)):
+        seen = list(make_units(window, measured))
+        for _ in Segmenter(measured, style, dry=True).articles(iter(seen)):
             pass
     seg = Segmenter(measured, style.scaled(12))
-    for article in seg.articles(make_units(chain(window, it), measured)):
+    units = make_units(chain(window, it), measured)
+    if seen:
+        # The window's units again: what the dry run worked out about their text is kept.
+        units = chain(_worked_out(islice(units, len(seen)), seen), units)
+    for article in seg.articles(units):
         if report is not None:
             report.articles += 1
             if article.doubtful():
                 report.doubtful += 1
                 report.merged += article.looks_merged()
         yield article
+
+
+def _worked_out(units: Iterable[Unit], seen: list[Unit]) -> Iterator[Unit]:
+    """``units`` with the tests of their text alone copied from ``seen`` (the same units as the
+    dry run made them) where the text is the same: they depend on nothing else."""
+    for unit, before in zip(units, seen):
+        if unit.text == before.text:
+            unit.found_dateline = before.found_dateline
+            unit.words = before.words
+            unit.candidate = before.candidate
+            unit.title_case = before.title_case
+            unit.furniture = before.furniture
+        yield unit
 
 
 def _wrap_width(window: list[tuple[str, int, int]]) -> int:

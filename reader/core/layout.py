@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, Literal
 
 from reader.core.furniture import find_dateline, furniture_of, is_bullet, is_separator
 
@@ -167,6 +167,12 @@ class Unit:
     skip: bool | None = None  # page furniture that look-ahead passes over (once worked out)
     # find_dateline(text), once worked out (False: not yet).
     found_dateline: tuple[str, str] | bool | None = False
+    # Other tests of the text alone, once worked out (None: not yet): is_candidate,
+    # is_title_case, and furniture_of (False: not yet). A unit is weighed more than once (as the
+    # next text, then as itself; in the dry run over the first lines, then in the real one).
+    candidate: bool | None = None
+    title_case: bool | None = None
+    furniture: tuple[str, str | None] | Literal[False] | None = False
 
     def dateline(self) -> tuple[str, str] | None:
         """The dateline that opens this unit's text, if any (worked out once)."""

@@ -166,6 +166,10 @@ def features(
     """``title``: is_title_case(unit.text) when the caller has worked it out already."""
     text = unit.text
     short = len(text) <= 300
+    if short and title is None:
+        title = unit.title_case
+        if title is None:
+            title = unit.title_case = is_title_case(text)
     return (
         unit.blanks > 0,
         unit.blanks > 1,
@@ -173,5 +177,5 @@ def features(
         (nxt is not None and nxt.blanks > 0) or cue >= 2.0,
         cue >= 2.0,
         short and is_caps(text),
-        short and (is_title_case(text) if title is None else title),
+        short and bool(title),
     )
