@@ -33,7 +33,6 @@ from reader.core.furniture import (
     date_line,
     furniture_of,
     is_boilerplate,
-    is_credit,
     is_transcript,
 )
 from reader.core.layout import Layout, Unit
@@ -42,14 +41,12 @@ from reader.core.shapes import (
     CLOSING,
     HAS_DIGIT,
     MAX_HEADLINE_CHARS,
-    candidate_of,
     ends_sentence,
     is_candidate,
-    is_headline_shaped,
     sentence_break,
-    title_case_of,
 )
 from reader.core.style import FEATURES, Style, features
+from reader.core.unit_facts import candidate_of, credit_of, shaped_of, title_case_of
 
 _DEBUG = bool(os.environ.get("DISPATCH_PARSE_DEBUG"))
 _TITLE = FEATURES.index("title")
@@ -266,7 +263,7 @@ class Segmenter:
                     and nxt.text == text
                     and nxt.blanks == 0
                     and not self.markdown
-                    and is_headline_shaped(text)
+                    and shaped_of(u)
                 ):
                     # Repeated: scraping debris. The repeat is dropped.
                     ahead.popleft()
@@ -342,7 +339,7 @@ class Segmenter:
                 unit.skip = kind in ("image", "sep") or (
                     kind == "text"
                     and len(unit.text) <= 220
-                    and (is_boilerplate(unit.text) or is_credit(unit.text))
+                    and (is_boilerplate(unit.text) or credit_of(unit))
                 )
                 if not unit.skip and kind == "text" and i + 1 < len(ahead):
                     # A caption: a short line right above a photo credit.
@@ -351,7 +348,7 @@ class Segmenter:
                         after.kind == "text"
                         and len(after.text) <= 140
                         and unit.text.count(" ") < 40
-                        and is_credit(after.text)
+                        and credit_of(after)
                     )
             if not unit.skip:
                 return unit
@@ -372,7 +369,7 @@ class Segmenter:
             nxt is not None
             and nxt.kind == "text"
             and len(nxt.text) <= 140
-            and is_credit(nxt.text)
+            and credit_of(nxt)
             and text.count(" ") < 40
         ):
             return "caption", None
@@ -395,7 +392,7 @@ class Segmenter:
         if len(text) <= 100 and (byline(text) is not None or date_line(text) is not None):
             return 4.0, nxt
         found = nxt.dateline()
-        if found is not None and not is_headline_shaped(text):
+        if found is not None and not shaped_of(nxt):
             dl, prefix = found
             if prefix.rstrip()[-1:] != ":":
                 return 3.5, nxt  # "LONDON, Nov 24 (Reuters) - ", "NEW YORK (AP) — "
@@ -447,7 +444,7 @@ class Segmenter:
                 continue
             if seen and unit.kind == "text":
                 text = unit.text
-                if is_headline_shaped(text) and not is_transcript(text):
+                if shaped_of(unit) and not is_transcript(text):
                     break  # another article may start here: its dateline is no speech
                 if text.startswith(prefix) or (text[:1].isupper() and is_transcript(text)):
                     return True
@@ -490,7 +487,7 @@ class Segmenter:
                 if not title:
                     cue = min(cue, 2.0)
 
-        shaped = is_headline_shaped(text)
+        shaped = shaped_of(u)
         has_body = draft is not None and draft.has_body
         if has_body and not draft.article.title and not draft.closed:  # type: ignore[union-attr]
             # An article whose headline has not been seen: scraped pages put it after the body.
@@ -500,7 +497,7 @@ class Segmenter:
                 lay.blank_rare
                 and shaped
                 and nxt is not None
-                and (nxt.blanks > 0 or is_headline_shaped(nxt.text))
+                and (nxt.blanks > 0 or shaped_of(nxt))
             ):
                 return "trailing-title"
 
@@ -595,7 +592,7 @@ class Segmenter:
             prose = ntext.count(" ") if ends_sentence(ntext) else -1
             if prose >= 11:
                 score += 0.8
-            elif cue == 0 and is_headline_shaped(ntext):
+            elif cue == 0 and shaped_of(nxt):
                 score -= 0.8
         if prev is not None and prev.text.rstrip(CLOSING).endswith(":"):
             score -= 2.5

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from reader.core.drafts import Draft
 from reader.core.layout import Unit
-from reader.core.shapes import candidate_of, content_words, is_headline_shaped
+from reader.core.shapes import content_words
+from reader.core.unit_facts import candidate_of, shaped_of
 
 # Paragraphs on each side of a line whose words are compared.
 COHESION_SPAN = 3
@@ -34,7 +35,7 @@ def windows(draft: Draft, ahead: Iterable[Unit]) -> tuple[set[str], set[str]]:
     for unit in ahead:
         if unit.kind != "text":
             continue
-        if n and candidate_of(unit) and is_headline_shaped(unit.text):
+        if n and candidate_of(unit) and shaped_of(unit):
             break  # the next headline-shaped line: the window ends there
         after |= content_words(unit)
         n += 1

@@ -39,6 +39,7 @@ from reader.core.layout import (
 from reader.core.shapes import is_headline_shaped
 from reader.core.style import Style
 from reader.core.textio import CHUNK_SIZE, iter_indented_lines, iter_lines, sniff_encoding
+from reader.core.unit_facts import worked_out
 from reader.core.wording import counted
 
 __all__ = [
@@ -152,7 +153,7 @@ def parse_indented(
     units = make_units(chain(window, it), measured)
     if seen:
         # The window's units again: what the dry run worked out about their text is kept.
-        units = chain(_worked_out(islice(units, len(seen)), seen), units)
+        units = chain(worked_out(islice(units, len(seen)), seen), units)
     for article in seg.articles(units):
         if report is not None:
             report.articles += 1
@@ -160,19 +161,6 @@ def parse_indented(
                 report.doubtful += 1
                 report.merged += article.looks_merged()
         yield article
-
-
-def _worked_out(units: Iterable[Unit], seen: list[Unit]) -> Iterator[Unit]:
-    """``units`` with the tests of their text alone copied from ``seen`` (the same units as the
-    dry run made them) where the text is the same: they depend on nothing else."""
-    for unit, before in zip(units, seen):
-        if unit.text == before.text:
-            unit.found_dateline = before.found_dateline
-            unit.words = before.words
-            unit.candidate = before.candidate
-            unit.title_case = before.title_case
-            unit.furniture = before.furniture
-        yield unit
 
 
 def _wrap_width(window: list[tuple[str, int, int]]) -> int:

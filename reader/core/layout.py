@@ -167,11 +167,13 @@ class Unit:
     skip: bool | None = None  # page furniture that look-ahead passes over (once worked out)
     # find_dateline(text), once worked out (False: not yet).
     found_dateline: tuple[str, str] | bool | None = False
-    # Other tests of the text alone, once worked out (None: not yet): is_candidate,
-    # is_title_case, and furniture_of (False: not yet). A unit is weighed more than once (as the
-    # next text, then as itself; in the dry run over the first lines, then in the real one).
+    # The tests of the text alone that reader.core.unit_facts works out once (None: not yet;
+    # furniture: False): a unit is weighed more than once (as the next text, then as itself;
+    # in the dry run over the first lines, then in the real one).
     candidate: bool | None = None
     title_case: bool | None = None
+    shaped: bool | None = None  # is_headline_shaped
+    credit: bool | None = None  # is_credit
     furniture: tuple[str, str | None] | Literal[False] | None = False
 
     def dateline(self) -> tuple[str, str] | None:

@@ -91,22 +91,6 @@ def is_candidate(text: str) -> bool:
     return core[-1] != "." or spaces < 14
 
 
-def candidate_of(unit: Unit) -> bool:
-    """is_candidate(unit.text), worked out once per unit."""
-    c = unit.candidate
-    if c is None:
-        c = unit.candidate = is_candidate(unit.text)
-    return c
-
-
-def title_case_of(unit: Unit) -> bool:
-    """is_title_case(unit.text), worked out once per unit."""
-    title = unit.title_case
-    if title is None:
-        title = unit.title_case = is_title_case(unit.text)
-    return title
-
-
 def is_caps(text: str) -> bool:
     """ALL CAPS ("COCOA GROWERS WARN"; "ACME <ACME.N> RAISES DIVIDEND")."""
     return text.isupper() and len(text) >= 6

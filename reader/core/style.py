@@ -67,6 +67,16 @@ class Style:
         first: bool = False,
         words: int = 0,
     ) -> None:
+        if not headline and not first:
+            # A paragraph (most calls, in the dry run): every count and total moves, and only
+            # ``known`` can change (once, when enough paragraphs are seen).
+            p = self.p
+            p[:] = map(add, p, feats)
+            pn = self.pn
+            pn[:] = map(add, pn, _ONES)
+            if not self.known:
+                self._counted()
+            return
         counts, totals = (self.h, self.hn) if headline else (self.p, self.pn)
         self.stops += headline and stop
         if headline and words:
