@@ -176,7 +176,7 @@ def test_kill_at_random_points_then_integrity_and_exact_totals(tmp_path) -> None
     again = subprocess.run(
         [*CLI, "import", str(dump), "--db", str(db)], cwd=ROOT, capture_output=True, text=True
     )
-    assert again.returncode == 0 and not again.stderr, again.stderr
+    assert again.returncode == 0 and not _said(again.stderr), again.stderr
     assert "resumed an interrupted import" in again.stdout
     with Library(db) as lib:
         rows = lib.conn.execute("SELECT status, new_count, duplicate_count FROM sources").fetchall()

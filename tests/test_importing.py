@@ -534,7 +534,9 @@ def test_process_parse_can_be_cancelled(tmp_path):
         )
         assert result.status == "cancelled"
         (n,) = lib.conn.execute("SELECT count(*) FROM articles").fetchone()
-        assert n == result.new == 50
+        # One batch: 50 articles, or fewer when parsing is slow (a batch is also written after
+        # BATCH_SECONDS, as on a loaded machine); nothing after the cancel.
+        assert n == result.new == len(calls[0].new_ids) <= 50 and len(calls) == 1
         assert lib.integrity_ok()
 
 
