@@ -335,3 +335,23 @@ def test_the_segment_count_is_read_from_the_index_structure(tmp_path: Path) -> N
     lib.close()
     assert [got for got, _ in counts] == [want for _, want in counts]
     assert counts[-1][1] > 1  # the test saw several segments
+
+
+def test_a_big_sources_stretch_changes_no_page(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source too big for its stretch to be found always is narrowed to it only where the page
+    is in id order: ranking capped to the newest matches must rank the same ones either way."""
+    monkeypatch.setattr(search_plans, "SPAN_MAX_ARTICLES", 0)
+    pages = {}
+    for factor in (0, 10**12):
+        monkeypatch.setattr(search_plans, "LOOKUP_VS_SPAN", factor)
+        pages[factor] = [
+            (p.order, [h.id for h in p.hits], p.ranked_among)
+            for text in ("harbour source:old-wire ", "council source:mid ", "glacier source:new ")
+            for order in ("rank", "date")
+            for cap in (40, 10_000)
+            for p in [search(library, text, order=order, rank_cap=cap, limit=30)]
+        ]
+    assert pages[0] == pages[10**12]
+    assert {o for o, _, _ in pages[0]} == {"rank", "date"} and all(ids for _, ids, _ in pages[0])

@@ -154,12 +154,7 @@ def search(
     where, params = _filters(conn, q, scope, cutoff)
     ranked_among = None
     total = None
-    match = q.match
-    span = (
-        _id_span(conn, q, scope, lambda: _size(_newest(conn, match, None, rank_cap), rank_cap))
-        if match
-        else None
-    )
+    span = _id_span(conn, q, scope) if q.match else None
     newest = (
         _newest(conn, q.match, span, rank_cap) if q.match and where and span != _EMPTY else None
     )
@@ -178,6 +173,7 @@ def search(
             # pass. Newest first finds them all, so show that, and say so.
             order = "date"
             total = None
+            span, matches = _date_span(conn, q, scope, span, matches, rank_cap)
             in_set = gather_first(lib, q, scope, matches or 0, rank_cap, limit + 1)
             rows = _by_date(
                 conn, q.match, where, params, limit, offset, span, in_set, matches,
@@ -190,6 +186,7 @@ def search(
                 f"Ranked among the newest {rank_cap:,} matches; sort by date to see all of them."
             )
     elif q.match:
+        span, matches = _date_span(conn, q, scope, span, matches, rank_cap)
         want = limit + 1 + offset
         in_set = gather_first(lib, q, scope, matches, rank_cap, want) if matches else None
         filtered = estimate_filtered(lib, q, scope) if where else None
@@ -213,6 +210,35 @@ def search(
         elapsed_ms=(time.perf_counter() - t0) * 1000,
         notes=notes,
     )
+
+
+def _date_span(
+    conn: sqlite3.Connection,
+    q: ParsedQuery,
+    scope: View | None,
+    span: tuple[int, int] | None,
+    matches: float | None,
+    cap: int,
+) -> tuple[tuple[int, int] | None, float | None]:
+    """(stretch of ids, about how many articles match in it) for a newest-first page: also a
+    big source's stretch when finding it costs less than the walk outside it (``_id_span``).
+
+    A newest-first page is in id order, so the stretch never changes it. Ranking keeps the
+    stretch it always had: which matches are the newest ``cap`` it ranks depends on it.
+    """
+    match = q.match
+    if span is not None or not match:
+        return span, matches
+
+    def size() -> float | None:
+        return matches if matches is not None else _size(_newest(conn, match, None, cap), cap)
+
+    wide = _id_span(conn, q, scope, size)
+    if wide is None:
+        return span, matches
+    if wide == _EMPTY:
+        return wide, 0.0
+    return wide, _size(_newest(conn, match, wide, cap), cap)
 
 
 def bound_prefixes(lib: Library, q: ParsedQuery, notes: list[str] | None = None) -> ParsedQuery:
