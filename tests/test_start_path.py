@@ -121,6 +121,8 @@ def test_the_application_gives_python_its_own_import_back() -> None:
 #: Types the first paint does not need, whose first naming builds their enums (QStyle alone:
 #: 44M instructions, 4% of a start). PySide makes a type when it is first named.
 LATER_TYPES = ("QStyle", "QIcon", "QUrl", "QTextCursor", "QFormLayout", "QActionGroup")
+#: Modules the first paint does without (html: its entities table).
+LATER_MODULES = ("html",)
 
 
 def test_the_first_paint_names_no_type_it_does_not_need(tmp_path) -> None:
@@ -143,7 +145,8 @@ def test_the_first_paint_names_no_type_it_does_not_need(tmp_path) -> None:
         f"names = {LATER_TYPES!r}\n"
         "def made():\n"
         "    import PySide6.QtCore as C, PySide6.QtGui as G, PySide6.QtWidgets as W\n"
-        "    return sorted(n for n in names if any(n in vars(m) for m in (C, G, W)))\n"
+        "    later = sorted(n for n in names if any(n in vars(m) for m in (C, G, W)))\n"
+        f"    return later + sorted(m for m in {LATER_MODULES!r} if m in sys.modules)\n"
         "def watched(*args, **kwargs):\n"
         "    window, importer = open_window(*args, **kwargs)\n"
         "    from PySide6.QtCore import QEvent, QObject, QTimer\n"
@@ -169,3 +172,36 @@ def test_the_first_paint_names_no_type_it_does_not_need(tmp_path) -> None:
     assert seen["status"] == 0 and seen["rows"] == 30
     assert seen["paint"] == []
     assert {"QStyle", "QIcon"} <= set(seen["started"])
+
+
+# --- what the start writes out instead of importing ----------------------------------------------
+
+ODD_TEXTS = [
+    "",
+    "plain",
+    "a<b>&\"'c",
+    "&amp; &lt;",
+    '<img src="file:///dev/zero">',
+    "seed-dump.txt a/b c\u2014d \u2010\u2013 --//",
+    "By Ann Lee-Smith\u00a0and\u2060Bo",
+    "".join(chr(c) for c in range(32, 0x2100, 7)),
+]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_escape_is_the_standard_librarys(text) -> None:
+    import html
+
+    from reader.ui.plain_text import escape
+
+    assert escape(text) == html.escape(text)
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_unbreakable_joins_after_the_characters_it_did_with_a_pattern(text) -> None:
+    import re
+
+    from reader.ui.reading_pane import NBSP, WORD_JOINER, unbreakable
+
+    pattern = re.compile("([-\u2010\u2013\u2014/])")
+    assert unbreakable(text) == pattern.sub("\\1" + WORD_JOINER, text.replace(" ", NBSP))

@@ -17,7 +17,6 @@ down (:meth:`MainWindow.closeEvent`).
 
 from __future__ import annotations
 
-import html
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -51,6 +50,7 @@ from .list_options import ListOptions
 from .marking import Marking
 from .menus import WindowMenus
 from .pane_updates import PaneUpdates
+from .plain_text import escape
 from .read_marking import ReadMarking
 from .reading import Reading
 from .reading_menu import ReadingMenu
@@ -544,7 +544,7 @@ class MainWindow(QMainWindow):
 
         from reader.appinfo import version
 
-        e = html.escape
+        e = escape
         QMessageBox.about(
             self,
             "About Dispatch",

@@ -8,7 +8,6 @@ and empty-list text through here.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QAbstractItemView
@@ -19,7 +18,7 @@ from reader.core.marking import apply_change_to_counts
 
 from . import settings as S
 from .changes import LibraryChange
-from .plain_text import window_title
+from .plain_text import escape, window_title
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -177,7 +176,7 @@ class PaneUpdates:
     def update_empty_state(self) -> None:
         """What an empty list says (and, for an empty library, the reading pane's welcome)."""
         w = self.window
-        e = html.escape
+        e = escape
         reading = w.reading
         if w.list_model.rowCount():
             w.article_list.set_empty_text(None)
