@@ -334,7 +334,9 @@ def test_short_forms_side_by_side_and_inside_words():
     tokenizer = Tokenizer({"US": "united states", "UK": "united kingdom"}, {})
     # Each form standing as a word is expanded, even two in a row; inside a word ("BRUSSELS",
     # "USA", "UKRAINE") or lower-cased ("us") it is not.
-    counts = tokenizer.counts("", [], "US US, UK and us: BRUSSELS, USA, UKRAINE")
+    words = tokenizer.analyse("", [], "US US, UK and us: BRUSSELS, USA, UKRAINE", True).words
+    assert words is not None
+    counts = words
     assert counts["united"] == 3 and counts["states"] == 2 and counts["kingdom"] == 1
     assert counts["us"] == 1 and counts["brussels"] == 1 and counts["usa"] == 1
 
@@ -345,6 +347,69 @@ def test_phrases_across_punctuation_and_the_reason_as_written(clf):
     placement = clf.classify("Prime -- Minister resigns", [], "The Prime -- Minister resigned.")
     assert placement.section == "Politics"
     assert "Prime Minister" in placement.reasons
+
+
+# Terms that overlap and nest, as the knowledge's do ("new york", "new york city", "york city").
+_MATCHER_TERMS = [
+    "new",
+    "york",
+    "new york",
+    "new york city",
+    "york city",
+    "city",
+    "city hall",
+    "hall",
+    "a b c d",
+    "b c",
+    "b",
+    "c d e",
+    "e",
+]
+_MATCHER_WORDS = st.lists(
+    st.sampled_from(["new", "york", "city", "hall", "a", "b", "c", "d", "e", "other"]), max_size=14
+)
+
+
+def _leftmost_longest(words: list[str], terms: set[str]) -> list[str]:
+    """The rule, written plainly: at each word the longest term starting there, then past it."""
+    longest = max(term.count(" ") + 1 for term in terms)
+    found, i = [], 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            if " ".join(words[i : i + n]) in terms:
+                found.append(" ".join(words[i : i + n]))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+@settings(max_examples=300, derandomize=True)
+@given(_MATCHER_WORDS, _MATCHER_WORDS, _MATCHER_WORDS)
+def test_terms_are_counted_leftmost_longest_by_field(title, summary, body) -> None:
+    from collections import Counter
+
+    from reader.core.section_terms import _TermMatcher
+
+    terms = set(_MATCHER_TERMS)
+    expected = Counter(_leftmost_longest(title, terms) * 3)
+    expected.update(_leftmost_longest(summary, terms) * 2)
+    expected.update(_leftmost_longest(body, terms))
+    # A phrase never runs from one field into the next.
+    assert _TermMatcher(_MATCHER_TERMS).counts(title, summary, body) == expected
+
+
+def test_the_tokenizer_pickles_and_knows_nothing_without_terms():
+    import pickle
+
+    from reader.core.section_terms import Tokenizer
+
+    tokenizer = Tokenizer({"US": "united states"}, {"united states": 1, "trade": 1})
+    copy = pickle.loads(pickle.dumps(tokenizer))
+    counts = copy.counts("US trade talks", [], "United States trade")
+    assert counts == {"united states": 4, "trade": 4}
+    assert not Tokenizer({}, {}).counts("US trade talks", [], "United States trade")
 
 
 def test_a_word_said_hundreds_of_times_counts_its_logarithm(clf):
