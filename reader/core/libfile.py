@@ -11,9 +11,8 @@ import logging
 import os
 import sqlite3
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +57,12 @@ _DISPATCH_TABLES = frozenset(
 _SMALL_TABLES = ("schema_migrations", "sections", "sources", "section_counts", "saved_searches")
 
 
-@dataclass(frozen=True)
-class Identity:
-    """What a file at the library's path is: a library to open, or why it must be refused."""
+class Identity(NamedTuple):
+    """What a file at the library's path is: a library to open, or why it must be refused.
+
+    A named tuple: a frozen dataclass ran its generated methods through the compiler at every
+    start of the window (about 4M instructions).
+    """
 
     kind: Kind
     version: int = 0
