@@ -46,7 +46,7 @@ from reader.core.shapes import (
     sentence_break,
 )
 from reader.core.style import FEATURES, Style, features
-from reader.core.unit_facts import candidate_of, credit_of, shaped_of, title_case_of
+from reader.core.unit_facts import candidate_of, credit_of, dateline_led, shaped_of, title_case_of
 
 _DEBUG = bool(os.environ.get("DISPATCH_PARSE_DEBUG"))
 _TITLE = FEATURES.index("title")
@@ -460,19 +460,21 @@ class Segmenter:
         sentence = text.rstrip(CLOSING).endswith(".")
         stop_style = style.stop_style
         title: bool | None = None  # is_title_case(text), once needed
+        lead = False  # announced by a dateline lead in a dump whose headlines stand so
         if (
             sentence
             and cue < 2.0
             and not hint
             and draft is not None
             and not draft.closed
-            and not stop_style
+            and (not stop_style or style.dateline_style)
             and not (u.blanks and lay.blank_rare)  # set off by a blank line where few are
         ):
             title = title_case_of(u)
             if not title:
                 # A sentence in sentence case, announced by nothing, in a dump whose headlines
-                # do not end with full stops: a paragraph (most short lines that reach here are).
+                # do not end with full stops or stand before dateline leads: a paragraph (most
+                # short lines that reach here are).
                 return "paragraph"
         if cue and sentence and nxt is not None:
             # A sentence before "Name: …" introduces the speaker, and one before a byline or a
@@ -481,6 +483,10 @@ class Segmenter:
             found = nxt.dateline()
             if found is not None and found[1].rstrip().endswith(":"):
                 cue = min(cue, 1.0)
+            elif found is not None and style.dateline_style:
+                # A dateline opens a lead, at no article's foot: in a dump whose headlines stand
+                # so, a full stop (wire copy ends some headlines so) counts less against one.
+                lead = True
             elif not stop_style:
                 if title is None:
                     title = title_case_of(u)
@@ -522,7 +528,8 @@ class Segmenter:
             # Announced by bullets, a byline, a date or a dateline lead, and shaped like a
             # headline: nothing else weighed here could outweigh that.
             feats = features(u, nxt, cue, title)
-            style.learn(feats, True, first=draft is None, words=text.count(" ") + 1)
+            words = text.count(" ") + 1
+            style.learn(feats, True, False, draft is None, words, dateline_led(nxt))
             return "headline"
 
         # The blank lines around it: what they mean is learned from the dump (below); before
@@ -553,7 +560,7 @@ class Segmenter:
             score += 0.5  # no sentence: no closing full stop, no break inside
         # Sentences end with a full stop; so do a few headlines, and a line in Title Case is
         # no sentence of a paragraph ("I Was Never Afraid of the Sea. Only of the Boats.").
-        lenient = stop_style or feats[_TITLE]
+        lenient = stop_style or lead or feats[_TITLE]
         if end == ".":
             score -= 0.3 if stop_style else 0.8 if lenient else 2.0 if core is text else 2.5
         elif end == "!":
@@ -618,7 +625,9 @@ class Segmenter:
             )
         if score > THRESHOLD and (structural or cue >= 2.5 or score >= 3.0):
             # Confident: announced by what surrounds it, or clear on every count.
-            style.learn(feats, True, end == ".", first=draft is None, words=words)
+            # (A full stop forgiven for the dateline after it tells nothing of other lines.)
+            stop = end == "." and not lead
+            style.learn(feats, True, stop, draft is None, words, dateline_led(nxt))
         elif score <= -2.5:
             style.learn(feats, False)
         if score > THRESHOLD:

@@ -12,6 +12,8 @@ MAX_HEADLINE_WORDS = 28
 CLOSING = "\"'”’»)]›"
 _TERMINAL = ".,;:…"
 _OPENING_OK = "\"'“‘’”«(‹¿¡"
+# Wire copy marks a company's name so: "<ACME HOLDINGS> BUYS WIDGETCO", "<Acme Corp> sets payout".
+_WIRE_MARK = re.compile(r"<[A-Z0-9][^<>]{0,60}> ")
 # Abbreviations whose full stop does not end a sentence ("Mr. Witkoff", "U.S. Senate").
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov", "sen", "rep", "prof", "lt", "col",
@@ -48,6 +50,7 @@ def is_headline_shaped(line: str) -> bool:
         or first.isdigit()
         or first in _OPENING_OK
         or (first.isalpha() and len(line) > 1 and line[1].isupper())  # camelCase: "iPhone"
+        or (first == "<" and _WIRE_MARK.match(line))
     ):
         return False
     core = line.rstrip(CLOSING)
@@ -79,6 +82,7 @@ def is_candidate(text: str) -> bool:
         or first.isdigit()
         or first in _OPENING_OK
         or (first.isalpha() and len(text) > 1 and text[1].isupper())
+        or (first == "<" and _WIRE_MARK.match(text))
     ):
         return False
     spaces = text.count(" ")
@@ -105,7 +109,7 @@ def is_title_case(text: str) -> bool:
         if len(w) > 3:
             n += 1
             c = w[0]
-            if c in _OPENING_OK and len(w) > 1:
+            if (c in _OPENING_OK or c == "<") and len(w) > 1:
                 c = w[1]
             if c.isupper():
                 caps += 1

@@ -37,15 +37,18 @@ class Style:
     stops: int = 0  # confident headlines that end with a full stop
     # Their lengths in words: count, sum, sum of squares.
     lengths: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    datelined: int = 0  # confident headlines whose lead opens with a dateline ("CHICAGO - ")
     # The likelihood ratios of each feature absent and present, and the counts they were
     # worked out from (consistency() runs for every doubtful line; learning is rarer).
     _table: list[tuple[float, float]] | None = field(default=None, repr=False, compare=False)
     _at: int = field(default=0, repr=False, compare=False)
     # Worked out when the counts change (they are read for every doubtful line):
     # known: enough headlines and paragraphs seen to weigh features by them;
-    # stop_style: this dump's headlines often end with a full stop.
+    # stop_style: this dump's headlines often end with a full stop;
+    # dateline_style: most of its headlines stand before a lead that opens with a dateline.
     known: bool = field(default=False, init=False, repr=False, compare=False)
     stop_style: bool = field(default=False, init=False, repr=False, compare=False)
+    dateline_style: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._counted()
@@ -54,6 +57,7 @@ class Style:
         nh = max(self.hn)
         self.known = nh >= 2 and max(self.pn) >= 2
         self.stop_style = nh >= 3 and self.stops >= 0.3 * nh
+        self.dateline_style = self.datelined >= 2 and self.datelined >= 0.5 * nh
 
     @property
     def nh(self) -> int:
@@ -66,6 +70,7 @@ class Style:
         stop: bool = False,
         first: bool = False,
         words: int = 0,
+        dated: bool = False,
     ) -> None:
         if not headline and not first:
             # A paragraph (most calls, in the dry run): every count and total moves, and only
@@ -79,6 +84,7 @@ class Style:
             return
         counts, totals = (self.h, self.hn) if headline else (self.p, self.pn)
         self.stops += headline and stop
+        self.datelined += headline and dated
         if headline and words:
             n = self.lengths
             n[0] += 1
@@ -167,7 +173,8 @@ class Style:
         p, pn = scale(self.p, self.pn)
         k = min(1.0, weight / self.nh) if self.nh else 1.0
         kl = min(1.0, weight / self.lengths[0]) if self.lengths[0] else 1.0
-        return Style(h, hn, p, pn, round(self.stops * k), [x * kl for x in self.lengths])
+        lengths = [x * kl for x in self.lengths]
+        return Style(h, hn, p, pn, round(self.stops * k), lengths, round(self.datelined * k))
 
 
 def features(

@@ -47,6 +47,12 @@ def credit_of(unit: Unit) -> bool:
     return credit
 
 
+def dateline_led(unit: Unit | None) -> bool:
+    """Is ``unit`` (the text after a headline) a lead that opens with a dateline ("CHICAGO,
+    March 3 - ")? The dump's style counts its headlines that stand so."""
+    return unit is not None and unit.kind == "text" and unit.dateline() is not None
+
+
 def worked_out(units: Iterable[Unit], seen: list[Unit]) -> Iterator[Unit]:
     """``units`` with the answers copied from ``seen`` (the same units, as the dry run made and
     weighed them) where the text is the same: they depend on nothing else."""
