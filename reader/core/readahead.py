@@ -173,6 +173,7 @@ def _parse_in_child(
 
 
 _CHILD_GONE = object()
+_EMPTY = object()
 # A pipe holds 64 KiB by default, a fifth of one chunk of rows (~300 KB for 64 articles of a
 # 300 MB dump): the child then waited on a full pipe, and the reader woke, several times per
 # chunk. Linux lets a process widen its pipes up to /proc/sys/fs/pipe-max-size (1 MiB by default).
@@ -219,7 +220,7 @@ class ProcessPrefetch:
         self.report = ParseReport()  # the child's, once it has finished
         self._recv, send = ctx.Pipe(duplex=False)
         _widen(send.fileno())
-        self._queue: queue.Queue[bytes | object] = queue.Queue(_QUEUE_CHUNKS)
+        self._queue: queue.Queue[object] = queue.Queue(_QUEUE_CHUNKS)
         self._stop = threading.Event()
         self._process = ctx.Process(
             target=_parse_in_child,
@@ -233,12 +234,12 @@ class ProcessPrefetch:
             send.close()  # the child's copy is the only writer left: its end is our EOF
         self._thread = threading.Thread(target=self._drain, name="dispatch-parse-pipe", daemon=True)
         self._thread.start()
-        self._head: bytes | object | None = None  # taken from the queue by wait_ready
+        self._head: object = _EMPTY  # taken from the queue by wait_ready
 
     def wait_ready(self, timeout: float) -> bool:
         """Whether the child has sent something (rows, its end, an error) within ``timeout``
         seconds; iterating then starts with it."""
-        if self._head is None:
+        if self._head is _EMPTY:
             try:
                 self._head = self._queue.get(timeout=timeout)
             except queue.Empty:
@@ -249,12 +250,14 @@ class ProcessPrefetch:
         try:
             while not self._stop.is_set():
                 data = self._recv.recv_bytes()  # waits with the GIL released
-                while not self._stop.is_set():
-                    try:
-                        self._queue.put(data, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
+                # Unpickled here, not by the writer: its thread mostly waits on SQLite with the
+                # interpreter lock released, and this one fits in those waits.
+                try:
+                    item = pickle.loads(data)
+                except Exception as e:  # the child checks what it sends: not expected
+                    item = f"the parsing process sent what cannot be read: {e!r}"
+                if not put_unless_stopped(self._queue, item, self._stop):
+                    break
         except (EOFError, OSError):
             pass
         with contextlib.suppress(queue.Full):
@@ -262,16 +265,14 @@ class ProcessPrefetch:
 
     def __iter__(self) -> Iterator[Row]:
         while True:
-            if self._head is not None:
-                item, self._head = self._head, None
+            if self._head is not _EMPTY:
+                rows, self._head = self._head, _EMPTY
             else:
-                item = self._queue.get()
-            if item is _CHILD_GONE:
+                rows = self._queue.get()
+            if rows is _CHILD_GONE:
                 self._process.join(1.0)
                 code = self._process.exitcode
                 raise RuntimeError(f"the parsing process stopped (exit status {code})")
-            assert isinstance(item, bytes)
-            rows = pickle.loads(item)
             if rows is None:
                 return
             if isinstance(rows, str):
@@ -281,6 +282,7 @@ class ProcessPrefetch:
             if isinstance(rows, ParseReport):
                 self.report = rows
                 continue
+            assert isinstance(rows, list)
             yield from rows
 
     def close(self) -> None:
