@@ -242,13 +242,14 @@ class _SlowToStart:
     """A classifier that can be sent to the parsing process and makes it slow to send its
     first rows, as a real classifier's loading does."""
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float = 0.5) -> None:
         self.started = False
+        self.seconds = seconds
 
     def __call__(self, article: object) -> tuple[str, str]:
         if not self.started:
             self.started = True
-            time.sleep(0.5)
+            time.sleep(self.seconds)
         return "World", "slow to start"
 
 
@@ -298,10 +299,12 @@ def test_cancelled_while_the_parsing_process_starts_keeps_no_copy(tmp_path: Path
         return _chunks(lib, 1) > 0  # once part of the copy is stored
 
     with Library(tmp_path / "lib.sqlite3") as lib:
+        # The parser would send nothing for a minute: the cancel is seen long before.
         result = import_file(
-            lib, dump, classify=_SlowToStart(), process_parse_bytes=0, cancelled=cancelled
+            lib, dump, classify=_SlowToStart(60), process_parse_bytes=0, cancelled=cancelled
         )
         assert result.status == "cancelled" and result.new == 0
+        assert result.seconds < 30
         assert _copies(lib) == {} and _chunks(lib, 1) == 0
         assert not [t for t in threading.enumerate() if t.name == "dispatch-copy"]
 

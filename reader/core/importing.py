@@ -87,7 +87,7 @@ IMPORT_CHECKPOINT_BYTES = 128 * 1024 * 1024
 IMPORT_WAL_AUTOCHECKPOINT = 32768  # pages (128 MB; journal_size_limit shrinks the file after)
 # Dumps at least this big are parsed in a separate process (see readahead.ProcessPrefetch).
 PROCESS_PARSE_BYTES = 16 * 1024 * 1024
-# While that process starts, the dump's copy is stored every this often (see _copy_while_starting).
+# While that process starts, the dump's copy is stored every this often (see _wait_for_parser).
 COPY_WAIT_SECONDS = 0.02
 
 
@@ -422,8 +422,8 @@ class _Importer:
         else:
             conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_AUTOCHECKPOINT}")
         try:
-            if isinstance(reader, ProcessPrefetch) and not self.imported_before():
-                self._copy_while_starting(reader)
+            if isinstance(reader, ProcessPrefetch) and not self._wait_for_parser(reader):
+                return "cancelled"  # at once, not after the parser's first rows
             return self._loop(reader)
         finally:
             self.parse_report = reader.report
@@ -468,17 +468,21 @@ class _Importer:
         ).fetchone()
         return row is not None
 
-    def _copy_while_starting(self, reader: ProcessPrefetch) -> None:
+    def _wait_for_parser(self, reader: ProcessPrefetch) -> bool:
         """Until the parsing process sends its first rows (its interpreter, imports and
-        classifier take a second or so) this process has a core to spare: the dump's copy is
-        read, compressed and stored meanwhile, in short transactions of its own, instead of
-        competing with the batches later (or holding up the end). Only for a file not imported
-        before: a re-import begins its copy with the first batch that brings new articles."""
+        classifier take a second or so) this process has a core to spare: for a file not
+        imported before, the dump's copy is read, compressed and stored meanwhile, in short
+        transactions of its own, instead of competing with the batches later (or holding up the
+        end); a re-import begins its copy with the first batch that brings new articles. A
+        cancel is seen meanwhile too: False then."""
         copy, conn = self.copy, self.conn
         assert copy is not None
-        while not copy.finished and not reader.wait_ready(COPY_WAIT_SECONDS):
+        copying = not self.imported_before()
+        while not reader.wait_ready(COPY_WAIT_SECONDS):
             if self.is_cancelled():
-                return
+                return False
+            if not copying or copy.finished:
+                continue
             conn.execute("BEGIN IMMEDIATE")
             try:
                 copy.store()
@@ -487,6 +491,7 @@ class _Importer:
                 with contextlib.suppress(sqlite3.Error):
                     conn.rollback()
                 raise
+        return True
 
     def _loop(self, reader: ThreadPrefetch | ProcessPrefetch) -> Status:
         pending: list[_Row] = []
