@@ -184,6 +184,10 @@ PLANS = {
     "walk-timed-out": {"_with_budget": lambda conn, ms, run: None},
     "walk-timed-out-few-0": {"_with_budget": lambda conn, ms, run: None, "FEW": 0},
     "walk-timed-out-few-3": {"_with_budget": lambda conn, ms, run: None, "FEW": 3},
+    "walk-timed-out-scan-cheaper": {
+        "_with_budget": lambda conn, ms, run: None,
+        "LOOKUP_VS_SCAN": 10**9,
+    },
     "no-source-span": {"SPAN_MAX_ARTICLES": 0, "LOOKUP_VS_SPAN": 0},
     "source-span-when-it-pays": {"SPAN_MAX_ARTICLES": 0},
     "source-span-always": {"SPAN_MAX_ARTICLES": 0, "LOOKUP_VS_SPAN": 10**12},
