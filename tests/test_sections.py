@@ -533,3 +533,12 @@ def test_the_evaluation_set_is_well_formed_and_its_held_out_part_is_drawn_by_has
     for r in wider:
         drawn = int(hashlib.sha1(r["title"].encode()).hexdigest(), 16) % 2
         assert r["split"] == ("dev" if drawn == 0 else "test"), r["title"]
+
+
+def test_a_term_of_weight_zero_is_never_a_reason():
+    sport = DEFAULT_SECTIONS.index("Sport")
+    terms = {"match": {sport: 0.0}, "goal": {sport: 4.0}, "league": {sport: 4.0}}
+    clf = Classifier(Knowledge(list(DEFAULT_SECTIONS), terms, {}, {}))
+    placement = clf.classify("Match goal league", [], "match goal league")
+    assert placement.section == "Sport"
+    assert placement.reasons == ["goal", "league"]  # the most evidence first, ties by the term

@@ -229,16 +229,13 @@ class Classifier:
         self._weight: dict[str, float] = {}
         self._section_of: dict[str, int] = {}
         self._multi: dict[str, tuple[tuple[int, float], ...]] = {}
-        # Per section, its terms and their weights: the reasons look only at the chosen one's.
-        self._section_weights: list[dict[str, float]] = [{} for _ in knowledge.sections]
         for term, weights in self._table.items():
             if len(weights) == 1:
                 self._section_of[term], self._weight[term] = weights[0]
             else:
                 self._multi[term] = weights
-            for i, w in weights:
-                self._section_weights[i][term] = w
         self._multi_terms = frozenset(self._multi)
+        self._all_positive = all(w > 0 for weights in self._table.values() for _, w in weights)
         self._tokenizer = knowledge.tokenizer(self._table)
         self._uncased = {phrase: form for form, phrase in knowledge.cased.items()}
         self._taught_index = [(names.index(name), t) for name, t in sorted(self._taught.items())]
@@ -262,7 +259,6 @@ class Classifier:
         "_section_of",
         "_multi",
         "_multi_terms",
-        "_section_weights",
         "_tokenizer",
         "_uncased",
     )
@@ -324,7 +320,7 @@ class Classifier:
         analysis = self._tokenizer.analyse(
             title, summary or (), text or "", keep_words=bool(self._taught_words)
         )
-        totals, _ = self._evidence(analysis.counts, analysis.words)
+        totals, _, _ = self._evidence(analysis.counts, analysis.words)
         return dict(zip(self._sections, totals, strict=True))
 
     def classify(
@@ -347,7 +343,7 @@ class Classifier:
         analysis = self._tokenizer.analyse(
             title, summary or (), text or "", keep_words=bool(self._taught_words)
         )
-        totals, taught_terms = self._evidence(analysis.counts, analysis.words)
+        totals, taught_terms, added = self._evidence(analysis.counts, analysis.words)
         names = self._sections
         if sections is None:  # the usual case, in C: max, index, filter, sum
             top = max(totals)
@@ -374,7 +370,7 @@ class Classifier:
         else:
             return Placement(names[best] if best is not None else extra[0], 0.0, [])
         share = totals[chosen] / positive if positive > 0 else 0.0
-        reasons = self._reasons(taught_terms.get(chosen, {}), chosen, analysis)
+        reasons = self._reasons(taught_terms.get(chosen, {}), added[chosen], chosen, analysis)
         return Placement(names[chosen], round(min(share, 1.0), 3), reasons)
 
     def classify_article(
@@ -385,33 +381,42 @@ class Classifier:
 
     def _evidence(
         self, counts: Counter[str], words: Counter[str] | None = None
-    ) -> tuple[list[float], dict[int, dict[str, float]]]:
-        """Evidence per section, and the article's learnable words for each taught section whose
-        evidence came from what the reader taught.
+    ) -> tuple[list[float], dict[int, dict[str, float]], list[list[tuple[float, str]]]]:
+        """Evidence per section, the article's learnable words for each taught section whose
+        evidence came from what the reader taught, and per section what each of its terms added.
 
         ``counts`` holds only the knowledge's terms (the tokenizer counts nothing else): each adds
-        ``weight * log2(1 + count)`` to its section.
+        ``weight * log2(1 + count)`` to its section. What it added is kept as (-added, term), the
+        order of the reasons, so that they sort only the chosen section's few terms.
         """
-        totals = [0.0] * len(self._sections)
+        n = len(self._sections)
+        totals = [0.0] * n
+        added: list[list[tuple[float, str]]] = [[] for _ in range(n)]
         weights, section_of = self._weight, self._section_of
         multi = counts.keys() & self._multi_terms if self._multi_terms else None
         try:
-            if multi:
-                for term, count in counts.items():
-                    if term not in multi:
-                        totals[section_of[term]] += weights[term] * _LOG2[count]
-            else:
-                for term, count in counts.items():
-                    totals[section_of[term]] += weights[term] * _LOG2[count]
+            for term, count in counts.items():
+                if multi and term in multi:
+                    continue
+                i = section_of[term]
+                v = weights[term] * _LOG2[count]
+                totals[i] += v
+                added[i].append((-v, term))
         except IndexError:  # a term said more than 255 times (a headline of one word, repeated)
-            totals = [0.0] * len(self._sections)
+            totals = [0.0] * n
+            added = [[] for _ in range(n)]
             for term, count in counts.items():
                 if not multi or term not in multi:
-                    totals[section_of[term]] += weights[term] * _gain(count)
+                    i = section_of[term]
+                    v = weights[term] * _gain(count)
+                    totals[i] += v
+                    added[i].append((-v, term))
         for term in multi or ():
             g = _gain(counts[term])
             for i, w in self._multi[term]:
-                totals[i] += w * g
+                v = w * g
+                totals[i] += v
+                added[i].append((-v, term))
         taught_terms: dict[int, dict[str, float]] = {}
         if self._taught_words and words is not None:
             vector = _vector(words, self._knowledge)
@@ -434,28 +439,27 @@ class Classifier:
                     if evidence > totals[index]:
                         totals[index] = evidence
                         taught_terms[index] = vector  # the shared words are found if it wins
-        return totals, taught_terms
+        return totals, taught_terms, added
 
     def _reasons(
         self,
         taught_terms: Mapping[str, float],
+        added: list[tuple[float, str]],
         index: int,
         analysis: Analysis,
     ) -> list[str]:
-        """The few terms that gave the chosen section most of its evidence, as written."""
+        """The few terms that gave the chosen section most of its evidence, as written.
+
+        ``added``: what each shipped term added to the chosen section, as (-added, term).
+        """
         if taught_terms:
             centroid = self._centroids[index]
             shared = taught_terms.keys() & centroid.keys()
             scored = [(-taught_terms[t] * centroid[t], t) for t in shared]
-        else:
-            # Only the chosen section's terms (one intersection in C).
-            weights = self._section_weights[index] if index < len(self._section_weights) else {}
-            counts = analysis.counts
-            scored = [
-                (-w * (_LOG2[c] if (c := counts[term]) < 256 else math.log2(1 + c)), term)
-                for term in weights.keys() & counts.keys()  # iterates the article's terms
-                if (w := weights[term]) > 0
-            ]
+        elif self._all_positive:
+            scored = added
+        else:  # a term of weight 0 (or less) adds nothing: not a reason
+            scored = [item for item in added if item[0] < 0]
         common = self._knowledge.common
         scored.sort()  # the most evidence first; ties by the term
         picked = [term for _, term in scored if term not in common][:REASONS]
