@@ -120,7 +120,7 @@ def test_the_application_gives_python_its_own_import_back() -> None:
 
 #: Types the first paint does not need, whose first naming builds their enums (QStyle alone:
 #: 44M instructions, 4% of a start). PySide makes a type when it is first named.
-LATER_TYPES = ("QStyle", "QIcon", "QUrl", "QTextCursor", "QFormLayout", "QActionGroup")
+LATER_TYPES = ("QStyle", "QIcon", "QUrl", "QTextCursor", "QFormLayout", "QActionGroup", "QDir")
 #: Modules the first paint does without (html: its entities table).
 LATER_MODULES = ("html",)
 
@@ -205,3 +205,20 @@ def test_unbreakable_joins_after_the_characters_it_did_with_a_pattern(text) -> N
 
     pattern = re.compile("([-\u2010\u2013\u2014/])")
     assert unbreakable(text) == pattern.sub("\\1" + WORD_JOINER, text.replace(" ", NBSP))
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="Qt answers there")
+@pytest.mark.parametrize(
+    "tmpdir", [None, "", "/tmp", "/tmp/", "/var//tmp/x/", "/a/./b/../c", "//tmp", "/", "/tmp/é ü"]
+)
+def test_temp_path_is_qts(tmpdir, monkeypatch) -> None:
+    """The single-instance socket's folder, found without QDir, is the one QLocalServer uses."""
+    from PySide6.QtCore import QDir
+
+    from reader.ui.single_instance import temp_path
+
+    if tmpdir is None:
+        monkeypatch.delenv("TMPDIR", raising=False)
+    else:
+        monkeypatch.setenv("TMPDIR", tmpdir)
+    assert temp_path() == QDir.tempPath()

@@ -29,7 +29,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, QLockFile, QObject, Signal
+from PySide6.QtCore import QLockFile, QObject, Signal
 
 if TYPE_CHECKING:
     import _socket
@@ -47,14 +47,28 @@ _NO_ANSWER = b"\n"  # what the senders return when no answer came in time (never
 UNIX_SOCKETS = sys.platform != "win32"
 
 
+def temp_path() -> str:
+    """``QDir.tempPath()``: the folder of Qt's local sockets.
+
+    On Unix other than macOS, Qt's rule (TMPDIR, else /tmp, cleaned) is followed here: naming
+    QDir made its type and enums, 4M instructions of every start. Elsewhere Qt answers.
+    """
+    if not UNIX_SOCKETS or sys.platform == "darwin":
+        from PySide6.QtCore import QDir
+
+        return QDir.tempPath()
+    path = os.path.normpath(os.environ.get("TMPDIR") or "/tmp")
+    return path[1:] if path.startswith("//") else path  # cleanPath keeps one leading slash
+
+
 def lock_path(name: str) -> str:
     """The lock file held by the window that owns socket ``name`` (beside Qt's socket files)."""
-    return str(Path(QDir.tempPath()) / f"{name}.lock")
+    return str(Path(temp_path()) / f"{name}.lock")
 
 
 def socket_path(name: str) -> str:
     """The file of the local socket ``name`` on Unix: where QLocalServer puts it."""
-    return os.path.join(QDir.tempPath(), name)
+    return os.path.join(temp_path(), name)
 
 
 def server_name(library_path: Path) -> str:
