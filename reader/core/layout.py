@@ -18,7 +18,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Literal
 
-from reader.core.furniture import find_dateline, furniture_of, is_bullet, is_separator
+from reader.core.furniture import find_dateline, furniture_of, is_separator
 
 PROFILE_LINES = 4000
 PROFILE_CHARS = 3_000_000
@@ -236,7 +236,7 @@ def _line_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Iterat
             c = text[0]
             if c in "-=*_~#•·+" and is_separator(text):
                 unit.kind = "sep"
-            elif c in "-•–*·▪" and is_bullet(text):
+            elif c in "-•–*·▪" and text[1:2] == " ":  # is_bullet(), known no separator
                 unit.kind = "bullet"
                 unit.text = text[2:].strip()
             if strip and unit.kind == "text":
@@ -265,6 +265,7 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
     width = layout.wrap_width or 80
     short = 0.72 * width
     cur: Unit | None = None
+    buf: list[str] = []
     prev_line = ""
     prev_indent = first_indent = 0
     blanks = 0
@@ -293,18 +294,18 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
             # Most lines: the paragraph goes on (what the tests below decide for a line that
             # starts in lower case after a line of text: no separator, bullet or byline
             # starts so, and it neither starts indented nor follows a short last line).
-            last = cur.raw
-            if len(last) > 1 and last[-1] == "-" and last[-2].isalpha():
-                cur.raw = last[:-1] + text  # a word hyphenated across the line end
+            if prev_line[-1] == "-":  # (the paragraph so far ends with the previous line)
+                buf = _hyphen_join(buf, text)
             else:
-                cur.raw = last + " " + text
+                buf += (" ", text)
             cur.end = end
             cur.lines += 1
             prev_line = text
             prev_indent = indent
             prev_end = end
             continue
-        alone = (c in "-=*_~#•·+" and is_separator(text)) or (c in "-•–*·▪" and is_bullet(text))
+        sep = c in "-=*_~#•·+" and is_separator(text)
+        alone = sep or (c in "-•–*·▪" and text[1:2] == " ")  # or is_bullet(), known no sep
         new = cur is None or blanks > 0 or alone or cur.kind != "text"
         if not new and not lower and len(text) <= 100 and _stands_alone(text):
             new = True  # a byline, a date line, a sign-off: never the rest of a paragraph
@@ -333,6 +334,8 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
                 new = True
         if new:
             if cur is not None:
+                if cur.kind == "text":
+                    cur.raw = "".join(buf)
                 _finish(cur, layout)
                 if len(cur.text) <= MAX_PARAGRAPH:
                     yield cur
@@ -340,9 +343,10 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
                     yield from _pieces(cur)
             cur = Unit(text, prev_end, end, blanks)
             cur.raw = text
+            buf = [text]  # the paragraph's lines and the spaces between, joined when it ends
             first_indent = indent
             if alone:
-                if is_separator(text):
+                if sep:
                     cur.kind = "sep"
                 else:
                     cur.kind = "bullet"
@@ -350,11 +354,10 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
                 cur.raw = ""
         else:
             assert cur is not None
-            last = cur.raw
-            if lower and len(last) > 1 and last[-1] == "-" and last[-2].isalpha():
-                cur.raw = last[:-1] + text  # a word hyphenated across the line end
+            if lower and prev_line[-1] == "-":
+                buf = _hyphen_join(buf, text)
             else:
-                cur.raw = last + " " + text
+                buf += (" ", text)
             cur.end = end
             cur.lines += 1
         prev_line = text
@@ -362,7 +365,18 @@ def _wrapped_units(lines: Iterable[tuple[str, int, int]], layout: Layout) -> Ite
         blanks = 0
         prev_end = end
     if cur is not None:
+        if cur.kind == "text":
+            cur.raw = "".join(buf)
         yield from _bounded(iter([_finish(cur, layout)]))
+
+
+def _hyphen_join(buf: list[str], text: str) -> list[str]:
+    """The paragraph's pieces with ``text`` added after a line that ends in "-": a word
+    hyphenated across the line end ("exam-" "ple") is made whole, a dash stays a dash."""
+    last = "".join(buf)
+    if len(last) > 1 and last[-2].isalpha():
+        return [last[:-1], text]
+    return [last, " ", text]
 
 
 def _stands_alone(text: str) -> bool:
