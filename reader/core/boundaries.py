@@ -82,6 +82,7 @@ class Segmenter:
         # example of what is not a headline; the real run learns from doubtful lines only.
         self.dry = dry
         self.markdown = layout.kind == "markdown"
+        self.blank_rare = layout.blank_rare  # (a property, read for most doubtful lines)
 
     def articles(self, units: Iterator[Unit]) -> Iterator[Article]:
         ahead: deque[Unit] = deque()
@@ -468,7 +469,7 @@ class Segmenter:
             and draft is not None
             and not draft.closed
             and (not stop_style or style.dateline_style)
-            and not (u.blanks and lay.blank_rare)  # set off by a blank line where few are
+            and not (u.blanks and self.blank_rare)  # set off by a blank line where few are
         ):
             title = title_case_of(u)
             if not title:
@@ -500,7 +501,7 @@ class Segmenter:
             if cue >= 3.0:
                 return "headline"
             if (
-                lay.blank_rare
+                self.blank_rare
                 and shaped
                 and nxt is not None
                 and (nxt.blanks > 0 or shaped_of(nxt))
@@ -536,7 +537,7 @@ class Segmenter:
         # there is anything to learn from, blank lines that are rare mark boundaries.
         feats = features(u, nxt, cue, title)
         if not style.known:
-            if lay.blank_rare:
+            if self.blank_rare:
                 score += 2.0 if u.blanks else 0.0
                 score += 0.6 if feats[2] else 0.0
             elif u.blanks > 1:

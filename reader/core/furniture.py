@@ -80,7 +80,14 @@ def find_dateline(line: str) -> tuple[str, str] | None:
     if ":" not in head and "-" not in head and "—" not in head and "–" not in head:
         return None  # no colon and no dash near the start: no dateline (most lines)
     # Each pattern needs its separator somewhere in the line (a memchr-speed look first).
-    m = _DATELINE_COLON.match(line) if ":" in line else None
+    # The colon pattern's colon is the line's first (no place, agency or space holds one), and
+    # it comes right after a dateline of at most _MAX_DATELINE characters and any spaces.
+    colon = line.find(":")
+    m = (
+        _DATELINE_COLON.match(line)
+        if colon >= 0 and (colon <= _MAX_DATELINE or line[_MAX_DATELINE:colon].isspace())
+        else None
+    )
     if m:
         dl = m.group("dl")
         if len(dl) <= _MAX_DATELINE and dl.split(",")[0].strip().lower() not in _SPEAKERS:
