@@ -54,6 +54,7 @@ def test_bench_search_builds_its_library_with_dispatch_import(tmp_path: Path):
     )
     assert "search-imported-300" in out
     assert len(re.findall(r"^  all +median +-?[\d.]+  p95 +-?[\d.]+  max", out, re.MULTILINE)) == 2
+    assert len(re.findall(r"^  all, CPU +median +[\d.]+  p95 +[\d.]+  max", out, re.MULTILINE)) == 2
     assert "=== after " in out
     (rows,) = re.findall(r"^words +the\s+([\d,]+)\s", out, re.MULTILINE)[:1]
     assert int(rows.replace(",", "")) == 300  # every article imported and searchable
