@@ -11,7 +11,8 @@ Measured in the same run, on the same generated dump (bench/gen_dump.py, cached 
   sections (so the learned profiles are in play), plus how long building that classifier takes;
 - ``resort_all`` on the baseline's library (everything moves out of Other), in articles/s;
 - the classifier alone (no parsing, no SQLite) on the parsed dump, and on English news text
-  (the team's evaluation set, repeated), in articles/s.
+  (the team's evaluation set, repeated; and its headlines over 12 of its bodies, about 600 words,
+  the bar's articles), in articles/s by the wall clock and by CPU time.
 
 Imports alternate between the variants for ``--rounds`` rounds and the best of each is reported,
 so a busy machine penalises them alike. Bar (issue 17): the classifier at >= 20,000 articles/s of
@@ -56,11 +57,20 @@ def _dump(mb: float) -> Path:
     return path
 
 
-def _eval_articles() -> list[Article]:
+def _eval_articles(bodies_per_article: int = 1) -> list[Article]:
+    """The evaluation set's stories; with ``bodies_per_article`` > 1, each story's headline and
+    summary over that many of the set's bodies (12: about 600 words, the bar's articles)."""
     rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
+    bodies = [r["text"] for r in rows]
     return [
-        Article(r["title"], summary=list(r.get("summary", [])), blocks=[("p", r["text"])])
-        for r in rows
+        Article(
+            r["title"],
+            summary=list(r.get("summary", [])),
+            blocks=[
+                ("p", " ".join(bodies[(i + j) % len(bodies)] for j in range(bodies_per_article)))
+            ],
+        )
+        for i, r in enumerate(rows)
     ]
 
 
@@ -152,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     with dump.open("rb") as f:
         parsed = [a for a in parse_stream(f) if a.words]
     english = _eval_articles()
+    english_600 = _eval_articles(12)
     with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "lib.sqlite3") as lib:
         plain = placer_for_library(lib)
         _teach(lib)
@@ -161,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             "generated, taught": _classifier_only(parsed[:20000], taught),
             "English, shipped": _classifier_only(english, plain),
             "English, taught": _classifier_only(english, taught),
+            "English 600 words, shipped": _classifier_only(english_600, plain),
+            "English 600 words, taught": _classifier_only(english_600, taught),
         }
 
     base_s, n, _ = best["none"]
@@ -182,7 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"{'classifier alone, articles/s':<36}{'wall':>9}{'CPU':>12}")
     for label, (wall, cpu) in only.items():
-        flag = "ok" if wall >= BAR else f"below the {BAR:,}/s bar by the wall clock"
+        if wall >= BAR:
+            flag = "ok"
+        elif cpu >= BAR:
+            flag = f"over the {BAR:,}/s bar by CPU time, below it by the wall clock (load)"
+        else:
+            flag = f"below the {BAR:,}/s bar"
         print(f"  {label:<34}{wall:>9,.0f}{cpu:>12,.0f}  {flag}")
     print(f"load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     return 0
