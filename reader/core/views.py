@@ -382,8 +382,9 @@ class ViewQuery:
     def count(self) -> int:
         n = view_size(self.lib, self.view, self.cutoff)
         if self._size is None:
-            self.set_size(n)
-        self._size = n
+            self.set_size(n)  # picks the plan once, for the size the view opened with
+        else:
+            self._size = n
         return n + len(self.kept)
 
     def page_after(self, key: tuple | None, limit: int) -> list[Row]:
