@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, chain, filterfalse, repeat
 from operator import add, itemgetter
 from typing import BinaryIO, Protocol
@@ -312,6 +312,41 @@ _FIRST = itemgetter(slice(None, 1))
 _LAST = itemgetter(slice(-1, None))
 
 
+def _has_two_spaces(body: bytes) -> bool:
+    """``b"  " in body``, by the C library's memmem where there is one (found on first use).
+
+    CPython's search for a two-byte needle whose last byte is as common as a space (every sixth
+    byte of prose) stops at every space: about 1.5 ns a byte, 7% of parsing a clean UTF-8 dump.
+    memmem's two-byte loop takes a third of that, and finds the same thing.
+    """
+    global _two_spaces
+    _two_spaces = _memmem_two_spaces() or _in_two_spaces
+    return _two_spaces(body)
+
+
+def _in_two_spaces(body: bytes) -> bool:
+    return b"  " in body
+
+
+def _memmem_two_spaces() -> Callable[[bytes], bool] | None:
+    try:
+        import ctypes
+
+        memmem = ctypes.CDLL(None).memmem
+    except Exception:  # no C library to ask (Windows has no memmem): Python's search does
+        return None
+    memmem.restype = ctypes.c_void_p
+    memmem.argtypes = (ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t)
+
+    def two_spaces(body: bytes) -> bool:
+        return memmem(body, len(body), b"  ", 2) is not None
+
+    return two_spaces
+
+
+_two_spaces: Callable[[bytes], bool] = _has_two_spaces
+
+
 def _dirty(body: bytes, lines: list[str]) -> bool:
     """Might normalise() change a line of this LF-separated UTF-8 ``body`` (split into ``lines``)?
 
@@ -321,7 +356,7 @@ def _dirty(body: bytes, lines: list[str]) -> bool:
     of it), and the ends of lines are looked at one character each, in C (a search for " \n" or
     "\n " stops at every space of the chunk).
     """
-    if b"  " in body:
+    if _two_spaces(body):
         return True
     rest = body.translate(None, _ASCII_PRINTABLE)
     if len(rest) != rest.count(b"\n") and not rest.decode("utf-8").replace("\n", "").isprintable():
