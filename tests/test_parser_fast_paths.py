@@ -30,3 +30,171 @@ def test_two_spaces_in_a_big_group():
     assert not finder(body)
     assert finder(body + b"x  y")
     assert finder(b"  " + body)
+
+
+# -- furniture: the openings' flags (worked out once per opening) against the looks they stand for
+
+
+def _furniture_reference(line: str, credits: bool = True):
+    """furniture_of as it read before the openings were kept: every first look made again."""
+    from reader.core import furniture as f
+
+    n = len(line)
+    c = line[:1]
+    start = line[:4].lower()
+    boiler = f._BOILERPLATE_STARTS
+    if (
+        n <= 220
+        and (
+            c == "["
+            or c.isdigit()
+            or start in boiler
+            or start.rstrip(" :") in boiler
+            or start[:3] in boiler
+        )
+        and f._BOILERPLATE.match(line) is not None
+    ):
+        return "boilerplate", None
+    if (
+        n <= 200
+        and (
+            c in "—–-(©"
+            or start.rstrip(" .") in f._SIGN_OFF_STARTS
+            or start in f._SIGN_OFF_STARTS
+            or "contributed" in line
+        )
+        and f._SIGN_OFF.match(line) is not None
+    ):
+        return "sign-off", None
+    if (
+        credits
+        and n <= 140
+        and (c == "(" or "/" in line or start.rstrip(":") in f._CREDIT_STARTS)
+        and f._CREDIT.match(line) is not None
+    ):
+        return "credit", None
+    who = f.byline(line)
+    if who is not None:
+        return "byline", who
+    when = f.date_line(line)
+    if when is not None:
+        return "date", when
+    return None
+
+
+_OPENINGS = [
+    "", "By ", "by ", "From ", "Reporting by ", "Written by ", "Story by ", "Words by ", "Read more",
+    "READ MORE: ", "Related: ", "Advertisement", "Share", "See also: ", "(Reporting by ", "Reuter",
+    "— AP", "- AFP", "(c) ", "© ", "Copyright ", "Photo: ", "(Photo: ", "Image credit: ", "Getty",
+    "[Image ", "2 min read", "Published ", "Updated ", "March 2, 2019", "Sign up ", "Ann Lee, ",
+    "Q: ", "A", "Acme", "[", "(", "/", "1", "  ", "é", "Ünter ",
+]  # fmt: skip
+_TAILS = [
+    "", "Ann Lee", "Ann Lee, Reuters", "Ann Lee | AFP", "Ann Lee/Getty Images", "2 March 2019",
+    "March 2, 2019 · 4 min read", "x" * 95, "the mayor said.", "Editing by Bo Li)", "NASA)",
+    "Jo Doe contributed to this report.", " Jr.", ".", "?", ":", "all rights reserved",
+]  # fmt: skip
+_LINES = st.builds(
+    lambda a, b, c: a + b + c,
+    st.sampled_from(_OPENINGS),
+    st.sampled_from(_TAILS) | st.text(max_size=30),
+    st.sampled_from(["", " 2019", "/x", ", AP", " | x", " " + "y" * 120]),
+)
+
+
+@given(_LINES, st.booleans())
+@settings(max_examples=1500)
+def test_furniture_of_agrees_with_its_first_looks_made_again(line, credits):
+    from reader.core import furniture as f
+
+    c = line[:1]
+    start = line[:4].lower()
+    assert f.furniture_of(line, credits) == _furniture_reference(line, credits)
+    assert f.is_boilerplate(line) == (
+        len(line) <= 220
+        and (
+            c == "["
+            or c.isdigit()
+            or start in f._BOILERPLATE_STARTS
+            or start.rstrip(" :") in f._BOILERPLATE_STARTS
+            or start[:3] in f._BOILERPLATE_STARTS
+        )
+        and f._BOILERPLATE.match(line) is not None
+    )
+    assert f.is_sign_off(line) == (
+        len(line) <= 200
+        and (
+            c in "—–-(©"
+            or start.rstrip(" .") in f._SIGN_OFF_STARTS
+            or start in f._SIGN_OFF_STARTS
+            or "contributed" in line
+        )
+        and f._SIGN_OFF.match(line) is not None
+    )
+    assert f.is_credit(line) == (
+        len(line) <= 140
+        and (c == "(" or "/" in line or start.rstrip(":") in f._CREDIT_STARTS)
+        and f._CREDIT.match(line) is not None
+    )
+
+
+# -- style: the unrolled counts and the answers kept per set of features
+
+
+def _learn_reference(s, feats, headline, stop=False, first=False, words=0, dated=False):
+    """Style.learn as it read before its counts were unrolled (slices and maps)."""
+    from operator import add
+
+    ones = (1,) * len(feats)
+    if not headline and not first:
+        s.p[:] = map(add, s.p, feats)
+        s.pn[:] = map(add, s.pn, ones)
+        if not s.known:
+            s._counted()
+        return
+    counts, totals = (s.h, s.hn) if headline else (s.p, s.pn)
+    s.stops += headline and stop
+    s.datelined += headline and dated
+    if headline and words:
+        s.lengths[0] += 1
+        s.lengths[1] += words
+        s.lengths[2] += words * words
+    k = 2 if first else 0
+    counts[k:] = map(add, counts[k:], feats[k:])
+    totals[k:] = map(add, totals[k:], ones)
+    s._counted()
+
+
+_FEATS = st.tuples(*[st.booleans()] * 6)
+_LESSONS = st.lists(
+    st.tuples(
+        _FEATS, st.booleans(), st.booleans(), st.booleans(), st.integers(0, 30), st.booleans()
+    ),
+    max_size=60,
+)
+
+
+@given(_LESSONS, st.lists(st.tuples(_FEATS, st.booleans()), max_size=40))
+@settings(max_examples=300)
+def test_style_learns_and_weighs_as_before(lessons, asked):
+    from reader.core.style import Style
+
+    fast, slow = Style(), Style()
+    for lesson in lessons:
+        fast.learn(*lesson)
+        _learn_reference(slow, *lesson)
+        assert (fast.h, fast.hn, fast.p, fast.pn) == (slow.h, slow.hn, slow.p, slow.pn)
+        assert (fast.stops, fast.datelined, fast.lengths) == (
+            slow.stops,
+            slow.datelined,
+            slow.lengths,
+        )
+        assert (fast.known, fast.stop_style, fast.dateline_style) == (
+            slow.known,
+            slow.stop_style,
+            slow.dateline_style,
+        )
+        for feats, no_blanks in asked:
+            kept = fast.consistency(feats, no_blanks)  # may come from what was kept
+            fast._memo.clear()
+            assert kept == fast.consistency(feats, no_blanks)  # worked out afresh

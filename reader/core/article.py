@@ -21,7 +21,6 @@ SUSPECT_CROSSHEADS = 8
 # Cross-heads are stored as Markdown-style "## " lines; a paragraph that happens to start with
 # "#" or "\" is escaped so that the round trip is exact.
 _HEAD_PREFIX = "## "
-_KIND = itemgetter(0)
 _TEXT = itemgetter(1)
 
 
@@ -103,7 +102,7 @@ class Article:
         return self.title_derived or self._long() or self._heads() >= SUSPECT_CROSSHEADS
 
     def _heads(self) -> int:
-        return list(map(_KIND, self.blocks)).count("h")
+        return [kind for kind, _ in self.blocks].count("h")  # (asked of every article parsed)
 
     def _long(self) -> bool:
         # A word and its space take two characters at least: most articles are ruled out by

@@ -495,7 +495,7 @@ class Segmenter:
                     cue = min(cue, 2.0)
 
         shaped = shaped_of(u)
-        has_body = draft is not None and draft.has_body
+        has_body = draft is not None and bool(draft.article.blocks)  # (Draft.has_body)
         if has_body and not draft.article.title and not draft.closed:  # type: ignore[union-attr]
             # An article whose headline has not been seen: scraped pages put it after the body.
             if cue >= 3.0:

@@ -299,20 +299,49 @@ _BOILERPLATE_STARTS = frozenset(
 )  # fmt: skip
 
 
-def _start(line: str) -> str:
-    return line[:4].lower()
+# Which kinds of furniture a line's first four characters allow (the cheap first looks below, which
+# read nothing else of the line): worked out once per distinct opening, kept in a bounded dict.
+_MAY_BE_BOILERPLATE = 1
+_MAY_BE_SIGN_OFF = 2
+_MAY_BE_CREDIT = 4
+_MAY_BE_BYLINE = 8  # "By …", "From …", "Reporting by …", "Words by …", "Written by …", "Story by …"
+_OPENINGS: dict[str, int] = {}
+_MAX_OPENINGS = 1 << 16
+
+
+def _opening(line: str) -> int:
+    """The _MAY_BE_* flags of ``line``'s opening (the parser asks for every short line)."""
+    key = line[:4]
+    flags = _OPENINGS.get(key)
+    if flags is None:
+        c = key[:1]
+        start = key.lower()
+        flags = 0
+        if (
+            c == "["
+            or c.isdigit()
+            or start in _BOILERPLATE_STARTS
+            or start.rstrip(" :") in _BOILERPLATE_STARTS
+            or start[:3] in _BOILERPLATE_STARTS
+        ):
+            flags |= _MAY_BE_BOILERPLATE
+        if c in "—–-(©" or start.rstrip(" .") in _SIGN_OFF_STARTS or start in _SIGN_OFF_STARTS:
+            flags |= _MAY_BE_SIGN_OFF
+        if c == "(" or start.rstrip(":") in _CREDIT_STARTS:
+            flags |= _MAY_BE_CREDIT
+        if c in "BbFfRrWwSs":
+            flags |= _MAY_BE_BYLINE
+        if len(_OPENINGS) >= _MAX_OPENINGS:
+            _OPENINGS.clear()
+        _OPENINGS[key] = flags
+    return flags
 
 
 def is_sign_off(line: str) -> bool:
     """ "Reuter", "(Reporting by …; Editing by …)", "— AP", "Additional reporting by …"."""
     if len(line) > 200:
         return False
-    if (
-        line[:1] not in "—–-(©"
-        and _start(line).rstrip(" .") not in _SIGN_OFF_STARTS
-        and _start(line) not in _SIGN_OFF_STARTS
-        and "contributed" not in line
-    ):
+    if not _opening(line) & _MAY_BE_SIGN_OFF and "contributed" not in line:
         return False
     return _SIGN_OFF.match(line) is not None
 
@@ -321,24 +350,14 @@ def is_credit(line: str) -> bool:
     """A photo credit: "Photo: Ann Lee/Getty Images", "(Image credit: NASA)"."""
     if len(line) > 140:
         return False
-    if line[:1] != "(" and "/" not in line and _start(line).rstrip(":") not in _CREDIT_STARTS:
+    if "/" not in line and not _opening(line) & _MAY_BE_CREDIT:
         return False
     return _CREDIT.match(line) is not None
 
 
 def is_boilerplate(line: str) -> bool:
     """Page furniture: "Advertisement", "Share", "Read more: …", "Related:", "Sign up …"."""
-    if len(line) > 220:
-        return False
-    c = line[:1]
-    start = _start(line)
-    if (
-        c != "["
-        and not c.isdigit()
-        and start not in _BOILERPLATE_STARTS
-        and start.rstrip(" :") not in _BOILERPLATE_STARTS
-        and start[:3] not in _BOILERPLATE_STARTS
-    ):
+    if len(line) > 220 or not _opening(line) & _MAY_BE_BOILERPLATE:
         return False
     return _BOILERPLATE.match(line) is not None
 
@@ -353,44 +372,33 @@ def furniture_of(line: str, credits: bool = True) -> tuple[str, str | None] | No
     every short line of a dump, and nearly all of them are none of these.
     """
     n = len(line)
-    c = line[:1]
-    start = line[:4].lower()
-    if (
-        n <= 220
-        and (
-            c == "["
-            or c.isdigit()
-            or start in _BOILERPLATE_STARTS
-            or start.rstrip(" :") in _BOILERPLATE_STARTS
-            or start[:3] in _BOILERPLATE_STARTS
-        )
-        and _BOILERPLATE.match(line) is not None
-    ):
+    opening = _opening(line)
+    if n <= 220 and opening & _MAY_BE_BOILERPLATE and _BOILERPLATE.match(line) is not None:
         return "boilerplate", None
     if (
         n <= 200
-        and (
-            c in "—–-(©"
-            or start.rstrip(" .") in _SIGN_OFF_STARTS
-            or start in _SIGN_OFF_STARTS
-            or "contributed" in line
-        )
+        and (opening & _MAY_BE_SIGN_OFF or "contributed" in line)
         and _SIGN_OFF.match(line) is not None
     ):
         return "sign-off", None
     if (
         credits
         and n <= 140
-        and (c == "(" or "/" in line or start.rstrip(":") in _CREDIT_STARTS)
+        and (opening & _MAY_BE_CREDIT or "/" in line)
         and _CREDIT.match(line) is not None
     ):
         return "credit", None
-    who = byline(line)
-    if who is not None:
-        return "byline", who
-    when = date_line(line)
-    if when is not None:
-        return "date", when
+    if n > 100:
+        return None  # longer than any byline (100) or date line (90)
+    # byline() and date_line() asked only when their own first looks would let the line through.
+    if opening & _MAY_BE_BYLINE or "," in line or "|" in line or "/" in line:
+        who = byline(line)
+        if who is not None:
+            return "byline", who
+    if "19" in line or "20" in line:
+        when = date_line(line)
+        if when is not None:
+            return "date", when
     return None
 
 

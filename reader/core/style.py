@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from operator import add
 
 from reader.core.layout import Unit
-from reader.core.shapes import is_caps, is_title_case
+from reader.core.shapes import is_title_case
 
 # What is learned is how headlines stand in the dump (blank lines, cues after them) and their case
 # pattern, against paragraphs. Closing punctuation is not among them: every line weighed here is
@@ -42,6 +42,10 @@ class Style:
     # worked out from (consistency() runs for every doubtful line; learning is rarer).
     _table: list[tuple[float, float]] | None = field(default=None, repr=False, compare=False)
     _at: int = field(default=0, repr=False, compare=False)
+    # What consistency() answered for each set of features since the table was worked out.
+    _memo: dict[tuple[tuple[bool, ...], bool], float] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     # Worked out when the counts change (they are read for every doubtful line):
     # known: enough headlines and paragraphs seen to weigh features by them;
     # stop_style: this dump's headlines often end with a full stop;
@@ -72,17 +76,37 @@ class Style:
         words: int = 0,
         dated: bool = False,
     ) -> None:
-        if not headline and not first:
-            # A paragraph (most calls, in the dry run): every count and total moves, and only
-            # ``known`` can change (once, when enough paragraphs are seen).
-            p = self.p
-            p[:] = map(add, p, feats)
-            pn = self.pn
-            pn[:] = map(add, pn, _ONES)
-            if not self.known:
-                self._counted()
-            return
-        counts, totals = (self.h, self.hn) if headline else (self.p, self.pn)
+        if not first:
+            # Most calls: every count and total moves, one by one (six features: cheaper than
+            # slices and maps). For a paragraph only ``known`` can change (once, when enough
+            # paragraphs are seen).
+            if headline:
+                counts, totals = self.h, self.hn
+            else:
+                counts, totals = self.p, self.pn
+            f0, f1, f2, f3, f4, f5 = feats
+            counts[0] += f0
+            counts[1] += f1
+            counts[2] += f2
+            counts[3] += f3
+            counts[4] += f4
+            counts[5] += f5
+            totals[0] += 1
+            totals[1] += 1
+            totals[2] += 1
+            totals[3] += 1
+            totals[4] += 1
+            totals[5] += 1
+            if not headline:
+                if not self.known:
+                    self._counted()
+                return
+        else:
+            counts, totals = (self.h, self.hn) if headline else (self.p, self.pn)
+            # Each feature's count goes up by the feature (a bool), its total by one; but blank
+            # lines before the first line of a dump say nothing.
+            counts[2:] = map(add, counts[2:], feats[2:])
+            totals[2:] = map(add, totals[2:], _ONES)
         self.stops += headline and stop
         self.datelined += headline and dated
         if headline and words:
@@ -90,11 +114,6 @@ class Style:
             n[0] += 1
             n[1] += words
             n[2] += words * words
-        # Each feature's count goes up by the feature (a bool), its total by one, in C; but
-        # blank lines before the first line of a dump say nothing.
-        k = 2 if first else 0
-        counts[k:] = map(add, counts[k:], feats[k:])
-        totals[k:] = map(add, totals[k:], _ONES)
         self._counted()
 
     def consistency(self, feats: tuple[bool, ...], no_blanks: bool = False) -> float:
@@ -107,6 +126,11 @@ class Style:
         if table is None or seen >= self._at + max(3, self._at // 10):
             table = self._table = [(self._lr(i, False), self._lr(i, True)) for i in _INDEXES]
             self._at = seen
+            self._memo.clear()
+        key = (feats, no_blanks)
+        memo = self._memo.get(key)
+        if memo is not None:
+            return memo  # (six features: a few dozen sets; the sum below is the same for each)
         total = 0.0
         for pair, f in zip(table, feats):
             total += pair[f]
@@ -116,7 +140,8 @@ class Style:
             # neither, and "set apart" is then the cue seen twice.
             total -= table[_SET_APART][0] + table[_CUED][0]
             total += max(-1.0, table[_SET_APART][0] + table[_CUED][0])
-        return max(-4.5, min(4.5, total))
+        memo = self._memo[key] = max(-4.5, min(4.5, total))
+        return memo
 
     def length_fit(self, words: int) -> float:
         """Penalty for a line much shorter or longer than this dump's headlines (cross-heads
@@ -193,6 +218,6 @@ def features(
         # Set apart from what follows: by a blank line, or by bullets, a byline, a dateline.
         (nxt is not None and nxt.blanks > 0) or cue >= 2.0,
         cue >= 2.0,
-        short and is_caps(text),
+        short and text.isupper() and len(text) >= 6,  # is_caps(text), inlined
         short and bool(title),
     )
