@@ -198,3 +198,20 @@ def test_style_learns_and_weighs_as_before(lessons, asked):
             kept = fast.consistency(feats, no_blanks)  # may come from what was kept
             fast._memo.clear()
             assert kept == fast.consistency(feats, no_blanks)  # worked out afresh
+
+
+# -- markdown: the scans that stand for a pattern and for folding white space
+
+_MD_TEXT = st.text(
+    alphabet=st.sampled_from([*"ab *_[]`<&\\!()#:\t\xa0\u2028\u3000\x1c", "“", "é", "—"]),
+    max_size=40,
+)
+
+
+@given(_MD_TEXT)
+@settings(max_examples=1000)
+def test_markdown_scans_agree_with_what_they_stand_for(text):
+    from reader.core import layout
+
+    assert layout._has_markup(text) == bool(layout._MARKUP_CHARS.search(text))
+    assert layout._spaced(text) == " ".join(text.split())
