@@ -215,3 +215,36 @@ def test_markdown_scans_agree_with_what_they_stand_for(text):
 
     assert layout._has_markup(text) == bool(layout._MARKUP_CHARS.search(text))
     assert layout._spaced(text) == " ".join(text.split())
+
+
+# -- lines: a chunk's unfinished last line and the next chunk are read as one text, never joined
+
+_LINE_PIECES = st.sampled_from(
+    ["news", "café", "“q”", " ", "  ", "\t", "The", "\n", "\n", "\n", "\r\n", "x" * 300]
+)
+
+
+@given(st.lists(_LINE_PIECES, max_size=120), st.sampled_from([1, 7, 64, 997, 4096]))
+@settings(max_examples=300, deadline=None)
+def test_lines_are_the_same_whatever_the_chunks(pieces, chunk_size):
+    import io
+
+    from reader.core.dumps import ParseReport
+
+    data = "".join(pieces).encode("utf-8")
+    whole, chunked = ParseReport(), ParseReport()
+    expected = list(textio.iter_indented_lines(io.BytesIO(data), 1 << 20, whole))
+    got = list(textio.iter_indented_lines(io.BytesIO(data), chunk_size, chunked))
+    assert got == expected
+    assert (chunked.encoding, chunked.encoding_doubt) == (whole.encoding, whole.encoding_doubt)
+
+
+def test_lines_across_chunks_longer_than_a_group(monkeypatch):
+    """Heads longer than a group (a line over 64 KiB cut by a chunk end) are joined as before."""
+    import io
+
+    monkeypatch.setattr(textio, "_GROUP", 16)
+    data = b"".join(b"line %d %s\n" % (i, b"y" * (i % 40)) for i in range(500))
+    expected = list(textio.iter_indented_lines(io.BytesIO(data), 1 << 20))
+    for size in (10, 33, 100, 1000):
+        assert list(textio.iter_indented_lines(io.BytesIO(data), size)) == expected

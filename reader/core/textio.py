@@ -259,14 +259,31 @@ def _ascii_compatible_batches(
     pos = start
     pending = first[start:]
     chunk = first
+    # From the second chunk on, what is left of the last one (its unfinished line) and the new
+    # chunk are ``head`` and ``chunk``: the text is head + chunk, made only where it is needed.
+    # (Joining them copied a whole chunk each time, into fresh memory to fault in.)
+    head: bytes | None = None
     while True:
         at_eof = not chunk
-        if not at_eof and pending.endswith(b"\r"):
+        if head is not None:
+            nl = chunk.rfind(b"\n")
+            if nl < 0 or len(head) >= _GROUP or b"\r" in chunk:
+                pending = head + chunk
+                head = None
+        if head is not None:
+            # The common case: complete LF-ended lines in this chunk, read with the head
+            # before them as one text by _lf_groups.
+            complete = len(head) + nl + 1
+            rest = chunk[nl + 1 :]
+            yield from _lf_groups(chunk, complete, pos, decoder, head)
+            pos += complete
+            parts, ends = [], []
+        elif not at_eof and pending.endswith(b"\r"):
             # A CR at the end of a chunk may be the first half of a CRLF: wait for the next chunk.
             chunk = stream.read(chunk_size)
             pending += chunk
             continue
-        if b"\r" in pending:
+        elif b"\r" in pending:
             parts = _LINE_ENDS.split(pending)
             ends = [m.end() - m.start() for m in _LINE_ENDS.finditer(pending)]
             rest = parts.pop()
@@ -302,7 +319,7 @@ def _ascii_compatible_batches(
             pos += len(piece)
             yield ((normalise(decoder.line(piece)), pos, 0),)
         chunk = stream.read(chunk_size)
-        pending = rest + chunk
+        head = rest
 
 
 # Printable ASCII: what _dirty() deletes from a chunk's bytes, leaving controls, line ends and
@@ -370,19 +387,23 @@ def _dirty(body: bytes, lines: list[str]) -> bool:
 _GROUP = 1 << 16
 
 
-def _lf_groups(pending: bytes, complete: int, pos: int, decoder: _Decoder) -> Iterator[Batch]:
-    """The lines of ``pending[:complete]`` (complete LF-ended lines) with their end offsets.
+def _lf_groups(
+    pending: bytes, complete: int, pos: int, decoder: _Decoder, head: bytes = b""
+) -> Iterator[Batch]:
+    """The lines of ``(head + pending)[:complete]`` (complete LF-ended lines) with their end
+    offsets; ``head`` (shorter than a group) is joined to the first group only.
 
     A group of clean UTF-8 lines (nothing for normalise() to change) is handed on as it is. At
     the first group that is not, the rest of the chunk is made as one (_lf_lines), as the whole
     chunk was before: a line that is not UTF-8 sends every line of its chunk to the decoder's
     line-by-line path, which the groups before it (clean) come out of the same.
     """
+    skip = len(head)  # (positions below are in head + pending)
     start = 0
     while start < complete:
-        cut = pending.find(b"\n", start + _GROUP)
-        end = cut + 1 if 0 <= cut < complete else complete
-        body = pending[start:end]
+        cut = pending.find(b"\n", start + _GROUP - skip)
+        end = cut + skip + 1 if 0 <= cut < complete - skip else complete
+        body = head + pending[: end - skip] if start < skip else pending[start - skip : end - skip]
         parts = body.split(b"\n")
         parts.pop()
         try:
@@ -390,7 +411,7 @@ def _lf_groups(pending: bytes, complete: int, pos: int, decoder: _Decoder) -> It
         except UnicodeDecodeError:
             lines = None
         if lines is None or _dirty(body, lines):
-            yield _lf_lines(pending, start, complete, pos, decoder)
+            yield _lf_lines(head + pending if skip else pending, start, complete, pos, decoder)
             return
         if decoder.report is not None:
             # What checked() looks for is not ASCII: the lines that are not, joined, are enough.
