@@ -248,3 +248,47 @@ def test_lines_across_chunks_longer_than_a_group(monkeypatch):
     expected = list(textio.iter_indented_lines(io.BytesIO(data), 1 << 20))
     for size in (10, 33, 100, 1000):
         assert list(textio.iter_indented_lines(io.BytesIO(data), size)) == expected
+
+
+# -- shapes of a line: speech and Title Case, against their plain readings
+
+
+def _transcript_reference(line: str) -> bool:
+    head, sep, rest = line.partition(": ")
+    if not sep or not rest or len(head) > 40:
+        return False
+    words = head.split()
+    return 1 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and rest[:1].isupper()
+
+
+def _title_case_reference(text: str) -> bool:
+    from reader.core.shapes import _OPENING_OK
+
+    words = text.split()
+    long_words = [w for w in words if len(w) > 3]
+    firsts = [
+        w[1] if (w[0] in _OPENING_OK or w[0] == "<") and len(w) > 1 else w[0] for w in long_words
+    ]
+    caps = sum(1 for c in firsts if c.isupper())
+    if (len(firsts) - caps) * 5 > len(words) or len(firsts) < 2:
+        return False
+    return caps >= 0.8 * len(firsts)
+
+
+_SHAPE_TEXT = st.lists(
+    st.sampled_from(
+        ["Q", "A", ":", " ", ": ", "Mayor", "x", "é", "Abcd", "abcd", "\t", "“Abc", "<ACME", "(Zed",
+         "’tis", "A" * 38, "1999"]
+    ),
+    max_size=16,
+).map("".join)  # fmt: skip
+
+
+@given(_SHAPE_TEXT)
+@settings(max_examples=1500)
+def test_speech_and_title_case_agree_with_their_plain_readings(text):
+    from reader.core.furniture import is_transcript
+    from reader.core.shapes import is_title_case
+
+    assert is_transcript(text) == _transcript_reference(text)
+    assert is_title_case(text) == _title_case_reference(text)

@@ -404,8 +404,14 @@ def furniture_of(line: str, credits: bool = True) -> tuple[str, str | None] | No
 
 def is_transcript(line: str) -> bool:
     """ "Mayor: We will reopen…", "Q: Why now?" — speech, never a dateline or a headline cue."""
-    head, sep, rest = line.partition(": ")
-    if not sep or not rest or len(head) > 40:
+    # (line.partition(": ") with the speaker at most 40 characters: only the first 42 are
+    # searched, and nothing of a long paragraph is copied; it is asked of many.)
+    i = line.find(": ", 0, 42)
+    if i < 0 or i + 2 == len(line):
         return False
-    words = head.split()
-    return 1 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and rest[:1].isupper()
+    words = line[:i].split()
+    return (
+        1 <= len(words) <= 4
+        and all(w[:1].isupper() for w in words)
+        and line[i + 2 : i + 3].isupper()
+    )

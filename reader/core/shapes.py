@@ -100,6 +100,9 @@ def is_caps(text: str) -> bool:
     return text.isupper() and len(text) >= 6
 
 
+_OPENING_OR_MARK = _OPENING_OK + "<"
+
+
 def is_title_case(text: str) -> bool:
     """Most words of four letters or more capitalised ("How a Small Town Saved Its Bakery")."""
     words = text.split()
@@ -109,7 +112,7 @@ def is_title_case(text: str) -> bool:
         if len(w) > 3:
             n += 1
             c = w[0]
-            if (c in _OPENING_OK or c == "<") and len(w) > 1:
+            if c in _OPENING_OR_MARK:  # (an opening quote or bracket, "<": the next letter)
                 c = w[1]
             if c.isupper():
                 caps += 1
