@@ -99,7 +99,12 @@ class Article:
 
     def doubtful(self) -> bool:
         """``bool(self.doubts())`` without the words: the parser asks it of every article."""
-        return self.title_derived or self._long() or self._heads() >= SUSPECT_CROSSHEADS
+        return (
+            self.title_derived
+            or self._long()
+            # (fewer blocks than that many cross-heads: not counted)
+            or (len(self.blocks) >= SUSPECT_CROSSHEADS and self._heads() >= SUSPECT_CROSSHEADS)
+        )
 
     def _heads(self) -> int:
         return [kind for kind, _ in self.blocks].count("h")  # (asked of every article parsed)
