@@ -16,6 +16,15 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+try:  # Counter's own counting loop in C (what Counter(iterable) calls after Python checks)
+    from collections import _count_elements  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Pythons without the C helper
+
+    def _count_elements(mapping: dict, iterable: Iterable[str]) -> None:
+        for elem in iterable:
+            mapping[elem] = mapping.get(elem, 0) + 1
+
+
 from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 # How much each part of an article counts: the headline and summary say what the story is about.
@@ -186,6 +195,9 @@ class Tokenizer:
 
     def __init__(self, cased: Mapping[str, str], table: Mapping[str, object]) -> None:
         self._cased = dict(cased)
+        # Short forms whose phrases are plain words apart by one space (the shipped ones): the
+        # fast path of analyse() may then space an ASCII text's words without splitting it.
+        self._plain_cased = all(p == " ".join(p.split()) for p in self._cased.values())
         self._table = table
         self._matcher = _TermMatcher(list(table))
 
@@ -216,6 +228,10 @@ class Tokenizer:
         body = text[:BODY_CHARS]
         joined = f"{title} {_SEPARATOR} {summary_text} {_SEPARATOR} {body}"
         written, folded = _expand_and_fold(_spaced_text(joined), self._cased)
+        if not keep_words and self._plain_cased and folded.isascii():
+            fields = _fields(folded)
+            if fields is not None:
+                return Analysis(self._matcher.counts_spaced(*fields), written, folded)
         seq = folded.split()
         if seq.count(_SEPARATOR) != 2:  # a text spelling the separator: drop it there
             parts = [
@@ -263,6 +279,17 @@ class _TermMatcher:
             )
             self._find = matcher.find_matches_as_strings
 
+    def counts_spaced(self, title: str, summary: str, body: str) -> Counter[str]:
+        """:meth:`counts` of fields already spaced for the scan (see :func:`_fields`)."""
+        find = self._find
+        counts: Counter[str] = Counter()
+        if find is None:
+            return counts
+        found = find(title) * TITLE_WEIGHT + find(summary) * SUMMARY_WEIGHT + find(body)
+        if found:
+            _count_elements(counts, map(self._term_of.__getitem__, found))
+        return counts
+
     def counts(self, title: list[str], summary: list[str], body: list[str]) -> Counter[str]:
         """The terms in a headline, a summary and a body, counted by their weights."""
         find = self._find
@@ -274,6 +301,26 @@ class _TermMatcher:
             + find(f" {'  '.join(body)} ")
         )
         return Counter(map(self._term_of.__getitem__, found))
+
+
+_FIELD_BREAK = f" {_SEPARATOR} "
+
+
+def _fields(folded: str) -> list[str] | None:
+    """The headline, summary and body of an ASCII ``folded`` text, spaced as _TermMatcher
+    searches them (``f" {'  '.join(words)} "``, or "" for no word), or None unless it holds
+    exactly two separators.
+
+    The same strings as splitting the text into words and joining each field's again, in a few
+    passes of C over the text instead of making an object of every word: runs of spaces become
+    one, then every space two. Only for text whose white space is the ASCII space alone (the
+    caller checks: ASCII text out of _spaced_text and _expand_and_fold, plain short forms).
+    """
+    while "  " in folded:
+        folded = folded.replace("  ", " ")
+    spaced = f" {folded.strip(' ').replace(' ', '  ')} "
+    fields = spaced.split(_FIELD_BREAK)
+    return fields if len(fields) == 3 else None
 
 
 @dataclass(slots=True)

@@ -48,6 +48,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import filterfalse, islice
+from operator import itemgetter
 from typing import Protocol
 
 from reader.core.section_terms import Analysis, Tokenizer, parse_cased, parse_terms
@@ -84,6 +86,7 @@ REASONS = 3
 
 _LOG2 = [math.log2(1 + c) for c in range(256)]
 _POSITIVE = (0.0).__lt__
+_TERM = itemgetter(1)
 
 
 def _gain(count: int) -> float:
@@ -191,6 +194,11 @@ class Knowledge:
         return cls(sections, terms, cased, common, variants)
 
 
+def _ranks(terms: frozenset[str]) -> dict[str, int]:
+    """Each term's place in the set's order (see Classifier._multi_found)."""
+    return {term: rank for rank, term in enumerate(terms)}
+
+
 @dataclass(frozen=True, slots=True)
 class _Taught:
     """What the reader taught about one section: the centroid of its examples and a threshold.
@@ -235,6 +243,11 @@ class Classifier:
             else:
                 self._multi[term] = weights
         self._multi_terms = frozenset(self._multi)
+        # For _evidence's loop: every term's section and weight; the terms of several sections
+        # (added apart) in slot -1, a last total that tells whether the article holds any.
+        self._slot_of = {**self._section_of, **dict.fromkeys(self._multi, -1)}
+        self._weight_of = {**self._weight, **dict.fromkeys(self._multi, 1.0)}
+        self._multi_rank = _ranks(self._multi_terms)
         self._all_positive = all(w > 0 for weights in self._table.values() for _, w in weights)
         self._tokenizer = knowledge.tokenizer(self._table)
         self._uncased = {phrase: form for form, phrase in knowledge.cased.items()}
@@ -259,6 +272,9 @@ class Classifier:
         "_section_of",
         "_multi",
         "_multi_terms",
+        "_slot_of",
+        "_weight_of",
+        "_multi_rank",
         "_tokenizer",
         "_uncased",
     )
@@ -275,6 +291,8 @@ class Classifier:
             shipped = _default()
             state.update({name: getattr(shipped, name) for name in self._SHIPPED_PARTS})
         self.__dict__.update(state)
+        # The order of this process's set, whichever process made the classifier.
+        self._multi_rank = _ranks(self._multi_terms)
 
     # -- construction -------------------------------------------------------------------------
 
@@ -343,7 +361,7 @@ class Classifier:
         analysis = self._tokenizer.analyse(
             title, summary or (), text or "", keep_words=bool(self._taught_words)
         )
-        totals, taught_terms, added = self._evidence(analysis.counts, analysis.words)
+        totals, taught_terms, multi = self._evidence(analysis.counts, analysis.words)
         names = self._sections
         if sections is None:  # the usual case, in C: max, index, filter, sum
             top = max(totals)
@@ -370,7 +388,7 @@ class Classifier:
         else:
             return Placement(names[best] if best is not None else extra[0], 0.0, [])
         share = totals[chosen] / positive if positive > 0 else 0.0
-        reasons = self._reasons(taught_terms.get(chosen, {}), added[chosen], chosen, analysis)
+        reasons = self._reasons(taught_terms.get(chosen, {}), multi, chosen, analysis)
         return Placement(names[chosen], round(min(share, 1.0), 3), reasons)
 
     def classify_article(
@@ -381,42 +399,33 @@ class Classifier:
 
     def _evidence(
         self, counts: Counter[str], words: Counter[str] | None = None
-    ) -> tuple[list[float], dict[int, dict[str, float]], list[list[tuple[float, str]]]]:
+    ) -> tuple[list[float], dict[int, dict[str, float]], set[str] | None]:
         """Evidence per section, the article's learnable words for each taught section whose
-        evidence came from what the reader taught, and per section what each of its terms added.
+        evidence came from what the reader taught, and the terms of several sections the article
+        holds (None when none: see :meth:`_multi_found`).
 
         ``counts`` holds only the knowledge's terms (the tokenizer counts nothing else): each adds
-        ``weight * log2(1 + count)`` to its section. What it added is kept as (-added, term), the
-        order of the reasons, so that they sort only the chosen section's few terms.
+        ``weight * log2(1 + count)`` to its section, in the order of ``counts``; then the terms of
+        several sections. What each added is worked out again by :meth:`_added`, for the chosen
+        section only.
         """
         n = len(self._sections)
-        totals = [0.0] * n
-        added: list[list[tuple[float, str]]] = [[] for _ in range(n)]
-        weights, section_of = self._weight, self._section_of
-        multi = counts.keys() & self._multi_terms if self._multi_terms else None
+        # The last total (slot -1) gathers the terms of several sections with weight 1: it is
+        # above 0 exactly when the article holds one of them.
+        totals = [0.0] * (n + 1)
+        slot, weight_of = self._slot_of, self._weight_of
         try:
             for term, count in counts.items():
-                if multi and term in multi:
-                    continue
-                i = section_of[term]
-                v = weights[term] * _LOG2[count]
-                totals[i] += v
-                added[i].append((-v, term))
+                totals[slot[term]] += weight_of[term] * _LOG2[count]
         except IndexError:  # a term said more than 255 times (a headline of one word, repeated)
-            totals = [0.0] * n
-            added = [[] for _ in range(n)]
+            totals = [0.0] * (n + 1)
             for term, count in counts.items():
-                if not multi or term not in multi:
-                    i = section_of[term]
-                    v = weights[term] * _gain(count)
-                    totals[i] += v
-                    added[i].append((-v, term))
+                totals[slot[term]] += weight_of[term] * _gain(count)
+        multi = self._multi_found(counts) if totals.pop() else None
         for term in multi or ():
             g = _gain(counts[term])
             for i, w in self._multi[term]:
-                v = w * g
-                totals[i] += v
-                added[i].append((-v, term))
+                totals[i] += w * g
         taught_terms: dict[int, dict[str, float]] = {}
         if self._taught_words and words is not None:
             vector = _vector(words, self._knowledge)
@@ -439,40 +448,75 @@ class Classifier:
                     if evidence > totals[index]:
                         totals[index] = evidence
                         taught_terms[index] = vector  # the shared words are found if it wins
-        return totals, taught_terms, added
+        return totals, taught_terms, multi
+
+    def _multi_found(self, counts: Mapping[str, int]) -> set[str]:
+        """The terms of several sections in ``counts``, as a set that iterates in the order the
+        set ``counts.keys() & self._multi_terms`` did (that walked all the terms of several
+        sections for every article): the same terms added to the same totals in the same order
+        give the same sums, to the last bit."""
+        found = [term for term in counts if term in self._multi_terms]
+        if len(found) > 1:
+            found.sort(key=self._multi_rank.__getitem__)
+        return set(found)
+
+    def _added(
+        self, counts: Mapping[str, int], index: int, multi: set[str] | None
+    ) -> list[tuple[float, str]]:
+        """(-added, term) for every term that added to section ``index``, as _evidence added."""
+        slot, weight = self._slot_of, self._weight_of
+        out = []
+        for term, count in counts.items():
+            if slot[term] == index:
+                out.append((-(weight[term] * _gain(count)), term))
+        for term in multi or ():
+            g = _gain(counts[term])
+            for i, w in self._multi[term]:
+                if i == index:
+                    out.append((-(w * g), term))
+        return out
 
     def _reasons(
         self,
         taught_terms: Mapping[str, float],
-        added: list[tuple[float, str]],
+        multi: set[str] | None,
         index: int,
         analysis: Analysis,
     ) -> list[str]:
         """The few terms that gave the chosen section most of its evidence, as written.
 
-        ``added``: what each shipped term added to the chosen section, as (-added, term).
+        ``multi``: the terms of several sections the article holds (see :meth:`_evidence`).
         """
         if taught_terms:
             centroid = self._centroids[index]
             shared = taught_terms.keys() & centroid.keys()
             scored = [(-taught_terms[t] * centroid[t], t) for t in shared]
         elif self._all_positive:
-            scored = added
+            scored = self._added(analysis.counts, index, multi)
         else:  # a term of weight 0 (or less) adds nothing: not a reason
-            scored = [item for item in added if item[0] < 0]
-        common = self._knowledge.common
+            scored = [item for item in self._added(analysis.counts, index, multi) if item[0] < 0]
+        if not scored:
+            return []
+        common = self._knowledge.common.__contains__
         scored.sort()  # the most evidence first; ties by the term
-        picked = [term for _, term in scored if term not in common][:REASONS]
+        # The first REASONS terms not common, then common ones if too few: walks stop early.
+        picked = list(islice(filterfalse(common, map(_TERM, scored)), REASONS))
         if len(picked) < REASONS:
-            picked += [term for _, term in scored if term in common][: REASONS - len(picked)]
-        return [self._surface(term, analysis) for term in picked]
+            picked += islice(filter(common, map(_TERM, scored)), REASONS - len(picked))
+        padded = f" {analysis.folded} "
+        return [self._surface(term, analysis, padded) for term in picked]
 
-    def _surface(self, term: str, analysis: Analysis) -> str:
-        """The term as the article writes it ("Lakers", "NBA"), for the reader's eyes."""
+    def _surface(self, term: str, analysis: Analysis, padded: str | None = None) -> str:
+        """The term as the article writes it ("Lakers", "NBA"), for the reader's eyes.
+
+        ``padded``: the article's folded text with a space each side, when already made.
+        """
         if term in self._uncased:
             return self._uncased[term]
         folded, written = analysis.folded, analysis.written
-        at = f" {folded} ".find(f" {term} ")
+        if padded is None:
+            padded = f" {folded} "
+        at = padded.find(f" {term} ")
         if at >= 0 and len(folded) == len(written):
             surface = written[at : at + len(term)]
             if " s " not in f" {surface} ":
