@@ -24,6 +24,17 @@ def test_two_spaces_search_agrees_with_in(body):
     assert textio._two_spaces(body) == (b"  " in body)
 
 
+def test_memmem_is_looked_for_only_after_enough_text(monkeypatch):
+    monkeypatch.setattr(textio, "_two_spaces", textio._has_two_spaces)
+    monkeypatch.setattr(textio, "_searched", 0)
+    assert textio._two_spaces(b"a  b") and not textio._two_spaces(b"a b")
+    assert textio._two_spaces is textio._has_two_spaces  # a small dump: the plain search
+    monkeypatch.setattr(textio, "_MEMMEM_AFTER", 10)
+    assert textio._two_spaces(b"a  b" * 4)
+    assert textio._two_spaces is not textio._has_two_spaces  # decided, once
+    assert not textio._two_spaces(b"a b" * 4)
+
+
 def test_two_spaces_in_a_big_group():
     body = b"word " * 20_000 + b"\n"
     finder = textio._memmem_two_spaces() or textio._in_two_spaces

@@ -330,15 +330,24 @@ _LAST = itemgetter(slice(-1, None))
 
 
 def _has_two_spaces(body: bytes) -> bool:
-    """``b"  " in body``, by the C library's memmem where there is one (found on first use).
+    """``b"  " in body``, by the C library's memmem where there is one, once the process has
+    read enough text to pay for finding it (ctypes and the library: 13M instructions, about as
+    much as memmem saves over 4 MiB; small dumps and the command line never load it).
 
     CPython's search for a two-byte needle whose last byte is as common as a space (every sixth
     byte of prose) stops at every space: about 1.5 ns a byte, 7% of parsing a clean UTF-8 dump.
     memmem's two-byte loop takes a third of that, and finds the same thing.
     """
-    global _two_spaces
+    global _two_spaces, _searched
+    _searched += len(body)
+    if _searched < _MEMMEM_AFTER:
+        return b"  " in body
     _two_spaces = _memmem_two_spaces() or _in_two_spaces
     return _two_spaces(body)
+
+
+_MEMMEM_AFTER = 4 << 20
+_searched = 0
 
 
 def _in_two_spaces(body: bytes) -> bool:
