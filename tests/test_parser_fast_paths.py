@@ -114,7 +114,7 @@ _LINES = st.builds(
 
 
 @given(_LINES, st.booleans())
-@settings(max_examples=1500)
+@settings(max_examples=600)
 def test_furniture_of_agrees_with_its_first_looks_made_again(line, credits):
     from reader.core import furniture as f
 
@@ -220,7 +220,7 @@ _MD_TEXT = st.text(
 
 
 @given(_MD_TEXT)
-@settings(max_examples=1000)
+@settings(max_examples=500)
 def test_markdown_scans_agree_with_what_they_stand_for(text):
     from reader.core import layout
 
@@ -296,10 +296,44 @@ _SHAPE_TEXT = st.lists(
 
 
 @given(_SHAPE_TEXT)
-@settings(max_examples=1500)
+@settings(max_examples=600)
 def test_speech_and_title_case_agree_with_their_plain_readings(text):
     from reader.core.furniture import is_transcript
     from reader.core.shapes import is_title_case
 
     assert is_transcript(text) == _transcript_reference(text)
     assert is_title_case(text) == _title_case_reference(text)
+
+
+# -- date lines: the answers kept per line are the ones the patterns give
+
+
+def _date_line_reference(line: str):
+    from reader.core import furniture as f
+
+    if len(line) > 90 or not (("19" in line or "20" in line) and f._HAS_YEAR.search(line)):
+        return None
+    m = f._DATE_LINE.match(line)
+    if m is None or not f._DATE_LINE_REST.match(m.group("rest")):
+        return None
+    return f.find_date(line)
+
+
+_DATE_TEXT = st.builds(
+    lambda a, b, c: a + b + c,
+    st.sampled_from(["", "Published ", "Updated ", "Posted on ", "In ", "Mon, "]),
+    st.sampled_from(
+        ["2 March 2019", "March 2, 2019", "2019-03-02", "2019-02-30", "Feb 30, 2019", "30 Foo 2020",
+         "the 2019 budget", "20 Jan 1999"]
+    ),
+    st.sampled_from(["", " · 4 min read", ", 5:04 pm ET", " and more", "x" * 80]),
+)  # fmt: skip
+
+
+@given(st.lists(_DATE_TEXT, max_size=6))
+@settings(max_examples=300)
+def test_date_lines_kept_agree_with_the_patterns(lines):
+    from reader.core import furniture as f
+
+    for line in lines + lines:  # (the second time from what was kept)
+        assert f.date_line(line) == _date_line_reference(line)

@@ -185,12 +185,20 @@ def date_line(line: str) -> str | None:
     # (Looking for "19" and "20" first is a memchr-speed scan; the pattern is tried at every place.)
     if len(line) > 90 or not (("19" in line or "20" in line) and _HAS_YEAR.search(line)):
         return None
+    # The same date lines come back article after article ("Published 2 March 2019"), and the
+    # patterns below cost about 7 us a line: the answers are kept (a bounded dict).
+    if line in _DATE_LINES:
+        return _DATE_LINES[line]
     m = _DATE_LINE.match(line)
-    if m is None:
-        return None
-    if not _DATE_LINE_REST.match(m.group("rest")):
-        return None
-    return find_date(line)
+    when = find_date(line) if m is not None and _DATE_LINE_REST.match(m.group("rest")) else None
+    if len(_DATE_LINES) >= _MAX_DATE_LINES:
+        _DATE_LINES.clear()
+    _DATE_LINES[line] = when
+    return when
+
+
+_DATE_LINES: dict[str, str | None] = {}
+_MAX_DATE_LINES = 4096
 
 
 # ---------------------------------------------------------------------------------------------
