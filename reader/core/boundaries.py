@@ -220,8 +220,16 @@ class Segmenter:
                 furniture = u.furniture
                 if furniture is False:
                     furniture = u.furniture = furniture_of(text)
-                if furniture is None:
-                    furniture = self._caption(text)
+                if furniture is None and ahead:
+                    # A photo caption: a short line right before a credit line.
+                    below = ahead[0]
+                    if (
+                        below.kind == "text"
+                        and len(below.text) <= 140
+                        and credit_of(below)
+                        and text.count(" ") < 40
+                    ):
+                        furniture = ("caption", None)
                 if furniture is not None:
                     what, value = furniture
                     # Every furniture line is kept as written in `dropped`; bylines and dates
@@ -362,19 +370,6 @@ class Segmenter:
         if u.level < level:
             return "drop"  # a site title or a section name above the articles
         return "crosshead"
-
-    def _caption(self, text: str) -> tuple[str, str | None] | None:
-        """A photo caption: a short line right before a credit line."""
-        nxt = self.ahead[0] if self.ahead else None
-        if (
-            nxt is not None
-            and nxt.kind == "text"
-            and len(nxt.text) <= 140
-            and credit_of(nxt)
-            and text.count(" ") < 40
-        ):
-            return "caption", None
-        return None
 
     def _cue_after(self, current: Unit | None = None) -> float:
         """How strongly what follows announces an article: bullets, byline, date, dateline."""
