@@ -7,6 +7,7 @@ plain text (``body_text``) so that people who open the SQLite file themselves ca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import itemgetter
 from typing import Literal
 
@@ -21,7 +22,9 @@ SUSPECT_CROSSHEADS = 8
 # Cross-heads are stored as Markdown-style "## " lines; a paragraph that happens to start with
 # "#" or "\" is escaped so that the round trip is exact.
 _HEAD_PREFIX = "## "
+_KIND = itemgetter(0)
 _TEXT = itemgetter(1)
+_FIRST = itemgetter(slice(None, 1))
 
 
 @dataclass(slots=True)
@@ -66,9 +69,10 @@ class Article:
 
         Lines are whitespace-normalised by the parser, so counting spaces counts words.
         """
-        return sum(s.count(" ") + 1 for s in self.summary) + sum(
-            text.count(" ") + 1 for _, text in self.blocks
-        )
+        summary, blocks = self.summary, self.blocks
+        spaces = sum(map(str.count, summary, repeat(" ")))
+        spaces += sum(map(str.count, map(_TEXT, blocks), repeat(" ")))
+        return spaces + len(summary) + len(blocks)
 
     @property
     def fingerprint(self) -> str:
@@ -79,8 +83,7 @@ class Article:
         """
         from hashlib import blake2b  # imported here: the window reads articles, never hashes
 
-        text = "\x1e".join((self.title, *self.summary, *(text for _, text in self.blocks)))
-        return blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        return blake2b(fingerprint_bytes(self), digest_size=16).hexdigest()
 
     @property
     def crosshead_positions(self) -> list[int]:
@@ -159,8 +162,45 @@ class Article:
         }
 
 
+def fingerprint_bytes(a: Article) -> bytes:
+    """What :attr:`Article.fingerprint` hashes: headline, summary lines and blocks apart by the
+    record separator (0x1E), in UTF-8.
+
+    Each part is encoded on its own (UTF-8 of a join is the join of the parts' UTF-8): the parts
+    in ASCII, most of them, are copied as they are, and only the ones beyond ASCII go through the
+    slower encoder (a single curly quote made a whole joined text need it).
+    """
+    return b"\x1e".join(map(str.encode, (a.title, *a.summary, *map(_TEXT, a.blocks))))
+
+
+def unmarked(blocks: list[Block]) -> bool:
+    """Whether :func:`blocks_to_text` is the blocks' texts joined as they are: no cross-head,
+    no paragraph starting with "#" or "\\" (usually so)."""
+    if "h" in map(_KIND, blocks):
+        return False
+    firsts = "".join(map(_FIRST, map(_TEXT, blocks)))
+    return "#" not in firsts and "\\" not in firsts
+
+
+def blocks_to_utf8(blocks: list[Block], encoded: list[bytes]) -> bytes:
+    """``blocks_to_text(blocks).encode()`` from each block's text already in UTF-8 (``encoded``)."""
+    if unmarked(blocks):
+        return b"\n\n".join(encoded)
+    out = []
+    for (kind, _), data in zip(blocks, encoded, strict=True):
+        if kind == "h":
+            out.append(b"## " + data)
+        elif data.startswith((b"#", b"\\")):
+            out.append(b"\\" + data)
+        else:
+            out.append(data)
+    return b"\n\n".join(out)
+
+
 def blocks_to_text(blocks: list[Block]) -> str:
     """Paragraphs separated by blank lines; cross-heads as "## " lines."""
+    if unmarked(blocks):
+        return "\n\n".join(map(_TEXT, blocks))
     out = []
     for kind, text in blocks:
         if kind == "h":
