@@ -337,3 +337,57 @@ def test_date_lines_kept_agree_with_the_patterns(lines):
 
     for line in lines + lines:  # (the second time from what was kept)
         assert f.date_line(line) == _date_line_reference(line)
+
+
+# -- bylines: "Name, Agency" asked of the pattern only for a line that ends with an agency
+
+
+def _byline_reference(line: str):
+    """byline() asking the agency pattern of every line that gets that far."""
+    from reader.core import furniture as f
+
+    if len(line) > 100 or (line.endswith((".", "?", "!", ":")) and not line.endswith(" Jr.")):
+        return None
+    if line[:1] not in "BbFfRrWwSs" and "," not in line and "|" not in line and "/" not in line:
+        return None
+    m = f._BYLINE_BY.match(line)
+    if m:
+        who = m.group("who").strip()
+        first = who.split()[0]
+        return who if first[:1].isupper() and first.lower() not in f._NOT_NAMES else None
+    m = f._BYLINE_AGENCY.match(line)
+    if m and line.split()[0].lower() not in f._NOT_NAMES:
+        return line
+    return None
+
+
+_AGENCY_ALTERNATIVES = [
+    "Reuters", "AP", "AFP", "Associated Press", "Agence France-Presse", "Bloomberg", "dpa", "DPA",
+    "Xinhua", "PA", "UPI", "Kyodo", "Yonhap", "ANSA", "EFE", "CNN", "BBC News", "BBC",
+    "The Guardian", "Guardian staff", "Staff", "staff writer", "Staff Writer", "Staff Reporter",
+    "Health Correspondent", "Business Editor", "Staff Reporter", "Sports Writer",
+]  # fmt: skip
+
+
+def test_every_agency_a_byline_can_end_with_is_an_ending():
+    from reader.core import furniture as f
+
+    for agency in _AGENCY_ALTERNATIVES:
+        for line in (f"Ann Lee, {agency}", f"Ann Lee and Bo Li | {agency}", f"Ann Lee / {agency}"):
+            assert f._BYLINE_AGENCY.match(line), line
+            assert f.byline(line) == line == _byline_reference(line)
+
+
+@given(
+    st.builds(
+        lambda a, b, c: a + b + c,
+        st.sampled_from(["Ann Lee", "The council", "By Ann Lee", "Then", "Ann Lee and Bo Li", ""]),
+        st.sampled_from([", ", " | ", " / ", ",", " said, ", " "]),
+        st.sampled_from([*_AGENCY_ALTERNATIVES, "the mayor", "Reuters.", "reuters", "x" * 90, ""]),
+    )
+)
+@settings(max_examples=400)
+def test_bylines_agree_with_the_pattern_asked_of_every_line(line):
+    from reader.core.furniture import byline
+
+    assert byline(line) == _byline_reference(line)

@@ -216,6 +216,13 @@ _BYLINE_BY = re.compile(
     rf"(?:(?:,| and| &) {_NAMES})*(?:\s*[,|/–—-]\s*[\w.&' ]{{2,40}})?)\s*$",
     re.IGNORECASE,
 )
+# What every alternative of _AGENCIES ends with (the last one with a staff title).
+_AGENCY_ENDINGS = (
+    "Reuters", "AP", "AFP", "Associated Press", "Agence France-Presse", "Bloomberg", "dpa", "DPA",
+    "Xinhua", "PA", "UPI", "Kyodo", "Yonhap", "ANSA", "EFE", "CNN", "BBC News", "BBC",
+    "The Guardian", "Guardian staff", "Staff", "staff writer", "Staff Writer", "Staff Reporter",
+    "Correspondent", "Editor", "Reporter", "Writer",
+)  # fmt: skip
 _BYLINE_AGENCY = re.compile(
     rf"^(?P<who>{_NAMES}(?:(?: and| &) {_NAMES})?\s*[,|/]\s*(?:{_AGENCIES}))$"
 )
@@ -235,7 +242,9 @@ def byline(line: str) -> str | None:
         if first[:1].isupper() and first.lower() not in _NOT_NAMES:
             return who
         return None
-    m = _BYLINE_AGENCY.match(line)
+    # (That pattern ends with an agency or a staff title at the line's end: asked of a line
+    # that ends so. Most lines with a comma are prose, and the pattern tries their words.)
+    m = _BYLINE_AGENCY.match(line) if line.endswith(_AGENCY_ENDINGS) else None
     if m and line.split()[0].lower() not in _NOT_NAMES:
         return line
     return None
