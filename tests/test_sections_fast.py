@@ -152,3 +152,27 @@ def test_a_pickled_classifier_orders_the_terms_of_several_sections_by_its_own_se
     assert copy.classify("t0 t3 t6", [], "t9") == Classifier(knowledge).classify(
         "t0 t3 t6", [], "t9"
     )
+
+
+_CASED = {"US": "united states", "WHO": "world health organization", "IT": "information technology"}
+_CASED_TEXT = st.lists(
+    st.sampled_from(["US", "WHO", "IT", "USA", "UST", "I", "T", "us", "Who", "x"])
+    | st.sampled_from([" ", "  ", "\t"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=400, derandomize=True)
+@given(_CASED_TEXT)
+def test_the_one_pass_form_check_expands_as_the_loop(written: str) -> None:
+    from reader.core.section_terms import _expand_and_fold, _not_form_bytes
+
+    not_forms = _not_form_bytes(_CASED)
+    assert not_forms is not None
+    assert _expand_and_fold(written, _CASED, not_forms) == _expand_and_fold(written, _CASED)
+
+
+def test_forms_with_spaces_or_beyond_ascii_are_checked_by_the_loop() -> None:
+    from reader.core.section_terms import _not_form_bytes
+
+    assert _not_form_bytes({"A B": "x"}) is None and _not_form_bytes({"É": "x"}) is None

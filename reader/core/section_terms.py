@@ -108,11 +108,20 @@ def _spaced_text(text: str) -> str:
     )
 
 
-def _expand_and_fold(written: str, cased: Mapping[str, str] | None) -> tuple[str, str]:
+def _expand_and_fold(
+    written: str, cased: Mapping[str, str] | None, not_forms: bytes | None = None
+) -> tuple[str, str]:
     """(``written`` with short forms expanded, the same lower-cased and accent-free).
 
     ``written`` holds words apart by spaces; a form counts where it stands as a word.
+    ``not_forms`` (see :func:`_not_form_bytes`) lets an ASCII text be checked in one pass.
     """
+    if cased and not_forms is not None and written.isascii():
+        # Only the forms' characters and the spaces kept: a form standing as a word in the text
+        # still does in that (few bytes: capitals and spaces), so most texts skip the loop.
+        kept = f" {written.encode().translate(None, not_forms).decode()} "
+        if not any(f" {form} " in kept for form in cased):
+            cased = None
     if cased:
         padded = ""
         for form, phrase in cased.items():
@@ -130,6 +139,17 @@ def _expand_and_fold(written: str, cased: Mapping[str, str] | None) -> tuple[str
     # most of the cost of a text with one accent).
     words = folded.split(" ")
     return written, " ".join([w if w.isascii() else _fold_word(w) for w in words])
+
+
+def _not_form_bytes(cased: Mapping[str, str]) -> bytes | None:
+    """Every byte but the space and those of the short forms (for bytes.translate's delete),
+    or None when a form is not ASCII or not one word."""
+    forms = "".join(cased)
+    if not forms.isascii() or any(
+        not form or form != form.strip() or " " in form for form in cased
+    ):
+        return None
+    return bytes(range(256)).translate(None, (forms + " ").encode())
 
 
 def parse_cased(text: str) -> dict[str, str]:
@@ -198,6 +218,7 @@ class Tokenizer:
         # Short forms whose phrases are plain words apart by one space (the shipped ones): the
         # fast path of analyse() may then space an ASCII text's words without splitting it.
         self._plain_cased = all(p == " ".join(p.split()) for p in self._cased.values())
+        self._not_forms = _not_form_bytes(self._cased)
         self._table = table
         self._matcher = _TermMatcher(list(table))
 
@@ -227,7 +248,7 @@ class Tokenizer:
         summary_text = " ".join(summary) if summary else ""
         body = text[:BODY_CHARS]
         joined = f"{title} {_SEPARATOR} {summary_text} {_SEPARATOR} {body}"
-        written, folded = _expand_and_fold(_spaced_text(joined), self._cased)
+        written, folded = _expand_and_fold(_spaced_text(joined), self._cased, self._not_forms)
         if not keep_words and self._plain_cased and folded.isascii():
             fields = _fields(folded)
             if fields is not None:
@@ -304,6 +325,7 @@ class _TermMatcher:
 
 
 _FIELD_BREAK = f" {_SEPARATOR} "
+_RUNS = re.compile("  +")
 
 
 def _fields(folded: str) -> list[str] | None:
@@ -316,8 +338,7 @@ def _fields(folded: str) -> list[str] | None:
     one, then every space two. Only for text whose white space is the ASCII space alone (the
     caller checks: ASCII text out of _spaced_text and _expand_and_fold, plain short forms).
     """
-    while "  " in folded:
-        folded = folded.replace("  ", " ")
+    folded = _RUNS.sub(" ", folded)
     spaced = f" {folded.strip(' ').replace(' ', '  ')} "
     fields = spaced.split(_FIELD_BREAK)
     return fields if len(fields) == 3 else None

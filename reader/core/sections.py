@@ -48,7 +48,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from itertools import filterfalse, islice
+from itertools import compress, filterfalse, islice
 from operator import itemgetter
 from typing import Protocol
 
@@ -464,11 +464,10 @@ class Classifier:
         self, counts: Mapping[str, int], index: int, multi: set[str] | None
     ) -> list[tuple[float, str]]:
         """(-added, term) for every term that added to section ``index``, as _evidence added."""
-        slot, weight = self._slot_of, self._weight_of
-        out = []
-        for term, count in counts.items():
-            if slot[term] == index:
-                out.append((-(weight[term] * _gain(count)), term))
+        weight = self._weight_of
+        # The section's own terms picked in C (most of the article's belong to other sections).
+        mine = compress(counts, map(index.__eq__, map(self._slot_of.__getitem__, counts)))
+        out = [(-(weight[term] * _gain(counts[term])), term) for term in mine]
         for term in multi or ():
             g = _gain(counts[term])
             for i, w in self._multi[term]:
