@@ -375,6 +375,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
 
+    # Installed programs run from bytecode (pip and PyInstaller write it): a shell that sets
+    # PYTHONDONTWRITEBYTECODE made both processes of every import compile Dispatch's sources.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache")
     dump = _dump(args)
     size_mb = dump.stat().st_size / 1e6
     print(f"dump: {dump} ({size_mb:,.1f} MB); load average {os.getloadavg()[0]:.2f}", flush=True)
