@@ -176,3 +176,41 @@ def test_forms_with_spaces_or_beyond_ascii_are_checked_by_the_loop() -> None:
     from reader.core.section_terms import _not_form_bytes
 
     assert _not_form_bytes({"A B": "x"}) is None and _not_form_bytes({"É": "x"}) is None
+
+
+def _old_spaced_text(text: str) -> str:
+    """_spaced_text as it was: ASCII punctuation to spaces first, then the marks beyond ASCII."""
+    from reader.core.section_terms import _ASCII_SPACES, _PUNCTUATION, _WORD
+
+    try:
+        spaced = text.encode("utf-8").translate(_ASCII_SPACES).decode("utf-8")
+    except UnicodeError:
+        return " ".join(_WORD.findall(text))
+    if spaced.isascii():
+        return spaced
+    for mark in _PUNCTUATION:
+        if mark in spaced:
+            spaced = spaced.replace(mark, " ")
+    if spaced.isascii():
+        return spaced
+    words = spaced.split()
+    return " ".join(
+        [part for word in words for part in ((word,) if word.isascii() else _WORD.findall(word))]
+    )
+
+
+_SPACED_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("aZ09 _-'.,\n\t\x1c\x85") + list("“”‘’—–…«»\u00a0\u2009\u200b\u2028éçńØß²½ー漢\ud800")
+    )
+    | st.characters(),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, derandomize=True)
+@given(_SPACED_TEXT)
+def test_the_marks_first_give_the_same_spaced_text(text: str) -> None:
+    from reader.core.section_terms import _spaced_text
+
+    assert _spaced_text(text) == _old_spaced_text(text)

@@ -90,16 +90,18 @@ def _spaced_text(text: str) -> str:
     ASCII punctuation becomes spaces in one C ``bytes.translate``, common punctuation beyond ASCII
     in a few ``str.replace``; only a text with other characters (accented names) looks at its
     words one by one. Runs of spaces are left: splitting and joining again would cost as much.
+    The marks go first (they are not ASCII, the translation leaves them alone): a text with no
+    other character beyond ASCII is then ASCII, and is encoded and decoded as such (the UTF-8 of
+    text beyond Latin-1, both ways, was most of the cost for a text with curly quotes).
     """
+    if not text.isascii():
+        for mark in _PUNCTUATION:
+            if mark in text:
+                text = text.replace(mark, " ")
     try:
         spaced = text.encode("utf-8").translate(_ASCII_SPACES).decode("utf-8")
     except UnicodeError:  # a lone surrogate
         return " ".join(_WORD.findall(text))
-    if spaced.isascii():
-        return spaced
-    for mark in _PUNCTUATION:
-        if mark in spaced:
-            spaced = spaced.replace(mark, " ")
     if spaced.isascii():
         return spaced
     words = spaced.split()
