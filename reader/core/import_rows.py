@@ -17,10 +17,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 from typing import Final, cast
 
-from reader.core.article import Article, blocks_to_utf8, fingerprint_bytes
+from reader.core.article import Article, blocks_to_utf8, fingerprint_bytes, fingerprint_parts
 
 __all__ = [
     "END",
@@ -43,7 +42,6 @@ Row = tuple[
     str, str | None, str, str, str, int, str | None, str | None, int, int, Article | Placed | None
 ]
 END: Final = 9  # where a row keeps its end offset; the stored columns come before it
-_TEXT = itemgetter(1)
 
 
 class ClassifierFailed(Exception):
@@ -171,8 +169,8 @@ def _fingerprint_and_words(a: Article, data: bytes) -> tuple[str, int]:
 def _piped_columns(a: Article) -> tuple[str, str, int]:
     """(body, fingerprint, words) for a row sent through a pipe: the body as the UTF-8 of its
     blocks (PipedText, typed as the str the writer unpickles), made from the fingerprint's."""
-    parts = list(map(str.encode, (a.title, *a.summary, *map(_TEXT, a.blocks))))
-    fingerprint, words = _fingerprint_and_words(a, b"\x1e".join(parts))
+    parts = fingerprint_parts(a)
+    fingerprint, words = _fingerprint_and_words(a, fingerprint_bytes(a, parts))
     body = PipedText(blocks_to_utf8(a.blocks, parts[1 + len(a.summary) :]))
     return cast(str, body), fingerprint, words
 
