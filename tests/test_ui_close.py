@@ -50,12 +50,13 @@ def test_a_quit_cancelled_during_an_import_leaves_every_part_working(
     # The import must still be running at the second close, however fast the machine: after
     # its first batch it is held (on the worker's thread) until it is cancelled.
     write = importing_core._Importer.write
+    never = threading.Event()  # polled: the cancel is a callback, not an event to wait on
 
     def held_write(self, batch) -> None:
         write(self, batch)
         deadline = time.monotonic() + 60
         while not self.is_cancelled() and time.monotonic() < deadline:
-            threading.Event().wait(0.01)
+            never.wait(0.01)
 
     monkeypatch.setattr(importing_core._Importer, "write", held_write)
     big = tmp_path / "big.txt"
