@@ -198,6 +198,8 @@ CONNECTION_LEVEL = {
     "reader.core.sort_orders.add_sort_indexes(conn)",
     "reader.core.sort_orders.widen_title_index(conn)",
     "reader.core.hand_fix_schema.migrate_hand_fixes(conn)",
+    "reader.core.journal_modes.use_wal(conn)",
+    "reader.core.journal_modes.rollback_journal_while_alone(conn)",
 }
 
 

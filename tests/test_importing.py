@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
+import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -540,6 +543,18 @@ def test_process_parse_can_be_cancelled(tmp_path):
         assert lib.integrity_ok()
 
 
+@contextlib.contextmanager
+def window_reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """Another connection that has read the library, as the window's has: while it is open an
+    import keeps the write-ahead log (alone, it would use a rollback journal)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+        yield conn
+    finally:
+        conn.close()
+
+
 def test_big_imports_fold_the_log_back_on_a_thread_of_their_own(tmp_path, monkeypatch):
     """The log is checkpointed during the import, off the writer, and nothing is left running."""
     import threading
@@ -549,7 +564,7 @@ def test_big_imports_fold_the_log_back_on_a_thread_of_their_own(tmp_path, monkey
     monkeypatch.setattr(importing, "IMPORT_CHECKPOINT_BYTES", 256 * 1024)
     dump = _generated(tmp_path, 3, seed=13)
     path = tmp_path / "lib.sqlite3"
-    with Library(path) as lib:
+    with Library(path) as lib, window_reading(path):
         before = path.stat().st_size
         result = import_file(lib, dump, process_parse_bytes=0, batch_articles=40)
         assert result.status == "done", result.error
@@ -567,7 +582,8 @@ def test_the_checkpointing_thread_is_used_only_when_asked(tmp_path, thread):
 
     dump = _generated(tmp_path, 0.3, seed=14)
     seen = []
-    with Library(tmp_path / "lib.sqlite3") as lib:
+    path = tmp_path / "lib.sqlite3"
+    with Library(path) as lib, window_reading(path):
         result = import_file(
             lib,
             dump,
@@ -592,7 +608,7 @@ def test_the_log_restarts_during_a_long_import_instead_of_growing_to_its_end(tmp
     path = tmp_path / "lib.sqlite3"
     wal = Path(f"{path}-wal")
     sizes: list[int] = []
-    with Library(path) as lib:
+    with Library(path) as lib, window_reading(path):
         # The log file is cut back to this size when it restarts: the library's limit (64 MB)
         # is less than the checkpoints' step (128 MB) as here 0 is less than 256 KB.
         lib.conn.execute("PRAGMA journal_size_limit = 0").fetchone()

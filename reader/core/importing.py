@@ -22,6 +22,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from functools import partial
 from pathlib import Path
 
 from reader.core.article import Article
@@ -42,6 +43,8 @@ from reader.core.import_rows import Row as _Row
 # Re-exported: the date helpers lived here first.
 from reader.core.import_rows import published_at as published_at
 from reader.core.import_rows import published_from_dateline as published_from_dateline
+from reader.core.journal_modes import AfterCommit, WalOnRequest
+from reader.core.journal_modes import rollback_journal_while_alone as alone_journal
 from reader.core.libfile import process_owner
 from reader.core.readahead import Checkpointer, ProcessPrefetch, ThreadPrefetch
 from reader.core.store import (
@@ -77,9 +80,9 @@ IMPORT_CACHE_KIB = 16 * 1024
 # memory instead: a 300 MB dump's import made 3.5 GB of write() calls to such files (and ~40 % of
 # the writer's CPU went to the kernel); kept in memory, none, and the rows stored are the same.
 IMPORT_TEMP_STORE = 2  # MEMORY
-# For the command line, the write-ahead log is folded back into the file by a checkpointing
-# thread with a connection of its own (readahead.Checkpointer) once it holds this much, so that the
-# writer never waits for a checkpoint's fsync: 8.0-11.2 s -> 7.4-9.1 s for a 100 MB dump, final
+# The command line's log (unless alone: journal_modes) is folded back into the file by a thread
+# with a connection of its own (readahead.Checkpointer) once it holds this much, so that the writer
+# never waits for a checkpoint's fsync: 8.0-11.2 s -> 7.4-9.1 s for a 100 MB dump, final
 # checkpoint included. The window's worker keeps SQLite's own checkpoints every IMPORT_WAL_PAGES:
 # with the thread the window's event loop stalled for up to 370-700 ms (100 MB, two runs)
 # against 114-158 ms (bench_import_gui).
@@ -141,7 +144,7 @@ class _Importer:
         self._last_progress = float("-inf")
         self._fixed: tuple[str, str | None, int] | None = None
         self.quiet: AbstractContextManager[object] = nullcontext()
-        self.checkpointer: Checkpointer | None = None
+        self.checkpointer: AfterCommit | None = None
         self.checkpoint_thread = True
         self.classify_while_parsing = True
         self.parse_report = ParseReport()
@@ -415,9 +418,14 @@ class _Importer:
         reader = prefetch(self.path, spec, make_row, layout=self.layout, fixes=load_fixes(self.lib))
         self.quiet = reader.quiet
         assert self.source_id is not None
+        journal = contextlib.ExitStack()  # a rollback journal while the library is ours alone:
+        alone = big and self.checkpoint_thread and journal.enter_context(alone_journal(conn))
         self.copy = CopyMaker(self.lib, self.source_id, self.path, self.layout)
-        if big and self.checkpoint_thread:
-            self.checkpointer = Checkpointer(self.lib.path, IMPORT_CHECKPOINT_BYTES)
+        checkpointer = partial(Checkpointer, self.lib.path, IMPORT_CHECKPOINT_BYTES)
+        if alone:  # the log (and its thread) again should another program open the library
+            self.checkpointer = WalOnRequest(self.lib.path, checkpointer)
+        elif big and self.checkpoint_thread:
+            self.checkpointer = checkpointer()
             conn.execute("PRAGMA wal_autocheckpoint = 0")
         else:
             conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_AUTOCHECKPOINT}")
@@ -435,6 +443,7 @@ class _Importer:
             conn.execute(f"PRAGMA cache_size = {int(cache)}")
             conn.execute(f"PRAGMA temp_store = {int(temp_store)}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
+            journal.close()
 
     def row_spec(self, big: bool) -> RowSpec:
         """Where articles are classified: in the parsing process for big dumps, when the

@@ -17,6 +17,8 @@ from typing import Literal, NamedTuple
 log = logging.getLogger(__name__)
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+# SQLITE_READONLY_ROLLBACK: a read-only connection found a hot journal it may not roll back.
+_READONLY_ROLLBACK = 776
 
 
 class LibraryError(Exception):
@@ -95,17 +97,23 @@ def identify(path: Path, known_version: int) -> Identity:
     if problem == "page size":
         return Identity("damaged", detail="its header is damaged")
     try:
-        found = _read_schema(path, immutable=not Path(f"{path}-wal").exists())
+        found = _read_schema(path, immutable=_unchanging(path, header))
     except sqlite3.DatabaseError as e:
-        if not is_corruption(e):
+        if _rollback_pending(e):
+            # A rollback journal left by an import that was killed: the opening's first read
+            # rolls it back. Until then the file's pages are not all of one moment: the names
+            # tell what it is, not its pages' checks.
+            found = _read_schema(path, immutable=True, check=False)
+        elif not is_corruption(e):
             raise LibraryError(f"Cannot open the library {path}: {e}.") from e
-        # Read again through SQLite's locks in case a checkpoint was writing under us.
-        try:
-            found = _read_schema(path, immutable=False)
-        except sqlite3.DatabaseError as again:
-            if is_corruption(again):
-                return Identity("damaged", detail=plain_error(again))
-            raise LibraryError(f"Cannot open the library {path}: {again}.") from again
+        else:
+            # Read again through SQLite's locks in case a checkpoint was writing under us.
+            try:
+                found = _read_schema(path, immutable=False)
+            except sqlite3.DatabaseError as again:
+                if is_corruption(again):
+                    return Identity("damaged", detail=plain_error(again))
+                raise LibraryError(f"Cannot open the library {path}: {again}.") from again
     version, names, bad_table = found
     if not names:
         return Identity("empty", version) if version == 0 else Identity("foreign", version)
@@ -135,11 +143,25 @@ def _header_problem(header: bytes, size: int) -> str | None:
     return None
 
 
+def _unchanging(path: Path, header: bytes) -> bool:
+    """Whether the file can be read as immutable (no locks, nothing created beside it): a
+    library in WAL mode with no log is changed by nobody. One in rollback-journal mode may be
+    written in place by an import (reader.core.journal_modes): read through SQLite's locks,
+    which in that mode create nothing beside it either."""
+    return header[18:20] == b"\x02\x02" and not Path(f"{path}-wal").exists()
+
+
+def _rollback_pending(error: sqlite3.DatabaseError) -> bool:
+    return getattr(error, "sqlite_errorcode", None) == _READONLY_ROLLBACK
+
+
 def ro_uri(path: Path, immutable: bool) -> str:
     return path.absolute().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
 
 
-def _read_schema(path: Path, immutable: bool) -> tuple[int, set[str], str | None]:
+def _read_schema(
+    path: Path, immutable: bool, check: bool = True
+) -> tuple[int, set[str], str | None]:
     """(user_version, table names, the first small table with damaged pages or None).
 
     ``immutable`` when there is no -wal: SQLite then reads the file alone and creates nothing
@@ -149,7 +171,7 @@ def _read_schema(path: Path, immutable: bool) -> tuple[int, set[str], str | None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if version == 0 or not names >= _DISPATCH_TABLES:
+        if version == 0 or not names >= _DISPATCH_TABLES or not check:
             return version, names, None
         for table in _SMALL_TABLES:
             if table in names:

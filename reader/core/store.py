@@ -21,6 +21,7 @@ from reader.core.backups import back_up
 from reader.core.fts_schema import migrate_fts_declaration
 from reader.core.guessed_dates import forget_guessed_years
 from reader.core.hand_fix_schema import migrate_hand_fixes
+from reader.core.journal_modes import use_wal
 from reader.core.libfile import (
     Identity,
     LibraryDamaged,
@@ -524,8 +525,8 @@ def _open(path: Path) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA foreign_keys = ON")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode.lower() != "wal":
+        mode = use_wal(conn)  # waits for an import that writes with a rollback journal
+        if mode != "wal":
             raise LibraryError(f"Cannot use the library {path}: its journal could not be set up.")
         conn.execute("PRAGMA synchronous = NORMAL")
         # After a big import the write-ahead log is reset, not shrunk, unless told to.
