@@ -7,9 +7,10 @@ its own process:
 
 - floor: the dump parsed into rows beforehand (not timed), then plain ``sqlite3``: ``executemany``
   of those rows in one transaction into a table equivalent to ``articles`` (same columns, unique
-  fingerprint, same indexes, no triggers), then one FTS5 ``'rebuild'`` of an equivalent full-text
-  table. Measured twice: with SQLite's defaults (rollback journal) and with the library's PRAGMAs
-  (WAL, synchronous=NORMAL); the faster is the floor.
+  fingerprint, the first schema's indexes: narrower than today's, whose sort-order indexes carry
+  more columns; no triggers), then one FTS5 ``'rebuild'`` of an equivalent full-text table.
+  Measured with SQLite's defaults (rollback journal) and with the library's PRAGMAs (WAL,
+  synchronous=NORMAL), each timed twice in its process (FLOOR_PASSES); the fastest is the floor.
 - ``dispatch import``: the command a user runs, in a process of its own, into a new library, with
   classification (as users import): start-up, reading, parsing, dedupe, sectioning, batched
   transactions, full-text indexing, the final checkpoint. Its peak memory is the sum of all its
@@ -71,6 +72,9 @@ def _written_mb() -> float:
     return float("nan")
 
 
+FLOOR_PASSES = 2
+
+
 def _fresh(db: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(db) + suffix).unlink(missing_ok=True)
@@ -80,11 +84,8 @@ def _fresh(db: Path) -> None:
 
 
 def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
-    import sqlite3
-
     from reader.core.dumps import parse_path
     from reader.core.import_rows import RowSpec, make_row
-    from reader.core.store import _V1, FTS_AUTOMERGE, FTS_HASHSIZE
 
     t = time.perf_counter()
     rows = []
@@ -94,6 +95,26 @@ def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
         # The pipeline's own row (title … published_at), then the floor's fixed columns.
         rows.append((*make_row(a, RowSpec())[:7], 1, None, 0, None, "2026-01-01 00:00:00.000"))
     parse_s = time.perf_counter() - t
+
+    # Timed twice, the faster kept: the first pass of a process that has just allocated its
+    # rows sometimes runs at half speed (one floor took 15.7 s, then 9.3 s right after, with
+    # nothing else running: memory this virtual machine hands out again is slow to touch the
+    # first time). The import is timed once, so a slow floor flattered it (issue 17).
+    runs = [_floor_pass(rows, db, wal) for _ in range(FLOOR_PASSES)]
+    best = min(runs, key=lambda r: r["seconds"])
+    return {
+        "rows": len(rows),
+        "parse_s": parse_s,
+        **best,
+        "passes_s": [r["seconds"] for r in runs],
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _floor_pass(rows: list[tuple], db: Path, wal: bool) -> dict:
+    import sqlite3
+
+    from reader.core.store import _V1, FTS_AUTOMERGE, FTS_HASHSIZE
 
     _fresh(db)
     conn = sqlite3.connect(db)
@@ -129,15 +150,12 @@ def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
     stored = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     conn.close()
     return {
-        "rows": len(rows),
         "stored": stored,
-        "parse_s": parse_s,
         "insert_s": t1 - t0,
         "fts_s": t2 - t1,
         "seconds": t2 - t0,
         "cpu_s": time.process_time() - c0,
         "written_mb": _written_mb() - w0,
-        "peak_mb": _peak_mb(),
     }
 
 
@@ -167,12 +185,6 @@ def phase_worker(dump: Path, db: Path) -> dict:
         "peak_mb": _peak_mb(),
         "parser_peak_mb": _children_peak_mb(),
     }
-
-
-
-
-
-
 
 
 def run_cli(args: list[str]) -> dict:
@@ -279,6 +291,10 @@ def _dump(args: argparse.Namespace) -> Path:
     return dump
 
 
+def _passes(floor: dict) -> str:
+    return ", ".join(f"{x:.1f}" for x in floor["passes_s"]) + " s"
+
+
 def one_round(i: int, dump: Path, size_mb: float, worker: bool) -> dict:
     floor_db = OUT / "bench-import-floor.sqlite3"
     lib_db = OUT / "bench-import-library.sqlite3"
@@ -287,14 +303,14 @@ def one_round(i: int, dump: Path, size_mb: float, worker: bool) -> dict:
         f"[{i}] floor, rollback journal: {f_rb['seconds']:.1f} s "
         f"(insert {f_rb['insert_s']:.1f} s + FTS rebuild {f_rb['fts_s']:.1f} s; "
         f"{f_rb['rows']:,} rows parsed beforehand in {f_rb['parse_s']:.1f} s); "
-        f"CPU {f_rb['cpu_s']:.1f} s",
+        f"CPU {f_rb['cpu_s']:.1f} s; the faster of {_passes(f_rb)}",
         flush=True,
     )
     f_wal = _child(["--phase", "floor-wal", "--dump", str(dump), "--db", str(floor_db)])
     print(
         f"[{i}] floor, WAL + synchronous=NORMAL: {f_wal['seconds']:.1f} s "
         f"(insert {f_wal['insert_s']:.1f} s + FTS rebuild {f_wal['fts_s']:.1f} s); "
-        f"CPU {f_wal['cpu_s']:.1f} s",
+        f"CPU {f_wal['cpu_s']:.1f} s; the faster of {_passes(f_wal)}",
         flush=True,
     )
     floor = min(f_rb["seconds"], f_wal["seconds"])
