@@ -149,6 +149,10 @@ def test_sigterm_stops_an_import_cleanly(big_dump, tmp_path) -> None:
     (line,) = _said(err)
     assert "stopped by SIGTERM" in line and "Import it again" in line
     _wait_until(lambda: not any(alive(p) for p in helpers), timeout=10)
+    # The import had the library alone (a rollback journal: reader.core.journal_modes): stopped,
+    # it put the write-ahead log back, as the file's header says, and left no journal.
+    assert db.read_bytes()[18:20] == b"\x02\x02"
+    assert not Path(f"{db}-journal").exists()
     with Library(db) as lib:
         status, error, new = lib.conn.execute(
             "SELECT status, error, new_count FROM sources"
