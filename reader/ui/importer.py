@@ -66,6 +66,11 @@ class ImportController(QObject):
         if hasattr(window, "set_section_import_handler"):  # asks which section, then calls us
             window.set_section_import_handler(self.import_into_section)
         window.setAcceptDrops(True)
+        library = getattr(window, "library", None)
+        if library is not None:  # and what other programs import meanwhile
+            from reader.ui.outside_imports import OutsideImports
+
+            self.outside = OutsideImports(library, self._publish, lambda: self.queue.busy, self)
         window.installEventFilter(self)
         if hasattr(window, "add_part"):  # asked first when the window closes
             window.add_part(self, first=True)
