@@ -45,6 +45,7 @@ class OutsideImports(QObject):
         self._publish = publish
         self._importing = importing
         self._mark = import_mark(lib)
+        self._own = False  # the window imported since the last look: what changed is its own
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
@@ -55,15 +56,17 @@ class OutsideImports(QObject):
         if getattr(self._lib, "conn", None) is None:  # the library was closed: the window goes
             self.timer.stop()
             return False
+        if self._importing():  # the window's own import: its batches are announced already,
+            self._own = True  # and the window's event loop has enough to do
+            return False
         try:
             mark = import_mark(self._lib)
         except sqlite3.Error as e:  # busy, or the library went away: the next look tries again
             log.warning("could not look for other programs' imports: %s", e)
             return False
-        if mark == self._mark:
+        changed, own = mark != self._mark, self._own
+        self._mark, self._own = mark, False
+        if not changed or own:
             return False
-        self._mark = mark
-        if self._importing():
-            return False  # the window's own import: its batches are announced already
         self._publish(LibraryChange.of_import(None))
         return True
