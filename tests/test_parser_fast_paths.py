@@ -46,16 +46,18 @@ def test_two_spaces_in_a_big_group():
 # -- furniture: the openings' flags (worked out once per opening) against the looks they stand for
 
 
-def _furniture_reference(line: str, credits: bool = True):
-    """furniture_of as it read before the openings were kept: every first look made again."""
+def _looks(line: str) -> tuple[str, str]:
+    """The first character and the lower-cased first four, which every first look reads."""
+    return line[:1], line[:4].lower()
+
+
+def _boilerplate_reference(line: str) -> bool:
     from reader.core import furniture as f
 
-    n = len(line)
-    c = line[:1]
-    start = line[:4].lower()
+    c, start = _looks(line)
     boiler = f._BOILERPLATE_STARTS
-    if (
-        n <= 220
+    return (
+        len(line) <= 220
         and (
             c == "["
             or c.isdigit()
@@ -64,10 +66,15 @@ def _furniture_reference(line: str, credits: bool = True):
             or start[:3] in boiler
         )
         and f._BOILERPLATE.match(line) is not None
-    ):
-        return "boilerplate", None
-    if (
-        n <= 200
+    )
+
+
+def _sign_off_reference(line: str) -> bool:
+    from reader.core import furniture as f
+
+    c, start = _looks(line)
+    return (
+        len(line) <= 200
         and (
             c in "—–-(©"
             or start.rstrip(" .") in f._SIGN_OFF_STARTS
@@ -75,14 +82,29 @@ def _furniture_reference(line: str, credits: bool = True):
             or "contributed" in line
         )
         and f._SIGN_OFF.match(line) is not None
-    ):
-        return "sign-off", None
-    if (
-        credits
-        and n <= 140
+    )
+
+
+def _credit_reference(line: str) -> bool:
+    from reader.core import furniture as f
+
+    c, start = _looks(line)
+    return (
+        len(line) <= 140
         and (c == "(" or "/" in line or start.rstrip(":") in f._CREDIT_STARTS)
         and f._CREDIT.match(line) is not None
-    ):
+    )
+
+
+def _furniture_reference(line: str, credits: bool = True):
+    """furniture_of as it read before the openings were kept: every first look made again."""
+    from reader.core import furniture as f
+
+    if _boilerplate_reference(line):
+        return "boilerplate", None
+    if _sign_off_reference(line):
+        return "sign-off", None
+    if credits and _credit_reference(line):
         return "credit", None
     who = f.byline(line)
     if who is not None:
@@ -118,35 +140,10 @@ _LINES = st.builds(
 def test_furniture_of_agrees_with_its_first_looks_made_again(line, credits):
     from reader.core import furniture as f
 
-    c = line[:1]
-    start = line[:4].lower()
     assert f.furniture_of(line, credits) == _furniture_reference(line, credits)
-    assert f.is_boilerplate(line) == (
-        len(line) <= 220
-        and (
-            c == "["
-            or c.isdigit()
-            or start in f._BOILERPLATE_STARTS
-            or start.rstrip(" :") in f._BOILERPLATE_STARTS
-            or start[:3] in f._BOILERPLATE_STARTS
-        )
-        and f._BOILERPLATE.match(line) is not None
-    )
-    assert f.is_sign_off(line) == (
-        len(line) <= 200
-        and (
-            c in "—–-(©"
-            or start.rstrip(" .") in f._SIGN_OFF_STARTS
-            or start in f._SIGN_OFF_STARTS
-            or "contributed" in line
-        )
-        and f._SIGN_OFF.match(line) is not None
-    )
-    assert f.is_credit(line) == (
-        len(line) <= 140
-        and (c == "(" or "/" in line or start.rstrip(":") in f._CREDIT_STARTS)
-        and f._CREDIT.match(line) is not None
-    )
+    assert f.is_boilerplate(line) == _boilerplate_reference(line)
+    assert f.is_sign_off(line) == _sign_off_reference(line)
+    assert f.is_credit(line) == _credit_reference(line)
 
 
 # -- style: the unrolled counts and the answers kept per set of features
