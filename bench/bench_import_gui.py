@@ -29,85 +29,79 @@ from gen_dump import generate  # noqa: E402
 TICK_MS = 10
 
 
+class WatchedWindow:
+    """The app's window and import controller on ``db``, and a 10 ms timer in the GUI thread that
+    records how late each tick fires (the event loop's stalls) once started."""
+
+    def __init__(self, db: Path) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from reader.core.placement import classify_for_library
+        from reader.core.store import Library
+        from reader.ui.importer import ImportController
+        from reader.ui.main_window import MainWindow
+
+        self.app = QApplication.instance() or QApplication([])
+        sys.setswitchinterval(0.001)  # as reader.ui.app.run() does
+        self.lib = Library(db)
+        self.window = MainWindow(self.lib)
+        self.window.resize(1200, 800)
+        self.window.show()
+        # As the app makes it, with the app's classifier.
+        self.controller = ImportController(self.window, db, classify=classify_for_library)
+        self.lateness: list[float] = []
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        elapsed = self.clock.nsecsElapsed() / 1e6
+        self.clock.restart()
+        self.lateness.append(max(0.0, elapsed - TICK_MS))
+
+    def start(self) -> None:
+        self.clock.start()
+        self.timer.start()
+
+    def stop(self) -> None:
+        """Stop recording and leave the event loop."""
+        self.timer.stop()
+        self.app.quit()
+
+    def close(self) -> list[float]:
+        """Close everything; how late the ticks were (the first, which has no start, left out)."""
+        self.controller.shutdown()
+        self.window.close()
+        self.lib.close()
+        return self.lateness[1:]
+
+
 def gui_import(dump: Path, db: Path) -> tuple[float, list[float], int]:
-    from PySide6.QtCore import QElapsedTimer, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from reader.core.store import Library
-    from reader.ui.importer import ImportController
-    from reader.ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([])
-    sys.setswitchinterval(0.001)  # as reader.ui.app.run() does
-    lib = Library(db)
-    window = MainWindow(lib)
-    window.resize(1200, 800)
-    window.show()
-    from reader.core.placement import classify_for_library
-
-    controller = ImportController(window, db, classify=classify_for_library)  # as the app does
-    lateness: list[float] = []
-    clock = QElapsedTimer()
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-
-    def tick() -> None:
-        elapsed = clock.nsecsElapsed() / 1e6
-        clock.restart()
-        lateness.append(max(0.0, elapsed - TICK_MS))
-
-    timer.timeout.connect(tick)
+    w = WatchedWindow(db)
     result = {}
 
     def finished(summary) -> None:
         result["summary"] = summary
         result["seconds"] = time.perf_counter() - t0
-        timer.stop()
-        app.quit()
+        w.stop()
 
-    controller.queue.run_finished.connect(finished)
-    clock.start()
-    timer.start()
+    w.controller.queue.run_finished.connect(finished)
+    w.start()
     t0 = time.perf_counter()
-    controller.import_paths([dump])
-    app.exec()
-    controller.shutdown()
-    window.close()
-    lib.close()
-    return result["seconds"], lateness[1:], result["summary"].new
+    w.controller.import_paths([dump])
+    w.app.exec()
+    return result["seconds"], w.close(), result["summary"].new
 
 
 def outside_import(dump: Path, db: Path) -> tuple[float, list[float], int]:
     """The window open on a library while ``dispatch import`` (another process) imports into it:
     the window looks for that import once a second (reader.ui.outside_imports) and catches up.
     Ends when the window shows every article the import stored."""
-    from PySide6.QtCore import QElapsedTimer, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QTimer
 
-    from reader.core.store import Library
-    from reader.ui.importer import ImportController
-    from reader.ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([])
-    sys.setswitchinterval(0.001)
-    lib = Library(db)
-    window = MainWindow(lib)
-    window.resize(1200, 800)
-    window.show()
-    from reader.core.placement import classify_for_library
-
-    controller = ImportController(window, db, classify=classify_for_library)
-    lateness: list[float] = []
-    clock = QElapsedTimer()
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-
-    def tick() -> None:
-        elapsed = clock.nsecsElapsed() / 1e6
-        clock.restart()
-        lateness.append(max(0.0, elapsed - TICK_MS))
-
-    timer.timeout.connect(tick)
+    w = WatchedWindow(db)
     command = [sys.executable, "-m", "reader", "import", str(dump), "--db", str(db)]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=HERE.parent)
     result: dict[str, float] = {}
@@ -117,23 +111,18 @@ def outside_import(dump: Path, db: Path) -> tuple[float, list[float], int]:
     def check() -> None:
         if "stored" not in result and proc.poll() is not None:
             sql = "SELECT COUNT(*) FROM articles"
-            result["stored"] = lib.conn.execute(sql).fetchone()[0]
-        if "stored" in result and window.counts.total == result["stored"]:
+            result["stored"] = w.lib.conn.execute(sql).fetchone()[0]
+        if "stored" in result and w.window.counts.total == result["stored"]:
             result["seconds"] = time.perf_counter() - t0
-            timer.stop()
             watch.stop()
-            app.quit()
+            w.stop()
 
     watch.timeout.connect(check)
-    clock.start()
-    timer.start()
+    w.start()
     watch.start()
     t0 = time.perf_counter()
-    app.exec()
-    controller.shutdown()
-    window.close()
-    lib.close()
-    return result["seconds"], lateness[1:], int(result["stored"])
+    w.app.exec()
+    return result["seconds"], w.close(), int(result["stored"])
 
 
 def cli_import(dump: Path, db: Path) -> float:
