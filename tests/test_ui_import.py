@@ -15,6 +15,7 @@ from reader.core.store import Library
 from reader.ui.import_worker import ImportQueue
 from reader.ui.importer import ImportController, expand_paths
 from reader.ui.single_instance import InstanceServer, hand_over, server_name
+from tests.ui_helpers import window_with_user_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -66,19 +67,8 @@ def library_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, library_path, tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
-    )
-    from reader.ui.main_window import MainWindow
-
     lib = Library(library_path)
-    win = MainWindow(lib)
-    qtbot.addWidget(win)
-    win.show()
+    win = window_with_user_settings(qtbot, lib, tmp_path, monkeypatch)
     yield win
     win.close()
     lib.close()

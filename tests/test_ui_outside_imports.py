@@ -13,6 +13,7 @@ from reader.ui.changes import LibraryChange
 from reader.ui.importer import ImportController
 from reader.ui.outside_imports import OutsideImports
 from tests.test_importing import many_articles
+from tests.ui_helpers import window_with_user_settings
 
 
 @pytest.fixture
@@ -25,19 +26,8 @@ def library_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, library_path, tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
-    )
-    from reader.ui.main_window import MainWindow
-
     lib = Library(library_path)
-    win = MainWindow(lib)
-    qtbot.addWidget(win)
-    win.show()
+    win = window_with_user_settings(qtbot, lib, tmp_path, monkeypatch)
     qtbot.waitUntil(lambda: win.counts.total == 20)
     yield win
     win.close()

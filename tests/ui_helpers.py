@@ -83,6 +83,24 @@ def numbered(n: int, section: str = "World", start_hours: float = 48.0, **kw) ->
     ]
 
 
+def window_with_user_settings(qtbot, lib, tmp_path: Path, monkeypatch):
+    """The real main window on ``lib``, shown, its user settings (QSettings' default place, as
+    the app uses it) in ``tmp_path / "config"``."""
+    from PySide6.QtCore import QSettings
+
+    from reader.ui.main_window import MainWindow
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
+    )
+    window = MainWindow(lib)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
 def make_window(qtbot, lib, settings_path: Path):
     """The real main window on ``lib``, shown, with its counts loaded (they come after paint)."""
     from PySide6.QtCore import QSettings
