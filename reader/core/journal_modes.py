@@ -71,8 +71,8 @@ def use_wal(conn: sqlite3.Connection, wait: float = WAL_SWITCH_SECONDS) -> str:
             except sqlite3.OperationalError as e:
                 if not _locked(e) or time.monotonic() >= deadline:
                     raise
-            if request is None and _file_of(conn):
-                request = wal_request(_file_of(conn))
+            if request is None and (file := _file_of(conn)):
+                request = wal_request(file)
                 with contextlib.suppress(OSError):
                     request.touch()
             time.sleep(_RETRY_SECONDS)
