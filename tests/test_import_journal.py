@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.core import importing
 from reader.core.importing import import_file
 from reader.core.journal_modes import (
     WalOnRequest,
@@ -36,7 +37,10 @@ def _fingerprints(path: Path) -> list[str]:
         conn.close()
 
 
-def test_alone_a_big_import_writes_with_a_rollback_journal_then_goes_back_to_the_log(tmp_path):
+def test_alone_a_big_import_writes_with_a_rollback_journal_then_goes_back_to_the_log(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importing, "HOLD_SECONDS", 0.0)  # a commit per batch, to watch each
     dump = _generated(tmp_path, 1, seed=21)
     path = tmp_path / "lib.sqlite3"
     seen: list[tuple[str, bool]] = []
@@ -130,8 +134,9 @@ def test_no_rollback_journal_while_another_connection_reads(tmp_path):
         assert _mode(lib.conn) == "wal"
 
 
-def test_a_library_opened_during_the_import_brings_the_log_back(tmp_path):
+def test_a_library_opened_during_the_import_brings_the_log_back(tmp_path, monkeypatch):
     """The window opening mid-import: it opens at once, reads, and the import ends as it would."""
+    monkeypatch.setattr(importing, "HOLD_SECONDS", 0.0)  # the window opens after a commit
     dump = _generated(tmp_path, 3, seed=22)
     path = tmp_path / "lib.sqlite3"
     Library(path).close()
@@ -171,6 +176,141 @@ def test_a_library_opened_during_the_import_brings_the_log_back(tmp_path):
     # The import granted the opening's request after a commit, and went on with the log's thread.
     assert threads[0] is False and threads[-1] is True
     assert not wal_request(path).exists()
+
+
+def test_alone_an_import_commits_every_hold_seconds_not_every_batch(tmp_path, monkeypatch):
+    """Nobody reads a library the import has alone: one commit for many batches writes each
+    changed page once, not once a batch; the rows are the same."""
+    dump = _generated(tmp_path, 2, seed=23)
+    fingerprints = []
+    for hold in (0.0, 600.0):
+        monkeypatch.setattr(importing, "HOLD_SECONDS", hold)
+        path = tmp_path / f"lib-{hold}.sqlite3"
+        commits: list[tuple[str, int]] = []
+        with Library(path) as lib:
+            result = import_file(
+                lib,
+                dump,
+                process_parse_bytes=0,
+                batch_articles=40,
+                on_commit=lambda b, lib=lib, c=commits: c.append((_mode(lib.conn), len(b.new_ids))),
+            )
+            assert result.status == "done", result.error
+            (new_count,) = lib.conn.execute(
+                "SELECT new_count FROM sources WHERE id = ?", (result.source_id,)
+            ).fetchone()
+            assert sum(n for _, n in commits) == result.new == new_count > 200
+            assert {m for m, _ in commits} == {"delete"} and lib.integrity_ok()
+        fingerprints.append(_fingerprints(path))
+        if hold:
+            assert len(commits) == 1  # the whole import, announced once it is committed
+        else:
+            assert len(commits) > 5
+    assert fingerprints[0] == fingerprints[1]
+
+
+def test_an_opening_while_the_import_holds_its_transaction_is_granted_at_the_next_batch(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importing, "HOLD_SECONDS", 600.0)  # only the request ends it
+    dump = _generated(tmp_path, 3, seed=24)
+    path = tmp_path / "lib.sqlite3"
+    Library(path).close()
+    first, proceed = threading.Event(), threading.Event()
+    done: list[object] = []
+    modes: list[str] = []
+
+    def progress(p) -> None:
+        if p.new and not first.is_set():  # a batch written, not committed
+            first.set()
+            proceed.wait(30)
+
+    def run() -> None:
+        with Library(path) as lib:
+            done.append(
+                import_file(
+                    lib,
+                    dump,
+                    process_parse_bytes=0,
+                    batch_articles=40,
+                    progress=progress,
+                    progress_interval=0,
+                    on_commit=lambda _b: modes.append(_mode(lib.conn)),
+                )
+            )
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert first.wait(60)
+    proceed.set()
+    with Library(path) as window:  # waits for the import's next batch, not for its end
+        assert _mode(window.conn) == "wal"
+        (seen,) = window.conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+        thread.join(120)
+        result = done[0]
+        assert result.status == "done", result.error  # type: ignore[attr-defined]
+        assert 0 < seen < result.new  # type: ignore[attr-defined]
+        assert len(modes) > 2 and set(modes) == {"wal"}  # a commit a batch from then on
+        assert window.integrity_ok()
+    assert not wal_request(path).exists()
+
+
+class _FailsLater:
+    """A classifier that fails at its 150th article (in the parsing process, where it is sent)."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def __call__(self, article) -> tuple[str, str]:
+        self.seen += 1
+        if self.seen >= 150:
+            raise RuntimeError("the classifier broke")
+        return "World", "test"
+
+
+def test_a_failure_between_held_batches_keeps_them_and_one_inside_a_batch_undoes_them(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importing, "HOLD_SECONDS", 600.0)
+    dump = _generated(tmp_path, 2, seed=25)
+    # The classifier fails while parsing: the batches written before are whole, and kept.
+    with Library(tmp_path / "a.sqlite3") as lib:
+        result = import_file(
+            lib, dump, process_parse_bytes=0, batch_articles=40, classify=_FailsLater()
+        )
+        assert result.status == "failed" and "classifier broke" in (result.error or "")
+        (n,) = lib.conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+        (new_count,) = lib.conn.execute("SELECT new_count FROM sources").fetchone()
+        assert 0 < n == result.new == new_count < 150 and lib.integrity_ok()
+    # Storing fails inside the third batch: the two before it, not committed yet, go with it.
+    from reader.core.dump_copies import CopyMaker
+
+    real_store = CopyMaker.store
+    calls = []
+
+    def store(self) -> None:
+        if self._conn.execute("SELECT COUNT(*) FROM fts_deferred").fetchone()[0]:
+            calls.append(1)  # inside a batch (not while waiting for the parser)
+            if len(calls) == 3:
+                raise sqlite3.OperationalError("disk I/O error")
+        real_store(self)
+
+    monkeypatch.setattr(CopyMaker, "store", store)
+    written: list[int] = []
+    with Library(tmp_path / "b.sqlite3") as lib:
+        result = import_file(
+            lib,
+            dump,
+            process_parse_bytes=0,
+            batch_articles=40,
+            progress=lambda p: written.append(p.new),
+            progress_interval=0,
+        )
+        assert result.status == "failed" and "disk I/O error" in (result.error or "")
+        assert len(calls) == 3 and max(written) >= 80  # two batches written, then undone
+        (n,) = lib.conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+        (new_count,) = lib.conn.execute("SELECT new_count FROM sources").fetchone()
+        assert n == result.new == new_count == 0 and lib.integrity_ok()
 
 
 def test_an_import_grants_a_request_for_the_log_after_its_commit(tmp_path):

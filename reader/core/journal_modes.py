@@ -116,6 +116,11 @@ class WalOnRequest:
             conn.execute("PRAGMA wal_autocheckpoint = 0")
             self._next = self._then()
 
+    def alone(self) -> bool:
+        """Whether the library is still in rollback-journal mode with no opening asking for the
+        log (one stat of the request's file)."""
+        return self._next is None and not self._request.exists()
+
     def close(self) -> None:
         if self._next is not None:
             self._next.close()

@@ -1,0 +1,94 @@
+"""The rows an import keeps about itself: its source's row, and the sections it writes to."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from reader.core.libfile import process_owner
+from reader.core.store import INTERRUPTED, Library, now_utc, reconcile_interrupted
+
+
+def begin_source(lib: Library, path: Path, size: int) -> tuple[int, int]:
+    """(the file's row in ``sources``, the articles it holds already): a new row, or the one an
+    interrupted import of the same file left.
+
+    Resuming keeps one row per file: articles the interrupted run stored come back as
+    duplicates and are counted as this row's own, so the totals come out as if the import had
+    never stopped.
+    """
+    conn = lib.conn
+    reconcile_interrupted(conn)  # a run killed since the library was opened
+    where = str(path.absolute())
+    owner = process_owner()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute(
+            "SELECT id, new_count FROM sources WHERE path = ? AND status = 'cancelled' "
+            "AND error LIKE ? ORDER BY id DESC LIMIT 1",
+            (where, INTERRUPTED + "%"),
+        ).fetchone()
+        if row is not None:
+            conn.execute(
+                "UPDATE sources SET status = 'running', error = NULL, finished_at = NULL, "
+                "owner = ?, size = ?, imported_at = ? WHERE id = ?",
+                (owner, size, now_utc(), row[0]),
+            )
+            source = (int(row[0]), int(row[1]))
+        else:
+            cur = conn.execute(
+                "INSERT INTO sources (path, name, size, imported_at, status, owner) "
+                "VALUES (?, ?, ?, ?, 'running', ?)",
+                (where, path.name or str(path), size, now_utc(), owner),
+            )
+            assert cur.lastrowid is not None
+            source = (cur.lastrowid, 0)
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return source
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class SectionIds:
+    """Each section name's id, cached across an import's batches.
+
+    The reader may delete or rename a section while an import runs: ids cached from earlier
+    batches are checked against the table (one query) and a missing one is looked up again by
+    name, or the section made again, inside the batch's transaction: no foreign key can fail.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+
+    def __call__(self, conn: sqlite3.Connection, names: set[str]) -> dict[str, int]:
+        cached = [self._ids[k] for k in {_key(n) for n in names} if k in self._ids]
+        alive = {
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM sections WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(cached),),
+            )
+        }
+        out = {}
+        for name in names:
+            key = _key(name)
+            sid = self._ids.get(key)
+            if sid is None or sid not in alive:
+                clean = " ".join(name.split())
+                row = conn.execute("SELECT id FROM sections WHERE name = ?", (clean,)).fetchone()
+                if row is None:
+                    row = conn.execute(
+                        "INSERT INTO sections (name, position) "
+                        "SELECT ?, COALESCE(MAX(position), -1) + 1 FROM sections RETURNING id",
+                        (clean,),
+                    ).fetchone()
+                sid = self._ids[key] = row[0]
+                alive.add(sid)
+            out[name] = sid
+        return out
