@@ -10,7 +10,6 @@ sweep finish: what the reader saw done is done.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -24,19 +23,9 @@ from reader.core.libfile import LibraryError
 from reader.core.read_sweep import ReadSweep
 from reader.core.store import Library
 from reader.core.views import Row, View
+from reader.ui.thread_priority import lower_this_threads_priority
 
 log = logging.getLogger(__name__)
-
-#: How much nicer than the window a sweep's thread is (Linux: a thread has its own).
-NICE = 10
-
-
-def _lower_priority() -> None:
-    """On a busy machine the window's thread goes first: a sweep has seconds, a frame 16 ms."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
-    except (AttributeError, OSError) as e:  # not Linux, or not allowed: same priority then
-        log.debug("a sweep's thread keeps its priority: %s", e)
 
 
 @dataclass
@@ -127,7 +116,7 @@ class SweepRunner(QObject):
     # -- on the sweeps' thread
 
     def _run(self) -> None:
-        _lower_priority()
+        lower_this_threads_priority("a sweep's thread")
         lib: Library | None = None
         try:
             while True:
