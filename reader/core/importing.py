@@ -8,8 +8,9 @@ thread parses up to one batch ahead (bounded, so memory does not grow with the f
 thread writes, so the two overlap on a multi-core machine; big dumps are parsed, and classified,
 in a separate process (see _Importer.row_spec). Each batch's duplicates are set aside with one
 indexed lookup (before the classifier runs, when this thread classifies); the rest are inserted and
-indexed for full-text search with one ``INSERT ... SELECT`` inside the batch's own transaction, so
-the index is exact after every commit.
+indexed for full-text search with one ``INSERT ... SELECT`` inside the import's transaction, so
+the index is exact after every commit. A transaction is one batch, except while a big
+command-line import has the library alone (_Importer._hold).
 """
 
 from __future__ import annotations
@@ -543,8 +544,9 @@ def import_file(
     (article → (section name, reason)) places each article; without it everything goes to
     "Other". ``progress`` is called at most every ``progress_interval`` seconds and once at the
     end; ``cancelled`` is polled between articles (a text it returns is kept as why the import
-    was interrupted); ``on_commit`` after every committed batch. A cancelled or failed import
-    keeps the batches already committed. Importing a file whose last import was interrupted
+    was interrupted); ``on_commit`` after every commit, with the batches it committed. A cancelled
+    import, or one that fails between batches, keeps every batch written; one that fails inside a
+    batch keeps those committed before it. Importing a file whose last import was interrupted
     resumes that import's source row (``ImportResult.resumed``).
     ``checkpoint_thread``: for dumps parsed in a separate process, checkpoint the log on a
     thread of its own (faster; the window's worker turns it off, see IMPORT_CHECKPOINT_BYTES).
