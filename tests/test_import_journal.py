@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.core import importing
-from reader.core.importing import import_file
+from reader.core.importing import ImportResult, import_file
 from reader.core.journal_modes import (
     WalOnRequest,
     rollback_journal_while_alone,
@@ -27,6 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _mode(conn: sqlite3.Connection) -> str:
     return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def import_as_the_command_line(lib: Library, dump: Path, **options) -> ImportResult:
+    """``import_file`` as ``dispatch import`` runs a big dump (parsed in a process of its own,
+    a rollback journal when alone), on a small one."""
+    return import_file(lib, dump, process_parse_bytes=0, **options)
 
 
 def _fingerprints(path: Path) -> list[str]:
@@ -45,10 +51,9 @@ def test_alone_a_big_import_writes_with_a_rollback_journal_then_goes_back_to_the
     path = tmp_path / "lib.sqlite3"
     seen: list[tuple[str, bool]] = []
     with Library(path) as lib:
-        result = import_file(
+        result = import_as_the_command_line(
             lib,
             dump,
-            process_parse_bytes=0,  # the command line's path for a big dump, on a small one
             batch_articles=50,
             on_commit=lambda _b: seen.append((_mode(lib.conn), Path(f"{path}-wal").exists())),
         )
@@ -63,10 +68,9 @@ def test_alone_a_big_import_writes_with_a_rollback_journal_then_goes_back_to_the
     other = tmp_path / "other.sqlite3"
     with Library(other) as lib, window_reading(other):
         seen.clear()
-        result = import_file(
+        result = import_as_the_command_line(
             lib,
             dump,
-            process_parse_bytes=0,
             batch_articles=50,
             on_commit=lambda _b: seen.append((_mode(lib.conn), False)),
         )
@@ -82,7 +86,7 @@ def test_the_windows_import_keeps_the_log(tmp_path):
         result = import_file(
             lib,
             dump,
-            process_parse_bytes=0,
+            process_parse_bytes=0,  # a big dump's path, on a small one
             checkpoint_thread=False,  # as reader.ui.import_worker asks
             batch_articles=50,
             on_commit=lambda _b: seen.append(_mode(lib.conn)),
@@ -155,9 +159,7 @@ def test_a_library_opened_during_the_import_brings_the_log_back(tmp_path, monkey
     def run() -> None:
         with Library(path) as lib:
             done.append(
-                import_file(
-                    lib, dump, process_parse_bytes=0, batch_articles=40, on_commit=on_commit
-                )
+                import_as_the_command_line(lib, dump, batch_articles=40, on_commit=on_commit)
             )
 
     thread = threading.Thread(target=run)
@@ -188,10 +190,9 @@ def test_alone_an_import_commits_every_hold_seconds_not_every_batch(tmp_path, mo
         path = tmp_path / f"lib-{hold}.sqlite3"
         commits: list[tuple[str, int]] = []
         with Library(path) as lib:
-            result = import_file(
+            result = import_as_the_command_line(
                 lib,
                 dump,
-                process_parse_bytes=0,
                 batch_articles=40,
                 on_commit=lambda b, lib=lib, c=commits: c.append((_mode(lib.conn), len(b.new_ids))),
             )
@@ -228,10 +229,9 @@ def test_an_opening_while_the_import_holds_its_transaction_is_granted_at_the_nex
     def run() -> None:
         with Library(path) as lib:
             done.append(
-                import_file(
+                import_as_the_command_line(
                     lib,
                     dump,
-                    process_parse_bytes=0,
                     batch_articles=40,
                     progress=progress,
                     progress_interval=0,
@@ -275,9 +275,7 @@ def test_a_failure_between_held_batches_keeps_them_and_one_inside_a_batch_undoes
     dump = _generated(tmp_path, 2, seed=25)
     # The classifier fails while parsing: the batches written before are whole, and kept.
     with Library(tmp_path / "a.sqlite3") as lib:
-        result = import_file(
-            lib, dump, process_parse_bytes=0, batch_articles=40, classify=_FailsLater()
-        )
+        result = import_as_the_command_line(lib, dump, batch_articles=40, classify=_FailsLater())
         assert result.status == "failed" and "classifier broke" in (result.error or "")
         (n,) = lib.conn.execute("SELECT COUNT(*) FROM articles").fetchone()
         (new_count,) = lib.conn.execute("SELECT new_count FROM sources").fetchone()
@@ -298,10 +296,9 @@ def test_a_failure_between_held_batches_keeps_them_and_one_inside_a_batch_undoes
     monkeypatch.setattr(CopyMaker, "store", store)
     written: list[int] = []
     with Library(tmp_path / "b.sqlite3") as lib:
-        result = import_file(
+        result = import_as_the_command_line(
             lib,
             dump,
-            process_parse_bytes=0,
             batch_articles=40,
             progress=lambda p: written.append(p.new),
             progress_interval=0,

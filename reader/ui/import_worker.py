@@ -123,8 +123,8 @@ class ImportWorker(QObject):
     @Slot(object, object)
     def run(self, job: ImportJob, cancel: threading.Event) -> None:
         # With the pipeline's threads and its parsing process, which inherit it: the window's
-        # event loop stalled less while a 300 MB dump imported (p99 13.4-21.3 ms, median 17.9,
-        # against 14.9-35.0 ms, median 24.2; longest 41.7-83.9 ms against 45.3-165.6 ms).
+        # event loop stalled less while a 300 MB dump imported (5 runs each: p99 14.1-24.8 ms,
+        # median 20.8, against 14.9-35.0 ms, median 24.2; median longest 50.5 against 57.2 ms).
         lower_this_threads_priority("the import worker")
         self.file_started.emit(job)
         try:
