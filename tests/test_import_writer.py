@@ -315,11 +315,11 @@ def test_the_parsing_process_pipe_holds_a_chunk_of_rows(tmp_path: Path) -> None:
     the reader woke, several times per chunk. Widened, the rows still all arrive."""
     import fcntl
 
-    from reader.core.import_rows import RowSpec, make_row
+    from reader.core.import_rows import RowSpec, make_rows
     from reader.core.readahead import ProcessPrefetch
 
     dump = many_articles(tmp_path / "d.txt", 150)
-    reader = ProcessPrefetch(dump, RowSpec(), make_row)
+    reader = ProcessPrefetch(dump, RowSpec(), make_rows)
     try:
         assert fcntl.fcntl(reader._recv.fileno(), fcntl.F_GETPIPE_SZ) >= 1 << 20
         assert len(list(reader)) == 150

@@ -13,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.core.article import Article, blocks_to_text, text_to_blocks
-from reader.core.import_rows import RowSpec, fingerprint_and_words, make_row, text_columns
+from reader.core.import_rows import (
+    RowSpec,
+    fingerprint_and_words,
+    make_row,
+    make_rows,
+    text_columns,
+)
 
 
 def _old_words(a: Article) -> int:
@@ -113,3 +119,41 @@ def test_the_body_in_utf8_is_the_body_text_encoded(blocks) -> None:
 
     encoded = [text.encode() for _, text in blocks]
     assert blocks_to_utf8(blocks, encoded) == _old_blocks_to_text(blocks).encode()
+
+
+@settings(max_examples=100, derandomize=True)
+@given(st.lists(_ARTICLES, max_size=8))
+def test_a_chunk_classified_together_gives_each_article_its_own_row(articles) -> None:
+    # make_rows places a chunk's articles after making their rows: the same rows as one at a time
+    seen: list[str] = []
+
+    def classify(a: Article) -> tuple[str, str]:
+        seen.append(a.title)
+        return ("Long" if len(a.title) > 10 else "Short", a.title[:3])
+
+    spec = RowSpec(classify=classify)
+    assert make_rows(articles, spec) == [make_row(a, spec) for a in articles]
+    # each article with words classified once, in order; empty ones skipped
+    assert seen == [a.title for a in articles if make_row(a, RowSpec())[5]] * 2
+    assert make_rows(articles, RowSpec(keep=True)) == [
+        make_row(a, RowSpec(keep=True)) for a in articles
+    ]
+
+
+def test_a_classifier_failing_inside_a_chunk_names_the_article() -> None:
+    from reader.core.import_rows import ClassifierFailed
+
+    good = Article(title="Fine one", blocks=[("p", "some words here")])
+    bad = Article(title="The broken one", blocks=[("p", "more words here")])
+
+    def classify(a: Article) -> tuple[str, str]:
+        if a is bad:
+            raise RuntimeError("no tables")
+        return ("World", "")
+
+    try:
+        make_rows([good, bad], RowSpec(classify=classify))
+    except ClassifierFailed as e:
+        assert "The broken one" in str(e) and "no tables" in str(e)
+    else:
+        raise AssertionError("the classifier's failure was swallowed")

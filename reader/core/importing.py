@@ -39,7 +39,7 @@ from reader.core.import_results import Progress as Progress
 from reader.core.import_results import Status as Status
 from reader.core.import_results import library_error_text as library_error_text
 from reader.core.import_rows import END as _END
-from reader.core.import_rows import ClassifierFailed, RowSpec, classified, make_row
+from reader.core.import_rows import ClassifierFailed, RowSpec, classified, make_rows
 from reader.core.import_rows import Row as _Row
 
 # Re-exported: the date helpers lived here first.
@@ -397,7 +397,9 @@ class _Importer:
         big = self.size >= self.process_parse_bytes
         spec = self.row_spec(big)
         prefetch = ProcessPrefetch if big else ThreadPrefetch
-        reader = prefetch(self.path, spec, make_row, layout=self.layout, fixes=load_fixes(self.lib))
+        reader = prefetch(
+            self.path, spec, make_rows, layout=self.layout, fixes=load_fixes(self.lib)
+        )
         self.quiet = reader.quiet
         assert self.source_id is not None
         journal = contextlib.ExitStack()  # a rollback journal while the library is ours alone:

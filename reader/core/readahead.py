@@ -1,8 +1,8 @@
 """Reading ahead of the import's writer: parsing on a thread or in a process, checkpointing.
 
 The import pipeline (reader.core.importing) writes batches on its own thread; what feeds it and
-what folds its log back into the library run beside it, here. ``row`` is the pipeline's
-article-to-row function, handed in so this module needs nothing from the pipeline.
+what folds its log back into the library run beside it, here. ``rows`` is the pipeline's
+articles-to-rows function, handed in so this module needs nothing from the pipeline.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ _CHUNK = 64  # articles per hand-off from the parsing thread
 _QUEUE_CHUNKS = 40
 
 Row = tuple[Any, ...]
-# The pipeline's article-to-row function and its (picklable) second argument.
-RowFunction = Callable[[Article, Any], Row]
+# The pipeline's articles-to-rows function (a chunk at a time) and its (picklable) second argument.
+RowsFunction = Callable[[list[Article], Any], list[Row]]
 
 
 def put_unless_stopped(into: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
@@ -67,13 +67,13 @@ class ThreadPrefetch:
         self,
         path: Path,
         spec: object,
-        row: RowFunction,
+        rows: RowsFunction,
         layout: str | None = None,
         fixes: FixSet | None = None,
     ) -> None:
         self._path = path
         self._spec = spec
-        self._row = row
+        self._rows = rows
         self._layout = layout
         self._fixes = fixes or FixSet()
         # Filled by the parser as it goes; complete once iteration has ended.
@@ -99,8 +99,8 @@ class ThreadPrefetch:
                         article = next(articles, None)
                         if article is None:
                             break
-                        row = self._row(article, self._spec)
-                    chunk.append(row)
+                        made = self._rows([article], self._spec)
+                    chunk.extend(made)
                     if len(chunk) >= _CHUNK:
                         if not self._put(chunk):
                             return
@@ -128,7 +128,7 @@ def _parse_in_child(
     path: str,
     spec: object,
     out,
-    row: RowFunction,
+    rows: RowsFunction,
     layout: str | None = None,
     fixes: FixSet | None = None,
 ) -> None:
@@ -145,15 +145,15 @@ def _parse_in_child(
     try:
         try:
             with open(path, "rb") as f:
-                chunk: list[Row] = []
+                chunk: list[Article] = []
                 parsed = parse_stream(f, layout=layout, report=report)
                 for article in (fixes or FixSet()).apply(parsed):
-                    chunk.append(row(article, spec))
+                    chunk.append(article)
                     if len(chunk) >= _CHUNK:
-                        out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+                        out.send_bytes(pickle.dumps(rows(chunk, spec), pickle.HIGHEST_PROTOCOL))
                         chunk = []
                 if chunk:
-                    out.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+                    out.send_bytes(pickle.dumps(rows(chunk, spec), pickle.HIGHEST_PROTOCOL))
             out.send_bytes(pickle.dumps(report, pickle.HIGHEST_PROTOCOL))
             out.send_bytes(pickle.dumps(None))
         except (BrokenPipeError, ConnectionError):
@@ -208,7 +208,7 @@ class ProcessPrefetch:
         self,
         path: Path,
         spec: object,
-        row: RowFunction,
+        rows: RowsFunction,
         layout: str | None = None,
         fixes: FixSet | None = None,
     ) -> None:
@@ -224,7 +224,7 @@ class ProcessPrefetch:
         self._stop = threading.Event()
         self._process = ctx.Process(
             target=_parse_in_child,
-            args=(str(path), spec, send, row, layout, fixes),
+            args=(str(path), spec, send, rows, layout, fixes),
             name="dispatch-parse",
             daemon=True,
         )
