@@ -10,7 +10,9 @@ its own process:
   fingerprint, the first schema's indexes: narrower than today's, whose sort-order indexes carry
   more columns; no triggers), then one FTS5 ``'rebuild'`` of an equivalent full-text table.
   Measured with SQLite's defaults (rollback journal) and with the library's PRAGMAs (WAL,
-  synchronous=NORMAL), each timed twice in its process (PASSES); the fastest is the floor.
+  synchronous=NORMAL), each timed twice in its process (PASSES); the fastest is the floor. The
+  rollback floor's process stays up through the round, and each of its passes is timed just
+  before one of dispatch import's: the host's speed drifts within minutes.
 - ``dispatch import``: the command a user runs, in a process of its own, into a new library, with
   classification (as users import): start-up, reading, parsing, dedupe, sectioning, batched
   transactions, full-text indexing, the final checkpoint. Its peak memory is the sum of all its
@@ -84,7 +86,8 @@ def _fresh(db: Path) -> None:
 # --- phases (run in child processes) ---------------------------------------------------------
 
 
-def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
+def _floor_rows(dump: Path) -> tuple[list[tuple], float]:
+    """The floor's rows, made beforehand (not timed): the pipeline's own columns, then fixed ones."""
     from reader.core.dumps import parse_path
     from reader.core.import_rows import RowSpec, make_row
 
@@ -95,8 +98,11 @@ def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
             continue
         # The pipeline's own row (title … published_at), then the floor's fixed columns.
         rows.append((*make_row(a, RowSpec())[:7], 1, None, 0, None, "2026-01-01 00:00:00.000"))
-    parse_s = time.perf_counter() - t
+    return rows, time.perf_counter() - t
 
+
+def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
+    rows, parse_s = _floor_rows(dump)
     # Timed twice, the faster kept: the first pass of a process that has just allocated its
     # rows sometimes runs at half speed (one floor took 15.7 s, then 9.3 s right after, with
     # nothing else running: memory this virtual machine hands out again seems slow to touch the
@@ -111,6 +117,15 @@ def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
         "passes_s": [r["seconds"] for r in runs],
         "peak_mb": _peak_mb(),
     }
+
+
+def phase_floor_server(dump: Path, db: Path) -> None:
+    """The rollback floor, a pass each time a line comes on stdin: its passes then alternate
+    with dispatch import's (see one_round). Prints a JSON line when ready, then one per pass."""
+    rows, parse_s = _floor_rows(dump)
+    print(json.dumps({"rows": len(rows), "parse_s": parse_s}), flush=True)
+    for _ in sys.stdin:
+        print(json.dumps({**_floor_pass(rows, db, wal=False), "peak_mb": _peak_mb()}), flush=True)
 
 
 def _floor_pass(rows: list[tuple], db: Path, wal: bool) -> dict:
@@ -239,16 +254,19 @@ def run_cli(args: list[str]) -> dict:
     }
 
 
-def phase_cli(dump: Path, db: Path, section: str | None) -> dict:
-    """``dispatch import`` into a new library, then again (must add nothing)."""
+def cli_pass(dump: Path, db: Path, section: str | None = None) -> dict:
+    """One ``dispatch import`` into a new library."""
+    extra = ["--section", section] if section else []
+    _fresh(db)
+    return run_cli(["import", "--db", str(db), *extra, str(dump)])
+
+
+def cli_result(passes: list[dict], dump: Path, db: Path, section: str | None = None) -> dict:
+    """The faster of ``passes`` (timed as the floor is: see phase_floor), then the same file
+    imported again into the last pass's library (must add nothing), and what that library holds."""
     import sqlite3
 
     extra = ["--section", section] if section else []
-    # Timed as the floor is (see phase_floor): the faster of PASSES imports into a new library.
-    passes = []
-    for _ in range(1 if section else PASSES):
-        _fresh(db)
-        passes.append(run_cli(["import", "--db", str(db), *extra, str(dump)]))
     first = {
         **min(passes, key=lambda r: r["seconds"]),
         "passes_s": [r["seconds"] for r in passes],
@@ -305,17 +323,72 @@ def _passes(floor: dict) -> str:
     return ", ".join(f"{x:.1f}" for x in floor["passes_s"]) + " s"
 
 
+class _FloorServer:
+    """The rollback floor's process, kept between its passes (see phase_floor_server)."""
+
+    def __init__(self, dump: Path, db: Path) -> None:
+        self._proc = subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                *("--phase", "floor-server", "--dump", str(dump)),
+                "--db",
+                str(db),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.ready = self._line()
+
+    def _line(self) -> dict:
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line:
+            sys.exit(f"the floor's process ended ({self._proc.wait()})")
+        return json.loads(line)
+
+    def timed_pass(self) -> dict:
+        assert self._proc.stdin is not None
+        self._proc.stdin.write("pass\n")
+        self._proc.stdin.flush()
+        return self._line()
+
+    def close(self) -> None:
+        assert self._proc.stdin is not None
+        self._proc.stdin.close()
+        self._proc.wait()
+
+
 def one_round(i: int, dump: Path, size_mb: float, worker: bool) -> dict:
     floor_db = OUT / "bench-import-floor.sqlite3"
     lib_db = OUT / "bench-import-library.sqlite3"
-    f_rb = _child(["--phase", "floor", "--dump", str(dump), "--db", str(floor_db)])
+    # The rollback floor's passes alternate with dispatch import's: this host's speed drifts
+    # by half within minutes (floors of 10.9 s and 18.8 s half an hour apart), and a floor
+    # timed a minute before the import made the ratio follow the drift, both ways.
+    server = _FloorServer(dump, floor_db)
+    rb_passes: list[dict] = []
+    cli_passes: list[dict] = []
+    try:
+        for _ in range(PASSES):
+            rb_passes.append(server.timed_pass())
+            cli_passes.append(cli_pass(dump, lib_db))
+    finally:
+        server.close()
+    f_rb = {
+        **server.ready,
+        **min(rb_passes, key=lambda r: r["seconds"]),
+        "passes_s": [r["seconds"] for r in rb_passes],
+    }
     print(
         f"[{i}] floor, rollback journal: {f_rb['seconds']:.1f} s "
         f"(insert {f_rb['insert_s']:.1f} s + FTS rebuild {f_rb['fts_s']:.1f} s; "
         f"{f_rb['rows']:,} rows parsed beforehand in {f_rb['parse_s']:.1f} s); "
-        f"CPU {f_rb['cpu_s']:.1f} s; the faster of {_passes(f_rb)}",
+        f"CPU {f_rb['cpu_s']:.1f} s; the faster of {_passes(f_rb)}, each timed just before "
+        "a dispatch import",
         flush=True,
     )
+    cli = cli_result(cli_passes, dump, lib_db)
     f_wal = _child(["--phase", "floor-wal", "--dump", str(dump), "--db", str(floor_db)])
     print(
         f"[{i}] floor, WAL + synchronous=NORMAL: {f_wal['seconds']:.1f} s "
@@ -324,7 +397,6 @@ def one_round(i: int, dump: Path, size_mb: float, worker: bool) -> dict:
         flush=True,
     )
     floor = min(f_rb["seconds"], f_wal["seconds"])
-    cli = phase_cli(dump, lib_db, None)
     n = f_rb["rows"]
     print(
         f"[{i}] dispatch import: {cli['seconds']:.1f} s, ratio {cli['seconds'] / floor:.2f} "
@@ -344,7 +416,7 @@ def one_round(i: int, dump: Path, size_mb: float, worker: bool) -> dict:
         f"CPU {again['cpu_s']:.1f} s; peak memory {again['peak_mb']:.0f} MB",
         flush=True,
     )
-    plain = phase_cli(dump, lib_db, "World")
+    plain = cli_result([cli_pass(dump, lib_db, "World")], dump, lib_db, "World")
     print(
         f"[{i}] dispatch import --section World (no classification): {plain['seconds']:.1f} s, "
         f"ratio {plain['seconds'] / floor:.2f}; CPU {plain['cpu_s']:.1f} s (writer "
@@ -388,17 +460,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=1, help="rounds of floor and imports")
     ap.add_argument("--out", type=Path, help="folder for dumps and libraries (bench/out)")
     ap.add_argument("--no-worker", action="store_true", help="skip the window's worker")
-    ap.add_argument("--phase", choices=["floor", "floor-wal", "worker"], help=argparse.SUPPRESS)
+    phases = ["floor-wal", "floor-server", "worker"]
+    ap.add_argument("--phase", choices=phases, help=argparse.SUPPRESS)
     ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     global OUT
     OUT = args.out or OUT
 
     if args.phase:
+        if args.phase == "floor-server":
+            phase_floor_server(args.dump, args.db)
+            return 0
         if args.phase == "worker":
             result = phase_worker(args.dump, args.db)
         else:
-            result = phase_floor(args.dump, args.db, wal=args.phase == "floor-wal")
+            result = phase_floor(args.dump, args.db, wal=True)
         print(json.dumps(result))
         return 0
 
