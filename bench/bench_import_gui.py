@@ -51,6 +51,8 @@ class WatchedWindow:
         # As the app makes it, with the app's classifier.
         self.controller = ImportController(self.window, db, classify=classify_for_library)
         self.lateness: list[float] = []
+        self.when: list[float] = []  # seconds since start() of each tick
+        self.started = 0.0
         self.clock = QElapsedTimer()
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
@@ -60,8 +62,15 @@ class WatchedWindow:
         elapsed = self.clock.nsecsElapsed() / 1e6
         self.clock.restart()
         self.lateness.append(max(0.0, elapsed - TICK_MS))
+        self.when.append(time.perf_counter() - self.started)
+
+    def longest(self, n: int = 3) -> str:
+        """The ``n`` longest stalls, each with when it ended (seconds after start)."""
+        ticks = sorted(zip(self.lateness[1:], self.when[1:]), reverse=True)[:n]
+        return ", ".join(f"{late:.0f} ms at {at:.1f} s" for late, at in ticks)
 
     def start(self) -> None:
+        self.started = time.perf_counter()
         self.clock.start()
         self.timer.start()
 
@@ -92,6 +101,7 @@ def gui_import(dump: Path, db: Path) -> tuple[float, list[float], int]:
     t0 = time.perf_counter()
     w.controller.import_paths([dump])
     w.app.exec()
+    print(f"  window import, longest stalls: {w.longest()}", flush=True)
     return result["seconds"], w.close(), result["summary"].new
 
 
@@ -122,6 +132,7 @@ def outside_import(dump: Path, db: Path) -> tuple[float, list[float], int]:
     watch.start()
     t0 = time.perf_counter()
     w.app.exec()
+    print(f"  outside import, longest stalls: {w.longest()}", flush=True)
     return result["seconds"], w.close(), int(result["stored"])
 
 
