@@ -145,10 +145,15 @@ def test_a_truncated_library_is_damaged_set_aside_and_recovered(
 
 
 def _schema_pages(path: Path) -> set[int]:
-    """The file offsets (in pages) of the schema's b-tree: damaged, nothing can be read at all."""
+    """The file offsets (in pages) of the schema's b-tree, and of the articles table's interior
+    pages: damaged, no article can be read at all (with 16 KiB pages, 3,000 articles fill a
+    b-tree of two levels, whose root one page in a hundred is)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        rows = conn.execute("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'").fetchall()
+        rows = conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'sqlite_schema' "
+            "OR (name = 'articles' AND pagetype = 'internal')"
+        ).fetchall()
     finally:
         conn.close()
     return {pageno - 1 for (pageno,) in rows}
@@ -159,15 +164,17 @@ def _scribble(path: Path, pages: int, seed: int) -> None:
     the schema's, which leave nothing to recover and would make the test depend on where an
     index's pages happen to fall)."""
     rng = random.Random(seed)
-    count = path.stat().st_size // 4096
+    with path.open("rb") as f:
+        size = int.from_bytes(f.read(100)[16:18], "big")  # the page size, from the header
+    count = path.stat().st_size // size
     schema = _schema_pages(path)
     with path.open("r+b") as f:
         for _ in range(pages):
             page = rng.randrange(2, count)
-            data = rng.randbytes(4096)
+            data = rng.randbytes(size)
             if page in schema:
                 continue
-            f.seek(page * 4096)
+            f.seek(page * size)
             f.write(data)
 
 

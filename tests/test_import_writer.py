@@ -339,9 +339,10 @@ def test_a_big_remainder_is_checkpointed_on_the_thread_and_a_small_one_by_the_wr
     restarts); the writer copies only a small one, or whatever is left after those rounds."""
     from reader.core.readahead import _CHECKPOINT_ROUNDS, Checkpointer
 
-    every = 256 * 1024
     with Library(tmp_path / "lib.sqlite3") as lib:
         conn = lib.conn
+        # 64 pages: a small remainder (a sixteenth of that) is then a few pages of the log.
+        every = 64 * conn.execute("PRAGMA page_size").fetchone()[0]
         conn.execute("PRAGMA wal_autocheckpoint = 0")
         conn.execute("CREATE TABLE filler (data BLOB)")
         checkpoints: list[str] = []
