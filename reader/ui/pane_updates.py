@@ -122,6 +122,10 @@ class PaneUpdates:
         sources = views.sources(w.library)
         if self._sidebar_names == (sections, sources):
             return
+        # Only the sources' counts changed (an import's batches): their rows are refreshed.
+        if self._sidebar_names[0] == sections and w.sidebar_model.refresh_sources(sources):
+            self._sidebar_names = (sections, sources)
+            return
         current = w.list_model.view
         expanded = w.settings.get(S.SOURCES_EXPANDED)
         blocker = w.sidebar.selectionModel().blockSignals(True)
