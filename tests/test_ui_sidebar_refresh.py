@@ -29,14 +29,21 @@ def _batch(lib, window, source_id: int, n: int, start: int) -> None:
     window.publish(LibraryChange.of_import({_section_id(lib, "World")}))
 
 
-def test_batches_update_the_source_row_in_place(qtbot, tmp_path):
+def _window_on_one_source(qtbot, tmp_path, name: str):
+    """A library of one article from source ``name``, its window, and a list that grows with
+    each rebuild of the sidebar."""
     lib = open_library(tmp_path / "lib.sqlite3")
-    source_id = add_source(lib.conn, "wire.txt")
+    source_id = add_source(lib.conn, name)
     add_articles(lib.conn, [Spec(title="First", source_id=source_id)])
     window = make_window(qtbot, lib, tmp_path / "settings.ini")
-    model = window.sidebar_model
     rebuilt: list[bool] = []
     window.sidebar_rebuilt.connect(lambda: rebuilt.append(True))
+    return lib, source_id, window, rebuilt
+
+
+def test_batches_update_the_source_row_in_place(qtbot, tmp_path):
+    lib, source_id, window, rebuilt = _window_on_one_source(qtbot, tmp_path, "wire.txt")
+    model = window.sidebar_model
     world_view = View("section", _section_id(lib, "World"))
     world = model.item_for(world_view)
     source_view = View("source", source_id)
@@ -62,13 +69,8 @@ def test_batches_update_the_source_row_in_place(qtbot, tmp_path):
 
 
 def test_a_new_source_or_section_rebuilds_the_tree(qtbot, tmp_path):
-    lib = open_library(tmp_path / "lib.sqlite3")
-    first = add_source(lib.conn, "one.txt")
-    add_articles(lib.conn, [Spec(title="First", source_id=first)])
-    window = make_window(qtbot, lib, tmp_path / "settings.ini")
+    lib, _, window, rebuilt = _window_on_one_source(qtbot, tmp_path, "one.txt")
     model = window.sidebar_model
-    rebuilt: list[bool] = []
-    window.sidebar_rebuilt.connect(lambda: rebuilt.append(True))
 
     second = add_source(lib.conn, "two.txt")
     _batch(lib, window, second, 2, 0)
