@@ -101,14 +101,15 @@ def _floor_rows(dump: Path) -> tuple[list[tuple], float]:
     return rows, time.perf_counter() - t
 
 
-def phase_floor(dump: Path, db: Path, wal: bool) -> dict:
+def phase_floor_wal(dump: Path, db: Path) -> dict:
+    """The WAL floor, in a process of its own (the rollback floor's: phase_floor_server)."""
     rows, parse_s = _floor_rows(dump)
     # Timed twice, the faster kept: the first pass of a process that has just allocated its
     # rows sometimes runs at half speed (one floor took 15.7 s, then 9.3 s right after, with
     # nothing else running: memory this virtual machine hands out again seems slow to touch the
     # first time). Timed once, a slow floor flattered the import (ratios of 0.90-1.05 on an
     # evening whose floors took 12.3-17.7 s); dispatch import is timed the same way.
-    runs = [_floor_pass(rows, db, wal) for _ in range(PASSES)]
+    runs = [_floor_pass(rows, db, wal=True) for _ in range(PASSES)]
     best = min(runs, key=lambda r: r["seconds"])
     return {
         "rows": len(rows),
@@ -262,7 +263,7 @@ def cli_pass(dump: Path, db: Path, section: str | None = None) -> dict:
 
 
 def cli_result(passes: list[dict], dump: Path, db: Path, section: str | None = None) -> dict:
-    """The faster of ``passes`` (timed as the floor is: see phase_floor), then the same file
+    """The faster of ``passes`` (timed as the floor is: see phase_floor_wal), then the same file
     imported again into the last pass's library (must add nothing), and what that library holds."""
     import sqlite3
 
@@ -474,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.phase == "worker":
             result = phase_worker(args.dump, args.db)
         else:
-            result = phase_floor(args.dump, args.db, wal=True)
+            result = phase_floor_wal(args.dump, args.db)
         print(json.dumps(result))
         return 0
 
