@@ -15,6 +15,7 @@ import pytest
 
 from reader.core import dump_copies
 from reader.core.dump_copies import CopyInfo, copy_info, file_digest, open_copy
+from reader.core.import_records import SectionIds, begin_source, insert_articles
 from reader.core.importing import PROCESS_PARSE_BYTES, import_file
 from reader.core.store import Library
 from tests.test_faults_import import _cli, _wait_until, count_articles, needs_proc
@@ -40,6 +41,55 @@ def test_statement_journals_stay_in_memory_while_importing_only(tmp_path: Path) 
         assert seen and set(seen) == {2}
         assert lib.conn.execute("PRAGMA temp_store").fetchone() == (before,)
         assert lib.integrity_ok()
+
+
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 37, 64])
+def test_articles_are_inserted_many_rows_per_statement_in_order_duplicates_left_out(
+    tmp_path: Path, n: int
+) -> None:
+    """insert_articles: several rows per statement and the rest one by one, whatever the count;
+    a fingerprint already stored, or met earlier in the same call, is left out (whether it falls
+    in a statement of many rows or in the rest), the others get consecutive ids in their order,
+    and the sections' counts (kept by triggers) and the foreign keys follow."""
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        conn = lib.conn
+        ids = SectionIds()(conn, {"World", "Sport"})
+        source_id, _ = begin_source(lib, tmp_path / "dump.txt", 1)
+
+        def row(i: int, fp: str) -> tuple[object, ...]:
+            section = ids["World" if i % 3 else "Sport"]
+            return (
+                f"Headline {i}",
+                None,
+                "",
+                f"Body {i}.",
+                fp,
+                2,
+                None,
+                None,
+                0,
+                section,
+                "test",
+                0,
+                source_id,
+                "2026-12-04 10:00:00.000",
+            )
+
+        with conn:
+            assert insert_articles(conn, [row(-1, "stored")]) == 1
+        rows = [row(i, f"fp{i}") for i in range(n)]
+        rows.insert(n // 2, row(1000, "stored"))  # in the library already
+        rows.append(row(1001, "fp0"))  # earlier in this call
+        with conn:
+            assert insert_articles(conn, rows) == n
+        got = conn.execute("SELECT id, title FROM articles WHERE id > 1 ORDER BY id").fetchall()
+        assert [t for _, t in got] == [f"Headline {i}" for i in range(n)]
+        assert [i for i, _ in got] == list(range(2, n + 2))
+        counts = dict(conn.execute("SELECT section_id, articles FROM section_counts").fetchall())
+        sport = sum(1 for i in [-1, *range(n)] if i % 3 == 0)
+        assert counts.get(ids["Sport"], 0) == sport
+        assert counts.get(ids["World"], 0) == n + 1 - sport
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 # --- the dump's copy, made while importing (reader.core.dump_copies.CopyMaker) ------------------

@@ -1,13 +1,52 @@
-"""The rows an import keeps about itself: its source's row, and the sections it writes to."""
+"""The rows an import writes: its articles, its source's row, and the sections it writes to."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from itertools import chain
 from pathlib import Path
 
 from reader.core.libfile import process_owner
 from reader.core.store import INTERRUPTED, Library, now_utc, reconcile_interrupted
+
+_COLUMNS = (
+    "title, dateline, summary, body, fingerprint, words, published_at, byline, title_derived, "
+    "section_id, section_reason, section_by_user, source_id, added_at"
+)
+# Rows per INSERT statement. Each statement that runs triggers (the counts', the index's) opens
+# a statement savepoint and closes it, and each execution costs a VDBE reset and a round of
+# binding: per row, that was a third of the articles' INSERT time. 16 rows per statement
+# (224 parameters, well under SQLite's oldest limit of 999): the 300 MB dump's 63,915 rows took
+# 1.80-2.33 s of the writer's CPU instead of 2.79-3.54 s (3 interleaved pairs); 32 or 64 rows
+# gained nothing more.
+ROWS_PER_INSERT = 16
+
+
+def _insert_sql(rows: int) -> str:
+    one = "(" + ", ".join(["?"] * (_COLUMNS.count(",") + 1)) + ")"
+    values = ", ".join([one] * rows)
+    return f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES {values}"
+
+
+_INSERT = _insert_sql(1)
+_INSERT_MANY = _insert_sql(ROWS_PER_INSERT)
+
+
+def insert_articles(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> int:
+    """Insert ``rows`` (in _COLUMNS' order, in order) unless their fingerprint is stored;
+    how many were inserted. ROWS_PER_INSERT rows per statement, the rest one by one."""
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    inserted = 0
+    if whole:
+        flat = chain.from_iterable
+        params = [
+            tuple(flat(rows[i : i + ROWS_PER_INSERT])) for i in range(0, whole, ROWS_PER_INSERT)
+        ]
+        inserted += conn.executemany(_INSERT_MANY, params).rowcount
+    if whole < len(rows):
+        inserted += conn.executemany(_INSERT, rows[whole:]).rowcount
+    return inserted
 
 
 def begin_source(lib: Library, path: Path, size: int) -> tuple[int, int]:

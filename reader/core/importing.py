@@ -30,7 +30,7 @@ from reader.core.article import Article
 from reader.core.dump_copies import CopyMaker
 from reader.core.dumps import LAYOUTS, DumpError, ParseReport, check_dump
 from reader.core.hand_fixes import load_fixes
-from reader.core.import_records import SectionIds, begin_source
+from reader.core.import_records import SectionIds, begin_source, insert_articles
 
 # Re-exported: what an import reports lived here first.
 from reader.core.import_results import Batch as Batch
@@ -97,13 +97,6 @@ COPY_WAIT_SECONDS = 0.02
 
 class _Failed(Exception):
     """An import that cannot go on; the message is fit to show a user."""
-
-
-_INSERT = (
-    "INSERT OR IGNORE INTO articles (title, dateline, summary, body, fingerprint, words, "
-    "published_at, byline, title_derived, section_id, section_reason, section_by_user, "
-    "source_id, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 class _Importer:
@@ -303,9 +296,9 @@ class _Importer:
             (before,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()
             tail = (self.source_id, added)
             sections = [ids[r[_END]] for r in rows]
-            inserted = conn.executemany(
-                _INSERT, [(*r[:_END], s, *r[_END + 1 :], *tail) for r, s in zip(rows, sections)]
-            ).rowcount
+            inserted = insert_articles(
+                conn, [(*r[:_END], s, *r[_END + 1 :], *tail) for r, s in zip(rows, sections)]
+            )
         # One long step with the GIL released: the parser works meanwhile.
         conn.execute(
             "INSERT INTO articles_fts (rowid, title, summary, body) "
