@@ -76,12 +76,12 @@ def test_articles_are_inserted_many_rows_per_statement_in_order_duplicates_left_
             )
 
         with conn:
-            assert insert_articles(conn, [row(-1, "stored")]) == 1
+            assert insert_articles(lib, [row(-1, "stored")]) == 1
         rows = [row(i, f"fp{i}") for i in range(n)]
         rows.insert(n // 2, row(1000, "stored"))  # in the library already
         rows.append(row(1001, "fp0"))  # earlier in this call
         with conn:
-            assert insert_articles(conn, rows) == n
+            assert insert_articles(lib, rows) == n
         got = conn.execute("SELECT id, title FROM articles WHERE id > 1 ORDER BY id").fetchall()
         assert [t for _, t in got] == [f"Headline {i}" for i in range(n)]
         assert [i for i, _ in got] == list(range(2, n + 2))

@@ -33,9 +33,10 @@ _INSERT = _insert_sql(1)
 _INSERT_MANY = _insert_sql(ROWS_PER_INSERT)
 
 
-def insert_articles(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> int:
+def insert_articles(lib: Library, rows: list[tuple[object, ...]]) -> int:
     """Insert ``rows`` (in _COLUMNS' order, in order) unless their fingerprint is stored;
     how many were inserted. ROWS_PER_INSERT rows per statement, the rest one by one."""
+    conn = lib.conn
     whole = len(rows) - len(rows) % ROWS_PER_INSERT
     inserted = 0
     if whole:

@@ -297,7 +297,7 @@ class _Importer:
             tail = (self.source_id, added)
             sections = [ids[r[_END]] for r in rows]
             inserted = insert_articles(
-                conn, [(*r[:_END], s, *r[_END + 1 :], *tail) for r, s in zip(rows, sections)]
+                self.lib, [(*r[:_END], s, *r[_END + 1 :], *tail) for r, s in zip(rows, sections)]
             )
         # One long step with the GIL released: the parser works meanwhile.
         conn.execute(
