@@ -7,12 +7,18 @@ import sqlite3
 from itertools import chain
 from pathlib import Path
 
+from reader.core.fix_ops import TEXT_COLUMNS
 from reader.core.libfile import process_owner
 from reader.core.store import INTERRUPTED, Library, now_utc, reconcile_interrupted
 
+# A row's text columns as every writer of articles orders them, then where it goes and whence.
 _COLUMNS = (
-    "title, dateline, summary, body, fingerprint, words, published_at, byline, title_derived, "
-    "section_id, section_reason, section_by_user, source_id, added_at"
+    *TEXT_COLUMNS,
+    "section_id",
+    "section_reason",
+    "section_by_user",
+    "source_id",
+    "added_at",
 )
 # Rows per INSERT statement. Each statement that runs triggers (the counts', the index's) opens
 # a statement savepoint and closes it, and each execution costs a VDBE reset and a round of
@@ -24,9 +30,9 @@ ROWS_PER_INSERT = 16
 
 
 def _insert_sql(rows: int) -> str:
-    one = "(" + ", ".join(["?"] * (_COLUMNS.count(",") + 1)) + ")"
+    one = "(" + ", ".join(["?"] * len(_COLUMNS)) + ")"
     values = ", ".join([one] * rows)
-    return f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES {values}"
+    return f"INSERT OR IGNORE INTO articles ({', '.join(_COLUMNS)}) VALUES {values}"
 
 
 _INSERT = _insert_sql(1)
